@@ -1,0 +1,42 @@
+# One-command set-up: `make run` (main job, embedded default) and `make test` (lint + tests).
+VENV := .venv
+PY := $(VENV)/bin/python
+CORPUS ?= ../shared/corpus
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export ANONYMIZED_TELEMETRY := False
+
+.PHONY: setup run test lint unit eval bench clean
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	# The CPU build of torch lies on this machine's disk; install it first so nothing pulls a CUDA build.
+	$(PY) -m pip install -q torch==2.13.0
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $@
+
+run: setup
+	$(PY) -m assistant run --corpus $(CORPUS)
+
+lint: setup
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+test: lint
+	$(PY) -m pytest -q
+
+unit: setup
+	$(PY) -m pytest -q -m "not slow and not integration"
+
+eval: setup
+	$(PY) -m evals --corpus $(CORPUS) --check
+
+bench: setup
+	$(PY) bench/ingest.py --corpus $(CORPUS)
+	$(PY) bench/query.py --corpus $(CORPUS)
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

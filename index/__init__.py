@@ -1,0 +1,1 @@
+"""Ingest side: load reports, normalise them with a map back to the source, chunk, embed, store."""

@@ -1,0 +1,248 @@
+"""Clean text for chunking and search, keeping a map from every character back to its source line.
+
+Real report text (PDF extractions especially) carries page markers, hard wraps in mid-sentence with blank
+lines between, spaces inside numbers and units ("0.64 万 元 ， 下 降"), markdown emphasis, HTML in table
+cells and tab-separated rows. `normalize` turns the lines into `Block`s of clean text; `match_key` is the
+canonical form used to check a quote against the source "whitespace aside".
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections import Counter
+
+from index.models import Block, RawDocument, SourceLine
+
+CJK = r"\u3400-\u9fff\uf900-\ufaff"
+CJK_PUNCT = r"\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65\u2014-\u201f\u2026"
+_WIDE = str.maketrans(
+    {**{chr(0xFF10 + i): str(i) for i in range(10)}, "％": "%", "．": ".", "\u00a0": " ", "\u3000": " "}
+)
+
+PAGE_MARKER = re.compile(r"^\s*(?:[—\-–－]+\s*\d{1,4}\s*[—\-–－]+|第\s*\d{1,4}\s*页(?:\s*[/，,]?\s*共\s*\d+\s*页)?)\s*$")
+TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}[-:|\s\t]*$")
+_HTML_BREAK = re.compile(r"</?(?:p|li|br|div|tr|ol|ul)\b[^>]*>", re.I)
+_HTML_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
+_EMPHASIS = re.compile(r"\*{1,3}|_{2,3}")
+_SPACE_RUN = re.compile(r"[ \t]+")
+# A space goes when either neighbour is CJK text or CJK punctuation: "2021 年" → "2021年",
+# "0.64 万 元 ， 下 降" → "0.64万元，下降". Digit–space–digit stays: it separates table cells ("3 3").
+_SPACE_CJK = re.compile(rf"(?<=[{CJK}{CJK_PUNCT}]) +| +(?=[{CJK}{CJK_PUNCT}])")
+_SPACE_IN_NUMBER = re.compile(r"(?<=\d) +(?=[%.,](?:\d|$|\D))|(?<=[.,]) +(?=\d)")
+MD_HEADING = re.compile(r"^(#{1,6})\s*")
+
+# List markers, outermost first. Their level is used for the section tree.
+_CN_NUM = "(?:[二三四五六七八九]?十[一二三四五六七八九]?|[一二三四五六七八九])"  # 1–99, so 六一 is no marker
+ENUM_PATTERNS: tuple[tuple[int, re.Pattern[str]], ...] = (
+    (1, re.compile(rf"^{_CN_NUM}[、.．]")),
+    (2, re.compile(rf"^[（(]{_CN_NUM}[）)]")),
+    (3, re.compile(r"^\d{1,2}(?:[、．]|\.(?!\d))")),
+    (4, re.compile(r"^[（(]\d{1,2}[）)]")),
+    (5, re.compile(r"^[①-⑳]")),
+)
+_TERMINAL = tuple("。！？；：!?;:")
+_CLOSED = re.compile(r"[。！？：:!?][”’」』）)]*$")
+ATTACHMENT = re.compile(r"^附件\s*[\d一二三四五六七八九十]*[:：]?$")
+TITLE_WORDS = re.compile(r"自评报告|评价报告|绩效报告|自评情况报告")
+
+
+def clean_inline(text: str) -> str:
+    """One line of source → clean text (no layout, no markup, no stray spaces)."""
+    text = text.translate(_WIDE)
+    if "<" in text:
+        text = _HTML_BREAK.sub(" ", text)
+        text = _HTML_TAG.sub("", text)
+    text = html.unescape(text)
+    text = _EMPHASIS.sub("", text)
+    if "\t" in text or text.lstrip().startswith("|"):
+        cells = [c.strip() for c in re.split(r"\t|\|", text)]
+        text = " | ".join(_clean_cell(c) for c in cells if c)
+        return text
+    return _clean_cell(text)
+
+
+def _clean_cell(text: str) -> str:
+    text = _SPACE_RUN.sub(" ", text).strip()
+    text = _SPACE_CJK.sub("", text)
+    return _SPACE_IN_NUMBER.sub("", text)
+
+
+def match_key(text: str) -> str:
+    """Canonical form for checking that a quote stands in the source, whitespace and markup aside."""
+    text = text.translate(_WIDE)
+    text = _HTML_TAG.sub("", text)
+    text = html.unescape(text)
+    return re.sub(r"[\s*#|_]+", "", text)
+
+
+def enum_of(text: str) -> tuple[int, str] | None:
+    for level, pattern in ENUM_PATTERNS:
+        m = pattern.match(text)
+        if m:
+            return level, m.group(0)
+    return None
+
+
+def _wrap_width(lines: list[str]) -> int:
+    """The width at which a file was hard-wrapped (0 when it was not): the commonest long-line length."""
+    lengths = [len(s) for s in lines if len(s) >= 12]
+    if len(lengths) < 10:
+        return 0
+    width, count = Counter(lengths).most_common(1)[0]
+    near = sum(1 for n in lengths if abs(n - width) <= 2)
+    return width if near >= 0.3 * len(lengths) and width <= 60 else 0
+
+
+class _Line:
+    __slots__ = ("src", "text", "md_level", "is_table")
+
+    def __init__(self, src: SourceLine, text: str, md_level: int, is_table: bool) -> None:
+        self.src, self.text, self.md_level, self.is_table = src, text, md_level, is_table
+
+
+def _prepare(raw: RawDocument) -> list[_Line | None]:
+    """Clean each line; None stands for a paragraph gap (blank line or dropped page marker)."""
+    out: list[_Line | None] = []
+    for src in raw.lines:
+        stripped = src.text.strip()
+        if not stripped or PAGE_MARKER.match(stripped) or TABLE_RULE.match(stripped):
+            # A page marker is not a paragraph break: text runs on across pages.
+            out.append(None if not stripped else _PAGE_BREAK)
+            continue
+        md = MD_HEADING.match(stripped)
+        md_level = len(md.group(1)) if md else 0
+        body = stripped[md.end() :] if md else stripped
+        is_table = "\t" in src.text or body.startswith("|")
+        text = clean_inline(body)
+        if text:
+            out.append(_Line(src, text, md_level, is_table))
+    return out
+
+
+_PAGE_BREAK = _Line(SourceLine(0, ""), "", 0, False)
+
+
+def _is_heading(line: _Line, next_line: _Line | None, wrap_width: int) -> tuple[int, str | None] | None:
+    """Heading level and list marker, or None for body text."""
+    text = line.text
+    enum = enum_of(text)
+    if line.md_level:
+        level = enum[0] if enum else max(1, line.md_level - 1)
+        return level, enum[1] if enum else None
+    if not enum or line.is_table:
+        return None
+    level, marker = enum
+    body = text[len(marker) :]
+    if len(text) > 40 or len(body) < 2:
+        return None
+    # A full-width line with no closing punctuation is the first line of a wrapped paragraph.
+    if wrap_width and len(line.src.text.strip()) >= 0.8 * wrap_width and not text.endswith(_TERMINAL):
+        if next_line is None or not enum_of(next_line.text):
+            return None
+    if body.count("、") >= 2:
+        return None  # an enumeration ("六一、端午、中秋") rather than a title
+    sentences = [s for s in re.split(r"[。！？]", body) if s.strip()]
+    if len(sentences) > 1:
+        return None
+    if text.endswith(("。", "；")) and len(body) > 24:
+        return None  # a one-sentence list item, not a title
+    return level, marker
+
+
+def normalize(raw: RawDocument) -> list[Block]:
+    """Lines → blocks (title, headings, paragraphs re-joined across wraps, table rows)."""
+    lines = _prepare(raw)
+    wrap_width = _wrap_width([ln.src.text.strip() for ln in lines if ln is not None and ln is not _PAGE_BREAK])
+    blocks: list[Block] = []
+    current: Block | None = None
+
+    def flush() -> None:
+        nonlocal current
+        if current is not None and current.text:
+            blocks.append(current)
+        current = None
+
+    title_at = _find_title(lines)
+    for i, line in enumerate(lines):
+        if line is None or line is _PAGE_BREAK:
+            continue
+        nxt = next((x for x in lines[i + 1 :] if x is not None and x is not _PAGE_BREAK), None)
+        n_src = [line.src.number] * len(line.text)
+        pages = [line.src.page] * len(line.text)
+
+        if i in title_at:
+            if current is None or current.kind != "title":
+                flush()
+                current = Block("title", line.text, n_src, pages)
+            else:
+                _append(current, line.text, n_src, pages)
+            continue
+
+        if line.is_table:
+            flush()
+            blocks.append(Block("table_row", line.text, n_src, pages))
+            continue
+
+        heading = _is_heading(line, nxt, wrap_width)
+        if heading:
+            flush()
+            level, marker = heading
+            blocks.append(Block("heading", line.text, n_src, pages, level=level, enum=marker))
+            continue
+
+        enum = enum_of(line.text)
+        # Hard wraps put blank lines inside sentences, so a gap alone does not end a paragraph:
+        # closing punctuation or a new list marker does.
+        starts_new = (
+            current is None
+            or current.kind != "paragraph"
+            or enum is not None
+            or _CLOSED.search(current.text) is not None
+        )
+        if starts_new:
+            flush()
+            current = Block("paragraph", line.text, n_src, pages, enum=enum[1] if enum else None)
+        else:
+            assert current is not None
+            _append(current, line.text, n_src, pages)
+    flush()
+    return blocks
+
+
+def _find_title(lines: list[_Line | None]) -> set[int]:
+    """Indexes of the lines that make up the title: the line naming the report and the one before it
+    when the title wraps ("…南洲街道" / "办事处部门整体支出绩效自评报告")."""
+    content = [(i, ln) for i, ln in enumerate(lines) if ln is not None and ln is not _PAGE_BREAK][:10]
+    for k, (i, ln) in enumerate(content):
+        if TITLE_WORDS.search(ln.text) and len(ln.text) <= 80:
+            picked = {i}
+            if k > 0:
+                j, prev = content[k - 1]
+                if not prev.text.endswith(_TERMINAL) and not enum_of(prev.text) and not ATTACHMENT.match(prev.text):
+                    picked.add(j)
+            return picked
+    return set()
+
+
+def _append(block: Block, text: str, lines: list[int], pages: list[int | None]) -> None:
+    # ASCII words and numbers split by a wrap keep a space between them; CJK text joins directly.
+    if block.text and block.text[-1].isascii() and block.text[-1].isalnum() and text[:1].isascii() and text[:1].isalnum():
+        block.text += " "
+        block.char_lines.append(lines[0])
+        block.pages.append(pages[0])
+    block.text += text
+    block.char_lines.extend(lines)
+    block.pages.extend(pages)
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans (start, end) in `text`, cut after 。！？； (and their ASCII kin)."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in re.finditer(r"[。！？；!?;]+[”’」』）)]*", text):
+        spans.append((start, m.end()))
+        start = m.end()
+    if start < len(text):
+        spans.append((start, len(text)))
+    return [(s, e) for s, e in spans if text[s:e].strip()]

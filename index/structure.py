@@ -1,0 +1,156 @@
+"""Section tree and report metadata, read from the text itself.
+
+Canonical sections are recognised by their titles, not their numbers: reports skip numbers (二、存在的主要问题
+followed by 四、下一步改进措施) and name sections in many ways.
+"""
+
+from __future__ import annotations
+
+import re
+
+from index.models import Block, RawDocument, Report, ReportMeta, Section
+from index.normalize import CJK, normalize
+
+# Order matters: the first pattern that matches a heading names its canonical section.
+CANONICAL_SECTIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("存在的主要问题", re.compile(r"存在的?(?:主要)?问题|主要问题|问题(?:及|和|与)(?:原因|不足|建议)|不足之处|存在不足")),
+    ("下一步改进措施", re.compile(r"改进措施|改进(?:意见|建议|方向)|下一步|整改措施|工作(?:计划|打算)|意见建议|相关建议")),
+    ("自评结论", re.compile(r"自评结论|综合评价|评价结论|自评(?:情况|综述)|总体评价|绩效自评情况|自评得分")),
+    ("收支情况", re.compile(r"收支情况|收入支出|支出情况|预算执行情况|资金(?:使用|收支)情况|部门预算")),
+    ("绩效管理情况", re.compile(r"绩效管理(?:情况|工作)|绩效管理$|管理效[能率]")),
+    ("工作任务完成情况", re.compile(r"工作任务|绩效目标完成|履职效能|重点任务|工作成效|目标完成情况")),
+    ("基本情况", re.compile(r"基本情况|部门概况|单位概况|部门职能|机构设置|部门(?:主要)?职责")),
+)
+
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+_ORG_SUFFIX = (
+    "街道办事处|人民政府办公室|办事处|人民政府|办公室|委员会|局|中心|院|所|站|馆|队|委|会|厅|署|公司|学校|医院|街道|镇|乡"
+)
+_PROVINCE = re.compile(rf"([{CJK}]{{2,7}}?(?:省|自治区))")
+_CITY = re.compile(rf"([{CJK}]{{2,4}}?市)")
+_DISTRICT = re.compile(rf"^([{CJK}]{{1,5}}?(?:区|县|旗))")
+
+
+def canonical_of(title: str) -> str | None:
+    for name, pattern in CANONICAL_SECTIONS:
+        if pattern.search(title):
+            return name
+    return None
+
+
+def assign_sections(blocks: list[Block]) -> list[Section]:
+    """Give every block its section path and canonical section; return the section list."""
+    sections: list[Section] = []
+    stack: list[tuple[int, str, str | None]] = []  # (level, title, canonical)
+    for block in blocks:
+        if block.kind == "heading":
+            while stack and stack[-1][0] >= block.level:
+                stack.pop()
+            own = canonical_of(block.text)
+            inherited = next((c for _, _, c in reversed(stack) if c), None)
+            # A top-level heading decides for itself; below it, the nearest canonical ancestor holds
+            # unless the heading names a section of its own (基本情况 > （三）部门整体收支情况).
+            canonical = own or (None if block.level == 1 else inherited)
+            stack.append((block.level, block.text, canonical))
+            sections.append(
+                Section(block.text, block.level, tuple(t for _, t, _ in stack), canonical, block.line_start)
+            )
+        block.section_path = tuple(t for _, t, _ in stack)
+        block.canonical = next((c for _, _, c in reversed(stack) if c), None)
+    return sections
+
+
+def _fix_typos(org: str) -> str:
+    # One corpus title reads 洛浦街道办处: a dropped 事 is a common typo in such titles.
+    return re.sub(r"街道办处$", "街道办事处", org)
+
+
+def read_org(title: str, blocks: list[Block]) -> str:
+    """The reporting organisation, from the title, else from the first lines that name one."""
+    text = re.sub(r"附件\s*\d*", "", title)
+    text = _YEAR.sub("", text)
+    text = re.sub(r"度?(?:部门整体支出|部门整体|整体支出|项目支出|部门)?(?:绩效)?(?:自评|评价)?(?:情况)?报告.*$", "", text)
+    text = _fix_typos(re.sub(r"^[\s度]+|[\s（(]+$", "", text))
+    if re.search(rf"(?:{_ORG_SUFFIX})$", text) and len(text) >= 4:
+        return _fix_typos(text)
+    for block in blocks[:40]:
+        m = re.search(rf"(?:单位名称|部门名称|填报单位|报送单位)[:：]\s*([{CJK}（）()]{{4,40}})", block.text)
+        if m:
+            return _fix_typos(m.group(1))
+    for block in blocks[:40]:
+        m = re.search(rf"([{CJK}]{{2,30}}?(?:{_ORG_SUFFIX}))", block.text)
+        if m and block.kind != "heading":
+            return _fix_typos(m.group(1))
+    return text or "未知单位"
+
+
+def aliases_for(org: str, district: str | None, city: str | None, province: str | None) -> tuple[str, ...]:
+    """Short names people type for an organisation, longest first."""
+    names: set[str] = {org}
+    core = org
+    for prefix in (province, city, district):
+        if prefix and core.startswith(prefix):
+            core = core[len(prefix) :]
+            names.add(core)
+    gov_unit = re.sub(r"^人民政府", "", core)
+    names.add(gov_unit)
+    m = re.match(rf"^([{CJK}]{{1,8}}?)(街道办事处|街道办处|街道|镇人民政府|镇|乡人民政府|乡)$", gov_unit)
+    if m:
+        place, kind = m.groups()
+        if kind.startswith("街道"):
+            names.update({f"{place}街道办事处", f"{place}街道办", f"{place}街道", f"{place}街", place})
+        else:
+            names.update({f"{place}{kind[0]}", f"{place}{kind[0]}人民政府", f"{place}{kind[0]}政府", place})
+    if gov_unit == "办公室" and district:
+        short = district[:-1] if len(district) > 2 else district
+        names.update(
+            {
+                f"{district}人民政府办公室",
+                f"{district}政府办公室",
+                f"{district}政府办",
+                f"{short}区府办" if district.endswith("区") else f"{short}县府办",
+                "区府办" if district.endswith("区") else "县府办",
+                "区政府办公室" if district.endswith("区") else "县政府办公室",
+                "区政府办" if district.endswith("区") else "县政府办",
+            }
+        )
+    # Generic leftovers ("人民政府…", a bare 办公室) would match every report of their kind.
+    names = {n for n in names if len(n) >= 2 and not n.startswith("人民政府") and n not in {"办公室", "办事处"}}
+    return tuple(sorted(names, key=lambda n: (-len(n), n)))
+
+
+def read_meta(raw: RawDocument, blocks: list[Block]) -> ReportMeta:
+    title_block = next((b for b in blocks[:6] if b.kind == "title"), None)
+    title = title_block.text if title_block else ""
+    head_text = title + "".join(b.text for b in blocks[:12])
+    org = read_org(title, blocks)
+    year_m = _YEAR.search(title) or _YEAR.search(head_text)
+    year = int(year_m.group(1)) if year_m else None
+    rest = org
+    province_m = _PROVINCE.match(rest)
+    rest = rest[province_m.end() :] if province_m else rest
+    city_m = _CITY.match(rest)
+    rest = rest[city_m.end() :] if city_m else rest
+    district_m = _DISTRICT.match(rest)
+    kind = "项目支出" if "项目支出" in title else ("部门整体支出" if ("整体" in title or not title) else "其他")
+    province = province_m.group(1) if province_m else None
+    city = city_m.group(1) if city_m else None
+    district = district_m.group(1) if district_m else None
+    return ReportMeta(
+        doc=raw.name,
+        org=org,
+        aliases=aliases_for(org, district, city, province),
+        district=district,
+        city=city,
+        province=province,
+        year=year,
+        kind=kind,
+        title=title,
+    )
+
+
+def parse_report(raw: RawDocument) -> Report:
+    blocks = normalize(raw)
+    sections = assign_sections(blocks)
+    meta = read_meta(raw, blocks)
+    return Report(meta=meta, raw=raw, blocks=blocks, sections=sections)
