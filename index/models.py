@@ -111,6 +111,15 @@ class Chunk:
     line_end: int
     page: int | None = None
     header: str = ""  # short context header (unit · year · section) prepended for embedding and BM25
+    line_marks: tuple[tuple[int, int], ...] = ()  # (offset in text, source line) where the line changes
+
+    def line_at(self, offset: int) -> int:
+        line = self.line_start
+        for start, number in self.line_marks:
+            if start > offset:
+                break
+            line = number
+        return line
 
     @property
     def embed_text(self) -> str:

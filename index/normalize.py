@@ -20,7 +20,9 @@ _WIDE = str.maketrans(
     {**{chr(0xFF10 + i): str(i) for i in range(10)}, "％": "%", "．": ".", "\u00a0": " ", "\u3000": " "}
 )
 
-PAGE_MARKER = re.compile(r"^\s*(?:[—\-–－]+\s*\d{1,4}\s*[—\-–－]+|第\s*\d{1,4}\s*页(?:\s*[/，,]?\s*共\s*\d+\s*页)?)\s*$")
+PAGE_MARKER = re.compile(
+    r"^\s*(?:[—\-–－]+\s*\d{1,4}\s*[—\-–－]+|第\s*\d{1,4}\s*页(?:\s*[/，,]?\s*共\s*\d+\s*页)?)\s*$"
+)
 TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}[-:|\s\t]*$")
 _HTML_BREAK = re.compile(r"</?(?:p|li|br|div|tr|ol|ul)\b[^>]*>", re.I)
 _HTML_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
@@ -153,7 +155,9 @@ def _is_heading(line: _Line, next_line: _Line | None, wrap_width: int) -> tuple[
 def normalize(raw: RawDocument) -> list[Block]:
     """Lines → blocks (title, headings, paragraphs re-joined across wraps, table rows)."""
     lines = _prepare(raw)
-    wrap_width = _wrap_width([ln.src.text.strip() for ln in lines if ln is not None and ln is not _PAGE_BREAK])
+    wrap_width = _wrap_width(
+        [ln.src.text.strip() for ln in lines if ln is not None and ln is not _PAGE_BREAK]
+    )
     blocks: list[Block] = []
     current: Block | None = None
 
@@ -219,7 +223,11 @@ def _find_title(lines: list[_Line | None]) -> set[int]:
             picked = {i}
             if k > 0:
                 j, prev = content[k - 1]
-                if not prev.text.endswith(_TERMINAL) and not enum_of(prev.text) and not ATTACHMENT.match(prev.text):
+                if (
+                    not prev.text.endswith(_TERMINAL)
+                    and not enum_of(prev.text)
+                    and not ATTACHMENT.match(prev.text)
+                ):
                     picked.add(j)
             return picked
     return set()
@@ -227,7 +235,13 @@ def _find_title(lines: list[_Line | None]) -> set[int]:
 
 def _append(block: Block, text: str, lines: list[int], pages: list[int | None]) -> None:
     # ASCII words and numbers split by a wrap keep a space between them; CJK text joins directly.
-    if block.text and block.text[-1].isascii() and block.text[-1].isalnum() and text[:1].isascii() and text[:1].isalnum():
+    if (
+        block.text
+        and block.text[-1].isascii()
+        and block.text[-1].isalnum()
+        and text[:1].isascii()
+        and text[:1].isalnum()
+    ):
         block.text += " "
         block.char_lines.append(lines[0])
         block.pages.append(pages[0])

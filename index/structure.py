@@ -13,8 +13,14 @@ from index.normalize import CJK, normalize
 
 # Order matters: the first pattern that matches a heading names its canonical section.
 CANONICAL_SECTIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("存在的主要问题", re.compile(r"存在的?(?:主要)?问题|主要问题|问题(?:及|和|与)(?:原因|不足|建议)|不足之处|存在不足")),
-    ("下一步改进措施", re.compile(r"改进措施|改进(?:意见|建议|方向)|下一步|整改措施|工作(?:计划|打算)|意见建议|相关建议")),
+    (
+        "存在的主要问题",
+        re.compile(r"存在的?(?:主要)?问题|主要问题|问题(?:及|和|与)(?:原因|不足|建议)|不足之处|存在不足"),
+    ),
+    (
+        "下一步改进措施",
+        re.compile(r"改进措施|改进(?:意见|建议|方向)|下一步|整改措施|工作(?:计划|打算)|意见建议|相关建议"),
+    ),
     ("自评结论", re.compile(r"自评结论|综合评价|评价结论|自评(?:情况|综述)|总体评价|绩效自评情况|自评得分")),
     ("收支情况", re.compile(r"收支情况|收入支出|支出情况|预算执行情况|资金(?:使用|收支)情况|部门预算")),
     ("绩效管理情况", re.compile(r"绩效管理(?:情况|工作)|绩效管理$|管理效[能率]")),
@@ -23,9 +29,7 @@ CANONICAL_SECTIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
-_ORG_SUFFIX = (
-    "街道办事处|人民政府办公室|办事处|人民政府|办公室|委员会|局|中心|院|所|站|馆|队|委|会|厅|署|公司|学校|医院|街道|镇|乡"
-)
+_ORG_SUFFIX = "街道办事处|人民政府办公室|办事处|人民政府|办公室|委员会|局|中心|院|所|站|馆|队|委|会|厅|署|公司|学校|医院|街道|镇|乡"
 _PROVINCE = re.compile(rf"([{CJK}]{{2,7}}?(?:省|自治区))")
 _CITY = re.compile(rf"([{CJK}]{{2,4}}?市)")
 _DISTRICT = re.compile(rf"^([{CJK}]{{1,5}}?(?:区|县|旗))")
@@ -69,7 +73,11 @@ def read_org(title: str, blocks: list[Block]) -> str:
     """The reporting organisation, from the title, else from the first lines that name one."""
     text = re.sub(r"附件\s*\d*", "", title)
     text = _YEAR.sub("", text)
-    text = re.sub(r"度?(?:部门整体支出|部门整体|整体支出|项目支出|部门)?(?:绩效)?(?:自评|评价)?(?:情况)?报告.*$", "", text)
+    text = re.sub(
+        r"度?(?:部门整体支出|部门整体|整体支出|项目支出|部门)?(?:绩效)?(?:自评|评价)?(?:情况)?报告.*$",
+        "",
+        text,
+    )
     text = _fix_typos(re.sub(r"^[\s度]+|[\s（(]+$", "", text))
     if re.search(rf"(?:{_ORG_SUFFIX})$", text) and len(text) >= 4:
         return _fix_typos(text)
@@ -115,7 +123,9 @@ def aliases_for(org: str, district: str | None, city: str | None, province: str 
             }
         )
     # Generic leftovers ("人民政府…", a bare 办公室) would match every report of their kind.
-    names = {n for n in names if len(n) >= 2 and not n.startswith("人民政府") and n not in {"办公室", "办事处"}}
+    names = {
+        n for n in names if len(n) >= 2 and not n.startswith("人民政府") and n not in {"办公室", "办事处"}
+    }
     return tuple(sorted(names, key=lambda n: (-len(n), n)))
 
 
@@ -132,7 +142,9 @@ def read_meta(raw: RawDocument, blocks: list[Block]) -> ReportMeta:
     city_m = _CITY.match(rest)
     rest = rest[city_m.end() :] if city_m else rest
     district_m = _DISTRICT.match(rest)
-    kind = "项目支出" if "项目支出" in title else ("部门整体支出" if ("整体" in title or not title) else "其他")
+    kind = (
+        "项目支出" if "项目支出" in title else ("部门整体支出" if ("整体" in title or not title) else "其他")
+    )
     province = province_m.group(1) if province_m else None
     city = city_m.group(1) if city_m else None
     district = district_m.group(1) if district_m else None

@@ -1,0 +1,1 @@
+"""Query side: understand a question, gather evidence, answer with verified citations."""

@@ -1,0 +1,224 @@
+"""Command line: `python -m assistant ingest|facts|ask|chat|run|list|remove` (also installed as `jixiao`)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+from index.settings import Settings  # noqa: E402
+
+DEFAULT_CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    settings = Settings()
+    if getattr(args, "index", None):
+        settings = settings.model_copy(update={"index_dir": Path(args.index)})
+    return settings
+
+
+def _dump(obj: object) -> None:
+    print(json.dumps(obj, ensure_ascii=False))
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from index.pipeline import Indexer
+
+    indexer = Indexer(_settings(args))
+    bar = tqdm(total=0, unit="份", desc="导入", file=sys.stderr, disable=args.quiet)
+
+    def progress(done: int, total: int, name: str) -> None:
+        bar.total = total
+        bar.n = done
+        bar.set_postfix_str(name[:30])
+        bar.refresh()
+
+    outcomes = indexer.ingest([Path(p) for p in args.paths], progress)
+    bar.close()
+    labels = {"added": "已导入", "updated": "已更新", "unchanged": "未变化", "failed": "失败"}
+    for o in outcomes:
+        detail = f"{o.org or ''} {o.year or ''} 段落{o.chunks} 数字{o.facts}" if o.status in ("added", "updated") else o.message
+        print(f"[{labels[o.status]}] {Path(o.path).name}  {detail}")
+    failed = sum(o.status == "failed" for o in outcomes)
+    print(f"共 {len(outcomes)} 个文件：{len(outcomes) - failed} 个成功，{failed} 个失败。索引位置：{indexer.settings.index_dir}")
+    return 1 if failed or not outcomes else 0
+
+
+def cmd_facts(args: argparse.Namespace) -> int:
+    from index.store import ReportStore
+
+    store = ReportStore(_settings(args).sqlite_path, create=False)
+    facts = store.facts(args.org)
+    if args.json:
+        _dump(
+            [
+                {"org": f.org, "year": f.year, "metric": f.metric, "item": f.item, "value": f.value, "unit": f.unit,
+                 "quote": f.quote, "doc": f.doc, "line": f.line}
+                for f in facts
+            ]
+        )
+    else:
+        for f in facts:
+            item = f"[{f.item}]" if f.item else ""
+            print(f"{f.org} {f.year} {f.metric}{item} = {f.value:g} {f.unit}    {f.doc}:{f.line}  「{f.quote[:50]}」")
+    return 0
+
+
+def _print_answer(answer_dict: dict[str, object]) -> None:
+    print(answer_dict["answer"])
+    citations = answer_dict["citations"]
+    assert isinstance(citations, list)
+    for i, c in enumerate(citations, 1):
+        print(f"  [{i}] {c['doc']} 第{c['line']}行 · {c['org']} · {c['section']}\n      「{c['quote']}」")
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from assistant.engine import Engine
+
+    engine = Engine.open(_settings(args))
+    if args.questions:
+        with open(args.questions, encoding="utf-8") as fh:
+            for raw in fh:
+                if not raw.strip():
+                    continue
+                row = json.loads(raw)
+                previous = None
+                for earlier in row.get("history") or []:
+                    _, previous = engine.ask(earlier, previous)
+                answer, _ = engine.ask(row["question"], previous)
+                _dump({"id": row.get("id"), **answer.to_dict()})
+        return 0
+    if not args.question:
+        print("请给出问题，例如：python -m assistant ask \"永平街的预算执行率是多少？\"", file=sys.stderr)
+        return 2
+    answer, _ = engine.ask(args.question)
+    if args.json:
+        _dump(answer.to_dict())
+    else:
+        _print_answer(answer.to_dict())
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    from assistant.engine import Engine
+
+    engine = Engine.open(_settings(args))
+    print("绩效自评报告助手（离线模式）。输入问题，空行或 Ctrl-D 退出。")
+    previous = None
+    while True:
+        try:
+            question = input("问> ").strip()
+        except EOFError:
+            break
+        if not question:
+            break
+        answer, previous = engine.ask(question, previous)
+        _print_answer(answer.to_dict())
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """The main job on the embedded default: build the index from the corpus if there is none, then answer."""
+    settings = _settings(args)
+    if not settings.sqlite_path.exists():
+        print(f"没有索引，先导入 {args.corpus} …", file=sys.stderr)
+        ingest_args = argparse.Namespace(paths=[args.corpus], index=args.index, quiet=False)
+        if cmd_ingest(ingest_args):
+            return 1
+    if args.question or not sys.stdin.isatty():
+        questions = args.question or ["永平街的预算执行率是多少？", "洛浦街还有多少预算没花出去？", "2021年番禺几个街道谁的执行率最高？"]
+        from assistant.engine import Engine
+
+        engine = Engine.open(settings)
+        for q in questions:
+            print(f"问：{q}")
+            answer, _ = engine.ask(q)
+            _print_answer(answer.to_dict())
+            print()
+        return 0
+    return cmd_chat(args)
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from index.store import ReportStore
+
+    store = ReportStore(_settings(args).sqlite_path, create=False)
+    for r in store.documents():
+        print(f"{r['doc']}\t{r['org']}\t{r['district'] or ''}\t{r['year'] or ''}\t{r['kind']}")
+    return 0
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    from index.pipeline import Indexer
+
+    indexer = Indexer(_settings(args))
+    ok = indexer.remove(args.doc)
+    print(f"已删除 {args.doc}" if ok else f"索引中没有 {args.doc}（用 `python -m assistant list` 查看已索引的报告）")
+    return 0 if ok else 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="jixiao", description="绩效自评报告助手")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def with_index(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        p.add_argument("--index", help="索引目录（默认为用户数据目录，或环境变量 JIXIAO_INDEX_DIR）")
+        return p
+
+    p = with_index(sub.add_parser("ingest", help="导入报告（文件或目录）"))
+    p.add_argument("paths", nargs="+")
+    p.add_argument("--quiet", action="store_true")
+    p.set_defaults(func=cmd_ingest)
+
+    p = with_index(sub.add_parser("facts", help="列出抽取的数字"))
+    p.add_argument("--org")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_facts)
+
+    p = with_index(sub.add_parser("ask", help="提问"))
+    p.add_argument("question", nargs="?")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--questions", help="JSONL 文件，每行含 id 与 question")
+    p.set_defaults(func=cmd_ask)
+
+    p = with_index(sub.add_parser("chat", help="多轮对话"))
+    p.set_defaults(func=cmd_chat)
+
+    p = with_index(sub.add_parser("run", help="没有索引时先导入语料，然后回答问题"))
+    p.add_argument("--corpus", default=str(DEFAULT_CORPUS))
+    p.add_argument("question", nargs="*")
+    p.set_defaults(func=cmd_run)
+
+    p = with_index(sub.add_parser("list", help="列出已索引的报告"))
+    p.set_defaults(func=cmd_list)
+
+    p = with_index(sub.add_parser("remove", help="从索引中删除一份报告"))
+    p.add_argument("doc", help="文件名，如 002_xxx.txt")
+    p.set_defaults(func=cmd_remove)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    from index.loaders import LoadError
+    from index.store import IndexMissing
+
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except (IndexMissing, LoadError) as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
+    except RuntimeError as exc:
+        if type(exc).__name__ == "EmbedderUnavailable":
+            print(f"错误：{exc}", file=sys.stderr)
+            return 2
+        raise

@@ -1,0 +1,68 @@
+"""Domain objects of the query side: parsed question → evidence → answer with citations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from index.models import Chunk, ReportMeta
+
+Kind = Literal["lookup", "derived", "compare", "text", "unanswerable"]
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedQuestion:
+    text: str
+    units: tuple[ReportMeta, ...]  # reports the question names (all years unless `year` is set)
+    year: int | None
+    metric: str | None
+    item: str | None  # project or indicator named in the question
+    kind: Kind
+    operation: str | None = None  # derived: remaining | unexecuted_rate | share | difference
+    section: str | None = None  # text questions: the canonical section asked about
+    superlative: str | None = None  # compare: max | min | all
+    unknown_unit: str | None = None  # a place the question names that no indexed report covers
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    doc: str
+    org: str
+    section: str
+    quote: str
+    line: int
+    line_end: int | None = None
+    page: int | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        return {"doc": self.doc, "org": self.org, "section": self.section, "quote": self.quote, "line": self.line}
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    chunk: Chunk
+    score: float
+
+
+@dataclass
+class Answer:
+    question: str
+    answer: str
+    found: bool
+    value: float | None = None
+    unit: str | None = None
+    citations: list[Citation] = field(default_factory=list)
+    kind: Kind = "lookup"
+    computed: list[float] = field(default_factory=list)  # results computed in code from cited inputs
+    dropped: list[str] = field(default_factory=list)  # claims removed by verification, said to the user
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "question": self.question,
+            "answer": self.answer,
+            "found": self.found,
+            "value": self.value,
+            "unit": self.unit,
+            "citations": [c.to_dict() for c in self.citations],
+            "kind": self.kind,
+        }

@@ -1,0 +1,52 @@
+"""Hybrid retrieval: filter by the resolved reports first, then fuse dense (Chroma) and BM25 results by
+reciprocal rank."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from assistant.models import Evidence
+from index.embedders import Embedder
+from index.models import Chunk
+from index.settings import Settings
+from index.sparse import BM25, add_words, tokenize
+from index.store import ReportStore, VectorStore
+
+
+class HybridRetriever:
+    def __init__(self, settings: Settings, store: ReportStore, vectors: VectorStore, embedder: Embedder) -> None:
+        self.settings = settings
+        self.vectors = vectors
+        self.embedder = embedder
+        rows = store.chunks()
+        self.chunks: list[Chunk] = [c for c, _ in rows]
+        self.by_id = {c.id: c for c in self.chunks}
+        self.positions_by_doc: dict[str, set[int]] = {}
+        for i, chunk in enumerate(self.chunks):
+            self.positions_by_doc.setdefault(chunk.doc, set()).add(i)
+        add_words(alias for meta in store.metas() for alias in meta.aliases)
+        self.bm25 = BM25([tokens for _, tokens in rows])
+
+    def section_chunks(self, doc: str, canonical: str) -> list[Chunk]:
+        return [c for c in self.chunks if c.doc == doc and c.canonical == canonical]
+
+    def retrieve(self, query: str, docs: Sequence[str] | None = None, k: int | None = None) -> list[Evidence]:
+        k = k or self.settings.top_k
+        allowed = set().union(*(self.positions_by_doc.get(d, set()) for d in docs)) if docs else None
+        if docs and not allowed:
+            return []
+        sparse = self.bm25.scores(tokenize(query), allowed)[: self.settings.sparse_candidates]
+        vector = self.embedder.embed_queries([query])[0]
+        dense = [
+            (cid, score)
+            for cid, score in self.vectors.query(vector, self.settings.dense_candidates, docs)
+            if cid in self.by_id  # SQLite is the source of truth: stale vectors never surface
+        ]
+        fused: dict[str, float] = {}
+        for rank, (cid, _) in enumerate(dense):
+            fused[cid] = fused.get(cid, 0.0) + 1.0 / (self.settings.rrf_k + rank + 1)
+        for rank, (pos, _) in enumerate(sparse):
+            cid = self.chunks[pos].id
+            fused[cid] = fused.get(cid, 0.0) + 1.0 / (self.settings.rrf_k + rank + 1)
+        ranked = sorted(fused.items(), key=lambda kv: -kv[1])[:k]
+        return [Evidence(self.by_id[cid], score) for cid, score in ranked]

@@ -1,0 +1,58 @@
+"""The last gate before an answer leaves the assistant: every quote must stand in its source, every number
+in the answer must stand in a cited quote or be a result computed in code from cited inputs. A claim that
+fails is dropped and the user is told; it is never shown as cited."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import replace
+
+from assistant.models import Answer, Citation
+from index.provenance import locate
+
+NUMBER = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
+_MARKERS = re.compile(r"\[\d+\]|^\s*\d{1,2}[.、]\s*", re.M)
+
+
+def numbers_in(text: str) -> set[float]:
+    return {float(m.group(0).replace(",", "")) for m in NUMBER.finditer(text)}
+
+
+def _supported(n: float, allowed: set[float]) -> bool:
+    return any(abs(n - a) < 1e-9 for a in allowed)
+
+
+def verify(answer: Answer, source_of: Callable[[str], str | None], years: dict[str, int | None]) -> Answer:
+    kept: list[Citation] = []
+    dropped = list(answer.dropped)
+    for citation in answer.citations:
+        source = source_of(citation.doc)
+        where = locate(source, citation.quote, citation.line) if source else None
+        if where is None:
+            dropped.append(f"引文未能在原文中核实，已删除：{citation.doc} 第{citation.line}行")
+            continue
+        kept.append(replace(citation, line=where[0], line_end=where[1]))
+
+    allowed: set[float] = set(answer.computed)
+    if not answer.found:
+        allowed |= numbers_in(answer.question)  # a refusal may repeat what was asked ("没有2019年的报告")
+    for citation in kept:
+        allowed |= numbers_in(citation.quote)
+        year = years.get(citation.doc)
+        if year:
+            allowed.add(float(year))  # the report's year, read from its cited title
+
+    lines_out: list[str] = []
+    for line in answer.answer.split("\n"):
+        unsupported = [n for n in numbers_in(_MARKERS.sub("", line)) if not _supported(n, allowed)]
+        if unsupported:
+            dropped.append(f"含未经引文支持的数字，已删除：{line.strip()[:60]}")
+            continue
+        lines_out.append(line)
+    text = "\n".join(lines_out).strip()
+    value = answer.value if answer.value is None or _supported(answer.value, allowed) else None
+    found = answer.found and bool(text) and (answer.value is None or value is not None)
+    if not text:
+        text = "未能给出经核实的答案：相关内容没有通过引文核对。"
+    return replace(answer, answer=text, citations=kept, dropped=dropped, value=value, found=found)

@@ -1,0 +1,158 @@
+"""Ingest: file → report → chunks, facts, vectors → index. Safe to run twice, safe to fail.
+
+A document is parsed, chunked, extracted and embedded entirely in memory first; only then are its new rows
+written, in one SQLite transaction, with its new vectors added before and its old vectors removed after.
+A file that fails at any step leaves the index exactly as it was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+from index.chunking import chunk_report
+from index.embedders import Embedder, make_embedder
+from index.facts import extract_facts
+from index.loaders import SUPPORTED_SUFFIXES, LoadError, load_document, sha256_file
+from index.models import Chunk, Fact, IngestOutcome, Report
+from index.settings import Settings
+from index.sparse import add_words, tokenize
+from index.store import ChromaVectorStore, ReportStore, VectorStore
+from index.structure import parse_report
+
+ProgressFn = Callable[[int, int, str], None]
+
+
+class NotAReport(LoadError):
+    """The file loaded but is not a performance self-evaluation report."""
+
+
+def discover(paths: Iterable[Path]) -> Iterator[Path]:
+    """Files to ingest: the paths themselves, and report files found under any directory given."""
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if child.is_file() and child.suffix.lower() in SUPPORTED_SUFFIXES and not child.name.startswith("."):
+                    yield child
+        else:
+            yield path
+
+
+def check_is_report(report: Report) -> None:
+    found = report.canonical_sections()
+    text = report.raw.text
+    looks_like = ("绩效" in text) and (report.meta.year is not None or len(found) >= 2)
+    if not looks_like or len(text.strip()) < 200:
+        raise NotAReport(
+            f"{report.raw.name} 看起来不是绩效自评报告（没有找到报告标题、年度或“存在的主要问题”等章节），未导入。"
+        )
+
+
+def attach_chunks(facts: list[Fact], chunks: list[Chunk]) -> list[Fact]:
+    """Point each fact at the chunk that holds its quote, so answers can show the surrounding passage."""
+    from dataclasses import replace
+
+    out = []
+    for fact in facts:
+        holder = next(
+            (c for c in chunks if c.line_start <= fact.line <= c.line_end and fact.quote[:12] in c.text),
+            next((c for c in chunks if c.line_start <= fact.line <= c.line_end), None),
+        )
+        out.append(replace(fact, chunk_id=holder.id if holder else None))
+    return out
+
+
+class Indexer:
+    def __init__(
+        self,
+        settings: Settings,
+        embedder: Embedder | None = None,
+        vectors: VectorStore | None = None,
+        store: ReportStore | None = None,
+    ) -> None:
+        self.settings = settings
+        self._embedder = embedder
+        self.store = store or ReportStore(settings.sqlite_path)
+        self.vectors = vectors or ChromaVectorStore(settings)
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            self._embedder = make_embedder(self.settings)
+        return self._embedder
+
+    def ingest(self, paths: Iterable[Path], progress: ProgressFn | None = None) -> list[IngestOutcome]:
+        files = list(discover(paths))
+        outcomes = []
+        for i, path in enumerate(files):
+            if progress:
+                progress(i, len(files), path.name)
+            outcomes.append(self.ingest_file(path))
+        if progress:
+            progress(len(files), len(files), "")
+        return outcomes
+
+    def ingest_file(self, path: Path) -> IngestOutcome:
+        try:
+            return self._ingest(path)
+        except LoadError as exc:
+            return IngestOutcome(str(path), "failed", str(exc))
+        except Exception as exc:  # any other failure must still leave the index as it was
+            return IngestOutcome(str(path), "failed", f"{path.name} 导入失败（索引未改动）：{type(exc).__name__}: {exc}")
+
+    def _ingest(self, path: Path) -> IngestOutcome:
+        if not path.exists():
+            raise LoadError(f"找不到文件：{path}")
+        sha = sha256_file(path)
+        old_sha = self.store.document_sha(path.name)
+        known_embedder = self.store.embedder_name()
+        if known_embedder and known_embedder != self.embedder.name and self.store.documents():
+            raise LoadError(
+                f"索引是用向量模型 {known_embedder} 建立的，当前模型是 {self.embedder.name}。"
+                f"请换回原模型，或删除索引目录 {self.settings.index_dir} 后重新导入全部报告。"
+            )
+        if old_sha == sha:
+            return IngestOutcome(str(path), "unchanged", "内容未变，跳过")
+
+        raw = load_document(path)
+        report = parse_report(raw)
+        check_is_report(report)
+        chunks = chunk_report(report, self.settings.chunk_min_chars, self.settings.chunk_max_chars)
+        if not chunks:
+            raise NotAReport(f"{path.name} 没有可检索的正文，未导入。")
+        facts = attach_chunks(extract_facts(report), chunks)
+        add_words(report.meta.aliases)
+        tokens = [tokenize(c.embed_text) for c in chunks]
+        vectors = self.embedder.embed_passages([c.embed_text for c in chunks])
+
+        old_ids = set(self.store.chunk_ids(raw.name))
+        new_ids = [c.id for c in chunks]
+        clash = old_ids.intersection(new_ids)
+        if clash:  # same content, new vectors (e.g. a re-embed): the old vectors must go first
+            self.vectors.delete(sorted(clash))
+        self.vectors.add(chunks, vectors)
+        try:
+            self.store.replace_document(
+                report.meta, sha, raw.fmt, raw.text, self.embedder.name, chunks, tokens, facts
+            )
+        except Exception:
+            self.vectors.delete([i for i in new_ids if i not in old_ids])
+            raise
+        self.vectors.delete(sorted(old_ids.difference(new_ids)))
+        return IngestOutcome(
+            str(path),
+            "updated" if old_sha else "added",
+            org=report.meta.org,
+            year=report.meta.year,
+            chunks=len(chunks),
+            facts=len(facts),
+            details={"district": report.meta.district, "sections": sorted(report.canonical_sections())},
+        )
+
+    def remove(self, doc: str) -> bool:
+        ids = self.store.chunk_ids(doc)
+        if not ids and self.store.document_sha(doc) is None:
+            return False
+        self.store.remove_document(doc)
+        self.vectors.delete(ids)
+        return True
