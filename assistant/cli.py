@@ -46,10 +46,16 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     bar.close()
     labels = {"added": "已导入", "updated": "已更新", "unchanged": "未变化", "failed": "失败"}
     for o in outcomes:
-        detail = f"{o.org or ''} {o.year or ''} 段落{o.chunks} 数字{o.facts}" if o.status in ("added", "updated") else o.message
+        detail = (
+            f"{o.org or ''} {o.year or ''} 段落{o.chunks} 数字{o.facts}"
+            if o.status in ("added", "updated")
+            else o.message
+        )
         print(f"[{labels[o.status]}] {Path(o.path).name}  {detail}")
     failed = sum(o.status == "failed" for o in outcomes)
-    print(f"共 {len(outcomes)} 个文件：{len(outcomes) - failed} 个成功，{failed} 个失败。索引位置：{indexer.settings.index_dir}")
+    print(
+        f"共 {len(outcomes)} 个文件：{len(outcomes) - failed} 个成功，{failed} 个失败。索引位置：{indexer.settings.index_dir}"
+    )
     return 1 if failed or not outcomes else 0
 
 
@@ -61,15 +67,26 @@ def cmd_facts(args: argparse.Namespace) -> int:
     if args.json:
         _dump(
             [
-                {"org": f.org, "year": f.year, "metric": f.metric, "item": f.item, "value": f.value, "unit": f.unit,
-                 "quote": f.quote, "doc": f.doc, "line": f.line}
+                {
+                    "org": f.org,
+                    "year": f.year,
+                    "metric": f.metric,
+                    "item": f.item,
+                    "value": f.value,
+                    "unit": f.unit,
+                    "quote": f.quote,
+                    "doc": f.doc,
+                    "line": f.line,
+                }
                 for f in facts
             ]
         )
     else:
         for f in facts:
             item = f"[{f.item}]" if f.item else ""
-            print(f"{f.org} {f.year} {f.metric}{item} = {f.value:g} {f.unit}    {f.doc}:{f.line}  「{f.quote[:50]}」")
+            print(
+                f"{f.org} {f.year} {f.metric}{item} = {f.value:g} {f.unit}    {f.doc}:{f.line}  「{f.quote[:50]}」"
+            )
     return 0
 
 
@@ -98,7 +115,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
                 _dump({"id": row.get("id"), **answer.to_dict()})
         return 0
     if not args.question:
-        print("请给出问题，例如：python -m assistant ask \"永平街的预算执行率是多少？\"", file=sys.stderr)
+        print('请给出问题，例如：python -m assistant ask "永平街的预算执行率是多少？"', file=sys.stderr)
         return 2
     answer, _ = engine.ask(args.question)
     if args.json:
@@ -135,7 +152,11 @@ def cmd_run(args: argparse.Namespace) -> int:
         if cmd_ingest(ingest_args):
             return 1
     if args.question or not sys.stdin.isatty():
-        questions = args.question or ["永平街的预算执行率是多少？", "洛浦街还有多少预算没花出去？", "2021年番禺几个街道谁的执行率最高？"]
+        questions = args.question or [
+            "永平街的预算执行率是多少？",
+            "洛浦街还有多少预算没花出去？",
+            "2021年番禺几个街道谁的执行率最高？",
+        ]
         from assistant.engine import Engine
 
         engine = Engine.open(settings)
@@ -162,7 +183,11 @@ def cmd_remove(args: argparse.Namespace) -> int:
 
     indexer = Indexer(_settings(args))
     ok = indexer.remove(args.doc)
-    print(f"已删除 {args.doc}" if ok else f"索引中没有 {args.doc}（用 `python -m assistant list` 查看已索引的报告）")
+    print(
+        f"已删除 {args.doc}"
+        if ok
+        else f"索引中没有 {args.doc}（用 `python -m assistant list` 查看已索引的报告）"
+    )
     return 0 if ok else 1
 
 

@@ -74,7 +74,9 @@ class Engine:
         embedder = embedder or make_embedder(settings)
         built_with = store.embedder_name()
         if built_with and built_with != embedder.name:
-            raise IndexMissing(f"索引由向量模型 {built_with} 建立，当前是 {embedder.name}：请使用同一模型，或重建索引。")
+            raise IndexMissing(
+                f"索引由向量模型 {built_with} 建立，当前是 {embedder.name}：请使用同一模型，或重建索引。"
+            )
         retriever = HybridRetriever(settings, store, vectors or ChromaVectorStore(settings), embedder)
         return cls(settings, store, retriever, store.facts(), metas)
 
@@ -151,7 +153,10 @@ class Engine:
         answers = []
         for meta in parsed.units[:1] or ():
             if op == "remaining":
-                budget, spent = self._best(meta.doc, parsed, "全年预算数"), self._best(meta.doc, parsed, "执行数")
+                budget, spent = (
+                    self._best(meta.doc, parsed, "全年预算数"),
+                    self._best(meta.doc, parsed, "执行数"),
+                )
                 if budget and spent and budget.unit == spent.unit:
                     result = round(budget.value - spent.value, 2)
                     text = (
@@ -159,15 +164,31 @@ class Engine:
                         f"未执行的预算 = {fmt_number(budget.value)} − {fmt_number(spent.value)} = {fmt_number(result)}{budget.unit}。"
                     )
                     cites = [fact_citation(budget), fact_citation(spent)]
-                    answers.append(Answer(parsed.text, text, True, result, budget.unit, cites, "derived", [result]))
+                    answers.append(
+                        Answer(parsed.text, text, True, result, budget.unit, cites, "derived", [result])
+                    )
             elif op == "unexecuted_rate":
                 rate = self._best(meta.doc, parsed, "预算执行率")
                 if rate:
                     result = round(100 - rate.value, 2)
                     text = f"{short_name(meta)}{_year(meta)}预算执行率为{stated(rate)}[1]，未执行率 = 100% − {fmt_number(rate.value)}% = {fmt_number(result)}%。"
-                    answers.append(Answer(parsed.text, text, True, result, "%", [fact_citation(rate)], "derived", [result, 100.0]))
+                    answers.append(
+                        Answer(
+                            parsed.text,
+                            text,
+                            True,
+                            result,
+                            "%",
+                            [fact_citation(rate)],
+                            "derived",
+                            [result, 100.0],
+                        )
+                    )
             elif op == "share" and parsed.metric:
-                part, total = self._best(meta.doc, parsed, parsed.metric), self._best(meta.doc, parsed, "执行数")
+                part, total = (
+                    self._best(meta.doc, parsed, parsed.metric),
+                    self._best(meta.doc, parsed, "执行数"),
+                )
                 if part and total and part.unit == total.unit and total.value:
                     result = round(part.value / total.value * 100, 2)
                     text = (
@@ -175,7 +196,9 @@ class Engine:
                         f"占比 = {fmt_number(part.value)} ÷ {fmt_number(total.value)} × 100% = {fmt_number(result)}%。"
                     )
                     cites = [fact_citation(part), fact_citation(total)]
-                    answers.append(Answer(parsed.text, text, True, result, "%", cites, "derived", [result, 100.0]))
+                    answers.append(
+                        Answer(parsed.text, text, True, result, "%", cites, "derived", [result, 100.0])
+                    )
         if not answers:
             return self._not_in_reports(parsed, "计算所需的数字在报告中不全，无法计算。")
         return answers[0]
@@ -193,7 +216,16 @@ class Engine:
             f"{short_name(ma)}{_metric_label(fa.metric)}{stated(fa)}[1]，{short_name(mb)}{stated(fb)}[2]；"
             f"相差 {fmt_number(fa.value)} − {fmt_number(fb.value)} = {fmt_number(result)}{fa.unit}。"
         )
-        return Answer(parsed.text, text, True, result, fa.unit, [fact_citation(fa), fact_citation(fb)], "derived", [result])
+        return Answer(
+            parsed.text,
+            text,
+            True,
+            result,
+            fa.unit,
+            [fact_citation(fa), fact_citation(fb)],
+            "derived",
+            [result],
+        )
 
     def _compare(self, parsed: ParsedQuestion) -> Answer:
         units = list(parsed.units) or [m for m in self.metas if parsed.year is None or m.year == parsed.year]
@@ -225,7 +257,12 @@ class Engine:
 
     def _compare_items(self, parsed: ParsedQuestion, meta: ReportMeta) -> Answer:
         metric = parsed.metric or ""
-        per_item = {"预算执行率": "项目执行率", "自评得分": "得分", "执行数": "项目支出数", "全年预算数": "项目预算数"}
+        per_item = {
+            "预算执行率": "项目执行率",
+            "自评得分": "得分",
+            "执行数": "项目支出数",
+            "全年预算数": "项目预算数",
+        }
         facts = self._facts_for(meta.doc, per_item.get(metric, metric), None)
         facts = [f for f in facts if f.item]
         if not facts:
@@ -233,7 +270,9 @@ class Engine:
         reverse = parsed.superlative != "min"
         facts.sort(key=lambda f: f.value, reverse=reverse)
         top = facts[0]
-        lines = [f"{short_name(meta)}{_year(meta)}各项中{_metric_label(top.metric)}{'最高' if reverse else '最低'}的是{top.item}，为{stated(top)}。[1]"]
+        lines = [
+            f"{short_name(meta)}{_year(meta)}各项中{_metric_label(top.metric)}{'最高' if reverse else '最低'}的是{top.item}，为{stated(top)}。[1]"
+        ]
         for i, fact in enumerate(facts[1:6], 2):
             lines.append(f"{i}. {fact.item}：{stated(fact)} [{i}]")
         citations = [fact_citation(f) for f in facts[:6]]
@@ -266,7 +305,9 @@ class Engine:
             text = f"索引中没有{names}{parsed.year}年的报告。"
             return Answer(parsed.text, text, False, kind="unanswerable")
         what = "、".join(short_name(u) for u in parsed.units) or "已索引"
-        subject = parsed.item or _metric_label(parsed.metric) if (parsed.item or parsed.metric) else "这一内容"
+        subject = (
+            parsed.item or _metric_label(parsed.metric) if (parsed.item or parsed.metric) else "这一内容"
+        )
         text = reason or f"{what}的报告中没有载明{subject}。"
         evidence = self.retriever.retrieve(parsed.text, [u.doc for u in parsed.units] or None, 3)
         citations = [_closest_sentence(e.chunk, parsed.text) for e in evidence]
@@ -276,9 +317,12 @@ class Engine:
 
 
 def _metric_label(metric: str | None) -> str:
-    return {"执行数": "执行数（实际支出）", "项目评价得分": "评价得分", "指标得分": "得分", "指标分值": "分值"}.get(
-        metric or "", metric or ""
-    )
+    return {
+        "执行数": "执行数（实际支出）",
+        "项目评价得分": "评价得分",
+        "指标得分": "得分",
+        "指标分值": "分值",
+    }.get(metric or "", metric or "")
 
 
 def _year(meta: ReportMeta) -> str:

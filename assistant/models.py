@@ -35,7 +35,13 @@ class Citation:
     page: int | None = None
 
     def to_dict(self) -> dict[str, object]:
-        return {"doc": self.doc, "org": self.org, "section": self.section, "quote": self.quote, "line": self.line}
+        return {
+            "doc": self.doc,
+            "org": self.org,
+            "section": self.section,
+            "quote": self.quote,
+            "line": self.line,
+        }
 
 
 @dataclass(frozen=True, slots=True)

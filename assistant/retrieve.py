@@ -14,7 +14,9 @@ from index.store import ReportStore, VectorStore
 
 
 class HybridRetriever:
-    def __init__(self, settings: Settings, store: ReportStore, vectors: VectorStore, embedder: Embedder) -> None:
+    def __init__(
+        self, settings: Settings, store: ReportStore, vectors: VectorStore, embedder: Embedder
+    ) -> None:
         self.settings = settings
         self.vectors = vectors
         self.embedder = embedder

@@ -17,9 +17,53 @@ from index.models import ReportMeta
 METRIC_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("预算执行率", ("预算执行率", "执行率", "完成率", "支出率", "执行情况", "执行得怎么样", "执行进度")),
     ("年初预算数", ("年初预算",)),
-    ("全年预算数", ("全年预算数", "全年预算", "预算总额", "总预算", "预算数", "预算是多少", "预算有多少", "多少预算", "预算规模", "预算")),
-    ("执行数", ("执行数", "实际支出", "全年支出", "支出总额", "总支出", "花了多少", "花了", "支出了多少", "支出多少", "用了多少钱", "执行金额")),
-    ("自评得分", ("自评得分", "自评分", "自评总分", "绩效得分", "得了多少分", "多少分", "打了几分", "几分", "得分", "评分", "分数")),
+    (
+        "全年预算数",
+        (
+            "全年预算数",
+            "全年预算",
+            "预算总额",
+            "总预算",
+            "预算数",
+            "预算是多少",
+            "预算有多少",
+            "多少预算",
+            "预算规模",
+            "预算",
+        ),
+    ),
+    (
+        "执行数",
+        (
+            "执行数",
+            "实际支出",
+            "全年支出",
+            "支出总额",
+            "总支出",
+            "花了多少",
+            "花了",
+            "支出了多少",
+            "支出多少",
+            "用了多少钱",
+            "执行金额",
+        ),
+    ),
+    (
+        "自评得分",
+        (
+            "自评得分",
+            "自评分",
+            "自评总分",
+            "绩效得分",
+            "得了多少分",
+            "多少分",
+            "打了几分",
+            "几分",
+            "得分",
+            "评分",
+            "分数",
+        ),
+    ),
     ("三公经费", ("三公经费", "“三公”经费", "三公")),
     ("基本支出", ("基本支出",)),
     ("项目支出", ("项目支出",)),
@@ -31,19 +75,32 @@ METRIC_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("预算调整率", ("预算调整率", "调整率")),
 )
 SECTION_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("存在的主要问题", ("存在什么问题", "存在的问题", "主要问题", "什么问题", "哪些问题", "问题", "不足", "短板")),
-    ("下一步改进措施", ("改进措施", "整改措施", "下一步", "怎么改进", "如何改进", "改进", "措施", "建议", "打算")),
-    ("工作任务完成情况", ("做了什么", "做了哪些", "工作成效", "主要工作", "重点工作", "完成了哪些", "取得", "成效")),
+    (
+        "存在的主要问题",
+        ("存在什么问题", "存在的问题", "主要问题", "什么问题", "哪些问题", "问题", "不足", "短板"),
+    ),
+    (
+        "下一步改进措施",
+        ("改进措施", "整改措施", "下一步", "怎么改进", "如何改进", "改进", "措施", "建议", "打算"),
+    ),
+    (
+        "工作任务完成情况",
+        ("做了什么", "做了哪些", "工作成效", "主要工作", "重点工作", "完成了哪些", "取得", "成效"),
+    ),
     ("基本情况", ("基本情况", "部门概况", "内设机构", "职责", "机构设置", "下属单位", "概况")),
     ("绩效管理情况", ("绩效管理情况", "绩效管理工作", "怎么做绩效管理")),
 )
-REMAINING = re.compile(r"没花|未花|没用完|没有花|未使用|未执行(?!率)|没执行(?!率)|剩余|剩下|剩多少|还剩|结余了?多少|差多少没|没支出")
+REMAINING = re.compile(
+    r"没花|未花|没用完|没有花|未使用|未执行(?!率)|没执行(?!率)|剩余|剩下|剩多少|还剩|结余了?多少|差多少没|没支出"
+)
 UNEXECUTED_RATE = re.compile(r"未执行率|没执行的比例|没花的比例|未完成的比例")
 SHARE = re.compile(r"占比|占多少|占.{0,6}比例|比重|百分之多少")
 DIFFERENCE = re.compile(r"相差|差多少|差了多少|高多少|低多少|高出|低出|多多少|少多少|差距|差额")
 SUPERLATIVE_MAX = re.compile(r"最高|最多|最大|最好|第一|排名第一|谁高|哪个高|领先")
 SUPERLATIVE_MIN = re.compile(r"最低|最少|最小|最差|垫底|谁低|哪个低")
-COMPARE = re.compile(r"比较|对比|排名|排序|排一下|哪个|哪家|谁的|谁|各(?:个)?(?:街道|单位|部门)|几个|分别|都是多少")
+COMPARE = re.compile(
+    r"比较|对比|排名|排序|排一下|哪个|哪家|谁的|谁|各(?:个)?(?:街道|单位|部门)|几个|分别|都是多少"
+)
 YEAR = re.compile(r"((?:19|20)\d{2})\s*年?")
 PLACE = re.compile(r"([\u4e00-\u9fff]{2,4}?)(?:街道办事处|街道办|街道|街|镇|区府办)")
 
@@ -56,7 +113,8 @@ class QuestionParser:
         self.aliases = sorted(alias_pairs, key=lambda p: -len(p[0]))
         districts = {m.district for m in self.metas if m.district}
         self.districts = sorted(
-            {(d, d) for d in districts} | {(d[:-1], d) for d in districts if len(d) > 2}, key=lambda p: -len(p[0])
+            {(d, d) for d in districts} | {(d[:-1], d) for d in districts if len(d) > 2},
+            key=lambda p: -len(p[0]),
         )
 
     def parse(self, question: str, previous: ParsedQuestion | None = None) -> ParsedQuestion:
@@ -73,13 +131,20 @@ class QuestionParser:
         if UNEXECUTED_RATE.search(rest):
             operation, metric = "unexecuted_rate", "预算执行率"
         elif REMAINING.search(rest):
-            operation, metric = "remaining", metric if metric not in (None, "预算执行率", "全年预算数", "执行数") else None
+            operation, metric = (
+                "remaining",
+                metric if metric not in (None, "预算执行率", "全年预算数", "执行数") else None,
+            )
         elif SHARE.search(rest) and metric in ("基本支出", "项目支出", "三公经费"):
             operation = "share"
-        superlative = "max" if SUPERLATIVE_MAX.search(rest) else "min" if SUPERLATIVE_MIN.search(rest) else None
+        superlative = (
+            "max" if SUPERLATIVE_MAX.search(rest) else "min" if SUPERLATIVE_MIN.search(rest) else None
+        )
 
         # Follow-ups ("那洛浦街呢？") inherit what they leave out from the previous question.
-        is_follow_up = previous is not None and (len(rest) <= 12 or rest.startswith(("那", "那么", "它", "他们", "其")))
+        is_follow_up = previous is not None and (
+            len(rest) <= 12 or rest.startswith(("那", "那么", "它", "他们", "其"))
+        )
         if previous is not None and is_follow_up:
             if not units and not (self.districts and _district_in(rest, self.districts)):
                 units = previous.units
@@ -91,10 +156,7 @@ class QuestionParser:
         district_units = self._district_units(rest) if not units or COMPARE.search(rest) else ()
         if not units and district_units:
             units = district_units
-        if year is not None:
-            units_in_year = tuple(u for u in units if u.year == year)
-        else:
-            units_in_year = units
+        units_in_year = tuple(u for u in units if u.year == year) if year is not None else units
         unknown = None
         if not units:
             place = PLACE.search(rest)
@@ -107,7 +169,15 @@ class QuestionParser:
             kind, operation = "derived", "difference"
         elif operation:
             kind = "derived"
-        elif metric and (many or (superlative and not units) or (COMPARE.search(rest) and not units)) or metric and superlative and item is None and len(units_in_year) == 1 and _asks_about_items(rest):
+        elif (
+            metric
+            and (many or (superlative and not units) or (COMPARE.search(rest) and not units))
+            or metric
+            and superlative
+            and item is None
+            and len(units_in_year) == 1
+            and _asks_about_items(rest)
+        ):
             kind = "compare"
         elif section and not metric:
             kind = "text"

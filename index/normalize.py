@@ -139,9 +139,9 @@ def _is_heading(line: _Line, next_line: _Line | None, wrap_width: int) -> tuple[
     if len(text) > 40 or len(body) < 2:
         return None
     # A full-width line with no closing punctuation is the first line of a wrapped paragraph.
-    if wrap_width and len(line.src.text.strip()) >= 0.8 * wrap_width and not text.endswith(_TERMINAL):
-        if next_line is None or not enum_of(next_line.text):
-            return None
+    full_width = wrap_width and len(line.src.text.strip()) >= 0.8 * wrap_width
+    if full_width and not text.endswith(_TERMINAL) and (next_line is None or not enum_of(next_line.text)):
+        return None
     if body.count("、") >= 2:
         return None  # an enumeration ("六一、端午、中秋") rather than a title
     sentences = [s for s in re.split(r"[。！？]", body) if s.strip()]

@@ -32,7 +32,11 @@ def discover(paths: Iterable[Path]) -> Iterator[Path]:
     for path in paths:
         if path.is_dir():
             for child in sorted(path.rglob("*")):
-                if child.is_file() and child.suffix.lower() in SUPPORTED_SUFFIXES and not child.name.startswith("."):
+                if (
+                    child.is_file()
+                    and child.suffix.lower() in SUPPORTED_SUFFIXES
+                    and not child.name.startswith(".")
+                ):
                     yield child
         else:
             yield path
@@ -98,7 +102,9 @@ class Indexer:
         except LoadError as exc:
             return IngestOutcome(str(path), "failed", str(exc))
         except Exception as exc:  # any other failure must still leave the index as it was
-            return IngestOutcome(str(path), "failed", f"{path.name} 导入失败（索引未改动）：{type(exc).__name__}: {exc}")
+            return IngestOutcome(
+                str(path), "failed", f"{path.name} 导入失败（索引未改动）：{type(exc).__name__}: {exc}"
+            )
 
     def _ingest(self, path: Path) -> IngestOutcome:
         if not path.exists():

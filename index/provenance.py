@@ -5,7 +5,9 @@ from __future__ import annotations
 from index.normalize import match_key
 
 
-def locate(source_text: str, quote: str, near_line: int | None = None, window: int = 60) -> tuple[int, int] | None:
+def locate(
+    source_text: str, quote: str, near_line: int | None = None, window: int = 60
+) -> tuple[int, int] | None:
     """(first line, last line) where `quote` stands in `source_text`, searching near `near_line` first."""
     key = match_key(quote)
     if not key:

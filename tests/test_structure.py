@@ -1,0 +1,91 @@
+import re
+from pathlib import Path
+
+import pytest
+
+from index.chunking import chunk_report
+from index.loaders import load_document
+from index.normalize import match_key
+from index.structure import aliases_for, canonical_of, parse_report
+
+EXPECTED = {
+    "000_dfbd2fd614bc8960.txt": ("广州市番禺区人民政府洛浦街道办事处", "番禺区", 2021, "洛浦街"),
+    "001_f87c70ec8dc77d67.txt": ("广州市番禺区人民政府小谷围街道办事处", "番禺区", 2021, "小谷围街道"),
+    "002_9970a3a3f795190b.txt": ("广州市白云区人民政府永平街道办事处", "白云区", 2021, "永平街"),
+    "003_ceb9afcdf1314de4.txt": ("广州市海珠区人民政府南洲街道办事处", "海珠区", 2023, "南洲街"),
+    "004_99d524f8eeb46081.txt": ("广州市番禺区人民政府办公室", "番禺区", 2021, "区府办"),
+}
+CANONICAL = {
+    "基本情况",
+    "收支情况",
+    "绩效管理情况",
+    "自评结论",
+    "工作任务完成情况",
+    "存在的主要问题",
+    "下一步改进措施",
+}
+
+
+def test_canonical_sections_by_title_not_number():
+    assert canonical_of("四、下一步改进措施") == "下一步改进措施"
+    assert canonical_of("三、存在的问题及原因") == "存在的主要问题"
+    assert canonical_of("（一）自评结论综述") == "自评结论"
+    assert canonical_of("（三）部门整体收支情况") == "收支情况"
+    assert canonical_of("五、附件") is None
+
+
+def test_aliases_people_type():
+    names = aliases_for("广州市白云区人民政府永平街道办事处", "白云区", "广州市", None)
+    assert {"永平街道办事处", "永平街道", "永平街", "永平"} <= set(names)
+    town = aliases_for("佛山市南海区狮山镇人民政府", "南海区", "佛山市", None)
+    assert {"狮山镇", "狮山"} <= set(town)
+    office = aliases_for("广州市番禺区人民政府办公室", "番禺区", "广州市", None)
+    assert {"番禺区府办", "区府办", "区政府办公室"} <= set(office)
+    assert "办公室" not in office
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_corpus_report_metadata_and_sections(corpus_dir: Path, name: str):
+    report = parse_report(load_document(corpus_dir / name))
+    org, district, year, alias = EXPECTED[name]
+    assert report.meta.org == org
+    assert report.meta.district == district
+    assert report.meta.city == "广州市"
+    assert report.meta.year == year
+    assert report.meta.kind == "部门整体支出"
+    assert alias in report.meta.aliases
+    assert report.canonical_sections() == CANONICAL
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_chunks_map_back_to_their_source_lines(corpus_dir: Path, name: str):
+    raw = load_document(corpus_dir / name)
+    report = parse_report(raw)
+    chunks = chunk_report(report)
+    lines = raw.text.split("\n")
+    assert chunks
+    for chunk in chunks:
+        assert report.meta.org in chunk.header
+        assert len(chunk.text) <= 600 or "|" in chunk.text  # only an over-long table row may exceed the limit
+        # every sentence of the chunk stands in the source between the lines the chunk says it spans
+        source = match_key("".join(lines[chunk.line_start - 1 : chunk.line_end]))
+        for para in chunk.text.split("\n"):
+            assert match_key(para) in source, (chunk.id, para[:40])
+    # no number is cut from its unit: every figure of the clean text stands whole in some chunk
+    joined = "\n".join(c.text for c in chunks)
+    for block in report.blocks:
+        if block.kind == "paragraph":
+            for m in re.finditer(r"\d[\d,.]*(?:万元|亿元|%|分)", block.text):
+                assert m.group(0) in joined
+
+
+@pytest.mark.integration
+def test_problems_and_measures_sections_hold_their_items(corpus_dir: Path):
+    report = parse_report(load_document(corpus_dir / "002_9970a3a3f795190b.txt"))
+    problems = [b for b in report.blocks if b.canonical == "存在的主要问题" and b.kind == "paragraph"]
+    measures = [b for b in report.blocks if b.canonical == "下一步改进措施" and b.kind == "paragraph"]
+    assert [b.enum for b in problems] == ["（一）", "（二）"]
+    assert len(measures) == 3 and measures[0].text.startswith("（一）明确责任主体")
+    assert measures[0].line_start == 79
