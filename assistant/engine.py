@@ -40,7 +40,10 @@ def fact_citation(fact: Fact) -> Citation:
 
 def stated(fact: Fact) -> str:
     """The figure as the report writes it (keeps its precision: 82.2% stays 82.2%)."""
-    return fact.text if fact.text and re.search(r"\d", fact.text) else f"{fmt_number(fact.value)}{fact.unit}"
+    if fact.text and re.search(r"\d", fact.text):
+        # a table cell holds the bare number; its unit came from the header
+        return fact.text if fact.unit in fact.text else f"{fact.text}{fact.unit}"
+    return f"{fmt_number(fact.value)}{fact.unit}"
 
 
 @dataclass

@@ -58,9 +58,11 @@ def clean_inline(text: str) -> str:
     text = html.unescape(text)
     text = _EMPHASIS.sub("", text)
     if "\t" in text or text.lstrip().startswith("|"):
-        cells = [c.strip() for c in re.split(r"\t|\|", text)]
-        text = " | ".join(_clean_cell(c) for c in cells if c)
-        return text
+        cells = [c.strip() for c in re.split(r"\t|\|", text.strip())]
+        if text.lstrip().startswith("|"):  # markdown rows: the outer pipes open no cell
+            cells = cells[1:-1] if len(cells) > 2 else cells
+        # Empty cells stay, so that every row lines up with its header.
+        return " | ".join(_clean_cell(c) for c in cells)
     return _clean_cell(text)
 
 
@@ -145,7 +147,8 @@ def _is_heading(line: _Line, next_line: _Line | None, wrap_width: int) -> tuple[
     if body.count("、") >= 2:
         return None  # an enumeration ("六一、端午、中秋") rather than a title
     sentences = [s for s in re.split(r"[。！？]", body) if s.strip()]
-    if len(sentences) > 1:
+    # Two short sentences can still title a sub-section ("2.胜利抗击新冠疫情。妥善有效处置确诊病例。").
+    if len(sentences) > 2 or (len(sentences) == 2 and len(body) > 24):
         return None
     if text.endswith(("。", "；")) and len(body) > 24:
         return None  # a one-sentence list item, not a title
