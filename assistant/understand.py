@@ -122,9 +122,10 @@ class QuestionParser:
         units, rest = self._units(text)
         year_m = YEAR.search(rest)
         year = int(year_m.group(1)) if year_m else None
-        metric = _first_match(rest, METRIC_WORDS)
-        section = _first_match(rest, SECTION_WORDS)
-        item = self._item(rest, units)
+        metric, metric_word = _first_match(rest, METRIC_WORDS)
+        section, _ = _first_match(rest, SECTION_WORDS)
+        # An item name must not be read out of the metric's own words (预算执行 inside 预算执行率).
+        item = self._item(rest.replace(metric_word, "〇") if metric_word else rest, units)
         if item and metric in (None, "自评得分", "全年预算数", "执行数", "预算执行率"):
             metric = self._item_metric(rest, metric)
         operation = None
@@ -245,16 +246,16 @@ class QuestionParser:
         return "得分"  # 指标得分 or 项目评价得分, whichever the report states
 
 
-def _first_match(text: str, table: tuple[tuple[str, tuple[str, ...]], ...]) -> str | None:
-    best: tuple[int, int, str] | None = None
+def _first_match(text: str, table: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[str | None, str | None]:
+    """The entry whose longest word occurs in the text, and that word."""
+    best: tuple[int, int, str, str] | None = None
     for order, (name, words) in enumerate(table):
         for word in words:
-            pos = text.find(word)
-            if pos != -1:
-                key = (-len(word), order, name)
+            if word in text:
+                key = (-len(word), order, name, word)
                 if best is None or key < best:
                     best = key
-    return best[2] if best else None
+    return (best[2], best[3]) if best else (None, None)
 
 
 def _district_in(text: str, districts: list[tuple[str, str]]) -> str | None:

@@ -164,7 +164,8 @@ def check_numeric(row: dict[str, Any], answer: dict[str, Any]) -> dict[str, Any]
         reasons.append("unit/scale differs")
     winner_ok = None
     if row.get("kind") == "compare" and row.get("answer_text"):
-        winner_ok = names_winner(str(answer.get("answer") or ""), row["answer_text"])
+        orgs = [c.get("org") or "" for c in answer.get("citations") or []]
+        winner_ok = names_winner(str(answer.get("answer") or ""), row["answer_text"], dict.fromkeys(orgs))
         if not winner_ok:
             reasons.append("winner not named first")
     out["winner_ok"] = winner_ok
@@ -173,14 +174,34 @@ def check_numeric(row: dict[str, Any], answer: dict[str, Any]) -> dict[str, Any]
     return out
 
 
-def names_winner(answer_text: str, winner: str) -> bool:
-    """The first line of the answer names the winner (full name, or its “X街道” core)."""
-    first = _key(next((s for s in answer_text.split("\n") if s.strip()), ""))
-    names = {_key(winner)}
-    core = re.search(r"人民政府(.+?街道)办事处$", winner)
+def _name_keys(name: str) -> set[str]:
+    """A unit's full name and its “X街道” core (广州市番禺区人民政府洛浦街道办事处 → 洛浦街道)."""
+    keys = {_key(name)}
+    core = re.search(r"人民政府(.+?街道)办事处$", name)
     if core:
-        names.add(_key(core.group(1)))
-    return any(n and n in first for n in names)
+        keys.add(_key(core.group(1)))
+    return {k for k in keys if k}
+
+
+def _first_pos(text_key: str, names: set[str]) -> int | None:
+    found = [text_key.find(n) for n in names if n in text_key]
+    return min(found) if found else None
+
+
+def names_winner(answer_text: str, winner: str, others: Iterable[str] = ()) -> bool:
+    """The answer names the winner before any other candidate unit (`others`: the other units it cites).
+    A winner that is no cited unit (a project) must stand in the answer's first line."""
+    winner_keys = _name_keys(winner)
+    other_keys = [_name_keys(o) for o in others if _key(o) != _key(winner)]
+    text_key = _key(answer_text)
+    if other_keys or any(_key(winner) == _key(o) for o in others):
+        at = _first_pos(text_key, winner_keys)
+        if at is None:
+            return False
+        before = [p for keys in other_keys if (p := _first_pos(text_key, keys)) is not None]
+        return all(at < p for p in before)
+    first = _key(next((s for s in answer_text.split("\n") if s.strip()), ""))
+    return any(n in first for n in winner_keys)
 
 
 def check_text(row: dict[str, Any], answer: dict[str, Any]) -> dict[str, Any]:
@@ -251,7 +272,9 @@ def check_citations(row: dict[str, Any], answer: dict[str, Any], sources: Source
     for c in citations:
         status = sources.citation_status(c.get("doc") or "", c.get("quote") or "", c.get("line"))
         if status != "ok":
-            bad.append({"doc": c.get("doc"), "line": c.get("line"), "quote": c.get("quote"), "status": status})
+            bad.append(
+                {"doc": c.get("doc"), "line": c.get("line"), "quote": c.get("quote"), "status": status}
+            )
     out: dict[str, Any] = {
         "n_citations": len(citations),
         "n_verifiable": len(citations) - len(bad),
@@ -269,7 +292,11 @@ def check_citations(row: dict[str, Any], answer: dict[str, Any], sources: Source
         out["right_doc"] = bool(citations) and (docs is None or bool(cited.intersection(docs)))
         if not out["right_doc"]:
             reasons.append("right report not cited")
-    if found and kind in NUMERIC_KINDS and (answer.get("value") is not None or answer.get("kind") == "derived"):
+    if (
+        found
+        and kind in NUMERIC_KINDS
+        and (answer.get("value") is not None or answer.get("kind") == "derived")
+    ):
         if answer.get("kind") == "derived":
             inputs = row.get("inputs") or []
             missing = [i for i in inputs if not _input_cited(i, citations)]
@@ -350,7 +377,9 @@ class Target:
     spans: tuple[tuple[int, int], ...]
 
 
-def gold_lines_index(ground_truth: Iterable[dict[str, Any]]) -> dict[tuple[str, str], list[tuple[float, int]]]:
+def gold_lines_index(
+    ground_truth: Iterable[dict[str, Any]],
+) -> dict[tuple[str, str], list[tuple[float, int]]]:
     out: dict[tuple[str, str], list[tuple[float, int]]] = {}
     for g in ground_truth:
         out.setdefault((g["doc"], _key(g["quote"])), []).append((float(g["value"]), int(g["line"])))
@@ -454,7 +483,9 @@ def fact_matches(gold: Any, fact: Any) -> bool:
 
 def _fact_brief(f: Any) -> dict[str, Any]:
     return {
-        k: _field(f, k) for k in ("doc", "metric", "item", "value", "unit", "line", "quote") if _field(f, k) != ""
+        k: _field(f, k)
+        for k in ("doc", "metric", "item", "value", "unit", "line", "quote")
+        if _field(f, k) != ""
     }
 
 

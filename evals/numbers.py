@@ -79,9 +79,7 @@ _CN_RUN = rf"[{_CN_DIGITS}十][{_CN_DIGITS}十百千万亿]*(?:点[{_CN_DIGITS}]
 _COUNT = "|".join(COUNT_UNITS)
 # multiplier (万/亿/千, "个亿" as in 两个亿) then the unit proper
 _UNIT = rf"(?P<mult>个?亿|万|千)?\s*(?P<unit>元|个百分点|百分点|%|‰|分|{_COUNT})?"
-_QUANTITY = re.compile(
-    rf"(?P<pct>百分之)?(?:(?P<num>{_ARABIC})|(?P<cn>{_CN_RUN}))(?:\s*{_UNIT})?"
-)
+_QUANTITY = re.compile(rf"(?P<pct>百分之)?(?:(?P<num>{_ARABIC})|(?P<cn>{_CN_RUN}))(?:\s*{_UNIT})?")
 _CN_VALUE = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
 _CN_SMALL = {"十": 10, "百": 100, "千": 1000}
 

@@ -61,9 +61,7 @@ def summarize(results: Sequence[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return groups
 
 
-def threshold_failures(
-    summary: dict[str, dict[str, Any]], extraction: dict[str, Any] | None
-) -> list[str]:
+def threshold_failures(summary: dict[str, dict[str, Any]], extraction: dict[str, Any] | None) -> list[str]:
     """What `--check` fails on: numeric correctness, citation verifiability, extraction recall."""
     out = []
     numeric = summary.get("numeric (lookup+derived+compare)")
@@ -73,18 +71,17 @@ def threshold_failures(
             f"({numeric['correct']}/{numeric['n']}, {numeric['refusals']} refusals)"
         )
     every = summary.get("all")
-    if every and every["verifiable_rate"] is not None:
-        if every["verifiable_rate"] < THRESHOLDS["citations_verifiable"]:
-            out.append(
-                f"citations verifiable {every['verifiable_rate']:.1%} < 100% "
-                f"({every['citations_verifiable']}/{every['citations']})"
-            )
-    if extraction and extraction.get("recall") is not None:
-        if extraction["recall"] < THRESHOLDS["extraction_recall"]:
-            out.append(
-                f"extraction recall {extraction['recall']:.1%} < {THRESHOLDS['extraction_recall']:.0%} "
-                f"({extraction['n_found']}/{extraction['n_gold']})"
-            )
+    rate = every["verifiable_rate"] if every else None
+    if every and rate is not None and rate < THRESHOLDS["citations_verifiable"]:
+        out.append(
+            f"citations verifiable {rate:.1%} < 100% ({every['citations_verifiable']}/{every['citations']})"
+        )
+    recall = extraction.get("recall") if extraction else None
+    if extraction and recall is not None and recall < THRESHOLDS["extraction_recall"]:
+        out.append(
+            f"extraction recall {recall:.1%} < {THRESHOLDS['extraction_recall']:.0%} "
+            f"({extraction['n_found']}/{extraction['n_gold']})"
+        )
     return out
 
 
