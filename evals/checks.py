@@ -261,7 +261,7 @@ def uncited_numbers(answer: dict[str, Any], question: str = "") -> list[float]:
         allowed.append(float(answer["value"]))
     out = []
     for v, _ in parse_number(text, chinese=False):
-        if not any(abs(abs(v) - abs(a)) <= 1e-6 * max(1.0, abs(a)) for a in allowed):
+        if v not in out and not any(abs(abs(v) - abs(a)) <= 1e-6 * max(1.0, abs(a)) for a in allowed):
             out.append(v)
     return out
 

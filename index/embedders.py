@@ -65,7 +65,11 @@ class SentenceTransformerEmbedder:
 
         self._model = SentenceTransformer(str(model_dir), device="cpu", local_files_only=True)
         self.name = f"sentence-transformers/{model_dir.name}"
-        self.dim = int(self._model.get_sentence_embedding_dimension() or 0)
+        get_dim = (
+            getattr(self._model, "get_embedding_dimension", None)
+            or self._model.get_sentence_embedding_dimension
+        )
+        self.dim = int(get_dim() or 0)
         # e5/bge-style models expect instruction prefixes; a plain model takes none.
         lowered = model_dir.name.lower()
         if not query_prefix and "e5" in lowered:
