@@ -157,6 +157,8 @@ class QuestionParser:
         district_units = self._district_units(rest) if not units or COMPARE.search(rest) else ()
         if not units and district_units:
             units = district_units
+        if not units and len({m.org for m in self.metas}) == 1 and not PLACE.search(rest):
+            units = tuple(self.metas)  # one unit indexed: a question naming none is about it
         units_in_year = tuple(u for u in units if u.year == year) if year is not None else units
         unknown = None
         if not units:

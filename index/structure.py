@@ -82,7 +82,10 @@ def read_org(title: str, blocks: list[Block]) -> str:
     if re.search(rf"(?:{_ORG_SUFFIX})$", text) and len(text) >= 4:
         return _fix_typos(text)
     for block in blocks[:40]:
-        m = re.search(rf"(?:单位名称|部门名称|填报单位|报送单位)[:：]\s*([{CJK}（）()]{{4,40}})", block.text)
+        m = re.search(
+            rf"(?:单位名称|部门名称|部门（单位）名称|填报单位|报送单位|评价单位)(?:[（(][^）)]*[）)])?[:：]\s*([{CJK}（）()]{{4,40}})",
+            block.text,
+        )
         if m:
             return _fix_typos(m.group(1))
     for block in blocks[:40]:

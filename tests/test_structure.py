@@ -89,3 +89,14 @@ def test_problems_and_measures_sections_hold_their_items(corpus_dir: Path):
     assert [b.enum for b in problems] == ["（一）", "（二）"]
     assert len(measures) == 3 and measures[0].text.startswith("（一）明确责任主体")
     assert measures[0].line_start == 79
+
+
+def test_org_from_a_form_line_when_the_title_names_none():
+    from index.models import RawDocument, SourceLine
+
+    text = "2022年度部门整体支出绩效自评报告\n\n单位名称（盖章）：湖南省长沙市岳麓区教育局\n\n一、基本情况\n\n本部门绩效管理工作。"
+    raw = RawDocument("x.txt", "txt", [SourceLine(i + 1, t) for i, t in enumerate(text.split("\n"))], "sha")
+    meta = parse_report(raw).meta
+    assert meta.org == "湖南省长沙市岳麓区教育局"
+    assert (meta.province, meta.city, meta.district, meta.year) == ("湖南省", "长沙市", "岳麓区", 2022)
+    assert {"岳麓区教育局", "教育局"} <= set(meta.aliases)
