@@ -191,6 +191,62 @@ def cmd_remove(args: argparse.Namespace) -> int:
     return 0 if ok else 1
 
 
+def cmd_draft(args: argparse.Namespace) -> int:
+    """Draft 三、存在的主要问题 and 四、下一步改进措施 for a unit, every item cited."""
+    from assistant.draft import UnitNotFound, build_draft, render_markdown, to_json
+    from assistant.engine import Engine
+
+    engine = Engine.open(_settings(args))
+    try:
+        draft = build_draft(engine, args.unit, args.year)
+    except UnitNotFound as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
+    if args.format == "docx":
+        from assistant.docx_export import docx_bytes, write_docx
+
+        if args.out:
+            write_docx(draft, args.out)
+            print(f"已写入 {args.out}", file=sys.stderr)
+        elif sys.stdout.isatty():
+            print("错误：docx 是二进制文件，请用 --out 指定文件名（或重定向到文件）。", file=sys.stderr)
+            return 2
+        else:
+            sys.stdout.buffer.write(docx_bytes(draft))
+        return 0
+    text = (
+        json.dumps(to_json(draft), ensure_ascii=False, indent=2)
+        if args.format == "json"
+        else render_markdown(draft)
+    )
+    if args.out:
+        Path(args.out).write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+        print(f"已写入 {args.out}", file=sys.stderr)
+    else:
+        print(text, end="" if text.endswith("\n") else "\n")
+    return 0
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    """Check a report's figures against each other: rates, score parts, income and expenditure parts."""
+    from assistant.draft import UnitNotFound, resolve_unit
+    from assistant.engine import Engine
+    from assistant.review import findings_json, render_review, review
+
+    engine = Engine.open(_settings(args))
+    try:
+        meta = resolve_unit(engine, args.unit, args.year)
+    except UnitNotFound as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
+    findings = review(engine, meta)
+    if args.json:
+        _dump(findings_json(meta, findings))
+    else:
+        print(render_review(meta, findings))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="jixiao", description="绩效自评报告助手")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -229,6 +285,19 @@ def build_parser() -> argparse.ArgumentParser:
     p = with_index(sub.add_parser("remove", help="从索引中删除一份报告"))
     p.add_argument("doc", help="文件名，如 002_xxx.txt")
     p.set_defaults(func=cmd_remove)
+
+    p = with_index(sub.add_parser("draft", help="起草“存在的主要问题”与“下一步改进措施”（逐条附引文）"))
+    p.add_argument("unit", help="单位名称或简称，如 洛浦街、南洲、区府办")
+    p.add_argument("--year", type=int, help="报告年度（默认取该单位最新一年）")
+    p.add_argument("--format", choices=("md", "docx", "json"), default="md")
+    p.add_argument("--out", help="输出文件（缺省时写到标准输出）")
+    p.set_defaults(func=cmd_draft)
+
+    p = with_index(sub.add_parser("review", help="核对报告自身数字是否相互吻合（执行率、分项与合计）"))
+    p.add_argument("unit", help="单位名称或简称")
+    p.add_argument("--year", type=int, help="报告年度（默认取该单位最新一年）")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_review)
     return parser
 
 

@@ -52,22 +52,28 @@ def retrieval_query(row: dict[str, Any]) -> str:
 def score_retrieval(rows, targets_of, retrieve) -> dict[str, Any]:
     from evals.checks import first_rank, rank_metrics
 
-    per_question, ranks = [], []
+    per_question, ranks, doc_ranks = [], [], []
     for row in rows:
         targets = targets_of[row["id"]]
         hits = retrieve(retrieval_query(row))
         rank = first_rank(targets, hits)
+        gold_docs = {t.doc for t in targets}
+        doc_rank = next((i for i, (doc, _, _) in enumerate(hits, 1) if doc in gold_docs), None)
         ranks.append(rank)
+        doc_ranks.append(doc_rank)
         per_question.append(
             {
                 "id": row["id"],
                 "question": row["question"],
                 "gold": ", ".join(_span(t.doc, s) for t in targets for s in t.spans[:2]),
                 "rank": rank,
+                "doc_rank": doc_rank,
                 "top": [_span(doc, lines) for doc, _, lines in hits[:5]],
             }
         )
-    return {"metrics": rank_metrics(ranks), "per_question": per_question}
+    metrics = rank_metrics(ranks)
+    metrics["report_hit@5"] = rank_metrics(doc_ranks)["hit@5"]
+    return {"metrics": metrics, "per_question": per_question}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
