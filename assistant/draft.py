@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from assistant import themes
-from assistant.engine import fact_citation, short_name, stated
+from assistant.facts_view import fact_citation, short_name, stated
 from assistant.models import Citation
 from assistant.prompts import Prompts
 from assistant.review import Indicator, best_fact, indicator_tree

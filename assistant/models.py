@@ -18,10 +18,18 @@ class ParsedQuestion:
     metric: str | None
     item: str | None  # project or indicator named in the question
     kind: Kind
-    operation: str | None = None  # derived: remaining | unexecuted_rate | share | difference
+    operation: str | None = (
+        None  # derived: remaining | unexecuted_rate | share | difference | lost_points | sum | average
+    )
     section: str | None = None  # text questions: the canonical section asked about
     superlative: str | None = None  # compare: max | min | all
     unknown_unit: str | None = None  # a place the question names that no indexed report covers
+    base_metric: str | None = None  # derived share: the total the part is divided by
+    explain: bool = False  # "为什么…": the report's own explanation is wanted
+    item_missing: str | None = None  # an item other reports name but the asked reports do not
+    ambiguous_items: tuple[str, ...] = ()  # near-equal item candidates: ask back, never guess
+    count: int | None = None  # "四个重点项目": how many items the question expects
+    scope: str | None = None  # "重点": only items of the key-projects part
 
 
 @dataclass(frozen=True, slots=True)

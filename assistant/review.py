@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Literal
 
-from assistant.engine import fact_citation, short_name, stated
+from assistant.facts_view import fact_citation, short_name, stated
 from assistant.models import Citation
 from index.models import Fact, ReportMeta
 from index.provenance import locate

@@ -1,79 +1,61 @@
-"""Understanding a question: which reports, which year, which metric or section, and what kind of answer.
+"""Understanding a question: which reports, which year, which metric, item or section, and what kind of answer.
 
-Everything is resolved against what the index holds (its alias table and fact items), never against a list
-written for one corpus.
+Everything is resolved against what the index holds (its alias table and the items its facts name), never
+against a list written for one corpus. Where the question is ambiguous the parse says so, and the engine asks
+back or refuses rather than guessing a number.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass
 
 from assistant.models import Kind, ParsedQuestion
 from index.models import ReportMeta
 
-# Question words for each metric, longest first at match time. Order of the tuple breaks ties.
-METRIC_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("预算执行率", ("预算执行率", "执行率", "完成率", "支出率", "执行情况", "执行得怎么样", "执行进度")),
+
+@dataclass(frozen=True, slots=True)
+class _Mention:
+    metric: str
+    word: str
+    pos: int
+
+
+# Specific metric words win over generic ones wherever they stand ("三公经费支出多少" is about 三公经费, not
+# 支出). Within a tier the longest word wins, then the earliest.
+SPECIFIC: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("自评总分值", ("自评满分", "满分", "总分值")),
     ("年初预算数", ("年初预算",)),
-    (
-        "全年预算数",
-        (
-            "全年预算数",
-            "全年预算",
-            "预算总额",
-            "总预算",
-            "预算数",
-            "预算是多少",
-            "预算有多少",
-            "多少预算",
-            "预算规模",
-            "预算",
-        ),
-    ),
-    (
-        "执行数",
-        (
-            "执行数",
-            "实际支出",
-            "全年支出",
-            "支出总额",
-            "总支出",
-            "花了多少",
-            "花了",
-            "支出了多少",
-            "支出多少",
-            "用了多少钱",
-            "执行金额",
-        ),
-    ),
-    (
-        "自评得分",
-        (
-            "自评得分",
-            "自评分",
-            "自评总分",
-            "绩效得分",
-            "得了多少分",
-            "多少分",
-            "打了几分",
-            "几分",
-            "得分",
-            "评分",
-            "分数",
-        ),
-    ),
     ("三公经费", ("三公经费", "“三公”经费", "三公")),
     ("基本支出", ("基本支出",)),
     ("项目支出", ("项目支出",)),
-    ("一般公共预算财政拨款收入", ("一般公共预算财政拨款收入", "一般公共预算收入")),
+    ("一般公共预算财政拨款支出", ("一般公共预算财政拨款支出", "一般公共预算支出")),
+    ("政府性基金预算财政拨款支出", ("政府性基金预算财政拨款支出", "政府性基金支出")),
+    ("一般公共预算财政拨款收入", ("一般公共预算财政拨款收入", "一般公共预算收入", "一般公共预算")),
     ("政府性基金预算财政拨款收入", ("政府性基金预算财政拨款收入", "政府性基金收入", "政府性基金")),
-    ("财政拨款收入", ("财政拨款收入", "拨款收入", "财政拨款")),
     ("财政拨款支出", ("财政拨款支出",)),
+    ("财政拨款收入", ("财政拨款收入", "拨款收入", "财政拨款")),
     ("结转结余率", ("结转结余率", "结余率")),
+    ("结转结余", ("结转结余", "结余资金")),
     ("预算调整率", ("预算调整率", "调整率")),
+    ("预算执行率", ("预算执行率", "执行率", "完成率", "支出率", "执行进度")),
 )
+GENERIC: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        "全年预算数",
+        ("全年预算数", "全年预算", "预算总额", "总预算", "预算数", "预算规模", "预算金额", "预算"),
+    ),
+    (
+        "执行数",
+        ("执行数", "实际支出", "全年支出", "支出总额", "总支出", "执行金额", "支出", "花了", "用了", "花掉"),
+    ),
+    (
+        "自评得分",
+        ("自评得分", "自评分数", "自评分", "绩效得分", "评价得分", "得分", "评分", "分数", "几分", "多少分"),
+    ),
+)
+_SPECIFIC_NAMES = {name for name, _ in SPECIFIC}
 SECTION_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
         "存在的主要问题",
@@ -81,28 +63,89 @@ SECTION_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ),
     (
         "下一步改进措施",
-        ("改进措施", "整改措施", "下一步", "怎么改进", "如何改进", "改进", "措施", "建议", "打算"),
+        ("改进措施", "整改措施", "下一步", "怎么改", "如何改进", "改进", "措施", "建议", "打算"),
     ),
-    (
-        "工作任务完成情况",
-        ("做了什么", "做了哪些", "工作成效", "主要工作", "重点工作", "完成了哪些", "取得", "成效"),
-    ),
-    ("基本情况", ("基本情况", "部门概况", "内设机构", "职责", "机构设置", "下属单位", "概况")),
-    ("绩效管理情况", ("绩效管理情况", "绩效管理工作", "怎么做绩效管理")),
+    ("工作任务完成情况", ("做了什么", "做了哪些", "工作成效", "主要工作", "重点工作", "完成了哪些", "成效")),
+    ("基本情况", ("基本情况", "部门概况", "内设机构", "职责", "机构设置", "概况")),
 )
-REMAINING = re.compile(
-    r"没花|未花|没用完|没有花|未使用|未执行(?!率)|没执行(?!率)|剩余|剩下|剩多少|还剩|结余了?多少|差多少没|没支出"
-)
+ASKS_FIGURE = re.compile(r"多少|几|是否|百分之|比例|比重|占比|金额|数额")
+EXPLAIN = re.compile(r"为什么|为啥|什么原因|原因是|何故|怎么会|咋")
+LOST = re.compile(r"扣了|扣分|扣多少|扣掉|丢了|丢分|失分|被扣|少得|差几分")
 UNEXECUTED_RATE = re.compile(r"未执行率|没执行的比例|没花的比例|未完成的比例")
-SHARE = re.compile(r"占比|占多少|占.{0,6}比例|比重|百分之多少")
-DIFFERENCE = re.compile(r"相差|差多少|差了多少|高多少|低多少|高出|低出|多多少|少多少|差距|差额")
-SUPERLATIVE_MAX = re.compile(r"最高|最多|最大|最好|第一|排名第一|谁高|哪个高|领先")
-SUPERLATIVE_MIN = re.compile(r"最低|最少|最小|最差|垫底|谁低|哪个低")
-COMPARE = re.compile(
-    r"比较|对比|排名|排序|排一下|哪个|哪家|谁的|谁|各(?:个)?(?:街道|单位|部门)|几个|分别|都是多少"
+REMAINING = re.compile(
+    r"没花|未花|没用完|没有花|未使用|未执行(?!率)|没执行(?!率)|剩余|剩下|剩多少|还剩|结余了?多少|没支出"
 )
+BUDGET_VS_SPENT = re.compile(r"预算.{0,10}(?:支出|执行|花).{0,6}(?:差|相差|差距|差额)")
+SHARE = re.compile(r"占.{0,12}(?:比例|比重|多少|百分之)|占比|比重")
+DIFFERENCE = re.compile(
+    r"相差|差多少|差了多少|高多少|低多少|高出|低出|多多少|少多少|差距|差额|几个百分点|高几|低几|多几|少几"
+)
+SUM = re.compile(r"加起来|合计|总共|一共|总和|共计|加总")
+AVERAGE = re.compile(r"平均")
+SUPERLATIVE_MAX = re.compile(
+    r"最高|最多|最大|最好|第一|领先|哪个.{0,8}(?:高|多|大|好)|谁.{0,6}(?:高|多|大|好)"
+)
+SUPERLATIVE_MIN = re.compile(r"最低|最少|最小|最差|垫底|哪个.{0,8}(?:低|少|小|差)|谁.{0,6}(?:低|少|小|差)")
+COMPARE = re.compile(
+    r"比较|对比|排名|排序|排一下|哪个|哪家|谁的|谁|各(?:个)?(?:街道|单位|部门)|几个街道|几个单位|分别|都是多少"
+)
+WHICH = re.compile(r"哪个|哪项|哪一个|哪一项|哪些")
 YEAR = re.compile(r"((?:19|20)\d{2})\s*年?")
-PLACE = re.compile(r"([\u4e00-\u9fff]{2,4}?)(?:街道办事处|街道办|街道|街|镇|区府办)")
+PLACE = re.compile(r"([\u4e00-\u9fff]{2,4}?)(?:街道办事处|街道办|街道|镇|区府办|县府办)")
+COUNT = re.compile(r"([两二三四五六七八九十]|\d{1,2})个(?:重点)?(?:项目|指标)")
+_CN_DIGITS = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+# Items are matched on character bigrams, so word order and brackets do not matter; common abbreviations
+# are expanded the way staff write them.
+_ITEM_SYNONYMS = (("新型冠状病毒肺炎", "新冠"), ("新冠肺炎", "新冠"), ("城市管理", "城管"))
+_ITEM_NOISE = re.compile(r"[（）()“”\"'、，,\-—·\s]")
+
+
+def _bigrams(text: str) -> set[str]:
+    return {text[i : i + 2] for i in range(len(text) - 1)}
+
+
+def _item_key(text: str) -> str:
+    for long, short in _ITEM_SYNONYMS:
+        text = text.replace(long, short)
+    return _ITEM_NOISE.sub("", text)
+
+
+def _segments(item: str) -> list[str]:
+    """The parts of an item name outside and inside its brackets, each matched on its own."""
+    return [seg for seg in re.split(r"[（）()“”\"'、，,\-—·\s]+", _item_key_keep(item)) if len(seg) >= 2]
+
+
+def _item_key_keep(text: str) -> str:
+    for long, short in _ITEM_SYNONYMS:
+        text = text.replace(long, short)
+    return text
+
+
+def _longest_common(a: str, b: str) -> int:
+    best = 0
+    for i in range(len(a)):
+        for j in range(i + best + 1, len(a) + 1):
+            if a[i:j] in b:
+                best = j - i
+            else:
+                break
+    return best
+
+
+def _mentions(text: str, table: tuple[tuple[str, tuple[str, ...]], ...]) -> list[_Mention]:
+    found = []
+    for metric, words in table:
+        for word in words:
+            pos = text.find(word)
+            if pos != -1:
+                found.append(_Mention(metric, word, pos))
+    # longest word first, then earliest; a word inside a longer match does not count twice
+    found.sort(key=lambda m: (-len(m.word), m.pos))
+    kept: list[_Mention] = []
+    for m in found:
+        if not any(k.pos <= m.pos and m.pos + len(m.word) <= k.pos + len(k.word) for k in kept):
+            kept.append(m)
+    return kept
 
 
 class QuestionParser:
@@ -117,82 +160,86 @@ class QuestionParser:
             key=lambda p: -len(p[0]),
         )
 
+    # ---- the parse -------------------------------------------------------------------------------
     def parse(self, question: str, previous: ParsedQuestion | None = None) -> ParsedQuestion:
         text = question.strip()
         units, rest = self._units(text)
         year_m = YEAR.search(rest)
         year = int(year_m.group(1)) if year_m else None
-        metric, metric_word = _first_match(rest, METRIC_WORDS)
-        section, _ = _first_match(rest, SECTION_WORDS)
-        # An item name must not be read out of the metric's own words (预算执行 inside 预算执行率).
-        item = self._item(rest.replace(metric_word, "〇") if metric_word else rest, units)
-        if item and metric in (None, "自评得分", "全年预算数", "执行数", "预算执行率"):
-            metric = self._item_metric(rest, metric)
-        operation = None
-        if UNEXECUTED_RATE.search(rest):
-            operation, metric = "unexecuted_rate", "预算执行率"
-        elif REMAINING.search(rest):
-            operation, metric = (
-                "remaining",
-                metric if metric not in (None, "预算执行率", "全年预算数", "执行数") else None,
-            )
-        elif SHARE.search(rest) and metric in ("基本支出", "项目支出", "三公经费"):
-            operation = "share"
+        rest_no_year = YEAR.sub("〇", rest)
+
+        every = _mentions(rest_no_year, SPECIFIC + GENERIC)  # 支出 inside 基本支出 is not a mention
+        specific = [m for m in every if m.metric in _SPECIFIC_NAMES]
+        generic = [m for m in every if m.metric not in _SPECIFIC_NAMES]
+        mentions = specific or generic
+        metric = mentions[0].metric if mentions else None
+        section = next(iter(_mentions(rest_no_year, SECTION_WORDS)), None)
+        section_name = section.metric if section else None
+        metric_words = [m.word for m in specific + generic]
+
+        item, item_missing, ambiguous = self._item(rest_no_year, units, metric_words)
+        if not (specific or generic) and not ASKS_FIGURE.search(rest):
+            ambiguous = ()  # a question about text needs no single item; passages answer it
+        explain = bool(EXPLAIN.search(rest))
+        operation = self._operation(rest_no_year, units, item, specific, generic)
+        base_metric = None
+        if operation == "share":
+            metric, base_metric = self._share_terms(rest_no_year, specific + generic)
+        if metric == "三公经费" and re.search(r"预算(?!执行)", rest_no_year):
+            metric = "三公经费预算数"  # a figure of its own; never answer it with the spending
+        if operation == "unexecuted_rate":
+            metric = "预算执行率"
+        if operation == "lost_points":
+            metric = "指标得分" if item else "自评得分"
+        if (
+            operation in ("remaining", "sum", "average")
+            and not item
+            and metric in (None, "全年预算数", "执行数")
+        ):
+            metric = "全年预算数" if operation != "remaining" else None
+        if item or operation in ("sum", "average"):
+            metric = self._item_metric(rest_no_year, metric)
+
         superlative = (
             "max" if SUPERLATIVE_MAX.search(rest) else "min" if SUPERLATIVE_MIN.search(rest) else None
         )
+        count_m = COUNT.search(rest)
+        count = (
+            (int(count_m.group(1)) if count_m.group(1).isdigit() else _CN_DIGITS[count_m.group(1)])
+            if count_m
+            else None
+        )
+        scope = "重点" if "重点" in rest else None
 
-        # Follow-ups ("那洛浦街呢？") inherit what they leave out from the previous question.
+        # A follow-up ("那洛浦街呢？") takes what it leaves out from the previous question.
         is_follow_up = previous is not None and (
-            len(rest) <= 12 or rest.startswith(("那", "那么", "它", "他们", "其"))
+            len(rest) <= 12 or rest.startswith(("那", "那么", "它", "其"))
         )
         if previous is not None and is_follow_up:
-            if not units and not (self.districts and _district_in(rest, self.districts)):
+            if not units and not _district_in(rest, self.districts):
                 units = previous.units
-            if metric is None and section is None and operation is None:
-                metric, section, item = previous.metric, previous.section, item or previous.item
-                operation = previous.operation
-            year = year or previous.year
+                year = year or previous.year
+            if metric is None and section_name is None and operation is None and not explain:
+                metric, section_name, operation = previous.metric, previous.section, previous.operation
+                item = item or previous.item
+                explain = previous.explain
 
-        district_units = self._district_units(rest) if not units or COMPARE.search(rest) else ()
-        if not units and district_units:
-            units = district_units
+        if not units or COMPARE.search(rest):
+            district_units = self._district_units(rest)
+            if not units and district_units:
+                units = district_units
         if not units and len({m.org for m in self.metas}) == 1 and not PLACE.search(rest):
             units = tuple(self.metas)  # one unit indexed: a question naming none is about it
         units_in_year = tuple(u for u in units if u.year == year) if year is not None else units
         unknown = None
         if not units:
             place = PLACE.search(rest)
-            if place:
-                unknown = place.group(0)
+            unknown = place.group(0) if place else None
 
-        kind: Kind
-        many = len({u.org for u in units_in_year}) > 1
-        if operation == "difference" or (DIFFERENCE.search(rest) and many and metric):
-            kind, operation = "derived", "difference"
-        elif operation:
-            kind = "derived"
-        elif (
-            metric
-            and (many or (superlative and not units) or (COMPARE.search(rest) and not units))
-            or metric
-            and superlative
-            and item is None
-            and len(units_in_year) == 1
-            and _asks_about_items(rest)
-        ):
-            kind = "compare"
-        elif section and not metric:
-            kind = "text"
-        elif metric or item:
-            kind = "lookup"
-        elif section:
-            kind = "text"
-        else:
-            kind = "unanswerable"
-        if units and year is not None and not units_in_year:
-            kind = "unanswerable"
-        if unknown and not units:
+        kind = self._kind(
+            rest, units_in_year, metric, section_name, item, operation, explain, superlative, mentions
+        )
+        if (units and year is not None and not units_in_year) or (unknown and not units):
             kind = "unanswerable"
         return ParsedQuestion(
             text=text,
@@ -202,20 +249,109 @@ class QuestionParser:
             item=item,
             kind=kind,
             operation=operation,
-            section=section,
+            section=section_name,
             superlative=superlative or ("all" if kind == "compare" else None),
             unknown_unit=unknown,
+            base_metric=base_metric,
+            explain=explain,
+            item_missing=item_missing,
+            ambiguous_items=ambiguous,
+            count=count,
+            scope=scope,
         )
 
+    def _kind(
+        self,
+        rest: str,
+        units: tuple[ReportMeta, ...],
+        metric: str | None,
+        section: str | None,
+        item: str | None,
+        operation: str | None,
+        explain: bool,
+        superlative: str | None,
+        mentions: list[_Mention],
+    ) -> Kind:
+        many = len({u.org for u in units}) > 1
+        if explain:
+            return "text"
+        if operation == "difference" and not many:
+            operation = None
+        if operation:
+            return "derived"
+        asks_figure = bool(ASKS_FIGURE.search(rest)) or bool(
+            mentions and mentions[0].metric in dict(SPECIFIC)
+        )
+        if section and (
+            not metric or not asks_figure or item is None and metric in dict(GENERIC) and not asks_figure
+        ):
+            return "text"
+        if metric and (many or (not units and (superlative or COMPARE.search(rest)))):
+            return "compare"
+        if (
+            metric
+            and len(units) == 1
+            and item is None
+            and WHICH.search(rest)
+            and re.search(r"项目|指标|专项|哪项", rest)
+        ):
+            return "compare"
+        if metric or item:
+            return "lookup"
+        if section:
+            return "text"
+        return "text" if units else "unanswerable"
+
+    def _operation(
+        self,
+        rest: str,
+        units: Sequence[ReportMeta],
+        item: str | None,
+        specific: list[_Mention],
+        generic: list[_Mention],
+    ) -> str | None:
+        if UNEXECUTED_RATE.search(rest):
+            return "unexecuted_rate"
+        if LOST.search(rest):
+            return "lost_points"
+        if REMAINING.search(rest) or (BUDGET_VS_SPENT.search(rest) and len({u.org for u in units}) <= 1):
+            return "remaining"
+        if SHARE.search(rest) and len(specific + generic) >= 1:
+            return "share"
+        if AVERAGE.search(rest):
+            return "average"
+        if SUM.search(rest) and item is None and re.search(r"项目|指标|专项", rest):
+            return "sum"
+        if DIFFERENCE.search(rest):
+            return "difference"
+        return None
+
+    @staticmethod
+    def _share_terms(rest: str, mentions: list[_Mention]) -> tuple[str | None, str | None]:
+        """The part and the base of a share: "基本支出占全年支出的比例" → (基本支出, 执行数)."""
+        cut = rest.find("占")
+        before = sorted((m for m in mentions if m.pos < cut), key=lambda m: m.pos) if cut != -1 else mentions
+        after = sorted((m for m in mentions if m.pos > cut), key=lambda m: m.pos) if cut != -1 else []
+        part = before[-1].metric if before else (mentions[0].metric if mentions else None)
+        base = after[0].metric if after else None
+        if base is None and part:
+            base = "财政拨款收入" if part.endswith("收入") else "执行数"
+        return part, base
+
+    # ---- units -----------------------------------------------------------------------------------
     def _units(self, text: str) -> tuple[tuple[ReportMeta, ...], str]:
         """Reports named in the text, longest alias first; a matched name is blanked out of the rest."""
-        found: list[ReportMeta] = []
+        found: list[tuple[int, ReportMeta]] = []
         rest = text
         for alias, _ in self.aliases:
-            if alias in rest:
-                found.extend(m for a, m in self.aliases if a == alias and m not in found)
+            pos = rest.find(alias)
+            if pos != -1:
+                found.extend(
+                    (pos, m) for a, m in self.aliases if a == alias and all(m is not f for _, f in found)
+                )
                 rest = rest.replace(alias, "〇")
-        return tuple(found), rest
+        # in the order the question names them: "南洲比永平高多少" subtracts 永平 from 南洲
+        return tuple(m for _, m in sorted(found, key=lambda f: f[0])), rest
 
     def _district_units(self, text: str) -> tuple[ReportMeta, ...]:
         district = _district_in(text, self.districts)
@@ -226,47 +362,64 @@ class QuestionParser:
             metas = [m for m in metas if "街道" in m.org]
         return tuple(metas)
 
-    def _item(self, text: str, units: Sequence[ReportMeta]) -> str | None:
-        docs = [u.doc for u in units] or list(self.items_by_doc)
-        items = sorted({i for d in docs for i in self.items_by_doc.get(d, set())}, key=len, reverse=True)
-        for item in items:
-            core = re.sub(r"[（(].*?[）)]|项目|经费|专项|工作", "", item)
-            if item in text or (len(core) >= 3 and core in text):
-                return item
-        return None
+    # ---- items (projects, indicators) ------------------------------------------------------------
+    def _item(
+        self, text: str, units: Sequence[ReportMeta], metric_words: list[str]
+    ) -> tuple[str | None, str | None, tuple[str, ...]]:
+        """(item of the named units, item named but absent from them, near-equal candidates to ask about)."""
+        key = _item_key(text)
+        grams = _bigrams(key)
+        unit_docs = {u.doc for u in units}
+        scored: list[tuple[float, int, str, bool]] = []
+        for doc, items in self.items_by_doc.items():
+            for item in items:
+                ikey = _item_key(item)
+                if len(ikey) < 2 or any(ikey in w for w in metric_words):
+                    continue  # 预算执行 inside 预算执行率 is the metric, not the indicator
+                ours = not unit_docs or doc in unit_docs
+                if ikey in key:
+                    scored.append((1.0, len(ikey), item, ours))
+                    continue
+                if len(ikey) < 5:
+                    continue  # a short name must be written out; fuzzy matches of it are noise
+                igrams = set().union(*(_bigrams(seg) for seg in _segments(item))) or _bigrams(ikey)
+                coverage = len(igrams & grams) / len(igrams)
+                score = max(coverage, 0.9 if _longest_common(ikey, key) >= 6 else 0.0)
+                if score >= 0.7:
+                    scored.append((score, len(ikey), item, ours))
+        if not scored:
+            return None, None, ()
+        # exact names first, the longest of them (绩效管理制度建设 over 绩效管理); then the best fuzzy score
+        scored.sort(key=lambda s: (-s[0], -s[1]))
+        best_score, best_len, best_item, best_ours = scored[0]
+        if best_score == 1.0:
+            mine = [s for s in scored if s[0] == 1.0 and s[3]]
+            if mine:
+                return mine[0][2], None, ()
+            return None, best_item, ()
+        close = sorted({s[2] for s in scored if s[3] and s[0] >= best_score - 0.1})
+        if len(close) == 1:
+            return close[0], None, ()
+        if close:
+            return None, None, tuple(close[:6])
+        return None, (best_item if best_score >= 0.9 else None), ()
 
     @staticmethod
     def _item_metric(text: str, metric: str | None) -> str:
         if re.search(r"分值|满分|权重|总分", text):
             return "指标分值"
-        if metric == "预算执行率" or "执行率" in text:
+        if re.search(r"得分|得了|几分|多少分|分数|评分", text) or metric == "自评得分":
+            return "得分"  # 指标得分 or 项目评价得分, whichever the report states
+        if metric in ("预算执行率", "项目执行率") or "执行率" in text:
             return "项目执行率"
-        if metric == "执行数" or re.search(r"支出|花了|用了", text):
+        if metric in ("执行数", "项目支出", "项目支出数") or re.search(r"支出|花了|花掉|用了|执行数", text):
             return "项目支出数"
-        if metric == "全年预算数" or "预算" in text:
+        if metric in ("全年预算数", "年初预算数", "项目预算数") or "预算" in text:
             return "项目预算数"
+        if metric == "指标得分":
+            return "指标得分"
         return "得分"  # 指标得分 or 项目评价得分, whichever the report states
-
-
-def _first_match(text: str, table: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[str | None, str | None]:
-    """The entry whose longest word occurs in the text, and that word."""
-    best: tuple[int, int, str, str] | None = None
-    for order, (name, words) in enumerate(table):
-        for word in words:
-            if word in text:
-                key = (-len(word), order, name, word)
-                if best is None or key < best:
-                    best = key
-    return (best[2], best[3]) if best else (None, None)
 
 
 def _district_in(text: str, districts: list[tuple[str, str]]) -> str | None:
     return next((full for name, full in districts if name in text), None)
-
-
-def _asks_about_items(text: str) -> bool:
-    return bool(re.search(r"哪个项目|哪项|哪个指标|哪一项|哪些项目", text))
-
-
-def with_units(parsed: ParsedQuestion, units: tuple[ReportMeta, ...]) -> ParsedQuestion:
-    return replace(parsed, units=units)

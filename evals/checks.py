@@ -188,13 +188,19 @@ def _first_pos(text_key: str, names: set[str]) -> int | None:
     return min(found) if found else None
 
 
+def _is_project_like(name: str) -> bool:
+    """A project or indicator, not a reporting unit: units end in 街道/办事处/局/办公室 and the like."""
+    return not re.search(r"(街道|办事处|镇|乡|局|办公室|委员会|政府|区府办|中心)$", name)
+
+
 def names_winner(answer_text: str, winner: str, others: Iterable[str] = ()) -> bool:
     """The answer names the winner before any other candidate unit (`others`: the other units it cites).
     A winner that is no cited unit (a project) must stand in the answer's first line."""
     winner_keys = _name_keys(winner)
     other_keys = [_name_keys(o) for o in others if _key(o) != _key(winner)]
     text_key = _key(answer_text)
-    if other_keys or any(_key(winner) == _key(o) for o in others):
+    winner_is_unit = any(_key(winner) == _key(o) or _key(winner) in _key(o) for o in others)
+    if winner_is_unit or (other_keys and not _is_project_like(winner)):
         at = _first_pos(text_key, winner_keys)
         if at is None:
             return False
@@ -259,6 +265,7 @@ def uncited_numbers(answer: dict[str, Any], question: str = "") -> list[float]:
         allowed += [v for v, _ in parse_number(c.get("quote") or "", chinese=False)]
     if answer.get("kind") == "derived" and answer.get("value") is not None:
         allowed.append(float(answer["value"]))
+        allowed.append(float(len(answer.get("citations") or [])))  # an average divides by its cited inputs
     out = []
     for v, _ in parse_number(text, chinese=False):
         if v not in out and not any(abs(abs(v) - abs(a)) <= 1e-6 * max(1.0, abs(a)) for a in allowed):

@@ -7,6 +7,7 @@ A file that fails at any step leaves the index exactly as it was.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
@@ -21,6 +22,17 @@ from index.store import ChromaVectorStore, ReportStore, VectorStore
 from index.structure import parse_report
 
 ProgressFn = Callable[[int, int, str], None]
+
+
+def _pipeline_version() -> str:
+    """A digest of the code that turns a file into chunks and facts: when it changes, files are re-read."""
+    digest = hashlib.sha256()
+    for name in ("loaders", "normalize", "structure", "chunking", "facts", "sparse", "metrics"):
+        digest.update((Path(__file__).with_name(f"{name}.py")).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+PIPELINE_VERSION = _pipeline_version()
 
 
 class NotAReport(LoadError):
@@ -117,7 +129,7 @@ class Indexer:
                 f"索引是用向量模型 {known_embedder} 建立的，当前模型是 {self.embedder.name}。"
                 f"请换回原模型，或删除索引目录 {self.settings.index_dir} 后重新导入全部报告。"
             )
-        if old_sha == sha:
+        if old_sha == sha and self.store.document_pipeline(path.name) == PIPELINE_VERSION:
             return IngestOutcome(str(path), "unchanged", "内容未变，跳过")
 
         raw = load_document(path)
@@ -139,7 +151,15 @@ class Indexer:
         self.vectors.add(chunks, vectors)
         try:
             self.store.replace_document(
-                report.meta, sha, raw.fmt, raw.text, self.embedder.name, chunks, tokens, facts
+                report.meta,
+                sha,
+                raw.fmt,
+                raw.text,
+                self.embedder.name,
+                chunks,
+                tokens,
+                facts,
+                PIPELINE_VERSION,
             )
         except Exception:
             self.vectors.delete([i for i in new_ids if i not in old_ids])

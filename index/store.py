@@ -19,7 +19,7 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
     doc TEXT PRIMARY KEY, sha256 TEXT NOT NULL, fmt TEXT NOT NULL, org TEXT NOT NULL, aliases TEXT NOT NULL,
     district TEXT, city TEXT, province TEXT, year INTEGER, kind TEXT, title TEXT,
-    source_text TEXT NOT NULL, embedder TEXT NOT NULL, ingested_at TEXT DEFAULT CURRENT_TIMESTAMP
+    source_text TEXT NOT NULL, embedder TEXT NOT NULL, pipeline TEXT NOT NULL DEFAULT '', ingested_at TEXT DEFAULT CURRENT_TIMESTAMP
 );
 CREATE TABLE IF NOT EXISTS chunks (
     id TEXT PRIMARY KEY, doc TEXT NOT NULL REFERENCES documents(doc), org TEXT NOT NULL, year INTEGER,
@@ -120,6 +120,9 @@ class ReportStore:
         self.conn = sqlite3.connect(str(path), check_same_thread=False)
         self.conn.row_factory = sqlite3.Row
         self.conn.executescript(SCHEMA)
+        columns = {r["name"] for r in self.conn.execute("PRAGMA table_info(documents)")}
+        if "pipeline" not in columns:  # an index from before the column existed: its files are re-read
+            self.conn.execute("ALTER TABLE documents ADD COLUMN pipeline TEXT NOT NULL DEFAULT ''")
 
     def close(self) -> None:
         self.conn.close()
@@ -128,6 +131,10 @@ class ReportStore:
     def document_sha(self, doc: str) -> str | None:
         row = self.conn.execute("SELECT sha256 FROM documents WHERE doc = ?", (doc,)).fetchone()
         return row["sha256"] if row else None
+
+    def document_pipeline(self, doc: str) -> str | None:
+        row = self.conn.execute("SELECT pipeline FROM documents WHERE doc = ?", (doc,)).fetchone()
+        return row["pipeline"] if row else None
 
     def documents(self) -> list[sqlite3.Row]:
         return list(
@@ -169,13 +176,14 @@ class ReportStore:
         chunks: Sequence[Chunk],
         tokens: Sequence[list[str]],
         facts: Iterable[Fact],
+        pipeline: str = "",
     ) -> None:
         """Swap a document's rows for new ones in one transaction: readers see the old or the new, never a mix."""
         with self.conn:
             self._delete_rows(meta.doc)
             self.conn.execute(
-                "INSERT INTO documents (doc, sha256, fmt, org, aliases, district, city, province, year, kind, title, source_text, embedder)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "INSERT INTO documents (doc, sha256, fmt, org, aliases, district, city, province, year, kind, title, source_text,"
+                " embedder, pipeline) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     meta.doc,
                     sha256,
@@ -190,6 +198,7 @@ class ReportStore:
                     meta.title,
                     source_text,
                     embedder,
+                    pipeline,
                 ),
             )
             self.conn.executemany(

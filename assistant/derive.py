@@ -1,0 +1,143 @@
+"""Derived answers: computed in code from cited figures, never guessed, with the formula shown.
+
+Each function returns an Answer or None when an input is missing; the engine then says what is missing.
+"""
+
+from __future__ import annotations
+
+from assistant.facts_view import (
+    FactIndex,
+    fact_citation,
+    fmt_number,
+    metric_label,
+    short_name,
+    stated,
+    year_of,
+)
+from assistant.models import Answer, ParsedQuestion
+from index.models import Fact, ReportMeta
+
+
+def _answer(
+    parsed: ParsedQuestion, text: str, result: float, unit: str, facts: list[Fact], constants=()
+) -> Answer:
+    citations = [fact_citation(f) for f in facts]
+    return Answer(
+        parsed.text, text, True, result, unit, citations, "derived", [result, abs(result), *constants]
+    )
+
+
+def remaining(parsed: ParsedQuestion, meta: ReportMeta, facts: FactIndex) -> Answer | None:
+    """Budget not spent: 全年预算数 − 执行数 (or a project's 预算 − 支出)."""
+    if parsed.item:
+        budget, spent = (
+            facts.best(meta.doc, "项目预算数", parsed.item),
+            facts.best(meta.doc, "项目支出数", parsed.item),
+        )
+        subject = parsed.item
+    else:
+        budget, spent = facts.best(meta.doc, "全年预算数"), facts.best(meta.doc, "执行数")
+        subject = ""
+    if not (budget and spent) or budget.unit != spent.unit:
+        return None
+    result = round(budget.value - spent.value, 2)
+    text = (
+        f"{short_name(meta)}{year_of(meta)}{subject}预算{stated(budget)}[1]，实际支出{stated(spent)}[2]；"
+        f"未支出的预算 = {fmt_number(budget.value)} − {fmt_number(spent.value)} = {fmt_number(result)}{budget.unit}。"
+    )
+    return _answer(parsed, text, result, budget.unit, [budget, spent])
+
+
+def unexecuted_rate(parsed: ParsedQuestion, meta: ReportMeta, facts: FactIndex) -> Answer | None:
+    rate = facts.best(meta.doc, "预算执行率")
+    if not rate:
+        return None
+    result = round(100 - rate.value, 2)
+    text = f"{short_name(meta)}{year_of(meta)}预算执行率为{stated(rate)}[1]，未执行率 = 100% − {fmt_number(rate.value)}% = {fmt_number(result)}%。"
+    return _answer(parsed, text, result, "%", [rate], constants=[100.0])
+
+
+def share(parsed: ParsedQuestion, meta: ReportMeta, facts: FactIndex) -> Answer | None:
+    part = facts.best(meta.doc, parsed.metric, parsed.item)
+    base = facts.best(meta.doc, parsed.base_metric)
+    if not (part and base) or part.unit != base.unit or not base.value:
+        return None
+    result = round(part.value / base.value * 100, 2)
+    text = (
+        f"{short_name(meta)}{year_of(meta)}{part.item or metric_label(part.metric)}{stated(part)}[1]，"
+        f"{metric_label(base.metric)}{stated(base)}[2]；"
+        f"占比 = {fmt_number(part.value)} ÷ {fmt_number(base.value)} × 100% = {fmt_number(result)}%。"
+    )
+    return _answer(parsed, text, result, "%", [part, base], constants=[100.0])
+
+
+def lost_points(parsed: ParsedQuestion, meta: ReportMeta, facts: FactIndex) -> Answer | None:
+    """Points lost: 分值 − 得分 of an indicator, or the total's 满分 − 自评得分."""
+    if parsed.item:
+        weight, score = (
+            facts.best(meta.doc, "指标分值", parsed.item),
+            facts.best(meta.doc, "指标得分", parsed.item),
+        )
+        subject = parsed.item
+    else:
+        weight, score = facts.best(meta.doc, "自评总分值"), facts.best(meta.doc, "自评得分")
+        subject = "自评"
+    if not (weight and score):
+        return None
+    result = round(weight.value - score.value, 2)
+    text = (
+        f"{short_name(meta)}{year_of(meta)}{subject}分值{stated(weight)}[1]，得分{stated(score)}[2]；"
+        f"扣分 = {fmt_number(weight.value)} − {fmt_number(score.value)} = {fmt_number(result)}分。"
+    )
+    return _answer(parsed, text, result, "分", [weight, score])
+
+
+def aggregate(parsed: ParsedQuestion, meta: ReportMeta, facts: FactIndex) -> Answer | None:
+    """Sum or average over a report's items ("四个重点项目预算加起来"); the count must match when stated."""
+    rows = facts.items(meta.doc, parsed.metric, parsed)
+    if not rows or (parsed.count is not None and parsed.count != len(rows)):
+        return None
+    units = {f.unit for f in rows}
+    if len(units) != 1:
+        return None
+    unit = units.pop()
+    total = round(sum(f.value for f in rows), 2)
+    terms = " + ".join(fmt_number(f.value) for f in rows)
+    lines = [f"{short_name(meta)}{year_of(meta)}各项{metric_label(rows[0].metric)}："]
+    lines += [f"{i}. {f.item}：{stated(f)} [{i}]" for i, f in enumerate(rows, 1)]
+    if parsed.operation == "average":
+        result = round(total / len(rows), 2)
+        lines.append(f"平均 = （{terms}）÷ {len(rows)} = {fmt_number(result)}{unit}。")
+        constants = [total, float(len(rows))]
+    else:
+        result = total
+        lines.append(f"合计 = {terms} = {fmt_number(result)}{unit}。")
+        constants = []
+    answer = _answer(parsed, "\n".join(lines), result, unit, rows, constants)
+    return answer
+
+
+def difference(parsed: ParsedQuestion, facts: FactIndex) -> Answer | None:
+    have = [(m, f) for m in parsed.units if (f := facts.best(m.doc, parsed.metric, parsed.item))]
+    if len(have) < 2:
+        return None
+    (ma, fa), (mb, fb) = have[:2]
+    if fa.unit != fb.unit:
+        return None
+    result = round(fa.value - fb.value, 2)
+    unit = "个百分点" if fa.unit == "%" else fa.unit
+    text = (
+        f"{short_name(ma)}{year_of(ma)}{metric_label(fa.metric)}{stated(fa)}[1]，{short_name(mb)}{year_of(mb)}{stated(fb)}[2]；"
+        f"相差 {fmt_number(fa.value)} − {fmt_number(fb.value)} = {fmt_number(result)}{unit}。"
+    )
+    return _answer(parsed, text, result, unit, [fa, fb])
+
+
+SINGLE_UNIT = {
+    "remaining": remaining,
+    "unexecuted_rate": unexecuted_rate,
+    "share": share,
+    "lost_points": lost_points,
+    "sum": aggregate,
+    "average": aggregate,
+}
