@@ -127,10 +127,10 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 def cmd_chat(args: argparse.Namespace) -> int:
     from assistant.engine import Engine
+    from assistant.session import ChatSession
 
-    engine = Engine.open(_settings(args))
+    session = ChatSession(Engine.open(_settings(args)))
     print("绩效自评报告助手（离线模式）。输入问题，空行或 Ctrl-D 退出。")
-    previous = None
     while True:
         try:
             question = input("问> ").strip()
@@ -138,8 +138,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
             break
         if not question:
             break
-        answer, previous = engine.ask(question, previous)
-        _print_answer(answer.to_dict())
+        _print_answer(session.ask(question).to_dict())
     return 0
 
 

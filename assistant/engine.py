@@ -71,8 +71,14 @@ class Engine:
     # ---- public API -------------------------------------------------------------------------------
     def ask(self, question: str, previous: ParsedQuestion | None = None) -> tuple[Answer, ParsedQuestion]:
         parsed = self.parser.parse(question, previous)
-        answer = self.answer(parsed)
-        return verify(answer, self.source, self.years), parsed
+        return self.verified(parsed), parsed
+
+    def verified(self, parsed: ParsedQuestion) -> Answer:
+        return self.check(self.answer(parsed))
+
+    def check(self, answer: Answer) -> Answer:
+        """The verification gate: quotes re-found in their sources, every number supported."""
+        return verify(answer, self.source, self.years)
 
     def answer(self, parsed: ParsedQuestion) -> Answer:
         """The unverified answer for a parsed question (LLM mode writes prose from this same evidence)."""

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Literal
 
 from platformdirs import user_data_dir
-from pydantic import Field
+from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -33,6 +33,33 @@ class Settings(BaseSettings):
     dense_candidates: int = 30
     sparse_candidates: int = 30
     rrf_k: int = 60
+
+    # LLM mode: any OpenAI-compatible endpoint. OPENAI_BASE_URL set means LLM mode; unset means offline.
+    llm_base_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("JIXIAO_LLM_BASE_URL", "OPENAI_BASE_URL")
+    )
+    llm_api_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("JIXIAO_LLM_API_KEY", "OPENAI_API_KEY")
+    )
+    llm_model: str = Field(default="deepseek-chat", validation_alias=AliasChoices("JIXIAO_LLM_MODEL"))
+    llm_timeout: float = 60.0
+    llm_temperature: float = 0.1
+    llm_max_retries: int = 2
+    llm_context_tokens: int = 6000  # evidence budget, counted with tiktoken (offline cl100k_base)
+
+    # The app: Gradio's own variables are honoured; loopback unless told otherwise.
+    app_host: str = Field(
+        default="127.0.0.1", validation_alias=AliasChoices("JIXIAO_APP_HOST", "GRADIO_SERVER_NAME")
+    )
+    app_port: int = Field(
+        default=7860, validation_alias=AliasChoices("JIXIAO_APP_PORT", "GRADIO_SERVER_PORT")
+    )
+    app_auth: SecretStr | None = None  # "user:password" turns on Gradio's login
+    upload_max_mb: int = 50
+
+    @property
+    def llm_enabled(self) -> bool:
+        return bool(self.llm_base_url)
 
     @property
     def chroma_dir(self) -> Path:

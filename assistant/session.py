@@ -1,0 +1,62 @@
+"""A conversation: follow-ups resolved against the previous question; answers offline or through an LLM
+responder that writes prose from the same evidence. Both the CLI chat and the app talk to this."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Protocol
+
+from assistant.engine import Engine
+from assistant.models import Answer, ParsedQuestion
+
+
+class Responder(Protocol):
+    """Writes the answer for a parsed question; `stream` yields text as it comes, then the final Answer."""
+
+    def stream(self, parsed: ParsedQuestion) -> Iterator[str | Answer]: ...
+
+
+class OfflineResponder:
+    """The embedded default: the engine's own extractive, verified answer, in one piece."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def stream(self, parsed: ParsedQuestion) -> Iterator[str | Answer]:
+        answer = self.engine.verified(parsed)
+        yield answer.answer
+        yield answer
+
+
+class ChatSession:
+    def __init__(self, engine: Engine, responder: Responder | None = None) -> None:
+        self.engine = engine
+        self.responder = responder or OfflineResponder(engine)
+        self.previous: ParsedQuestion | None = None
+        self.history: list[tuple[str, Answer]] = []
+
+    def stream(self, question: str) -> Iterator[str | Answer]:
+        """Text pieces as they are written, then the verified Answer (always last)."""
+        parsed = self.engine.parser.parse(question, self.previous)
+        final: Answer | None = None
+        for piece in self.responder.stream(parsed):
+            if isinstance(piece, Answer):
+                final = piece
+            else:
+                yield piece
+        assert final is not None, "a responder must end with an Answer"
+        self.previous = parsed
+        self.history.append((question, final))
+        yield final
+
+    def ask(self, question: str) -> Answer:
+        final = None
+        for piece in self.stream(question):
+            if isinstance(piece, Answer):
+                final = piece
+        assert final is not None
+        return final
+
+    def reset(self) -> None:
+        self.previous = None
+        self.history.clear()
