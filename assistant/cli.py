@@ -7,12 +7,20 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 from index.settings import Settings  # noqa: E402
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from assistant.engine import Engine
+    from assistant.models import Answer, ParsedQuestion
+    from assistant.session import Responder
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 
@@ -92,16 +100,63 @@ def cmd_facts(args: argparse.Namespace) -> int:
 
 def _print_answer(answer_dict: dict[str, object]) -> None:
     print(answer_dict["answer"])
+    _print_citations(answer_dict)
+
+
+def _print_citations(answer_dict: dict[str, object]) -> None:
     citations = answer_dict["citations"]
     assert isinstance(citations, list)
     for i, c in enumerate(citations, 1):
         print(f"  [{i}] {c['doc']} 第{c['line']}行 · {c['org']} · {c['section']}\n      「{c['quote']}」")
 
 
+def _responder(engine: Engine) -> Responder | None:
+    """LLM mode when OPENAI_BASE_URL (or JIXIAO_LLM_BASE_URL) is set; None means the offline engine."""
+    if not engine.settings.llm_enabled:
+        return None
+    from assistant.llm_answer import LLMResponder
+
+    return LLMResponder(engine)
+
+
+def _answer(
+    engine: Engine, responder: Responder | None, question: str, previous: ParsedQuestion | None = None
+) -> tuple[Answer, ParsedQuestion]:
+    parsed = engine.parser.parse(question, previous)
+    if responder is None:
+        return engine.verified(parsed), parsed
+    final = [p for p in responder.stream(parsed) if not isinstance(p, str)]
+    return final[-1], parsed
+
+
+def _print_streamed(pieces: Iterable[str | Answer], llm: bool) -> Answer:
+    """Text to the terminal as it is written (in LLM mode: sentence by sentence, each verified), then the
+    citations and, in LLM mode, what verification removed."""
+    shown: list[str] = []
+    final: Answer | None = None
+    for piece in pieces:
+        if isinstance(piece, str):
+            shown.append(piece)
+            print(piece, end="", flush=True)
+        else:
+            final = piece
+    print()
+    assert final is not None, "a responder must end with an Answer"
+    if "".join(shown).strip() != final.answer.strip():
+        print(f"核对后的答案：\n{final.answer}")
+    _print_citations(final.to_dict())
+    if llm and final.dropped:
+        print("未通过引文核对、已删除的内容：")
+        for line in final.dropped:
+            print(f"  - {line}")
+    return final
+
+
 def cmd_ask(args: argparse.Namespace) -> int:
     from assistant.engine import Engine
 
     engine = Engine.open(_settings(args))
+    responder = _responder(engine)
     if args.questions:
         with open(args.questions, encoding="utf-8") as fh:
             for raw in fh:
@@ -110,17 +165,20 @@ def cmd_ask(args: argparse.Namespace) -> int:
                 row = json.loads(raw)
                 previous = None
                 for earlier in row.get("history") or []:
-                    _, previous = engine.ask(earlier, previous)
-                answer, _ = engine.ask(row["question"], previous)
+                    previous = engine.parser.parse(earlier, previous)
+                answer, _ = _answer(engine, responder, row["question"], previous)
                 _dump({"id": row.get("id"), **answer.to_dict()})
         return 0
     if not args.question:
         print('请给出问题，例如：python -m assistant ask "永平街的预算执行率是多少？"', file=sys.stderr)
         return 2
-    answer, _ = engine.ask(args.question)
     if args.json:
+        answer, _ = _answer(engine, responder, args.question)
         _dump(answer.to_dict())
+    elif responder is not None:
+        _print_streamed(responder.stream(engine.parser.parse(args.question)), llm=True)
     else:
+        answer, _ = engine.ask(args.question)
         _print_answer(answer.to_dict())
     return 0
 
@@ -129,8 +187,15 @@ def cmd_chat(args: argparse.Namespace) -> int:
     from assistant.engine import Engine
     from assistant.session import ChatSession
 
-    session = ChatSession(Engine.open(_settings(args)))
-    print("绩效自评报告助手（离线模式）。输入问题，空行或 Ctrl-D 退出。")
+    engine = Engine.open(_settings(args))
+    responder = _responder(engine)
+    session = ChatSession(engine, responder)
+    mode = (
+        f"LLM 模式：模型 {engine.settings.llm_model}，每句均经引文核对"
+        if responder is not None
+        else "离线模式"
+    )
+    print(f"绩效自评报告助手（{mode}）。输入问题，空行或 Ctrl-D 退出。")
     while True:
         try:
             question = input("问> ").strip()
@@ -138,7 +203,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
             break
         if not question:
             break
-        _print_answer(session.ask(question).to_dict())
+        _print_streamed(session.stream(question), llm=responder is not None)
     return 0
 
 
@@ -159,10 +224,14 @@ def cmd_run(args: argparse.Namespace) -> int:
         from assistant.engine import Engine
 
         engine = Engine.open(settings)
+        responder = _responder(engine)
         for q in questions:
             print(f"问：{q}")
-            answer, _ = engine.ask(q)
-            _print_answer(answer.to_dict())
+            if responder is not None:
+                _print_streamed(responder.stream(engine.parser.parse(q)), llm=True)
+            else:
+                answer, _ = engine.ask(q)
+                _print_answer(answer.to_dict())
             print()
         return 0
     return cmd_chat(args)

@@ -78,11 +78,13 @@ def best_sentences(chunks: Sequence[Chunk], question: str, limit: int = 3) -> li
         return []
     scored: list[tuple[float, Citation]] = []
     for rank, chunk in enumerate(chunks):
+        # a sentence under a heading that names the question's subject answers it ("部门整体支出绩效目标")
+        heading = _grams(chunk.section_path[-1]) if chunk.section_path else set()
         for s, e in split_sentences(chunk.text):
             sentence = chunk.text[s:e].strip()
             if len(sentence) < 6:
                 continue
-            overlap = len(grams & _grams(sentence)) / len(grams)
+            overlap = len(grams & (_grams(sentence) | heading)) / len(grams)
             score = overlap - 0.01 * rank  # a tie goes to the better-retrieved chunk
             lead = len(chunk.text[s:e]) - len(chunk.text[s:e].lstrip())
             cite = Citation(

@@ -41,6 +41,13 @@ SPECIFIC: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("预算调整率", ("预算调整率", "调整率")),
     ("预算执行率", ("预算执行率", "执行率", "完成率", "支出率", "执行进度")),
 )
+# Score words come before budget words: "预算编制得了几分" asks a score, not the budget.
+SCORE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        "自评得分",
+        ("自评得分", "自评分数", "自评分", "绩效得分", "评价得分", "得分", "评分", "分数", "几分", "多少分"),
+    ),
+)
 GENERIC: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
         "全年预算数",
@@ -50,10 +57,11 @@ GENERIC: tuple[tuple[str, tuple[str, ...]], ...] = (
         "执行数",
         ("执行数", "实际支出", "全年支出", "支出总额", "总支出", "执行金额", "支出", "花了", "用了", "花掉"),
     ),
-    (
-        "自评得分",
-        ("自评得分", "自评分数", "自评分", "绩效得分", "评价得分", "得分", "评分", "分数", "几分", "多少分"),
-    ),
+)
+# What may stand around a score word without naming an indicator ("部门整体支出绩效自评的得分是多少").
+_SCORE_FILLER = re.compile(
+    r"部门整体支出|部门整体|整体支出|部门|整体|支出|绩效|自评|综合|最终|总体|年度|全年|本年|今年|这次|本次|报告|里面|里|中|"
+    r"单位|的|是|了|呢|吗|呀|啊|多少|几|得|打|分|评|总|这个|那个|一共|请问|〇|[\s，,。？?！!：:、]"
 )
 _SPECIFIC_NAMES = {name for name, _ in SPECIFIC}
 SECTION_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -168,9 +176,10 @@ class QuestionParser:
         year = int(year_m.group(1)) if year_m else None
         rest_no_year = YEAR.sub("〇", rest)
 
-        every = _mentions(rest_no_year, SPECIFIC + GENERIC)  # 支出 inside 基本支出 is not a mention
+        every = _mentions(rest_no_year, SPECIFIC + SCORE_WORDS + GENERIC)  # 支出 in 基本支出 is no mention
         specific = [m for m in every if m.metric in _SPECIFIC_NAMES]
-        generic = [m for m in every if m.metric not in _SPECIFIC_NAMES]
+        scores = [m for m in every if m.metric == "自评得分"]
+        generic = scores + [m for m in every if m.metric not in _SPECIFIC_NAMES and m.metric != "自评得分"]
         mentions = specific or generic
         metric = mentions[0].metric if mentions else None
         section = next(iter(_mentions(rest_no_year, SECTION_WORDS)), None)
@@ -182,6 +191,10 @@ class QuestionParser:
             ambiguous = ()  # a question about text needs no single item; passages answer it
         explain = bool(EXPLAIN.search(rest))
         operation = self._operation(rest_no_year, units, item, specific, generic)
+        score_asked = bool(generic) and generic[0].metric == "自评得分" and not specific
+        if score_asked and item is None and not item_missing and operation is None and not explain:
+            # "预算编制得了几分" with no such indicator: only the score words are taken out of the name
+            item_missing = _unscored_name(rest_no_year, [m.word for m in scores])
         base_metric = None
         if operation == "share":
             metric, base_metric = self._share_terms(rest_no_year, specific + generic)
@@ -419,6 +432,16 @@ class QuestionParser:
         if metric == "指标得分":
             return "指标得分"
         return "得分"  # 指标得分 or 项目评价得分, whichever the report states
+
+
+def _unscored_name(text: str, metric_words: list[str]) -> str | None:
+    """A name left beside a score word once the fillers are gone ("预算编制得了几分" → 预算编制)."""
+    for word in metric_words:
+        text = text.replace(word, "〇")
+    for chunk in re.split(r"[〇\s，,。？?！!：:、]+", text):
+        if len(_SCORE_FILLER.sub("", chunk)) >= 2:
+            return re.sub(r"^(?:的|是|了)+|(?:的|是|了|呢|吗|得了|得)+$", "", chunk)
+    return None
 
 
 def _district_in(text: str, districts: list[tuple[str, str]]) -> str | None:

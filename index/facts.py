@@ -22,6 +22,12 @@ _VALUE = re.compile(rf"(?<![\d.,])({NUM})(万元|亿元|元|%|分)")
 MONEY, RATE, SCORE = ("万元", "亿元", "元"), ("%",), ("分",)
 
 
+# "预算编制20分，得分18分" — an indicator's weight, then its score, named once
+_PAIR = re.compile(
+    rf"(?:^|(?<=[：:；;，,。]))\s*(?P<name>[{CJK}]{{2,12}}?)(?:方面|指标)?(?:总分|分值|满分)?为?(?P<w>{NUM})分[，,]\s*(?:实际)?(?:得分|得)为?(?P<s>{NUM})分"
+)
+
+
 def parse_amount(text: str) -> tuple[float, str] | None:
     """'27,330.07万元' → (27330.07, '万元'); '94.96%' → (94.96, '%'); a bare number has unit ''."""
     m = _AMOUNT.match(re.sub(r"\s+", "", text.translate(_WIDE)))
@@ -345,6 +351,7 @@ class _Extractor:
         for m in re.finditer(r"(?:本项|该项|此项)?得满分", text[s0:s1]):
             self.full_marks(block, ctx, s0 + m.start(), s0, s1)
         self.listed_scores(block, s0, s1)
+        self.weight_score_pairs(block, s0, s1)
 
     def quote_span(self, text: str, s0: int, s1: int, link: _Link, ctx: _Ctx | None) -> tuple[int, int]:
         """The ；-segment stating the figure, from where its item was named; a long one shrinks to clauses."""
@@ -380,6 +387,18 @@ class _Extractor:
                 end = _SEG_END.search(block.text, at, s1)
                 self.emit(block, "指标得分", item, n0, n0 + len(f.text), q0, end.end() if end else s1)
                 return
+
+    def weight_score_pairs(self, block: Block, s0: int, s1: int) -> None:
+        """'其中：预算编制20分，得分18分；预算执行30分，得分28.5分': each indicator's weight and score."""
+        text = block.text
+        for m in _PAIR.finditer(text, s0, s1):
+            name = m.group("name")
+            if re.search(r"得分|总分|满分|分值|自评|扣", name) or _ECON.search(name):
+                continue
+            end = _SEG_END.search(text, m.end(), s1)
+            q0, q1 = m.start("name"), end.end() if end else m.end()
+            self.emit(block, "指标分值", name, m.start("w"), m.end("w") + 1, q0, q1)
+            self.emit(block, "指标得分", name, m.start("s"), m.end("s") + 1, q0, q1)
 
     def listed_scores(self, block: Block, s0: int, s1: int) -> None:
         """'其中，资金管理15.26分、采购管理1.95分…': parts of a score, kept when they add up to a stated total."""

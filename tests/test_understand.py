@@ -1,0 +1,144 @@
+"""Question understanding on hand-made metadata: no index, no models."""
+
+import pytest
+
+from assistant.understand import QuestionParser
+from index.models import ReportMeta
+from index.structure import aliases_for
+
+
+def _meta(doc: str, org: str, district: str, year: int) -> ReportMeta:
+    return ReportMeta(
+        doc,
+        org,
+        aliases_for(org, district, "广州市", None),
+        district,
+        "广州市",
+        None,
+        year,
+        "部门整体支出",
+        "",
+    )
+
+
+YP = _meta("yp.txt", "广州市白云区人民政府永平街道办事处", "白云区", 2021)
+LP = _meta("lp.txt", "广州市番禺区人民政府洛浦街道办事处", "番禺区", 2021)
+XGW = _meta("xgw.txt", "广州市番禺区人民政府小谷围街道办事处", "番禺区", 2021)
+OFFICE = _meta("fo.txt", "广州市番禺区人民政府办公室", "番禺区", 2021)
+NZ = _meta("nz.txt", "广州市海珠区人民政府南洲街道办事处", "海珠区", 2023)
+ITEMS = {
+    "nz.txt": {
+        "绩效管理",
+        "绩效管理制度建设",
+        "绩效管理制度执行",
+        "资产管理",
+        "资产管理合规性",
+        "预算执行",
+        "部门预算资金支出率",
+    },
+    "xgw.txt": {
+        "业务工作经费（城管科）",
+        "业务工作经费（武装）",
+        "新型冠状病毒肺炎疫情防控专项经费",
+        "河涌整治工程项目",
+    },
+    "yp.txt": {"出租屋管理专项", "环卫保洁专项", "管理效能", "履职效能"},
+}
+
+
+@pytest.fixture
+def parser() -> QuestionParser:
+    return QuestionParser([YP, LP, XGW, OFFICE, NZ], ITEMS)
+
+
+@pytest.mark.parametrize(
+    ("question", "docs", "metric", "kind"),
+    [
+        ("永平街的预算执行率是多少？", ["yp.txt"], "预算执行率", "lookup"),
+        ("区府办项目支出多少", ["fo.txt"], "项目支出", "lookup"),
+        ("南洲街三公经费支出多少", ["nz.txt"], "三公经费", "lookup"),
+        ("洛浦2021年政府性基金预算财政拨款支出多少", ["lp.txt"], "政府性基金预算财政拨款支出", "lookup"),
+        ("永平街部门整体支出自评满分是多少分？", ["yp.txt"], "自评总分值", "lookup"),
+        ("2021年番禺几个街道谁的执行率最高？", ["lp.txt", "xgw.txt"], "预算执行率", "compare"),
+        ("南洲街存在什么问题？", ["nz.txt"], None, "text"),
+        ("南洲街道预算管理方面有啥不足", ["nz.txt"], "全年预算数", "text"),
+    ],
+)
+def test_units_metric_and_kind(parser, question, docs, metric, kind):
+    parsed = parser.parse(question)
+    assert [u.doc for u in parsed.units] == docs
+    assert parsed.metric == metric
+    assert parsed.kind == kind
+
+
+def test_metric_words_are_not_read_as_item_names(parser):
+    parsed = parser.parse("南洲的预算执行率多少")
+    assert parsed.item is None and parsed.metric == "预算执行率"
+    indicator = parser.parse("南洲部门预算资金支出率这个指标得分多少")
+    assert indicator.item == "部门预算资金支出率" and indicator.metric == "得分"
+
+
+def test_items_match_on_words_not_order(parser):
+    assert parser.parse("小谷围城管科业务工作经费支出了多少").item == "业务工作经费（城管科）"
+    assert parser.parse("小谷围新冠疫情防控专项经费花了多少钱？").item == "新型冠状病毒肺炎疫情防控专项经费"
+    exact = parser.parse("南洲绩效管理制度建设得分多少？")
+    assert exact.item == "绩效管理制度建设" and not exact.ambiguous_items
+
+
+def test_near_equal_items_are_asked_back_not_guessed(parser):
+    parsed = parser.parse("小谷围业务工作经费支出多少")
+    assert parsed.item is None and len(parsed.ambiguous_items) >= 2
+
+
+def test_an_item_of_another_report_is_missing_here(parser):
+    parsed = parser.parse("洛浦街管理效能得分多少")
+    assert parsed.item is None and parsed.item_missing == "管理效能"
+
+
+def test_a_score_of_an_unknown_indicator_is_not_the_total(parser):
+    parsed = parser.parse("永平街预算编制得了几分")
+    assert parsed.item_missing == "预算编制"
+    assert parser.parse("永平街部门整体支出绩效自评的得分是多少呀").item_missing is None
+
+
+@pytest.mark.parametrize(
+    ("question", "operation"),
+    [
+        ("洛浦街还有多少预算没花出去？", "remaining"),
+        ("区府办预算和实际支出差了多少？", "remaining"),
+        ("区府办基本支出占全年支出的比例是多少？", "share"),
+        ("南洲绩效管理扣了几分？", "lost_points"),
+        ("小谷围四个重点项目预算加起来多少？", "sum"),
+        ("洛浦三个重点项目评价平均得分多少？", "average"),
+        ("南洲的执行率比永平街高几个百分点？", "difference"),
+    ],
+)
+def test_derived_operations(parser, question, operation):
+    parsed = parser.parse(question)
+    assert parsed.operation == operation and parsed.kind == "derived"
+
+
+def test_share_terms_and_counts(parser):
+    share = parser.parse("洛浦政府性基金收入占财政拨款收入的比重？")
+    assert (share.metric, share.base_metric) == ("政府性基金预算财政拨款收入", "财政拨款收入")
+    total = parser.parse("小谷围四个重点项目预算加起来多少？")
+    assert (total.count, total.scope, total.metric) == (4, "重点", "项目预算数")
+
+
+def test_difference_keeps_the_order_the_question_names_units(parser):
+    parsed = parser.parse("南洲的执行率比永平街高几个百分点？")
+    assert [u.doc for u in parsed.units] == ["nz.txt", "yp.txt"]
+
+
+def test_follow_up_and_year_and_unknown_place(parser):
+    first = parser.parse("永平街的预算执行率是多少？")
+    follow = parser.parse("那洛浦街呢？", first)
+    assert [u.doc for u in follow.units] == ["lp.txt"] and follow.metric == "预算执行率"
+    assert parser.parse("永平街2019年的执行率是多少").kind == "unanswerable"
+    unknown = parser.parse("沙湾街道2021年执行率多少？")
+    assert unknown.kind == "unanswerable" and unknown.unknown_unit == "沙湾街道"
+
+
+def test_explain_questions_want_text(parser):
+    parsed = parser.parse("南洲资产管理合规性为啥只得了0.5分")
+    assert parsed.kind == "text" and parsed.explain and parsed.item == "资产管理合规性"
