@@ -189,6 +189,7 @@ class Verifier:
 
     def accept(self, sentence: str, line_start: bool, trusted: bool = False) -> str | None:
         """The sentence as shown (markers renumbered), or None when it is dropped."""
+        sentence = _DELIMITER.sub("", sentence)  # an echo of our evidence tags is not prose
         if line_start:
             sentence = sentence.lstrip()
         body = MARKER.sub("", sentence)
@@ -248,12 +249,19 @@ class Verifier:
         if not any(name and name in text for name in names):
             return False
         unit = self.offline.unit or ""
-        if unit == "%":
-            figures = [float(m.group(1).replace(",", "")) for m in _PCT.finditer(text)]
-        else:
-            pattern = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?)\s*" + re.escape(unit)) if unit else None
-            figures = [float(m.group(1).replace(",", "")) for m in pattern.finditer(text)] if pattern else []
-        return any(not any(abs(f - h) < 1e-9 for h in self.headline_numbers) for f in figures)
+        if not unit:
+            return False
+        unit_pattern = "[%％]" if unit == "%" else re.escape(unit)
+        for name in filter(None, names):
+            # the figure the sentence gives the metric: right after its name ("预算执行率为100%")
+            said = re.compile(
+                re.escape(name) + r"[^。；，,、\d]{0,8}?(\d+(?:,\d{3})*(?:\.\d+)?)\s*" + unit_pattern
+            )
+            for m in said.finditer(text):
+                figure = float(m.group(1).replace(",", ""))
+                if not any(abs(figure - h) < 1e-9 for h in self.headline_numbers):
+                    return True
+        return False
 
     @staticmethod
     def _supported(body: str, cited_text: str) -> bool:

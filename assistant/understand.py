@@ -439,6 +439,8 @@ def _unscored_name(text: str, metric_words: list[str]) -> str | None:
     for word in metric_words:
         text = text.replace(word, "〇")
     for chunk in re.split(r"[〇\s，,。？?！!：:、]+", text):
+        if re.search(r"(?:委|局|办|街道?|镇|乡|中心|院|所|站|队|处|厅|部|会)$", chunk):
+            continue  # a unit's name the alias table does not know, not an indicator
         if len(_SCORE_FILLER.sub("", chunk)) >= 2:
             return re.sub(r"^(?:的|是|了)+|(?:的|是|了|呢|吗|得了|得)+$", "", chunk)
     return None

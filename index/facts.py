@@ -116,6 +116,7 @@ _TRAIL = re.compile(
 )
 _PROJECT = re.compile(r"(?:项目|专项|经费|资金|工程|补助|补贴|保健金|服务费|购置费|建设费)$")
 # Not a project's name: a bare kind of money (专项资金) or words of the figure itself (调整预算后项目).
+_NAMED_PROJECT = re.compile(rf"[{CJK}“”]{{2,14}}(?:项目|专项|经费)(?:资金)?")
 _GENERIC = re.compile(
     r"^(?:本|各|全部|部分|重点|其他|所有)?(?:专项|项目|财政|预算|部门|单位)?(?:资金|经费|项目|专项)$"
     r"|预算|支出|执行|调整|年初|全年|结转|结余|人员经费|公用经费|日常"
@@ -156,6 +157,7 @@ class _Ctx:
     item: str | None = None
     kind: str | None = None  # project | indicator | sangong | unknown
     start: int = -1  # where the subject was named, so that the quote can include it
+    sentence: int = 0  # where the sentence starts
 
 
 @dataclass(slots=True)
@@ -260,6 +262,15 @@ class _Extractor:
             how, name = self.subject(prefix, kind)
         if how == "inherit" and ctx.kind in ("unknown", "sangong"):
             how = ctx.kind
+        if how == "inherit" and ctx.kind is None and kind in OVERALL:
+            # "疫情防控专项资金执行偏慢，执行率仅为78.59%": a project named earlier in the sentence owns it
+            before = block.text[ctx.sentence : link.cue]
+            if (
+                _NAMED_PROJECT.search(before)
+                and not _RESET.search(before)
+                and self.report.meta.org not in before
+            ):
+                how = "skip"
         if kind in FIXED and how == "skip":
             how = "overall"  # its own words say what it is; only a named item or an unclear sentence stop it
         if how in ("skip", "unknown"):
@@ -267,6 +278,8 @@ class _Extractor:
             return None, None
         if how == "sangong":  # "“三公”经费预算数30万元，实际支出27.9万元": only its spending is 三公经费
             ctx.item, ctx.kind = None, "sangong"
+            if kind in ("budget", "budget_initial"):
+                return "三公经费预算数", None
             return ("三公经费", None) if kind in ("spend", "sangong") else (None, None)
         if kind in FIXED:
             return (None, None) if how == "item" else (FIXED[kind], None)  # a project's 基本支出 is no fact
@@ -333,6 +346,7 @@ class _Extractor:
         if _ECON.search(text, s0, s1):
             return
         ctx = ctx or _Ctx()
+        ctx.sentence = s0
         last_end = s0
         for link in self.links(text, s0, s1):
             before = text[s0 : link.cue]

@@ -95,6 +95,25 @@ def read_org(title: str, blocks: list[Block]) -> str:
     return text or "未知单位"
 
 
+_ABBREVIATIONS = (
+    ("卫生健康", "卫健"),
+    ("发展和改革", "发改"),
+    ("人力资源和社会保障", "人社"),
+    ("住房和城乡建设", "住建"),
+    ("市场监督管理", "市场监管"),
+    ("自然资源和规划", "自然资源"),
+    ("文化广电旅游体育", "文广旅体"),
+    ("文化广电旅游", "文广旅"),
+    ("工业和信息化", "工信"),
+    ("科学技术", "科技"),
+    ("退役军人事务", "退役军人"),
+    ("城市管理和综合执法", "城管执法"),
+    ("城市管理", "城管"),
+    ("机关事务管理", "机关事务"),
+)
+_SHORT_FORM = re.compile(rf"(?:以下|下文)简称[“\"「『]?([{CJK}]{{2,12}})[”\"」』]?")
+
+
 def aliases_for(org: str, district: str | None, city: str | None, province: str | None) -> tuple[str, ...]:
     """Short names people type for an organisation, longest first."""
     names: set[str] = {org}
@@ -125,6 +144,16 @@ def aliases_for(org: str, district: str | None, city: str | None, province: str 
                 "区政府办" if district.endswith("区") else "县政府办",
             }
         )
+    # Departments are called by their standard abbreviations: 卫生健康委员会 → 卫健委, 发展和改革局 → 发改局.
+    for name in list(names):
+        short = name
+        for long, abbr in _ABBREVIATIONS:
+            short = short.replace(long, abbr)
+        short = re.sub(r"委员会$", "委", short)
+        if short != name:
+            names.add(short)
+            if district and short.startswith(district):
+                names.add(district[-1] + short[len(district) :])  # 鼓楼区卫健委 → 区卫健委
     # Generic leftovers ("人民政府…", a bare 办公室) would match every report of their kind.
     names = {
         n for n in names if len(n) >= 2 and not n.startswith("人民政府") and n not in {"办公室", "办事处"}
@@ -151,10 +180,17 @@ def read_meta(raw: RawDocument, blocks: list[Block]) -> ReportMeta:
     province = province_m.group(1) if province_m else None
     city = city_m.group(1) if city_m else None
     district = district_m.group(1) if district_m else None
+    aliases = aliases_for(org, district, city, province)
+    # "（以下简称“区卫健委”）": the report's own short form, where it defines one for itself
+    for block in blocks[:30]:
+        for m in _SHORT_FORM.finditer(block.text):
+            if org in block.text[: m.start()] or any(a in block.text[: m.start()] for a in aliases[:3]):
+                short = m.group(1)
+                aliases = tuple(sorted({*aliases, short, short.lstrip("区市县")}, key=lambda n: (-len(n), n)))
     return ReportMeta(
         doc=raw.name,
         org=org,
-        aliases=aliases_for(org, district, city, province),
+        aliases=aliases,
         district=district,
         city=city,
         province=province,

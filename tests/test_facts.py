@@ -76,7 +76,10 @@ def test_change_after_figure_is_not_a_figure() -> None:
 
 
 def test_sangong_budget_is_not_the_department_budget() -> None:
-    assert got("“三公”经费预算数为30万元，实际支出27.9万元。") == {("三公经费", None, 27.9, "万元")}
+    assert got("“三公”经费预算数为30万元，实际支出27.9万元。") == {
+        ("三公经费预算数", None, 30.0, "万元"),
+        ("三公经费", None, 27.9, "万元"),
+    }
 
 
 def test_income_parts_and_all_of() -> None:

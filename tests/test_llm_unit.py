@@ -62,7 +62,7 @@ def _handler(script: Script) -> type[BaseHTTPRequestHandler]:
         def do_POST(self) -> None:  # noqa: N802
             body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
             script.requests.append(body)
-            script.headers.append(dict(self.headers))
+            script.headers.append({k.lower(): v for k, v in self.headers.items()})
             if self.path.rstrip("/") != "/v1/chat/completions":
                 return self._json(404, {"error": {"message": "not found"}})
             reply = script.next()
@@ -84,7 +84,7 @@ def _handler(script: Script) -> type[BaseHTTPRequestHandler]:
                 self.wfile.write(f"data: {json.dumps(_chunk(text[i : i + 4]))}\n\n".encode())
                 self.wfile.flush()
             if reply[0] == "drop":
-                self.wfile.write(b"data: {not json")
+                self.wfile.write(b"data: {not json\n\n")
                 self.close_connection = True
                 return None
             self.wfile.write(f"data: {json.dumps(_chunk(None, 'stop'))}\n\ndata: [DONE]\n\n".encode())
@@ -100,9 +100,7 @@ def _completion(text: str) -> dict:
         "object": "chat.completion",
         "created": 0,
         "model": "fake",
-        "choices": [
-            {"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}
-        ],
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
     }
 
 
@@ -132,8 +130,9 @@ def server() -> Iterator[tuple[str, Script]]:
 # ---- a small index of two real reports with the fake embedder ----------------------------------------
 @pytest.fixture(scope="module")
 def small_engine(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path):
-    from assistant.engine import Engine
     from conftest import FakeEmbedder
+
+    from assistant.engine import Engine
     from index.pipeline import Indexer
     from index.settings import Settings
 
@@ -182,7 +181,7 @@ def test_streams_and_completes_against_an_openai_compatible_server(server):
     assert llm.complete([{"role": "user", "content": "问"}]) == GOOD
     assert [r["stream"] for r in script.requests] == [True, False]
     assert script.requests[0]["model"] == "fake" and script.requests[0]["temperature"] == 0.1
-    assert script.headers[0]["Authorization"] == f"Bearer {KEY}"
+    assert script.headers[0]["authorization"] == f"Bearer {KEY}"
     assert KEY not in repr(llm)
 
 
@@ -292,7 +291,7 @@ def test_a_good_answer_streams_sentence_by_sentence_and_is_kept(small_engine, se
     assert answer.citations[0].doc == YONGPING and "94.96%" in answer.citations[0].quote
     _assert_verified(small_engine, answer)
     prompt = script.requests[0]["messages"]
-    assert prompt[0]["role"] == "system" and "<证据 编号=\"1\"" in prompt[1]["content"]
+    assert prompt[0]["role"] == "system" and '<证据 编号="1"' in prompt[1]["content"]
 
 
 def test_a_sentence_with_an_invented_number_is_removed_and_the_user_told(small_engine, server):
@@ -389,8 +388,9 @@ def test_chat_session_streams_through_the_llm_responder_and_keeps_follow_ups(sma
 
 
 def test_an_injected_instruction_in_a_report_changes_nothing(tmp_path, corpus_dir, server):
-    from assistant.engine import Engine
     from conftest import FakeEmbedder
+
+    from assistant.engine import Engine
     from index.pipeline import Indexer
     from index.settings import Settings
 

@@ -59,3 +59,37 @@ def test_problems_and_measures_of_an_unseen_style(unseen_engine):
     measures, _ = unseen_engine.ask("教育局下一步怎么改进")
     assert [c.line for c in problems.citations] == [36, 38, 40]
     assert "规范资产管理" in measures.answer and len(measures.citations) == 3
+
+
+MD = Path(__file__).parent / "data" / "synthetic_jiangsu_2023.md"
+
+
+@pytest.fixture(scope="module")
+def md_engine(tmp_path_factory):
+    settings = Settings(index_dir=tmp_path_factory.mktemp("unseen_md"))
+    assert Indexer(settings).ingest([MD])[0].status == "added"
+    return Engine.open(settings)
+
+
+@pytest.mark.slow
+@pytest.mark.integration
+@pytest.mark.parametrize(
+    ("question", "value", "unit"),
+    [
+        ("卫健委自评得分", 88.6, "分"),  # the report's own 以下简称“区卫健委”
+        ("鼓楼区卫健委预算执行率", 96.05, "%"),
+        ("区卫健委三公经费年初预算多少", 18.60, "万元"),
+        ("卫健委三公经费实际支出多少", 15.20, "万元"),
+        ("卫健委疫情防控专项执行率", 78.59, "%"),
+    ],
+)
+def test_markdown_report_with_a_table_and_a_short_form(md_engine, question, value, unit):
+    answer, _ = md_engine.ask(question)
+    assert answer.found and answer.value == pytest.approx(value) and answer.unit == unit, answer.answer
+
+
+@pytest.mark.slow
+@pytest.mark.integration
+def test_a_project_rate_in_the_problems_section_is_not_the_department_rate(md_engine):
+    rates = [f.value for f in md_engine.facts if f.metric == "预算执行率"]
+    assert rates == [96.05]

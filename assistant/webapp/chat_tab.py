@@ -110,7 +110,7 @@ def build(app: AppState) -> None:
                     elem_id="question-box",
                 )
                 send = gr.Button("发送", variant="primary", scale=1, min_width=80, elem_id="send-btn")
-            with gr.Row():
+            with gr.Row(elem_id="examples-row"):
                 examples = [
                     gr.Button(q, size="sm", variant="secondary", min_width=60, elem_classes=["example-q"])
                     for q in EXAMPLES

@@ -80,9 +80,15 @@ CSS = """
 .cite-ref { color: #b91c1c; cursor: pointer; text-decoration: none; font-weight: 600; }
 .chips { margin-top: 8px; display: flex; flex-wrap: wrap; gap: 6px; align-items: center; }
 .chips-label { font-size: 12px; color: var(--body-text-color-subdued); margin-right: 2px; }
-.cite-chip { font-size: 12.5px; padding: 2px 10px; border-radius: 999px; cursor: pointer;
-  border: 1px solid #fca5a5; background: #fef2f2; color: #991b1b; }
-.cite-chip:hover, .cite-chip.active, .cite-ref.active { background: #b91c1c; color: #fff; border-color: #b91c1c; }
+button.cite-chip { font-size: 12.5px !important; padding: 2px 10px !important; border-radius: 999px !important;
+  cursor: pointer; border: 1px solid #fca5a5 !important; background: #fef2f2 !important; color: #991b1b !important;
+  line-height: 1.6 !important; opacity: 1 !important; }
+button.cite-chip:hover, button.cite-chip.active { background: #b91c1c !important; color: #fff !important;
+  border-color: #b91c1c !important; }
+.cite-ref.active { background: #b91c1c; color: #fff; border-radius: 3px; }
+#examples-row { flex-wrap: wrap; gap: 6px; }
+#examples-row button { flex: 0 0 auto !important; min-width: 0 !important; width: auto !important;
+  white-space: nowrap; }
 .dropped { margin-top: 6px; font-size: 12.5px; color: #92400e; }
 .muted { color: var(--body-text-color-subdued); }
 
@@ -117,5 +123,6 @@ CSS = """
 .badge.ok { background: #dcfce7; color: #166534; }
 .badge.warn { background: #fef9c3; color: #854d0e; }
 .badge.bad { background: #fee2e2; color: #991b1b; }
+.align-bottom { align-self: flex-end !important; }
 .section-note { font-size: 13px; color: var(--body-text-color-subdued); }
 """

@@ -31,6 +31,8 @@ TABLE_COLUMNS = [
     "行",
     "引文",
 ]
+VIEW_COLUMNS = ["单位", "年度", "指标", "项目或指标名称", "原文数字", "文件", "行", "引文"]
+CHART_VIEW = ["单位", "原文数字", "年度", "文件", "行", "引文"]
 CHART_COLUMNS = ["单位", "数值", "计量单位", "原文数字", "年度", "文件", "行", "引文"]
 # Metrics offered for the chart first, in this order; any other unit-level metric follows.
 CHART_FIRST = ("预算执行率", "自评得分", "全年预算数", "执行数", "结转结余率", "预算调整率", "三公经费")
@@ -68,7 +70,10 @@ def fact_rows(facts: Sequence[Fact], metas: Sequence[ReportMeta]) -> pd.DataFram
 
 
 def filter_rows(
-    table: pd.DataFrame, units: Sequence[str] | None, years: Sequence[str] | None, metrics: Sequence[str] | None
+    table: pd.DataFrame,
+    units: Sequence[str] | None,
+    years: Sequence[str] | None,
+    metrics: Sequence[str] | None,
 ) -> pd.DataFrame:
     """Rows whose unit, year and metric are among those chosen; an empty choice means all."""
     mask = pd.Series(True, index=table.index)
@@ -145,7 +150,15 @@ def xlsx_bytes(table: pd.DataFrame, chart: pd.DataFrame, metric: str | None) -> 
     from openpyxl.styles import Alignment, Font, PatternFill
 
     book = Workbook()
-    widths = {"单位": 16, "指标": 16, "项目或指标名称": 24, "原文数字": 16, "章节": 24, "文件": 28, "引文": 80}
+    widths = {
+        "单位": 16,
+        "指标": 16,
+        "项目或指标名称": 24,
+        "原文数字": 16,
+        "章节": 24,
+        "文件": 28,
+        "引文": 80,
+    }
 
     def fill(sheet: Any, frame: pd.DataFrame) -> None:
         sheet.append(list(frame.columns))
@@ -184,7 +197,12 @@ def row_source(app: AppState, frame: pd.DataFrame | None, row: int) -> str:
     if frame is None or not 0 <= row < len(frame):
         return placeholder(SOURCE_HINT)
     record = frame.iloc[row]
-    citation = {"doc": record["文件"], "quote": record["引文"], "line": int(record["行"]), "org": record["单位"]}
+    citation = {
+        "doc": record["文件"],
+        "quote": record["引文"],
+        "line": int(record["行"]),
+        "org": record["单位"],
+    }
     if "章节" in frame.columns:
         citation["section"] = record["章节"]
     return source_html(app.source(str(record["文件"])), citation, str(record["单位"]))
@@ -196,7 +214,9 @@ class DataTab:
         with gr.Row():
             self.units = gr.Dropdown(label="单位", multiselect=True, choices=[], scale=3, elem_id="f-units")
             self.years = gr.Dropdown(label="年度", multiselect=True, choices=[], scale=1, elem_id="f-years")
-            self.metrics = gr.Dropdown(label="指标", multiselect=True, choices=[], scale=3, elem_id="f-metrics")
+            self.metrics = gr.Dropdown(
+                label="指标", multiselect=True, choices=[], scale=3, elem_id="f-metrics"
+            )
         with gr.Row(equal_height=False):
             with gr.Column(scale=3):
                 self.summary = gr.Markdown("")
@@ -204,7 +224,20 @@ class DataTab:
                     headers=TABLE_COLUMNS,
                     interactive=False,
                     max_height=360,
-                    column_widths=["9%", "6%", "5%", "9%", "12%", "7%", "5%", "9%", "10%", "10%", "4%", "14%"],
+                    column_widths=[
+                        "9%",
+                        "6%",
+                        "5%",
+                        "9%",
+                        "12%",
+                        "7%",
+                        "5%",
+                        "9%",
+                        "10%",
+                        "10%",
+                        "4%",
+                        "14%",
+                    ],
                     elem_id="facts-table",
                 )
                 with gr.Row():
@@ -219,17 +252,18 @@ class DataTab:
                     y="数值",
                     tooltip=["单位", "原文数字", "文件", "行", "引文"],
                     sort="-y",
+                    y_lim=[0, None],
                     height=320,
                     show_label=False,
                     elem_id="metric-chart",
                 )
                 self.chart_note = gr.Markdown("", elem_classes=["section-note"])
                 self.chart_table = gr.Dataframe(
-                    headers=CHART_COLUMNS,
+                    headers=CHART_VIEW,
                     interactive=False,
                     max_height=260,
                     label="图中各柱的出处（点击一行查看原文）",
-                    column_widths=["12%", "8%", "6%", "11%", "6%", "14%", "5%", "38%"],
+                    column_widths=["14%", "12%", "8%", "18%", "6%", "42%"],
                     elem_id="chart-table",
                 )
             with gr.Column(scale=2, elem_classes=["sticky-col"]):
@@ -294,9 +328,9 @@ class DataTab:
         path.write_bytes(xlsx_bytes(table, chart, metric))
         return (
             summary,
-            table,
+            table[VIEW_COLUMNS],
             gr.update(value=tooltip_frame(chart), title=title, y_title=f"{metric or ''}（{unit}）"),
             note,
-            chart,
+            chart[CHART_VIEW],
             str(Path(path)),
         )

@@ -1,0 +1,246 @@
+"""报告库: upload reports (PDF, DOCX, TXT, MD; size-limited), ingest them with a progress bar, say what
+became of each file in plain words, list what is indexed, remove a report.
+
+An uploaded file's name never chooses a path: the file is copied into <index_dir>/uploads/ under a name made
+of the safe characters of its stem and a digest of its content."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import shutil
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+import pandas as pd
+
+from assistant.webapp.render import esc
+from assistant.webapp.state import AppState
+from index.models import IngestOutcome
+
+log = logging.getLogger(__name__)
+
+ALLOWED = (".pdf", ".docx", ".txt", ".md")
+FORMATS = "PDF、Word（.docx）、TXT、Markdown（.md）"
+HINTS = {
+    ".doc": "旧版 Word（.doc）请在 Word 或 WPS 中“另存为” .docx 后上传。",
+    ".wps": "WPS 文档请“另存为” .docx 后上传。",
+    ".xls": "表格文件不能作为报告导入。",
+    ".xlsx": "表格文件不能作为报告导入。",
+}
+STEM_MAX = 40
+LIST_COLUMNS = ["单位", "区", "年度", "类型", "格式", "文件"]
+STATUS = {"added": "已导入", "updated": "已更新", "unchanged": "未变化", "failed": "未导入"}
+
+
+def safe_stem(name: str) -> str:
+    """The safe part of an uploaded file's name: letters (Chinese included), digits, '-', '_'; nothing that
+    could climb out of a folder, hide a file or name a device."""
+    stem = Path(unicodedata.normalize("NFKC", name).replace("\\", "/")).name
+    stem = stem.rsplit(".", 1)[0] if "." in stem else stem
+    stem = re.sub(r"[^\w\u4e00-\u9fff-]+", "_", stem, flags=re.UNICODE).strip("._-")
+    return stem[:STEM_MAX] or "report"
+
+
+def upload_name(original: str, digest: str) -> str:
+    return f"{safe_stem(original)}_{digest[:10]}{Path(original).suffix.lower()}"
+
+
+def check_upload(original: str, size: int, max_mb: int) -> str | None:
+    """Why a file may not be uploaded, in plain words; None when it may."""
+    suffix = Path(original).suffix.lower()
+    if suffix not in ALLOWED:
+        shown = suffix or "无扩展名"
+        return f"不支持的文件类型（{shown}）。只接受 {FORMATS}。" + HINTS.get(suffix, "")
+    if size == 0:
+        return "文件是空的。"
+    if size > max_mb * 1024 * 1024:
+        return f"文件太大（{size / 1024 / 1024:.1f} MB），单个文件不能超过 {max_mb} MB。"
+    return None
+
+
+@dataclass
+class Stored:
+    original: str
+    path: Path | None  # where it was copied, None when refused
+    error: str | None = None
+
+
+def store_upload(src: Path, original: str, uploads: Path, max_mb: int) -> Stored:
+    """Check an uploaded file and copy it into `uploads` under a generated name."""
+    try:
+        size = src.stat().st_size
+    except OSError:
+        return Stored(original, None, "上传的文件没有收到，请重新上传。")
+    error = check_upload(original, size, max_mb)
+    if error:
+        return Stored(original, None, error)
+    digest = hashlib.sha256(src.read_bytes()).hexdigest()
+    uploads.mkdir(parents=True, exist_ok=True)
+    target = (uploads / upload_name(original, digest)).resolve()
+    if target.parent != uploads.resolve():  # cannot happen with a generated name; refuse if it ever does
+        return Stored(original, None, "文件名无效。")
+    if not target.exists():
+        shutil.copyfile(src, target)
+    return Stored(original, target)
+
+
+def outcome_text(outcome: IngestOutcome, original: str, stored_name: str) -> str:
+    """What became of a file, in plain Chinese; internal detail stays out of the sentence."""
+    if outcome.status in ("added", "updated"):
+        district = outcome.details.get("district") if outcome.details else None
+        parts = [outcome.org or "", f"{outcome.year}年" if outcome.year else "", str(district or "")]
+        who = "，".join(p for p in parts if p)
+        verb = "已导入" if outcome.status == "added" else "已更新"
+        return f"{verb}：{who}。识别出段落 {outcome.chunks} 个、数字 {outcome.facts} 个，现在可以提问。"
+    if outcome.status == "unchanged":
+        return "报告库中已有这份文件，内容相同，未重复导入。"
+    message = outcome.message.replace(stored_name, original)
+    if "导入失败（索引未改动）" in message:
+        return "导入失败，报告库未改动：文件可能已损坏，或内容无法识别。请用 Word/WPS 重新导出后再试。"
+    return message
+
+
+def outcomes_html(rows: list[tuple[str, str, str]]) -> str:
+    if not rows:
+        return ""
+    body = "".join(
+        f'<tr><td>{esc(name)}</td><td><span class="badge {"ok" if status in ("已导入", "已更新") else "warn" if status == "未变化" else "bad"}">'
+        f"{esc(status)}</span></td><td>{esc(text)}</td></tr>"
+        for name, status, text in rows
+    )
+    return f'<table class="outcome-table"><tr><th>文件</th><th>结果</th><th>说明</th></tr>{body}</table>'
+
+
+def documents_frame(docs: list[dict[str, object]]) -> pd.DataFrame:
+    rows = [
+        {
+            "文件": d["doc"],
+            "单位": d["org"],
+            "区": d.get("district") or "",
+            "年度": str(d.get("year") or ""),
+            "类型": d.get("kind") or "",
+            "格式": str(d.get("fmt") or "").upper(),
+        }
+        for d in docs
+    ]
+    return pd.DataFrame(rows, columns=LIST_COLUMNS)
+
+
+def remove_choices(docs: list[dict[str, object]]) -> list[tuple[str, str]]:
+    return [(f"{d['org']}（{d.get('year') or '年份不详'}）— {d['doc']}", str(d["doc"])) for d in docs]
+
+
+def ingest_uploads(
+    app: AppState, files: list[str] | None, progress: Any = None
+) -> list[tuple[str, str, str]]:
+    """Store, check and ingest uploaded files; (original name, status, plain message) for each."""
+    rows: list[tuple[str, str, str]] = []
+    stored: list[Stored] = []
+    for f in files or []:
+        src = Path(f)
+        item = store_upload(src, src.name, app.uploads_dir, app.settings.upload_max_mb)
+        if item.error:
+            rows.append((item.original, STATUS["failed"], item.error))
+        else:
+            stored.append(item)
+    if not stored:
+        return rows
+    with app.write_lock:
+        indexer = app.indexer()
+        for i, item in enumerate(stored):
+            assert item.path is not None
+            if progress is not None:
+                progress((i, len(stored)), desc=f"正在导入第 {i + 1}/{len(stored)} 份：{item.original}")
+            outcome = indexer.ingest_file(item.path)
+            if outcome.status == "failed":
+                log.warning("ingest of %s failed: %s", item.path.name, outcome.message)
+                item.path.unlink(missing_ok=True)
+            rows.append(
+                (item.original, STATUS[outcome.status], outcome_text(outcome, item.original, item.path.name))
+            )
+        if progress is not None:
+            progress((len(stored), len(stored)), desc="正在更新问答索引…")
+        indexer.store.close()
+        app.reload()
+    return rows
+
+
+def remove_report(app: AppState, doc: str | None) -> str:
+    if not doc:
+        return "请先选择要删除的报告。"
+    with app.write_lock:
+        indexer = app.indexer()
+        ok = indexer.remove(doc)
+        indexer.store.close()
+        app.reload()
+    return f"已从报告库删除 {doc}。" if ok else f"报告库中没有 {doc}。"
+
+
+class LibraryTab:
+    def __init__(self, app: AppState) -> None:
+        self.app = app
+        max_mb = app.settings.upload_max_mb
+        gr.Markdown(
+            f"上传 {FORMATS} 格式的绩效自评报告，单个文件不超过 {max_mb} MB。导入后即可在“问答”“数据”“起草与审核”中使用。"
+        )
+        with gr.Row(equal_height=False):
+            with gr.Column(scale=2):
+                self.files = gr.File(
+                    label="选择或拖入报告文件（可多选）",
+                    file_count="multiple",
+                    file_types=list(ALLOWED),
+                    type="filepath",
+                    elem_id="upload-files",
+                )
+                self.ingest = gr.Button("导入报告库", variant="primary", elem_id="ingest-btn")
+            with gr.Column(scale=3):
+                self.outcomes = gr.HTML("", elem_id="ingest-outcomes", min_height=60)
+        gr.Markdown("#### 已导入的报告")
+        self.listing = gr.Dataframe(
+            headers=LIST_COLUMNS, interactive=False, max_height=320, elem_id="report-list"
+        )
+        with gr.Row(equal_height=False):
+            self.to_remove = gr.Dropdown(
+                label="删除报告（选择后点右侧按钮）", choices=[], scale=4, elem_id="remove-doc"
+            )
+            self.remove = gr.Button(
+                "从报告库删除", variant="stop", scale=1, elem_id="remove-btn", elem_classes=["align-bottom"]
+            )
+        self.remove_status = gr.Markdown("")
+
+    def wire(self, after: list[tuple[Any, list[Any], list[Any]]]) -> None:
+        """Connect the buttons; `after` are (function, inputs, outputs) to run once the index has changed."""
+
+        def do_ingest(files: list[str] | None, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:
+            if not files:
+                raise gr.Error("请先选择要上传的报告文件。", print_exception=False)
+            rows = ingest_uploads(self.app, files, progress)
+            return (outcomes_html(rows), None, *self.refresh())
+
+        def do_remove(doc: str | None) -> tuple[Any, ...]:
+            return (remove_report(self.app, doc), *self.refresh())
+
+        ingest_event = self.ingest.click(
+            do_ingest,
+            self.files,
+            [self.outcomes, self.files, self.listing, self.to_remove],
+            concurrency_limit=1,
+        )
+        remove_event = self.remove.click(
+            do_remove, self.to_remove, [self.remove_status, self.listing, self.to_remove], concurrency_limit=1
+        )
+        for event in (ingest_event, remove_event):
+            for fn, inputs, outputs in after:
+                event = event.then(fn, inputs, outputs, show_progress="hidden")
+
+    def refresh_outputs(self) -> list[Any]:
+        return [self.listing, self.to_remove]
+
+    def refresh(self) -> tuple[Any, ...]:
+        docs = self.app.documents()
+        return documents_frame(docs), gr.update(choices=remove_choices(docs), value=None)
