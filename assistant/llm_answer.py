@@ -51,6 +51,7 @@ TEMPLATES = (
 )
 MIN_SUPPORT = 0.3  # share of a sentence's character bigrams that must stand in the items it cites
 MIN_ITEM_TOKENS = 40  # a chunk cut shorter than this by the budget is left out instead
+MAX_DROPPED = 10  # removed sentences listed to the user; more are summed up in one line
 DEFAULT_MAX_TOKENS = 512  # of the reply: five sentences need far fewer
 
 # [1] [1,2] [1][2] ［1］ 【1】 [证据1] [编号 1]
@@ -299,9 +300,13 @@ class Verifier:
         return [max(item.segments, key=lambda s: len(grams & _grams(s.quote)))]
 
     def _drop(self, reason: str, body: str) -> None:
-        preview = _mask(body)
-        if len(_WORDS.findall(body)) >= 4:
-            self.dropped.append(f"模型所写“{preview}”{reason}，已删除")
+        note = f"模型所写“{_mask(body)}”{reason}，已删除"
+        if len(_WORDS.findall(body)) < 4 or note in self.dropped:
+            return None  # a stray word or a repeated sentence is not worth a line
+        if len(self.dropped) < MAX_DROPPED:
+            self.dropped.append(note)
+        elif len(self.dropped) == MAX_DROPPED:
+            self.dropped.append("……另有更多未通过核对的句子，已一并删除")
         return None
 
 
