@@ -52,7 +52,6 @@ TEMPLATES = (
 MIN_SUPPORT = 0.3  # share of a sentence's character bigrams that must stand in the items it cites
 MIN_ITEM_TOKENS = 40  # a chunk cut shorter than this by the budget is left out instead
 MAX_DROPPED = 10  # removed sentences listed to the user; more are summed up in one line
-DEFAULT_MAX_TOKENS = 512  # of the reply: five sentences need far fewer
 
 # [1] [1,2] [1][2] ［1］ 【1】 [证据1] [编号 1]
 MARKER = re.compile(r"[\[［【]\s*(?:证据|编号)?\s*(\d{1,3}(?:\s*[,，、]\s*\d{1,3})*)\s*[\]］】]")
@@ -325,7 +324,7 @@ class LLMResponder:
         self.engine = engine
         settings = engine.settings
         self.llm = llm or OpenAICompatibleLLM.from_settings(
-            settings, max_tokens=getattr(settings, "llm_max_tokens", DEFAULT_MAX_TOKENS)
+            settings, max_tokens=settings.llm_max_tokens
         )
         self.prompts = prompts or Prompts()
         self.prompts.require(TEMPLATES)  # a missing or broken template fails here, not mid-answer

@@ -45,6 +45,7 @@ class Settings(BaseSettings):
     llm_timeout: float = 60.0
     llm_temperature: float = 0.1
     llm_max_retries: int = 2
+    llm_max_tokens: int = 512
     llm_context_tokens: int = 6000  # evidence budget, counted with tiktoken (offline cl100k_base)
 
     # The app: Gradio's own variables are honoured; loopback unless told otherwise.
