@@ -1,4 +1,4 @@
-# One-command set-up: `make run` (main job, embedded default) and `make test` (lint + tests).
+# One-command set-up: `make run` (the app, embedded default) and `make test` (lint + tests).
 VENV := .venv
 PY := $(VENV)/bin/python
 CORPUS ?= ../shared/corpus
@@ -23,7 +23,7 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 run: setup
-	$(PY) -m assistant run --corpus $(CORPUS)
+	$(PY) app.py --corpus $(CORPUS)
 
 lint: setup
 	$(PY) -m ruff check .

@@ -68,10 +68,18 @@ def main(argv: list[str] | None = None) -> int:
 
     from assistant.webapp import AppState, build_app, launch_options
 
-    app = AppState(settings)
+    # With an OpenAI-compatible endpoint configured (OPENAI_BASE_URL), the model writes the chat's prose;
+    # every sentence is still checked against the evidence, and the offline answer stands in when it fails.
+    responder_factory = None
+    if settings.llm_enabled:
+        from assistant.llm_answer import make_responder
+
+        responder_factory = make_responder
+        print(f"LLM 模式：{settings.llm_model}（数字与引文逐句核对）", file=sys.stderr)
+    app = AppState(settings, responder_factory)
     print("正在加载模型…", file=sys.stderr)
     app.warm_up()
-    demo = build_app(settings, app=app)
+    demo = build_app(settings, responder_factory, app=app)
     options = launch_options(settings)
     print(f"绩效自评报告助手：http://{settings.app_host}:{settings.app_port}", file=sys.stderr)
     demo.queue().launch(**options)

@@ -46,18 +46,9 @@ def build_app(
             with gr.Tab("报告库", id="library"):
                 library = LibraryTab(app)
 
-        filters = [data.units, data.years, data.metrics, data.chart_metric]
-        data_outputs = [
-            data.summary,
-            data.table,
-            data.chart,
-            data.chart_note,
-            data.chart_table,
-            data.download,
-        ]
         after = [
             (data.refresh, [], data.refresh_outputs()),
-            (data.update, filters, data_outputs),
+            (data.update, data.filters(), data.outputs()),
             (draft.refresh, [], draft.refresh_outputs()),
         ]
         library.wire(after)

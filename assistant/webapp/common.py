@@ -48,6 +48,27 @@ def clickable_html(value: str = "", **kwargs: Any) -> gr.HTML:
     return gr.HTML(value, js_on_load=CLICK_JS, **kwargs)
 
 
+class Download:
+    """A button that makes its file from what is on screen at the moment it is pressed, then downloads it.
+
+    (A DownloadButton downloads the file it already holds; one refreshed after every keystroke or filter
+    change can lag behind the screen. So the visible button builds the file, hands it to a hidden
+    DownloadButton and clicks that.)"""
+
+    def __init__(self, label: str, elem_id: str, **kwargs: Any) -> None:
+        self.button = gr.Button(label, elem_id=elem_id, **kwargs)
+        self.hidden_id = f"{elem_id}-file"
+        self.file = gr.DownloadButton(label, visible="hidden", elem_id=self.hidden_id)
+
+    def wire(self, fn: Any, inputs: list[Any]) -> None:
+        js = (
+            f"() => {{ const el = document.getElementById('{self.hidden_id}');"
+            " const b = el && (el.tagName === 'BUTTON' ? el : el.querySelector('button, a'));"
+            " if (b) b.click(); }"
+        )
+        self.button.click(fn, inputs, self.file, show_progress="hidden").success(None, None, None, js=js)
+
+
 def event_data(evt: gr.EventData) -> Mapping[str, str]:
     data = getattr(evt, "_data", None)
     return data if isinstance(data, Mapping) else {}
@@ -119,6 +140,9 @@ button.cite-chip:hover, button.cite-chip.active { background: #b91c1c !important
 .review-table th, .review-table td, .outcome-table th, .outcome-table td {
   border-bottom: 1px solid var(--border-color-primary); padding: 6px 8px; text-align: left; vertical-align: top; }
 .review-table th, .outcome-table th { background: var(--background-fill-secondary); font-weight: 600; }
+.review-table td, .review-table th, .outcome-table td, .outcome-table th { border-left: none !important;
+  border-right: none !important; border-top: none !important; border-color: var(--border-color-primary) !important; }
+.review-table, .outcome-table { border: none !important; }
 .badge { display: inline-block; padding: 1px 8px; border-radius: 999px; font-size: 12.5px; white-space: nowrap; }
 .badge.ok { background: #dcfce7; color: #166534; }
 .badge.warn { background: #fef9c3; color: #854d0e; }

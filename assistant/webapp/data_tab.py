@@ -3,16 +3,17 @@ units on one metric whose every bar shows its file, line and quote, and both as 
 
 from __future__ import annotations
 
+import math
 import uuid
 from collections.abc import Sequence
 from io import BytesIO
-from pathlib import Path
 from typing import Any
 
 import gradio as gr
 import pandas as pd
 
 from assistant.facts_view import FactIndex, short_name, stated
+from assistant.webapp.common import Download
 from assistant.webapp.render import placeholder, source_html
 from assistant.webapp.state import AppState
 from index.models import Fact, ReportMeta
@@ -31,8 +32,8 @@ TABLE_COLUMNS = [
     "行",
     "引文",
 ]
-VIEW_COLUMNS = ["单位", "年度", "指标", "项目或指标名称", "原文数字", "文件", "行", "引文"]
-CHART_VIEW = ["单位", "原文数字", "年度", "文件", "行", "引文"]
+VIEW_COLUMNS = ["单位", "年度", "指标", "项目或指标名称", "原文数字", "引文", "文件", "行"]
+CHART_VIEW = ["单位", "原文数字", "引文", "文件", "行", "年度"]
 CHART_COLUMNS = ["单位", "数值", "计量单位", "原文数字", "年度", "文件", "行", "引文"]
 # Metrics offered for the chart first, in this order; any other unit-level metric follows.
 CHART_FIRST = ("预算执行率", "自评得分", "全年预算数", "执行数", "结转结余率", "预算调整率", "三公经费")
@@ -137,6 +138,20 @@ def chart_rows(
     return frame.sort_values("数值", ascending=False, kind="stable").reset_index(drop=True), note
 
 
+def axis_top(values: list[float], unit: str) -> float:
+    """A round top for the value axis, from 0: 100 for rates up to 100%, else the next round number."""
+    top = max([v for v in values if v == v] or [0.0])
+    if unit == "%" and top <= 100:
+        return 100.0
+    if top <= 0:
+        return 1.0
+    step = 10 ** math.floor(math.log10(top))
+    for nice in (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
+        if nice * step >= top * 1.05:
+            return nice * step
+    return 10 * step
+
+
 def tooltip_frame(chart: pd.DataFrame) -> pd.DataFrame:
     tips = chart.copy()
     tips["引文"] = [q if len(q) <= TIP_QUOTE else q[:TIP_QUOTE] + "…" for q in tips["引文"]]
@@ -212,40 +227,35 @@ class DataTab:
     def __init__(self, app: AppState) -> None:
         self.app = app
         with gr.Row():
-            self.units = gr.Dropdown(label="单位", multiselect=True, choices=[], scale=3, elem_id="f-units")
-            self.years = gr.Dropdown(label="年度", multiselect=True, choices=[], scale=1, elem_id="f-years")
+            self.units = gr.Dropdown(
+                label="单位（不选即全部）", multiselect=True, choices=[], scale=3, elem_id="f-units"
+            )
+            self.years = gr.Dropdown(
+                label="年度（不选即全部）", multiselect=True, choices=[], scale=2, elem_id="f-years"
+            )
             self.metrics = gr.Dropdown(
-                label="指标", multiselect=True, choices=[], scale=3, elem_id="f-metrics"
+                label="指标（不选即全部）", multiselect=True, choices=[], scale=3, elem_id="f-metrics"
             )
         with gr.Row(equal_height=False):
             with gr.Column(scale=3):
                 self.summary = gr.Markdown("")
                 self.table = gr.Dataframe(
-                    headers=TABLE_COLUMNS,
+                    headers=VIEW_COLUMNS,
                     interactive=False,
                     max_height=360,
-                    column_widths=[
-                        "9%",
-                        "6%",
-                        "5%",
-                        "9%",
-                        "12%",
-                        "7%",
-                        "5%",
-                        "9%",
-                        "10%",
-                        "10%",
-                        "4%",
-                        "14%",
-                    ],
+                    column_widths=["90px", "56px", "130px", "120px", "110px", "420px", "190px", "56px"],
                     elem_id="facts-table",
                 )
                 with gr.Row():
                     self.chart_metric = gr.Dropdown(
                         label="图表比较的指标", choices=[], scale=2, elem_id="chart-metric"
                     )
-                    self.download = gr.DownloadButton(
-                        "下载 Excel（.xlsx）", scale=1, elem_id="xlsx-download", variant="primary"
+                    self.download = Download(
+                        "下载 Excel（.xlsx）",
+                        "xlsx-download",
+                        scale=1,
+                        variant="primary",
+                        elem_classes=["align-bottom"],
                     )
                 self.chart = gr.BarPlot(
                     x="单位",
@@ -263,7 +273,7 @@ class DataTab:
                     interactive=False,
                     max_height=260,
                     label="图中各柱的出处（点击一行查看原文）",
-                    column_widths=["14%", "12%", "8%", "18%", "6%", "42%"],
+                    column_widths=["100px", "100px", "420px", "190px", "56px", "60px"],
                     elem_id="chart-table",
                 )
             with gr.Column(scale=2, elem_classes=["sticky-col"]):
@@ -271,9 +281,11 @@ class DataTab:
                 self.source = gr.HTML(placeholder(SOURCE_HINT), elem_id="data-source")
 
         filters = [self.units, self.years, self.metrics, self.chart_metric]
-        outputs = [self.summary, self.table, self.chart, self.chart_note, self.chart_table, self.download]
         for control in filters:
-            control.change(self.update, filters, outputs, show_progress="hidden")
+            control.change(
+                self.update, filters, self.outputs(), show_progress="hidden", trigger_mode="always_last"
+            )
+        self.download.wire(self.export, filters)
 
         def pick(frame: pd.DataFrame, evt: gr.SelectData) -> str:
             index = evt.index if isinstance(evt.index, (list, tuple)) else [evt.index]
@@ -281,6 +293,12 @@ class DataTab:
 
         self.table.select(pick, self.table, self.source, show_progress="hidden")
         self.chart_table.select(pick, self.chart_table, self.source, show_progress="hidden")
+
+    def filters(self) -> list[gr.components.Component]:
+        return [self.units, self.years, self.metrics, self.chart_metric]
+
+    def outputs(self) -> list[gr.components.Component]:
+        return [self.summary, self.table, self.chart, self.chart_note, self.chart_table]
 
     # the filters' choices follow the index (after an upload or a removal)
     def refresh_outputs(self) -> list[gr.components.Component]:
@@ -323,14 +341,29 @@ class DataTab:
         ]
         if missing and metric:
             note = (note + " " if note else "") + f"报告中未载明{metric}的单位：{'、'.join(missing)}。"
-        path = self.app.export_dir / uuid.uuid4().hex / "绩效数字明细.xlsx"
-        path.parent.mkdir(parents=True)
-        path.write_bytes(xlsx_bytes(table, chart, metric))
         return (
             summary,
             table[VIEW_COLUMNS],
-            gr.update(value=tooltip_frame(chart), title=title, y_title=f"{metric or ''}（{unit}）"),
+            gr.update(
+                value=tooltip_frame(chart),
+                title=title,
+                y_title=f"{metric or ''}（{unit}）",
+                y_lim=[0, axis_top(chart["数值"].tolist(), unit)],
+            ),
             note,
             chart[CHART_VIEW],
-            str(Path(path)),
         )
+
+    def export(
+        self, units: list[str] | None, years: list[str] | None, metrics: list[str] | None, metric: str | None
+    ) -> str:
+        """The .xlsx of what the filters show now: the table (all columns) and the chart's data."""
+        engine = self.app.engine()
+        facts = engine.facts if engine else []
+        metas = engine.metas if engine else []
+        table = filter_rows(fact_rows(facts, metas), units, years, metrics)
+        chart, _ = chart_rows(facts, metas, metric, units, years)
+        path = self.app.export_dir / uuid.uuid4().hex / "绩效数字明细.xlsx"
+        path.parent.mkdir(parents=True)
+        path.write_bytes(xlsx_bytes(table, chart, metric))
+        return str(path)

@@ -17,7 +17,7 @@ from assistant.facts_view import short_name
 from assistant.models import Citation
 from assistant.review import VERDICT_LABEL, Finding, review
 from assistant.verify import numbers_in
-from assistant.webapp.common import clickable_html, event_data, to_int
+from assistant.webapp.common import Download, clickable_html, event_data, to_int
 from assistant.webapp.render import esc, line_span, placeholder, source_html
 from assistant.webapp.state import AppState
 from index.models import ReportMeta
@@ -139,7 +139,9 @@ def review_html(meta: ReportMeta, findings: list[Finding], checks: list[list[dic
             f"{esc(finding.message)}</td><td>{chips}</td></tr>"
         )
     return (
-        head + '<table class="review-table"><tr><th>#</th><th>核对项</th><th>计算</th><th>结论</th>'
+        head + '<table class="review-table"><colgroup><col style="width:4%"><col style="width:15%">'
+        '<col style="width:35%"><col style="width:26%"><col style="width:20%"></colgroup>'
+        "<tr><th>#</th><th>核对项</th><th>计算</th><th>结论</th>"
         f"<th>引文</th></tr>{''.join(rows)}</table>"
     )
 
@@ -162,11 +164,11 @@ class DraftTab:
                 elem_id="draft-run",
                 elem_classes=["align-bottom"],
             )
-            self.download = gr.DownloadButton(
+            self.download = Download(
                 "下载 Word（.docx）",
+                "docx-download",
                 scale=1,
                 interactive=False,
-                elem_id="docx-download",
                 elem_classes=["align-bottom"],
             )
         self.status = gr.Markdown(
@@ -196,19 +198,20 @@ class DraftTab:
             self.measures,
             self.refs,
             self.review,
-            self.download,
+            self.download.button,
             self.status,
             self.source,
         ]
         self.run.click(self.generate, self.unit, outputs)
         for box in (self.problems, self.measures):
             box.input(
-                self.export,
+                self.check_edits,
                 [self.state, self.problems, self.measures],
-                [self.download, self.status],
+                self.status,
                 trigger_mode="always_last",
                 show_progress="hidden",
             )
+        self.download.wire(self.export, [self.state, self.problems, self.measures])
 
         def on_click(s: dict[str, Any] | None, evt: gr.EventData) -> str:
             data = event_data(evt)
@@ -241,7 +244,6 @@ class DraftTab:
         checks = [[citation_dict(c, names) for c in f.citations] for f in findings]
         state = {"draft": draft, "refs": refs, "checks": checks}
         problems, measures = items_text(draft, draft.problems), items_text(draft, draft.measures)
-        path = self._write(draft)
         status = (
             f"已生成 **{draft.unit}{draft.meta.year or ''}年** 的草稿：问题 {len(draft.problems)} 条、"
             f"措施 {len(draft.measures)} 条，引文 {len(refs)} 处；审核 {len(findings)} 项。"
@@ -254,20 +256,27 @@ class DraftTab:
             measures,
             references_html(refs),
             review_html(meta, findings, checks),
-            gr.update(value=path, interactive=True),
+            gr.update(interactive=True),
             status,
             placeholder(SOURCE_HINT),
         )
 
-    def export(self, state: dict[str, Any] | None, problems: str, measures: str) -> tuple[Any, ...]:
+    def check_edits(self, state: dict[str, Any] | None, problems: str, measures: str) -> Any:
+        """While the draft is edited: what the Word file will hold, and numbers no cited quote holds."""
         if not state:
-            return gr.update(), gr.update()
-        draft, warnings = apply_edits(state["draft"], problems or "", measures or "")
-        path = self._write(draft)
+            return gr.update()
+        _, warnings = apply_edits(state["draft"], problems or "", measures or "")
         status = "草稿已修改，下载的 Word 文件按修改后的内容生成。"
         if warnings:
             status += "\n\n" + "\n".join(f"- ⚠ {w}" for w in warnings)
-        return gr.update(value=path, interactive=True), status
+        return status
+
+    def export(self, state: dict[str, Any] | None, problems: str, measures: str) -> str:
+        """The .docx of the draft as it stands on screen now, edits included."""
+        if not state:
+            raise gr.Error("请先生成草稿。", print_exception=False)
+        draft, _ = apply_edits(state["draft"], problems or "", measures or "")
+        return self._write(draft)
 
     def _write(self, draft: Draft) -> str:
         path = self.app.export_dir / uuid.uuid4().hex / docx_name(draft)

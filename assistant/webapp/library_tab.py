@@ -155,7 +155,10 @@ def ingest_uploads(
         for i, item in enumerate(stored):
             assert item.path is not None
             if progress is not None:
-                progress((i, len(stored)), desc=f"正在导入第 {i + 1}/{len(stored)} 份：{item.original}")
+                progress(
+                    i / len(stored),
+                    desc=f"正在导入第 {i + 1}/{len(stored)} 份：{item.original}（解析、抽取数字、建立索引）",
+                )
             outcome = indexer.ingest_file(item.path)
             if outcome.status == "failed":
                 log.warning("ingest of %s failed: %s", item.path.name, outcome.message)
@@ -164,7 +167,7 @@ def ingest_uploads(
                 (item.original, STATUS[outcome.status], outcome_text(outcome, item.original, item.path.name))
             )
         if progress is not None:
-            progress((len(stored), len(stored)), desc="正在更新问答索引…")
+            progress(1.0, desc="正在更新问答索引…")
         indexer.store.close()
         app.reload()
     return rows
@@ -173,12 +176,13 @@ def ingest_uploads(
 def remove_report(app: AppState, doc: str | None) -> str:
     if not doc:
         return "请先选择要删除的报告。"
+    org = next((str(d["org"]) for d in app.documents() if d["doc"] == doc), "")
     with app.write_lock:
         indexer = app.indexer()
         ok = indexer.remove(doc)
         indexer.store.close()
         app.reload()
-    return f"已从报告库删除 {doc}。" if ok else f"报告库中没有 {doc}。"
+    return f"已从报告库删除 {doc}（{org}）。" if ok else f"报告库中没有 {doc}。"
 
 
 class LibraryTab:
@@ -199,7 +203,8 @@ class LibraryTab:
                 )
                 self.ingest = gr.Button("导入报告库", variant="primary", elem_id="ingest-btn")
             with gr.Column(scale=3):
-                self.outcomes = gr.HTML("", elem_id="ingest-outcomes", min_height=60)
+                gr.Markdown("选择文件后点击“导入报告库”，下面显示导入进度和每个文件的结果。")
+                self.outcomes = gr.HTML("", elem_id="ingest-outcomes", min_height=140)
         gr.Markdown("#### 已导入的报告")
         self.listing = gr.Dataframe(
             headers=LIST_COLUMNS, interactive=False, max_height=320, elem_id="report-list"
@@ -220,7 +225,7 @@ class LibraryTab:
             if not files:
                 raise gr.Error("请先选择要上传的报告文件。", print_exception=False)
             rows = ingest_uploads(self.app, files, progress)
-            return (outcomes_html(rows), None, *self.refresh())
+            return (outcomes_html(rows), None, "", *self.refresh())
 
         def do_remove(doc: str | None) -> tuple[Any, ...]:
             return (remove_report(self.app, doc), *self.refresh())
@@ -228,11 +233,16 @@ class LibraryTab:
         ingest_event = self.ingest.click(
             do_ingest,
             self.files,
-            [self.outcomes, self.files, self.listing, self.to_remove],
+            [self.outcomes, self.files, self.remove_status, self.listing, self.to_remove],
             concurrency_limit=1,
+            show_progress_on=self.outcomes,
         )
         remove_event = self.remove.click(
-            do_remove, self.to_remove, [self.remove_status, self.listing, self.to_remove], concurrency_limit=1
+            do_remove,
+            self.to_remove,
+            [self.remove_status, self.listing, self.to_remove],
+            concurrency_limit=1,
+            show_progress_on=self.remove_status,
         )
         for event in (ingest_event, remove_event):
             for fn, inputs, outputs in after:

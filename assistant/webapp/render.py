@@ -197,7 +197,7 @@ def source_html(
     quote = str(citation.get("quote") or "")
     line = int(citation.get("line") or 1)  # type: ignore[call-overload]
     line_end = citation.get("line_end")
-    label = f"引文 [{number}]" if number else "引文"
+    label = f"引文 [{number}] 的原文出处" if number else "原文出处"
     if source is None:
         return (
             f'<div class="source-view"><div class="src-title">{esc(label)}</div>'
@@ -225,7 +225,7 @@ def source_html(
     if section:
         meta.append(f"章节：{esc(section)}")
     return (
-        f'<div class="source-view"><div class="src-title">{esc(label)} 原文出处</div>'
+        f'<div class="source-view"><div class="src-title">{esc(label)}</div>'
         f'<div class="src-meta">{" · ".join(meta)}</div>{note}'
         f'<div class="src-body">{"".join(rows)}</div></div>'
     )
