@@ -1,4 +1,4 @@
-"""Command line: `python -m assistant ingest|facts|ask|chat|run|list|remove` (also installed as `jixiao`)."""
+"""Command line: `python -m assistant ingest|facts|ask|chat|run|list|remove|draft|review` (also installed as `jixiao`)."""
 
 from __future__ import annotations
 
@@ -270,6 +270,20 @@ def cmd_draft(args: argparse.Namespace) -> int:
     except UnitNotFound as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
+    if engine.settings.llm_enabled:
+        from assistant.llm_draft import kept_offline, polish_draft
+
+        offline = draft
+        draft = polish_draft(offline, engine)
+        kept = kept_offline(offline, draft)
+        total = len(draft.problems) + len(draft.measures)
+        print(
+            f"LLM 模式：模型 {engine.settings.llm_model} 润色了 {total - len(kept)}/{total} 条，"
+            "每条的数字与引文均经核对。",
+            file=sys.stderr,
+        )
+        if kept:
+            print(f"以下条目保留离线文字：{'、'.join(kept)}", file=sys.stderr)
     if args.format == "docx":
         from assistant.docx_export import docx_bytes, write_docx
 

@@ -50,14 +50,7 @@ def build_document(draft: Draft) -> Document:
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _font(title.add_run(heading(draft)), TITLE_FONT, 18)
     note = _body(doc, indent=False)
-    _font(
-        note.add_run(
-            f"依据：{draft.meta.doc}《{draft.meta.title}》及同类单位报告。离线生成；每条均注明引文，"
-            "所列数字均出自所引原文。"
-        ),
-        BODY_FONT,
-        10.5,
-    )
+    _font(note.add_run(draft.basis_note()), BODY_FONT, 10.5)
     for section, items in zip(SECTIONS, (draft.problems, draft.measures), strict=True):
         _font(doc.add_heading(level=1).add_run(section), HEADING_FONT, 16)
         if not items:

@@ -68,6 +68,15 @@ class Draft:
     measures: list[DraftItem]
     dropped: list[str] = field(default_factory=list)
     names: dict[str, str] = field(default_factory=dict)  # doc → short name of its unit, for references
+    polished_by: str | None = None  # the model that rewrote some items' prose (LLM mode), else None
+
+    def basis_note(self) -> str:
+        """The line under the title: what the draft rests on and how it was written."""
+        how = f"文字经模型 {self.polished_by} 润色，数字与引文逐条核对" if self.polished_by else "离线生成"
+        return (
+            f"依据：{self.meta.doc}《{self.meta.title}》及同类单位报告。{how}；每条均注明引文，"
+            "所列数字均出自所引原文。"
+        )
 
     def name_of(self, c: Citation) -> str:
         return self.names.get(c.doc, c.org)
@@ -448,10 +457,7 @@ def split_title(item: DraftItem) -> tuple[str, str]:
 
 def render_markdown(draft: Draft) -> str:
     lines = [f"# {heading(draft)}", ""]
-    lines.append(
-        f"> 依据：{draft.meta.doc}《{draft.meta.title}》及同类单位报告。离线生成；每条均注明引文，"
-        "所列数字均出自所引原文。"
-    )
+    lines.append(f"> {draft.basis_note()}")
     for title, items in (("三、存在的主要问题", draft.problems), ("四、下一步改进措施", draft.measures)):
         lines += ["", f"## {title}", ""]
         if not items:

@@ -323,9 +323,7 @@ class LLMResponder:
     ) -> None:
         self.engine = engine
         settings = engine.settings
-        self.llm = llm or OpenAICompatibleLLM.from_settings(
-            settings, max_tokens=settings.llm_max_tokens
-        )
+        self.llm = llm or OpenAICompatibleLLM.from_settings(settings, max_tokens=settings.llm_max_tokens)
         self.prompts = prompts or Prompts()
         self.prompts.require(TEMPLATES)  # a missing or broken template fails here, not mid-answer
         self.context_tokens = context_tokens or settings.llm_context_tokens
