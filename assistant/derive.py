@@ -5,6 +5,8 @@ Each function returns an Answer or None when an input is missing; the engine the
 
 from __future__ import annotations
 
+import re
+
 from assistant.facts_view import (
     FactIndex,
     fact_citation,
@@ -131,6 +133,58 @@ def difference(parsed: ParsedQuestion, facts: FactIndex) -> Answer | None:
         f"相差 {fmt_number(fa.value)} − {fmt_number(fb.value)} = {fmt_number(result)}{unit}。"
     )
     return _answer(parsed, text, result, unit, [fa, fb])
+
+
+_ASKS_UP = re.compile(r"增加|增长|提高|提升|上升|多了|高了|高几|高多少|多多少")
+_ASKS_DOWN = re.compile(r"减少|下降|降低|少了|低了|低几|低多少|少多少|节约|压减")
+
+
+def as_asked(question: str, change: float) -> float:
+    """The change as the question frames it: "减少了多少" with a fall of 2.1 is 2.1; "变化" keeps the sign."""
+    if (change > 0 and _ASKS_UP.search(question)) or (change < 0 and _ASKS_DOWN.search(question)):
+        return abs(change)
+    return change
+
+
+def year_pair(parsed: ParsedQuestion, metas: list[ReportMeta]) -> tuple[int | None, int | None]:
+    """(this year, the year compared with): the two years named, else the year named and the one before,
+    else the latest report and the one before it."""
+    named = sorted(parsed.years)
+    if len(named) >= 2:
+        return named[-1], named[0]
+    if named:
+        return named[0], named[0] - 1
+    years = sorted({m.year for m in metas if m.year is not None})
+    if not years:
+        return None, None
+    return years[-1], years[-2] if len(years) > 1 else years[-1] - 1
+
+
+def year_on_year(
+    parsed: ParsedQuestion, now: ReportMeta, before: ReportMeta, facts: FactIndex
+) -> Answer | None:
+    """This year's figure against the earlier report's: the change, and for amounts the growth rate."""
+    fa, fb = (
+        facts.best(now.doc, parsed.metric, parsed.item),
+        facts.best(before.doc, parsed.metric, parsed.item),
+    )
+    if not (fa and fb) or fa.unit != fb.unit:
+        return None
+    change = round(fa.value - fb.value, 2)
+    unit = "个百分点" if fa.unit == "%" else fa.unit
+    what = parsed.item or metric_label(fa.metric)
+    text = (
+        f"{short_name(now)}{year_of(now)}{what}{stated(fa)}[1]，{year_of(before)}{stated(fb)}[2]；"
+        f"变化 = {fmt_number(fa.value)} − {fmt_number(fb.value)} = {fmt_number(change)}{unit}"
+    )
+    constants: list[float] = []
+    if fa.unit in ("万元", "元", "亿元", "千元") and fb.value:
+        rate = round(change / fb.value * 100, 2)
+        text += f"，增长率 = {fmt_number(change)} ÷ {fmt_number(fb.value)} × 100% = {fmt_number(rate)}%"
+        constants = [rate, abs(rate), 100.0]
+    direction = "增加" if change > 0 else "减少" if change < 0 else "持平"
+    text += f"（{direction}）。"
+    return _answer(parsed, text, as_asked(parsed.text, change), unit, [fa, fb], constants)
 
 
 SINGLE_UNIT = {

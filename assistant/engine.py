@@ -3,12 +3,14 @@ sections answer text questions, retrieval finds passages; `verify` checks all of
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 
 from assistant import derive
 from assistant.facts_view import (
     FactIndex,
     fact_citation,
+    fmt_number,
     item_level,
     metric_label,
     short_name,
@@ -16,18 +18,32 @@ from assistant.facts_view import (
     year_of,
 )
 from assistant.models import Answer, Citation, Evidence, ParsedQuestion
-from assistant.passages import best_sentences, explanation, section_items
+from assistant.passages import (
+    best_sentences,
+    coverage,
+    explanation,
+    holds_number,
+    section_items,
+    stated_changes,
+    stated_figures,
+)
 from assistant.retrieve import HybridRetriever
 from assistant.understand import QuestionParser
 from assistant.verify import verify
 from index.embedders import Embedder, make_embedder
-from index.models import Fact, ReportMeta
+from index.metrics import BY_NAME
+from index.models import Chunk, Fact, ReportMeta
 from index.settings import Settings
 from index.store import ChromaVectorStore, IndexMissing, ReportStore, VectorStore
 
 MAX_TEXT_ITEMS = 8
 # A passage answers a free question only when it holds this share of the question's words.
 MIN_PASSAGE_OVERLAP = 0.45
+# A budget the report gives only through the spending's change against it ("支出27.90万元，比年初预算数减少
+# 0.64万元"): the spending metric whose sentences to read.
+BUDGET_OF = {"三公经费预算数": "三公经费"}
+# A passage answers a question for a figure no metric covers only when it holds this share of the subject.
+FIGURE_COVERAGE = 0.75
 
 
 @dataclass
@@ -116,6 +132,12 @@ class Engine:
     def _lookup(self, parsed: ParsedQuestion) -> Answer:
         if not parsed.units:
             return self._not_in_reports(parsed, "问题中没有识别出单位名称，请写明单位（如“永平街道”）。")
+        if parsed.period and not parsed.item:  # a quarter's figure is never the year's
+            return self._stated(parsed) or self._not_in_reports(
+                parsed,
+                f"{self._who(parsed)}的报告中没有载明{parsed.subject or parsed.period}"
+                f"（报告中的全年数字不能代替{parsed.period}的数字）。",
+            )
         lines: list[str] = []
         citations: list[Citation] = []
         first: Fact | None = None
@@ -130,10 +152,56 @@ class Engine:
             )
             first = first or fact
         if first is None:
-            return self._not_in_reports(parsed)
+            return self._budget_from_change(parsed) or self._not_in_reports(parsed)
         return Answer(parsed.text, "\n".join(lines), True, first.value, first.unit, citations, "lookup")
 
+    def _chunks_of(self, doc: str) -> list[Chunk]:
+        return [c for c in self.retriever.chunks if c.doc == doc]
+
+    def _budget_from_change(self, parsed: ParsedQuestion) -> Answer | None:
+        """预算 = 支出 − 变化, from a sentence that states both ("比年初预算数减少0.64万元")."""
+        spending = BUDGET_OF.get(parsed.metric or "")
+        if spending is None or len(parsed.units) != 1 or parsed.item:
+            return None
+        meta = parsed.units[0]
+        found = [
+            c
+            for c in stated_changes(self._chunks_of(meta.doc), BY_NAME[spending].synonyms)
+            if c.base == "预算"
+        ]
+        if not found:
+            return None
+        c = found[0]
+        budget = round(c.value - c.change, 2)
+        op = "+" if c.change < 0 else "−"
+        text = (
+            f"{short_name(meta)}{year_of(meta)}报告：{spending}{c.shown}[1]；"
+            f"{metric_label(parsed.metric)} = {fmt_number(c.value)} {op} {fmt_number(abs(c.change))} = "
+            f"{fmt_number(budget)}{c.unit}。"
+        )
+        return Answer(parsed.text, text, True, budget, c.unit, [c.citation], "derived", [budget])
+
+    def _stated(self, parsed: ParsedQuestion) -> Answer | None:
+        """A figure no extracted metric covers, stated in the report right after the question's own words
+        ("公务接待费3.20万元", "年末实有人数81人"): answered with that sentence, never with a guess."""
+        lines: list[str] = []
+        citations: list[Citation] = []
+        values: set[tuple[float, str]] = set()
+        for meta in parsed.units[:3]:
+            for found in stated_figures(self._chunks_of(meta.doc), parsed.subject):
+                citations.append(found.citation)
+                values.add((found.value, found.unit))
+                lines.append(f"{short_name(meta)}{year_of(meta)}报告载明：{found.shown}。[{len(citations)}]")
+        if not citations:
+            return None
+        value, unit = next(iter(values)) if len(values) == 1 else (None, None)
+        if len(citations) > 1 and value is None:
+            lines.insert(0, f"报告中有{len(citations)}处载明{parsed.subject}：")
+        return Answer(parsed.text, "\n".join(lines), True, value, unit, citations, "lookup")
+
     def _derived(self, parsed: ParsedQuestion) -> Answer:
+        if parsed.operation == "yoy":
+            return self._year_on_year(parsed)
         if parsed.operation == "difference":
             answer = derive.difference(parsed, self.index)
         else:
@@ -146,6 +214,61 @@ class Engine:
         return answer or self._not_in_reports(
             parsed, "计算所需的数字在报告中不全（或与问题所说的项数不符），无法计算。"
         )
+
+    def _year_on_year(self, parsed: ParsedQuestion) -> Answer:
+        orgs = list(dict.fromkeys(u.org for u in parsed.units))
+        if len(orgs) != 1:
+            reason = "请写明一个单位，以便比较它前后两年的报告。" if not orgs else "同比请逐个单位提问。"
+            return self._not_in_reports(parsed, reason)
+        if parsed.metric is None and parsed.item is None:
+            return self._not_in_reports(parsed, "请说明要比较哪一项数字（如预算执行率、自评得分）。")
+        metas = [m for m in self.metas if m.org == orgs[0]]
+        now_year, before_year = derive.year_pair(parsed, metas)
+        now = next((m for m in metas if m.year == now_year), None)
+        before = next((m for m in metas if m.year == before_year), None)
+        name = short_name(metas[0])
+        if now is None or before is None:
+            have = "、".join(f"{m.year}年" for m in sorted(metas, key=lambda m: m.year or 0))
+            missing = now_year if now is None else before_year
+            reason = f"索引中没有{name}{missing}年的报告（现有：{have}），无法按两年报告计算同比。"
+            # the report itself may state the change against last year ("较上年减少2.10万元")
+            if now is not None and parsed.metric in BY_NAME and not parsed.item:
+                answer = self._change_stated(parsed, now)
+                if answer:
+                    return answer
+            stated = self._passages(replace(parsed, units=(now,), asks_figure=False)) if now else None
+            if (
+                stated
+                and stated.found
+                and any(re.search(r"上年|去年|同比", c.quote) for c in stated.citations)
+            ):
+                lines = stated.answer.split("\n")
+                lead = f"索引中没有{name}用来比较的另一年的报告；本年报告中与上年比较的原文："
+                return replace(stated, answer="\n".join([lead, *lines[1:]]))
+            return self._not_in_reports(parsed, reason)
+        answer = derive.year_on_year(parsed, now, before, self.index)
+        return answer or self._not_in_reports(
+            parsed, f"{name}{now_year}年或{before_year}年的报告中没有载明所问的数字，无法计算同比。"
+        )
+
+    def _change_stated(self, parsed: ParsedQuestion, meta: ReportMeta) -> Answer | None:
+        """The change against last year as the report states it, and last year's figure computed from it."""
+        words = BY_NAME[parsed.metric or ""].synonyms
+        found = [c for c in stated_changes(self._chunks_of(meta.doc), words) if c.base == "上年"]
+        if not found:
+            return None
+        c = found[0]
+        before = round(c.value - c.change, 2)
+        op = "+" if c.change < 0 else "−"
+        direction = "增加" if c.change > 0 else "减少"
+        text = (
+            f"{short_name(meta)}{year_of(meta)}报告：{metric_label(parsed.metric)}{c.shown}[1]，"
+            f"即比上年{direction}{fmt_number(abs(c.change))}{c.change_unit}；"
+            f"上年 = {fmt_number(c.value)} {op} {fmt_number(abs(c.change))} = {fmt_number(before)}{c.unit}。"
+        )
+        computed = [c.change, abs(c.change), before]
+        value = derive.as_asked(parsed.text, c.change)
+        return Answer(parsed.text, text, True, value, c.change_unit, [c.citation], "derived", computed)
 
     def _compare(self, parsed: ParsedQuestion) -> Answer:
         units = list(parsed.units) or [m for m in self.metas if parsed.year is None or m.year == parsed.year]
@@ -261,9 +384,26 @@ class Engine:
 
     def _passages(self, parsed: ParsedQuestion) -> Answer:
         """A free question about a report: the sentences that best match it, only if they match well."""
+        if parsed.asks_figure and parsed.metric is None and not parsed.section:
+            stated_answer = self._stated(parsed)
+            if stated_answer:
+                return stated_answer
         evidence = self.retriever.retrieve(parsed.text, [u.doc for u in parsed.units], 6)
-        ranked = best_sentences([e.chunk for e in evidence], parsed.text, 3)
-        good = [c for score, c in ranked if score >= MIN_PASSAGE_OVERLAP]
+        chunks = [e.chunk for e in evidence]
+        good = [c for score, c in best_sentences(chunks, parsed.text, 3) if score >= MIN_PASSAGE_OVERLAP]
+        if not good and parsed.subject:
+            # a long unit name can outweigh a short subject ("武侯区财政局的公务接待费"): match the subject alone
+            good = [
+                c for score, c in best_sentences(chunks, parsed.subject, 3) if score >= MIN_PASSAGE_OVERLAP
+            ]
+        if parsed.asks_figure and parsed.metric is None and parsed.subject:
+            # a figure no metric covers: only sentences that hold a number and nearly all of the subject's
+            # words answer it ("编制人员业务素质" does not answer "编制人数是多少")
+            good = [
+                c
+                for c in good
+                if holds_number(c.quote) and coverage(parsed.subject, c.quote) >= FIGURE_COVERAGE
+            ]
         if not good:
             return self._not_in_reports(parsed)
         lines = [f"{self._who(parsed)}报告中与问题最相关的原文："] + [
@@ -285,7 +425,7 @@ class Engine:
             return Answer(
                 parsed.text, f"索引中没有{names}{parsed.year}年的报告。", False, kind="unanswerable"
             )
-        subject = parsed.item or metric_label(parsed.metric) or "这一内容"
+        subject = parsed.item or metric_label(parsed.metric) or parsed.subject or "这一内容"
         text = reason or f"{self._who(parsed)}的报告中没有载明{subject}。"
         evidence = self.retriever.retrieve(parsed.text, [u.doc for u in parsed.units] or None, 3)
         citations = [c for _, c in best_sentences([e.chunk for e in evidence], parsed.text, 3)]

@@ -19,7 +19,7 @@ class ParsedQuestion:
     item: str | None  # project or indicator named in the question
     kind: Kind
     operation: str | None = (
-        None  # derived: remaining | unexecuted_rate | share | difference | lost_points | sum | average
+        None  # derived: remaining | unexecuted_rate | share | difference | lost_points | sum | average | yoy
     )
     section: str | None = None  # text questions: the canonical section asked about
     superlative: str | None = None  # compare: max | min | all
@@ -30,6 +30,14 @@ class ParsedQuestion:
     ambiguous_items: tuple[str, ...] = ()  # near-equal item candidates: ask back, never guess
     count: int | None = None  # "四个重点项目": how many items the question expects
     scope: str | None = None  # "重点": only items of the key-projects part
+    subject: str = (
+        ""  # what is asked about, in the asker's words: the question less units, year, question words
+    )
+    period: str | None = (
+        None  # "第三季度", "上半年": a part of the year, never answered with the year's figure
+    )
+    asks_figure: bool = False  # "多少", "几", "比例": a number is wanted
+    years: tuple[int, ...] = ()  # every year the question names ("2023年和2024年")
 
 
 @dataclass(frozen=True, slots=True)

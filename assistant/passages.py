@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from assistant.models import Citation
+from assistant.verify import cn_count
 from index.models import Chunk
 from index.normalize import split_sentences
 
@@ -71,6 +73,19 @@ _QUESTION_NOISE = re.compile(
 )
 
 
+def coverage(subject: str, sentence: str) -> float:
+    """The share of the subject's character pairs that the sentence holds."""
+    grams = _grams(subject)
+    return len(grams & _grams(sentence)) / len(grams) if grams else 0.0
+
+
+_ANY_NUMBER = re.compile(r"\d|[一二两三四五六七八九十百千万]+(?:个|人|项|家|所|次)")
+
+
+def holds_number(sentence: str) -> bool:
+    return bool(_ANY_NUMBER.search(sentence))
+
+
 def best_sentences(chunks: Sequence[Chunk], question: str, limit: int = 3) -> list[tuple[float, Citation]]:
     """Sentences ranked by how much of the question (less its question words) they contain."""
     grams = _grams(_QUESTION_NOISE.sub("〇", question))
@@ -104,6 +119,128 @@ def best_sentences(chunks: Sequence[Chunk], question: str, limit: int = 3) -> li
             out.append((score, cite))
         if len(out) == limit:
             break
+    return out
+
+
+# A figure the question names in its own words, stated right after those words in a report sentence
+# ("公务接待费3.20万元", "年末实有人数为81人"): only connectives may stand between, so "公务接待费预算5万元"
+# never answers "公务接待费是多少".
+_CONNECTIVE = r"[）)”」]?(?:共|合计|总计|累计|全年)?(?:为|是|达到|达|仅为|仅|约为|约|共计|计)?[:：]?\s*"
+_FIGURE = re.compile(
+    _CONNECTIVE + r"(\d[\d,]*(?:\.\d+)?)\s*"
+    r"(万人次|人次|万元|亿元|千元|元|个百分点|%|％|分|人|个|项|次|家|户|所|辆|台|套|件|天|平方米|公里|篇|场|期)"
+)
+# What may stand just before the words found: a boundary or a function word, not a longer name
+# ("项目自评得分" is not "自评得分").
+_BEFORE = re.compile(r"(?:^|[^\u4e00-\u9fff]|年度|[其中年末初共和及与的为是属])$")
+# Qualifiers a question may add that a report leaves out ("年末实有人数" finds "实有人数81人").
+_LOOSE_PREFIX = re.compile(r"^(?:年末|年初|全年|本年|年度|部门|单位|本单位|全局|本局|我局|我单位|其中)+")
+
+
+@dataclass(frozen=True, slots=True)
+class StatedFigure:
+    citation: Citation
+    value: float
+    unit: str
+    shown: str  # the report's words from the subject to the figure: "第三季度支出进度仅为58.3%"
+
+
+def stated_figures(chunks: Sequence[Chunk], subject: str, limit: int = 3) -> list[StatedFigure]:
+    """Figures that follow the subject's words in the chunks' sentences, in document order."""
+    terms = [subject]
+    loose = _LOOSE_PREFIX.sub("", subject)
+    if loose != subject and len(loose) >= 2:
+        terms.append(loose)
+    if len(subject) < 2 or not re.search(r"[\u4e00-\u9fff]", subject):
+        return []
+    out: list[StatedFigure] = []
+    for chunk in sorted(chunks, key=lambda c: c.line_start):
+        for s, e in split_sentences(chunk.text):
+            sentence = chunk.text[s:e]
+            for term in terms:
+                found = _after_term(sentence, term)
+                if found is None:
+                    continue
+                value, unit, shown = found
+                lead = len(sentence) - len(sentence.lstrip())
+                cite = Citation(
+                    chunk.doc,
+                    chunk.org,
+                    " > ".join(chunk.section_path),
+                    sentence.strip()[:MAX_ITEM_CHARS],
+                    chunk.line_at(s + lead),
+                )
+                out.append(StatedFigure(cite, value, unit, shown))
+                break
+            if len(out) == limit:
+                return out
+    return out
+
+
+# A count written before what it counts: "下属五个事业单位", "共11个单位".
+_COUNT_BEFORE = re.compile(r"(\d+|[一二两三四五六七八九十]{1,3})\s*(个|家|所|项|名)(?:下属|直属|内设|所属)?$")
+
+
+def _after_term(sentence: str, term: str) -> tuple[float, str, str] | None:
+    start = 0
+    while (pos := sentence.find(term, start)) != -1:
+        start = pos + 1
+        count = _COUNT_BEFORE.search(sentence[:pos])
+        if count and (n := cn_count(count.group(1))) is not None:
+            return float(n), count.group(2), sentence[count.start() : pos + len(term)]
+        if not _BEFORE.search(sentence[:pos]):
+            continue
+        m = _FIGURE.match(sentence, pos + len(term))
+        if m:
+            unit = "%" if m.group(2) == "％" else m.group(2)
+            return float(m.group(1).replace(",", "")), unit, sentence[pos : m.end()]
+    return None
+
+
+# A figure stated with its change against a base: "“三公”经费支出27.90万元，比年初预算数减少0.64万元",
+# "支出12.34万元，较上年减少2.10万元".
+_CHANGE = re.compile(
+    r"(\d[\d,]*(?:\.\d+)?)\s*(万元|亿元|千元|元|%|分)[，,]?\s*(?:比|较|与)(上年|去年|上一年度?|年初预算数?|预算数?)"
+    r"(?:相比)?[，,]?(减少|下降|节约|降低|增加|增长|上升|提高|超出)了?\s*(\d[\d,]*(?:\.\d+)?)\s*(万元|亿元|千元|元|个百分点|%|分)"
+)
+_UP = ("增加", "增长", "上升", "提高", "超出")
+
+
+@dataclass(frozen=True, slots=True)
+class StatedChange:
+    citation: Citation
+    value: float  # the figure itself (27.90)
+    unit: str
+    base: str  # "上年" or "预算": what it is compared with
+    change: float  # signed: −0.64 for 减少0.64
+    change_unit: str
+    shown: str  # the report's words from the figure to the change
+
+
+def stated_changes(chunks: Sequence[Chunk], words: Sequence[str]) -> list[StatedChange]:
+    """Figures stated with their change against last year or the budget, in sentences where one of the
+    words (the metric's names) comes before the figure, in document order."""
+    out: list[StatedChange] = []
+    for chunk in sorted(chunks, key=lambda c: c.line_start):
+        for s, e in split_sentences(chunk.text):
+            sentence = chunk.text[s:e]
+            for m in _CHANGE.finditer(sentence):
+                before = sentence[: m.start()]
+                if not any(w in before for w in words) or m.group(2) != m.group(6).replace("个百分点", "%"):
+                    continue
+                sign = 1 if m.group(4) in _UP else -1
+                lead = len(sentence) - len(sentence.lstrip())
+                cite = Citation(
+                    chunk.doc,
+                    chunk.org,
+                    " > ".join(chunk.section_path),
+                    sentence.strip()[:MAX_ITEM_CHARS],
+                    chunk.line_at(s + lead),
+                )
+                base = "预算" if "预算" in m.group(3) else "上年"
+                change = sign * float(m.group(5).replace(",", ""))
+                value = float(m.group(1).replace(",", ""))
+                out.append(StatedChange(cite, value, m.group(2), base, change, m.group(6), m.group(0)))
     return out
 
 

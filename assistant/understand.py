@@ -39,7 +39,7 @@ SPECIFIC: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("结转结余率", ("结转结余率", "结余率")),
     ("结转结余", ("结转结余", "结余资金")),
     ("预算调整率", ("预算调整率", "调整率")),
-    ("预算执行率", ("预算执行率", "执行率", "完成率", "支出率", "执行进度")),
+    ("预算执行率", ("预算执行率", "执行率", "完成率", "支出率", "执行进度", "支出进度")),
 )
 # Score words come before budget words: "预算编制得了几分" asks a score, not the budget.
 SCORE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -98,6 +98,22 @@ COMPARE = re.compile(
     r"比较|对比|排名|排序|排一下|哪个|哪家|谁的|谁|各(?:个)?(?:街道|单位|部门)|几个街道|几个单位|分别|都是多少"
 )
 WHICH = re.compile(r"哪个|哪项|哪一个|哪一项|哪些")
+# Year on year: the same unit's figure against its previous year's report.
+YOY = re.compile(
+    r"同比|环比|比上年|较上年|与上年|和上年|跟上年|上一年|上年度|比去年|较去年|与去年|和去年|跟去年|去年"
+)
+CHANGE = re.compile(r"变化|变动|增长|增加|增幅|提高|提升|上升|下降|减少|降低|降幅|增减|多了|少了|高了|低了")
+# Rates of something other than the budget: "绩效目标完成率" never asks the budget's 完成率.
+_OTHER_RATE = re.compile(r"(?:绩效)?(?:目标|任务|指标|计划|工作|建设|考核)(?:完成|执行|达成)率")
+# A part of the year: a quarter's or a month's figure is never the year's.
+PERIOD = re.compile(
+    r"(?:第|前)?[一二三四1-4]季度|[上下]半年|(?:[一二三四五六七八九十]|十[一二]|1[0-2]|[1-9])月(?:份|底|末)?"
+)
+# Question words, blanked out of the subject ("公务接待费是多少" → 公务接待费).
+_SUBJECT_NOISE = re.compile(
+    r"(?:有|是|为|共|一共|总共|合计)?(?:多少|几)(?:个|人|项|万元|元|分|次|家|所)?|是什么|什么|怎么样|如何|"
+    r"是啥|啥|请问|一下|情况|具体|呢|吗|吧|啊|呀|[\s，,。？?！!：:、“”\"'（）()]"
+)
 YEAR = re.compile(r"((?:19|20)\d{2})\s*年?")
 PLACE = re.compile(r"([\u4e00-\u9fff]{2,4}?)(?:街道办事处|街道办|街道|镇|区府办|县府办)")
 COUNT = re.compile(r"([两二三四五六七八九十]|\d{1,2})个(?:重点)?(?:项目|指标)")
@@ -174,9 +190,11 @@ class QuestionParser:
         units, rest = self._units(text)
         year_m = YEAR.search(rest)
         year = int(year_m.group(1)) if year_m else None
+        years = tuple(dict.fromkeys(int(y) for y in YEAR.findall(rest)))
         rest_no_year = YEAR.sub("〇", rest)
 
-        every = _mentions(rest_no_year, SPECIFIC + SCORE_WORDS + GENERIC)  # 支出 in 基本支出 is no mention
+        # 支出 in 基本支出 is no mention; 完成率 in 绩效目标完成率 is none either
+        every = _mentions(_OTHER_RATE.sub("〇", rest_no_year), SPECIFIC + SCORE_WORDS + GENERIC)
         specific = [m for m in every if m.metric in _SPECIFIC_NAMES]
         scores = [m for m in every if m.metric == "自评得分"]
         generic = scores + [m for m in every if m.metric not in _SPECIFIC_NAMES and m.metric != "自评得分"]
@@ -191,6 +209,8 @@ class QuestionParser:
             ambiguous = ()  # a question about text needs no single item; passages answer it
         explain = bool(EXPLAIN.search(rest))
         operation = self._operation(rest_no_year, units, item, specific, generic)
+        if YOY.search(rest_no_year) or (len(years) >= 2 and (CHANGE.search(rest) or DIFFERENCE.search(rest))):
+            operation = "yoy"
         score_asked = bool(generic) and generic[0].metric == "自评得分" and not specific
         if score_asked and item is None and not item_missing and operation is None and not explain:
             # "预算编制得了几分" with no such indicator: only the score words are taken out of the name
@@ -243,7 +263,12 @@ class QuestionParser:
                 units = district_units
         if not units and len({m.org for m in self.metas}) == 1 and not PLACE.search(rest):
             units = tuple(self.metas)  # one unit indexed: a question naming none is about it
-        units_in_year = tuple(u for u in units if u.year == year) if year is not None else units
+        if operation == "yoy":
+            units_in_year = units  # every year of the unit: the engine picks the two to compare
+        elif len(years) >= 2:
+            units_in_year = tuple(u for u in units if u.year in years)
+        else:
+            units_in_year = tuple(u for u in units if u.year == year) if year is not None else units
         unknown = None
         if not units:
             place = PLACE.search(rest)
@@ -254,7 +279,14 @@ class QuestionParser:
         )
         if (units and year is not None and not units_in_year) or (unknown and not units):
             kind = "unanswerable"
+        period = PERIOD.search(rest_no_year)
         return ParsedQuestion(
+            subject=_subject(rest_no_year),
+            period=period.group(0) if period else None,
+            years=years,
+            asks_figure=bool(
+                ASKS_FIGURE.search(rest) or re.search(r"(?:率|数|额|费)$", _subject(rest_no_year))
+            ),
             text=text,
             units=units_in_year if units_in_year else units,
             year=year,
@@ -448,3 +480,10 @@ def _unscored_name(text: str, metric_words: list[str]) -> str | None:
 
 def _district_in(text: str, districts: list[tuple[str, str]]) -> str | None:
     return next((full for name, full in districts if name in text), None)
+
+
+def _subject(rest: str) -> str:
+    """The question less the units' names (blanked as 〇), the year and the question words: what is asked."""
+    parts = [p for p in _SUBJECT_NOISE.sub("〇", rest).split("〇") if p]
+    text = max(parts, key=len) if parts else ""
+    return re.sub(r"^(?:的|年度)+|(?:的|是|为|有)+$", "", text)

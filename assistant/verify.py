@@ -15,8 +15,30 @@ NUMBER = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
 _MARKERS = re.compile(r"\[\d+\]|^\s*\d{1,2}[.、]\s*", re.M)
 
 
+_CN = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+# A count in Chinese numerals, which only a measure word makes a count ("五个事业单位", not "一是").
+CN_COUNT = re.compile(r"([一二两三四五六七八九十]{1,3})(?=个|家|所|项|名|人|次)")
+
+
+def cn_count(text: str) -> int | None:
+    """一..九十九 (or digits) as a number; None for anything else."""
+    if text.isdigit():
+        return int(text)
+    if "十" not in text:
+        return _CN.get(text)
+    tens, _, ones = text.partition("十")
+    if (tens and tens not in _CN) or (ones and ones not in _CN):
+        return None
+    return (_CN[tens] if tens else 1) * 10 + (_CN[ones] if ones else 0)
+
+
 def numbers_in(text: str) -> set[float]:
     return {float(m.group(0).replace(",", "")) for m in NUMBER.finditer(text)}
+
+
+def counts_in(text: str) -> set[float]:
+    """Counts written in Chinese numerals: a quote saying 五个 supports the figure 5."""
+    return {float(n) for m in CN_COUNT.finditer(text) if (n := cn_count(m.group(1))) is not None}
 
 
 def _supported(n: float, allowed: set[float]) -> bool:
@@ -36,9 +58,13 @@ def verify(answer: Answer, source_of: Callable[[str], str | None], years: dict[s
 
     allowed: set[float] = set(answer.computed)
     if not answer.found:
-        allowed |= numbers_in(answer.question)  # a refusal may repeat what was asked ("没有2019年的报告")
+        # a refusal may repeat what was asked ("没有2019年的报告"), name the years indexed and the year
+        # before the one asked ("没有2022年的报告，无法计算同比")
+        asked = numbers_in(answer.question)
+        indexed = {float(y) for y in years.values() if y}
+        allowed |= asked | indexed | {n - 1 for n in asked | indexed if 1900 < n < 2100}
     for citation in kept:
-        allowed |= numbers_in(citation.quote)
+        allowed |= numbers_in(citation.quote) | counts_in(citation.quote)
         year = years.get(citation.doc)
         if year:
             allowed.add(float(year))  # the report's year, read from its cited title

@@ -57,6 +57,10 @@ def test_verify_drops_an_uncited_number_but_keeps_computed_ones():
         ("洛浦街道办的自评得分", 91.92, "分", "000_dfbd2fd614bc8960.txt"),
         ("南洲街执行数多少", 23033.06, "万元", "003_ceb9afcdf1314de4.txt"),
         ("区府办的基本支出是多少？", 3260.92, "万元", "004_99d524f8eeb46081.txt"),
+        # stated in passing, no extracted metric: the figure after the asker's words (a count in 五个)
+        ("永平街道下面有几个事业单位？", 5, "个", "002_9970a3a3f795190b.txt"),
+        # 支出27.90万元，比年初预算数减少0.64万元 → 27.90 + 0.64, wrapped over several source lines
+        ("南洲街三公经费年初预算是多少？", 28.54, "万元", "003_ceb9afcdf1314de4.txt"),
     ],
 )
 def test_lookup_answers_with_the_exact_figure_and_its_sentence(engine, question, value, unit, doc):

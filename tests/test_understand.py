@@ -142,3 +142,45 @@ def test_follow_up_and_year_and_unknown_place(parser):
 def test_explain_questions_want_text(parser):
     parsed = parser.parse("南洲资产管理合规性为啥只得了0.5分")
     assert parsed.kind == "text" and parsed.explain and parsed.item == "资产管理合规性"
+
+
+@pytest.mark.parametrize(
+    ("question", "subject", "period", "asks_figure"),
+    [
+        ("永平街的公务接待费是多少？", "公务接待费", None, True),
+        ("2021年永平街道年末实有人数多少？", "年末实有人数", None, True),
+        ("洛浦街第三季度支出进度是多少", "第三季度支出进度", "第三季度", True),
+        ("南洲街道上半年执行率", "上半年执行率", "上半年", True),  # a rate is a figure
+        ("南洲街道的部门整体绩效目标是啥", "部门整体绩效目标", None, False),
+    ],
+)
+def test_subject_and_period(parser, question, subject, period, asks_figure):
+    parsed = parser.parse(question)
+    assert (parsed.subject, parsed.period, parsed.asks_figure) == (subject, period, asks_figure)
+
+
+def test_spending_progress_is_a_rate_not_the_spending(parser):
+    assert parser.parse("洛浦街支出进度是多少").metric == "预算执行率"
+
+
+@pytest.mark.parametrize(
+    ("question", "years", "operation"),
+    [
+        ("永平街预算执行率比上年提高了多少？", (), "yoy"),
+        ("永平街自评得分同比变化", (), "yoy"),
+        ("永平街2022年执行率比2021年高几个百分点", (2022, 2021), "yoy"),
+        ("永平街2021年和2022年的执行率分别是多少", (2021, 2022), None),
+        ("南洲比永平高多少", (), "difference"),
+    ],
+)
+def test_year_on_year_and_years_named(parser, question, years, operation):
+    parsed = parser.parse(question)
+    assert (parsed.years, parsed.operation) == (years, operation)
+
+
+def test_a_question_for_two_years_keeps_both_reports():
+    yp22 = _meta("yp22.txt", "广州市白云区人民政府永平街道办事处", "白云区", 2022)
+    parsed = QuestionParser([YP, yp22, LP], ITEMS).parse("永平街2021年和2022年的执行率分别是多少")
+    assert [u.doc for u in parsed.units] == ["yp.txt", "yp22.txt"] and parsed.kind == "lookup"
+    yoy = QuestionParser([YP, yp22, LP], ITEMS).parse("永平街执行率比上年提高了多少")
+    assert yoy.kind == "derived" and {u.doc for u in yoy.units} == {"yp.txt", "yp22.txt"}

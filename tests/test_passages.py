@@ -1,0 +1,75 @@
+"""Figures stated right after the question's own words (passages.stated_figures): what may and may not stand
+between the words and the figure, on hand-made chunks."""
+
+import pytest
+
+from assistant.passages import stated_figures
+from assistant.verify import cn_count, counts_in
+from index.models import Chunk
+
+
+def _chunk(text: str, line: int = 10) -> Chunk:
+    marks = tuple((i + 1, line + n + 1) for n, i in enumerate(j for j, ch in enumerate(text) if ch == "\n"))
+    return Chunk(
+        "r.txt", "r.txt", "某区财政局", 2024, ("二、收支",), None, text, line, line + 5, None, "", marks
+    )
+
+
+TEXT = (
+    "编制人数85人，年末实有人数81人，下属五个事业单位。\n"
+    "“三公”经费实际支出28.60万元，其中公务接待费3.20万元，公务用车运行维护费25.40万元。\n"
+    "一是第三季度支出进度仅为58.3%，未达到序时进度。\n"
+    "压减差旅费2万元；项目自评得分95分。"
+)
+
+
+@pytest.mark.parametrize(
+    ("subject", "value", "unit", "shown", "line"),
+    [
+        ("公务接待费", 3.2, "万元", "公务接待费3.20万元", 11),
+        ("年末实有人数", 81, "人", "年末实有人数81人", 10),
+        ("实有人数", 81, "人", "实有人数81人", 10),
+        ("第三季度支出进度", 58.3, "%", "第三季度支出进度仅为58.3%", 12),
+        ("部门编制人数", 85, "人", "编制人数85人", 10),  # a qualifier the report leaves out
+        ("事业单位", 5, "个", "五个事业单位", 10),  # a count before what it counts
+    ],
+)
+def test_a_figure_right_after_the_words_is_found_with_its_line(subject, value, unit, shown, line):
+    [found] = stated_figures([_chunk(TEXT)], subject)
+    assert (found.value, found.unit, found.shown, found.citation.line) == (
+        pytest.approx(value),
+        unit,
+        shown,
+        line,
+    )
+    assert found.shown in found.citation.quote
+
+
+@pytest.mark.parametrize(
+    "subject",
+    [
+        "自评得分",  # "项目自评得分": a longer name is another figure
+        "差旅费",  # "压减差旅费2万元": a verb before the words
+        "支出进度",  # "第三季度支出进度": a quarter's progress is not the year's
+        "资产负债率",  # not in the text
+        "经费",  # "三公”经费实际支出": words between the name and the figure
+    ],
+)
+def test_no_figure_without_the_words_right_before_it(subject):
+    assert stated_figures([_chunk(TEXT)], subject) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value"), [("五", 5), ("十", 10), ("十二", 12), ("二十", 20), ("三十五", 35), ("12", 12)]
+)
+def test_chinese_counts(text, value):
+    assert cn_count(text) == value
+
+
+@pytest.mark.parametrize("text", ["十十", "百", "零"])
+def test_not_counts(text):
+    assert cn_count(text) is None
+
+
+def test_chinese_counts_in_a_quote_support_figures_only_with_a_measure_word():
+    assert counts_in("由街道本级及下属五个事业单位组成，一是加强管理，十二名干部") == {5.0, 12.0}
