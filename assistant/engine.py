@@ -188,7 +188,8 @@ class Engine:
         citations: list[Citation] = []
         values: set[tuple[float, str]] = set()
         for meta in parsed.units[:3]:
-            for found in stated_figures(self._chunks_of(meta.doc), parsed.subject):
+            owners = (meta.org, *meta.aliases)
+            for found in stated_figures(self._chunks_of(meta.doc), parsed.subject, owners):
                 citations.append(found.citation)
                 values.add((found.value, found.unit))
                 lines.append(f"{short_name(meta)}{year_of(meta)}报告载明：{found.shown}。[{len(citations)}]")
@@ -330,6 +331,11 @@ class Engine:
             return self._not_in_reports(parsed, "请写明单位（如“南洲街道存在什么问题？”）。")
         if parsed.explain:
             answer = self._explain(parsed)
+            if answer:
+                return answer
+        if parsed.section and parsed.asks_figure and parsed.metric is None:
+            # "内设机构有几个" names a section but asks a figure the section states
+            answer = self._stated(parsed)
             if answer:
                 return answer
         if parsed.section and not (parsed.item and not parsed.explain):

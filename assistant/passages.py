@@ -132,7 +132,7 @@ _FIGURE = re.compile(
 )
 # What may stand just before the words found: a boundary or a function word, not a longer name
 # ("项目自评得分" is not "自评得分").
-_BEFORE = re.compile(r"(?:^|[^\u4e00-\u9fff]|年度|[其中年末初共和及与的为是属])$")
+_BEFORE = re.compile(r"(?:^|[^\u4e00-\u9fff]|年度|[其中年末初共和及与的为是属门设])$")
 # Qualifiers a question may add that a report leaves out ("年末实有人数" finds "实有人数81人").
 _LOOSE_PREFIX = re.compile(r"^(?:年末|年初|全年|本年|年度|部门|单位|本单位|全局|本局|我局|我单位|其中)+")
 
@@ -145,8 +145,11 @@ class StatedFigure:
     shown: str  # the report's words from the subject to the figure: "第三季度支出进度仅为58.3%"
 
 
-def stated_figures(chunks: Sequence[Chunk], subject: str, limit: int = 3) -> list[StatedFigure]:
-    """Figures that follow the subject's words in the chunks' sentences, in document order."""
+def stated_figures(
+    chunks: Sequence[Chunk], subject: str, owners: Sequence[str] = (), limit: int = 3
+) -> list[StatedFigure]:
+    """Figures that follow the subject's words in the chunks' sentences, in document order. The words may
+    also follow one of the owners' names ("永平街道办事处内设机构8个")."""
     terms = [subject]
     loose = _LOOSE_PREFIX.sub("", subject)
     if loose != subject and len(loose) >= 2:
@@ -158,7 +161,7 @@ def stated_figures(chunks: Sequence[Chunk], subject: str, limit: int = 3) -> lis
         for s, e in split_sentences(chunk.text):
             sentence = chunk.text[s:e]
             for term in terms:
-                found = _after_term(sentence, term)
+                found = _after_term(sentence, term, owners)
                 if found is None:
                     continue
                 value, unit, shown = found
@@ -181,14 +184,14 @@ def stated_figures(chunks: Sequence[Chunk], subject: str, limit: int = 3) -> lis
 _COUNT_BEFORE = re.compile(r"(\d+|[一二两三四五六七八九十]{1,3})\s*(个|家|所|项|名)(?:下属|直属|内设|所属)?$")
 
 
-def _after_term(sentence: str, term: str) -> tuple[float, str, str] | None:
+def _after_term(sentence: str, term: str, owners: Sequence[str]) -> tuple[float, str, str] | None:
     start = 0
     while (pos := sentence.find(term, start)) != -1:
         start = pos + 1
         count = _COUNT_BEFORE.search(sentence[:pos])
         if count and (n := cn_count(count.group(1))) is not None:
             return float(n), count.group(2), sentence[count.start() : pos + len(term)]
-        if not _BEFORE.search(sentence[:pos]):
+        if not _BEFORE.search(sentence[:pos]) and not sentence[:pos].endswith(tuple(owners)):
             continue
         m = _FIGURE.match(sentence, pos + len(term))
         if m:

@@ -486,4 +486,4 @@ def _subject(rest: str) -> str:
     """The question less the units' names (blanked as 〇), the year and the question words: what is asked."""
     parts = [p for p in _SUBJECT_NOISE.sub("〇", rest).split("〇") if p]
     text = max(parts, key=len) if parts else ""
-    return re.sub(r"^(?:的|年度)+|(?:的|是|为|有)+$", "", text)
+    return re.sub(r"^(?:的|年度)+|(?:的|是|为|有|了)+$", "", text)

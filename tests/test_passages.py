@@ -73,3 +73,10 @@ def test_not_counts(text):
 
 def test_chinese_counts_in_a_quote_support_figures_only_with_a_measure_word():
     assert counts_in("由街道本级及下属五个事业单位组成，一是加强管理，十二名干部") == {5.0, 12.0}
+
+
+def test_the_words_may_follow_the_units_own_name():
+    chunk = _chunk("广州市白云区人民政府永平街道办事处内设机构8个，分别为党政综合办公室。")
+    assert stated_figures([chunk], "内设机构") == []
+    [found] = stated_figures([chunk], "内设机构", owners=("广州市白云区人民政府永平街道办事处", "永平街道"))
+    assert (found.value, found.unit, found.shown) == (8, "个", "内设机构8个")
