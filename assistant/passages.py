@@ -60,6 +60,18 @@ def section_items(chunks: Sequence[Chunk]) -> list[tuple[str, int, Chunk]]:
     return out
 
 
+def sentence_citation(chunk: Chunk, start: int, sentence: str) -> Citation:
+    """A sentence of a chunk (starting at `start` in its text) as a citation, on the line it starts on."""
+    lead = len(sentence) - len(sentence.lstrip())
+    return Citation(
+        chunk.doc,
+        chunk.org,
+        " > ".join(chunk.section_path),
+        sentence.strip()[:MAX_ITEM_CHARS],
+        chunk.line_at(start + lead),
+    )
+
+
 def _grams(text: str) -> set[str]:
     return {
         text[i : i + 2]
@@ -101,15 +113,7 @@ def best_sentences(chunks: Sequence[Chunk], question: str, limit: int = 3) -> li
                 continue
             overlap = len(grams & (_grams(sentence) | heading)) / len(grams)
             score = overlap - 0.01 * rank  # a tie goes to the better-retrieved chunk
-            lead = len(chunk.text[s:e]) - len(chunk.text[s:e].lstrip())
-            cite = Citation(
-                chunk.doc,
-                chunk.org,
-                " > ".join(chunk.section_path),
-                sentence[:MAX_ITEM_CHARS],
-                chunk.line_at(s + lead),
-            )
-            scored.append((score, cite))
+            scored.append((score, sentence_citation(chunk, s, chunk.text[s:e])))
     scored.sort(key=lambda x: -x[0])
     seen: set[str] = set()
     out = []
@@ -165,15 +169,7 @@ def stated_figures(
                 if found is None:
                     continue
                 value, unit, shown = found
-                lead = len(sentence) - len(sentence.lstrip())
-                cite = Citation(
-                    chunk.doc,
-                    chunk.org,
-                    " > ".join(chunk.section_path),
-                    sentence.strip()[:MAX_ITEM_CHARS],
-                    chunk.line_at(s + lead),
-                )
-                out.append(StatedFigure(cite, value, unit, shown))
+                out.append(StatedFigure(sentence_citation(chunk, s, sentence), value, unit, shown))
                 break
             if len(out) == limit:
                 return out
@@ -232,14 +228,7 @@ def stated_changes(chunks: Sequence[Chunk], words: Sequence[str]) -> list[Stated
                 if not any(w in before for w in words) or m.group(2) != m.group(6).replace("个百分点", "%"):
                     continue
                 sign = 1 if m.group(4) in _UP else -1
-                lead = len(sentence) - len(sentence.lstrip())
-                cite = Citation(
-                    chunk.doc,
-                    chunk.org,
-                    " > ".join(chunk.section_path),
-                    sentence.strip()[:MAX_ITEM_CHARS],
-                    chunk.line_at(s + lead),
-                )
+                cite = sentence_citation(chunk, s, sentence)
                 base = "预算" if "预算" in m.group(3) else "上年"
                 change = sign * float(m.group(5).replace(",", ""))
                 value = float(m.group(1).replace(",", ""))

@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import numpy as np
@@ -72,3 +76,32 @@ def engine(corpus_settings):
     from assistant.engine import Engine
 
     return Engine.open(corpus_settings)
+
+
+@pytest.fixture(scope="session")
+def small_engine(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path):
+    """Two real reports (永平街道, 洛浦街道) indexed with the fake embedder: fast engine-level tests."""
+    from assistant.engine import Engine
+    from index.pipeline import Indexer
+    from index.settings import Settings
+
+    embedder = FakeEmbedder()
+    settings = Settings(index_dir=tmp_path_factory.mktemp("small_index"))
+    outcomes = Indexer(settings, embedder=embedder).ingest(
+        [corpus_dir / "002_9970a3a3f795190b.txt", corpus_dir / "000_dfbd2fd614bc8960.txt"]
+    )
+    assert [o.status for o in outcomes] == ["added", "added"]
+    return Engine.open(settings, embedder=embedder)
+
+
+@contextmanager
+def serving(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    """A local HTTP server (a scripted OpenAI-compatible endpoint) on a free loopback port, for the block."""
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    httpd.daemon_threads = True
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/v1"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()

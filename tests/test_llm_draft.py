@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 from collections.abc import Callable, Iterator
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from conftest import serving
 from test_llm_server import llama_server  # noqa: F401 — the SmolLM2 server fixture, reused
 from test_llm_unit import KEY, Script, _handler, _llm
 
@@ -48,28 +47,8 @@ def polish_well(body: str) -> str:
 @pytest.fixture
 def fake() -> Iterator[tuple[str, ItemScript]]:
     script = ItemScript(polish_well)
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(script))
-    httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/v1", script
-    httpd.shutdown()
-    httpd.server_close()
-
-
-@pytest.fixture(scope="module")
-def small_engine(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path):
-    from conftest import FakeEmbedder
-
-    from assistant.engine import Engine
-    from index.pipeline import Indexer
-    from index.settings import Settings
-
-    embedder = FakeEmbedder()
-    settings = Settings(index_dir=tmp_path_factory.mktemp("llm_draft_index"))
-    outcomes = Indexer(settings, embedder=embedder).ingest([corpus_dir / YONGPING, corpus_dir / LUOPU])
-    assert [o.status for o in outcomes] == ["added", "added"]
-    return Engine.open(settings, embedder=embedder)
+    with serving(_handler(script)) as url:
+        yield url, script
 
 
 def _items(draft: Draft):

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
+from http.server import BaseHTTPRequestHandler
 
 import pytest
+from conftest import serving
 
 from assistant.llm import LLMError, OpenAICompatibleLLM
 from assistant.llm_answer import LLMResponder, SentenceSplitter, is_instruction
@@ -118,32 +117,8 @@ def _chunk(text: str | None, finish: str | None = None) -> dict:
 @pytest.fixture
 def server() -> Iterator[tuple[str, Script]]:
     script = Script()
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(script))
-    httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/v1", script
-    httpd.shutdown()
-    httpd.server_close()
-
-
-# ---- a small index of two real reports with the fake embedder ----------------------------------------
-@pytest.fixture(scope="module")
-def small_engine(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path):
-    from conftest import FakeEmbedder
-
-    from assistant.engine import Engine
-    from index.pipeline import Indexer
-    from index.settings import Settings
-
-    embedder = FakeEmbedder()
-    index_dir = tmp_path_factory.mktemp("llm_unit_index")
-    settings = Settings(index_dir=index_dir)
-    outcomes = Indexer(settings, embedder=embedder).ingest(
-        [corpus_dir / YONGPING, corpus_dir / "000_dfbd2fd614bc8960.txt"]
-    )
-    assert [o.status for o in outcomes] == ["added", "added"]
-    return Engine.open(settings, embedder=embedder)
+    with serving(_handler(script)) as url:
+        yield url, script
 
 
 def _llm(url: str, **kw: object) -> OpenAICompatibleLLM:

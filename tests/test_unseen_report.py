@@ -15,12 +15,17 @@ from index.settings import Settings
 DATA = Path(__file__).parent / "data" / "synthetic_hunan_2022.txt"
 
 
+def engine_of(tmp_path_factory, path: Path, org: str, year: int) -> Engine:
+    """A fresh index of one report (real embedder and Chroma), after checking what ingest read from it."""
+    settings = Settings(index_dir=tmp_path_factory.mktemp(path.stem))
+    outcome = Indexer(settings).ingest([path])[0]
+    assert (outcome.status, outcome.org, outcome.year) == ("added", org, year), outcome.message
+    return Engine.open(settings)
+
+
 @pytest.fixture(scope="module")
 def unseen_engine(tmp_path_factory):
-    settings = Settings(index_dir=tmp_path_factory.mktemp("unseen"))
-    outcome = Indexer(settings).ingest([DATA])[0]
-    assert outcome.status == "added" and outcome.org == "湘潭市雨湖区教育局" and outcome.year == 2022
-    return Engine.open(settings)
+    return engine_of(tmp_path_factory, DATA, "湘潭市雨湖区教育局", 2022)
 
 
 @pytest.mark.slow
@@ -74,9 +79,7 @@ MD = Path(__file__).parent / "data" / "synthetic_jiangsu_2023.md"
 
 @pytest.fixture(scope="module")
 def md_engine(tmp_path_factory):
-    settings = Settings(index_dir=tmp_path_factory.mktemp("unseen_md"))
-    assert Indexer(settings).ingest([MD])[0].status == "added"
-    return Engine.open(settings)
+    return engine_of(tmp_path_factory, MD, "南京市鼓楼区卫生健康委员会", 2023)
 
 
 @pytest.mark.slow
@@ -108,10 +111,7 @@ SICHUAN = Path(__file__).parent / "data" / "synthetic_sichuan_2024.txt"
 
 @pytest.fixture(scope="module")
 def sichuan_engine(tmp_path_factory):
-    settings = Settings(index_dir=tmp_path_factory.mktemp("unseen_sc"))
-    outcome = Indexer(settings).ingest([SICHUAN])[0]
-    assert outcome.status == "added" and outcome.org == "成都市武侯区财政局" and outcome.year == 2024
-    return Engine.open(settings)
+    return engine_of(tmp_path_factory, SICHUAN, "成都市武侯区财政局", 2024)
 
 
 @pytest.mark.slow
