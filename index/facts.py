@@ -143,6 +143,7 @@ _REMARKS = (
 _UNIT_HINT = re.compile(r"单位[:：]\s*(万元|亿元|元)")
 _TOTAL_ROW = re.compile(r"^(?:合计|总计|小计|总分|合计得分)$")
 _FUND_TOTAL_ROW = re.compile(r"^(?:年度资金总额|资金总额|总额|部门整体支出|部门预算)$")
+_PART_ROW = re.compile(r"^(?:其中[:：]?)?(基本支出|项目支出)(?:合计)?$")
 _SOURCE_ROW = re.compile(r"^其中|财政拨款|财政资金|上年结转|其他资金|单位资金|财政专户|自有资金|结转|结余")
 _SCORE_LABEL = re.compile(
     r"^(?:部门整体支出)?(?:绩效)?(?:自评总分|自评得分|自评分数|综合得分|总得分)(?:[（(]分[）)])?$"
@@ -483,6 +484,7 @@ class _Extractor:
         used: set[int] = set()
         header: _Header | None = None
         hint: str | None = None  # a "单位：万元" line above the table
+        first = False  # the next row is the table's first under its header
         for i, block in enumerate(blocks):
             if block.kind != "table_row":
                 header = None
@@ -494,9 +496,15 @@ class _Extractor:
             words = [block.text[a:b] for a, b in cells]
             if header is not None and len(words) == len(header):
                 used.add(i)
-                self.table_row(block, header, cells, words)
+                # a 合计 row first, broken down by the 其中 rows under it, is the department's own total
+                follows = blocks[i + 1] if i + 1 < len(blocks) else None
+                breakdown = first and follows is not None and follows.kind == "table_row"
+                breakdown = breakdown and follows.text.lstrip("| ").startswith("其中")
+                self.table_row(block, header, cells, words, total_is_overall=breakdown)
+                first = False
             elif not any(parse_amount(w) for w in words):
                 header = self.header(words, hint)
+                first = header is not None
             for k in range(len(words) - 1):  # a 自评表's "自评总分(分) | 97.6"
                 value = parse_amount(words[k + 1])
                 if _SCORE_LABEL.match(words[k]) and value and value[1] in ("", "分") and 0 < value[0] <= 100:
@@ -532,7 +540,12 @@ class _Extractor:
         return cols if any(r not in ("", "name") for r, _ in cols) else None
 
     def table_row(
-        self, block: Block, header: _Header, cells: list[tuple[int, int]], words: list[str]
+        self,
+        block: Block,
+        header: _Header,
+        cells: list[tuple[int, int]],
+        words: list[str],
+        total_is_overall: bool = False,
     ) -> None:
         roles = [r for r, _ in header]
         names = [w for r, w in zip(roles, words, strict=True) if r == "name" and not parse_amount(w)]
@@ -544,9 +557,16 @@ class _Extractor:
                 return  # 其中：财政资金, 上年结转…
             overall = True
         elif _TOTAL_ROW.match(item):
-            if money:
+            if money and not total_is_overall:
                 return  # the sum of the listed projects, not a stated department figure
             overall = True
+        elif part := _PART_ROW.match(item):
+            # "其中：项目支出" under the department's total: its spending is the department's 项目支出
+            for (role, unit), (a, b), w in zip(header, cells, words, strict=True):
+                parsed = parse_amount(w)
+                if role == "spend" and parsed and unit and parsed[1] in ("", unit):
+                    self.emit(block, part.group(1), None, a, b, 0, b, unit)
+            return
         elif _SOURCE_ROW.search(item):
             return  # a source of the money (其中：当年财政拨款), not a project
         else:

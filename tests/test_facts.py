@@ -200,6 +200,29 @@ def test_pipe_table_with_header() -> None:
     }
 
 
+def test_a_total_row_first_with_its_breakdown_is_the_departments() -> None:
+    body = "\n".join(
+        [
+            "| 项目 | 全年预算数（万元） | 全年执行数（万元） | 预算执行率 |",
+            "| 合计 | 3,580.20 | 3,402.66 | 95.04% |",
+            "| 其中：基本支出 | 2,113.90 | 2,101.38 | 99.41% |",
+            "| 其中：项目支出 | 1,466.30 | 1,301.28 | 88.75% |",
+        ]
+    )
+    assert got(body) == {
+        ("全年预算数", None, 3580.2, "万元"),
+        ("执行数", None, 3402.66, "万元"),
+        ("预算执行率", None, 95.04, "%"),
+        ("基本支出", None, 2101.38, "万元"),
+        ("项目支出", None, 1301.28, "万元"),
+    }
+    # a 合计 under the projects it sums is no department figure
+    projects = "\n".join(
+        ["| 项目名称 | 预算数（万元） | 支出数（万元） |", "| 城市管理经费 | 210.62 | 200.10 |"]
+    )
+    assert ("全年预算数", None, 210.62, "万元") not in got(projects + "\n| 合计 | 210.62 | 200.10 |")
+
+
 def test_table_without_unit_gives_no_money() -> None:
     body = "| 项目名称 | 预算数 | 支出数 |\n| 城市管理经费 | 210.62 | 200.10 |"
     assert got(body) == set()

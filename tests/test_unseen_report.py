@@ -212,3 +212,58 @@ def test_last_years_change_as_the_report_states_it(unseen_engine):
     assert answer.found and (answer.value, answer.unit) == (pytest.approx(2.10), "万元"), answer.answer
     assert "上年 = 12.34 + 2.1 = 14.44万元" in answer.answer and not answer.dropped
     assert "较上年减少2.10万元" in answer.citations[0].quote
+
+
+def _docx_report(path: Path) -> Path:
+    """A Word report whose figures stand only in tables: a budget table whose 合计 row comes first with its
+    其中 rows under it, and an indicator table of 分值/得分."""
+    from docx import Document
+
+    doc = Document()
+    doc.add_heading("江西省赣州市章贡区农业农村局2023年度部门整体支出绩效自评报告", 0)
+    doc.add_paragraph("一、部门基本情况")
+    doc.add_paragraph("（一）预算收支情况。")
+    rows = [
+        ["项目", "年初预算数（万元）", "全年预算数（万元）", "全年执行数（万元）", "预算执行率"],
+        ["合计", "3,210.50", "3,580.20", "3,402.66", "95.04%"],
+        ["其中：项目支出", "1,200.00", "1,466.30", "1,301.28", "88.75%"],
+    ]
+    scores = [
+        ["一级指标", "二级指标", "分值", "得分"],
+        ["投入", "预算编制", "10", "9"],
+        ["过程", "预算执行", "30", "27.5"],
+    ]
+    for table_rows in (rows, scores):
+        table = doc.add_table(rows=len(table_rows), cols=len(table_rows[0]))
+        for r, row in enumerate(table_rows):
+            for c, text in enumerate(row):
+                table.cell(r, c).text = text
+        doc.add_paragraph("二、绩效自评情况" if table_rows is rows else "三、存在的问题")
+    doc.add_paragraph("1.项目支出执行进度偏慢，项目支出执行率仅为88.75%。")
+    doc.save(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def docx_engine(tmp_path_factory):
+    path = _docx_report(tmp_path_factory.mktemp("docx_src") / "章贡区农业农村局2023.docx")
+    return engine_of(tmp_path_factory, path, "江西省赣州市章贡区农业农村局", 2023)
+
+
+@pytest.mark.slow
+@pytest.mark.integration
+@pytest.mark.parametrize(
+    ("question", "value", "unit"),
+    [
+        ("章贡区农业农村局预算执行率是多少", 95.04, "%"),  # not the project rate of the 其中 row or the text
+        ("农业农村局年初预算多少", 3210.50, "万元"),
+        ("农业农村局全年预算数", 3580.20, "万元"),
+        ("农业农村局项目支出多少", 1301.28, "万元"),
+        ("农业农村局还有多少预算没花", 177.54, "万元"),
+        ("农业农村局预算执行扣了几分", 2.5, "分"),
+    ],
+)
+def test_figures_from_word_tables(docx_engine, question, value, unit):
+    answer, _ = docx_engine.ask(question)
+    assert answer.found and answer.value == pytest.approx(value) and answer.unit == unit, answer.answer
+    assert not answer.dropped
