@@ -130,9 +130,44 @@ def difference(parsed: ParsedQuestion, facts: FactIndex) -> Answer | None:
     unit = "个百分点" if fa.unit == "%" else fa.unit
     text = (
         f"{short_name(ma)}{year_of(ma)}{metric_label(fa.metric)}{stated(fa)}[1]，{short_name(mb)}{year_of(mb)}{stated(fb)}[2]；"
-        f"相差 {fmt_number(fa.value)} − {fmt_number(fb.value)} = {fmt_number(result)}{unit}。"
+        f"相差 {fmt_number(fa.value)} − {fmt_number(fb.value)} = {fmt_number(result)}{unit}"
     )
-    return _answer(parsed, text, result, unit, [fa, fb])
+    if result:
+        text += f"，即{short_name(ma)}比{short_name(mb)}{'高' if result > 0 else '低'}{fmt_number(abs(result))}{unit}"
+    return _answer(parsed, text + "。", as_asked(parsed.text, result), unit, [fa, fb])
+
+
+def across_units(parsed: ParsedQuestion, metas: list[ReportMeta], facts: FactIndex) -> Answer | None:
+    """A sum or an average of one figure over units, each input cited; units lacking it are named."""
+    rows = [(m, f) for m in metas if (f := facts.best(m.doc, parsed.metric))]
+    units = {f.unit for _, f in rows}
+    if len(rows) < 2 or len(units) != 1:
+        return None
+    unit = units.pop()
+    if parsed.operation == "sum" and unit in ("%", "分"):
+        return None  # rates and scores do not add up
+    values = [f.value for _, f in rows]
+    terms = " + ".join(fmt_number(v) for v in values)
+    lines = [f"各单位{metric_label(rows[0][1].metric)}："]
+    lines += [f"{i}. {short_name(m)}{year_of(m)}：{stated(f)} [{i}]" for i, (m, f) in enumerate(rows, 1)]
+    total = round(sum(values), 2)
+    if parsed.operation == "average":
+        result = round(total / len(values), 2)
+        lines.append(
+            f"平均 = （{terms}）÷ {len(values)} = {fmt_number(result)}{unit}（简单平均，未按预算规模加权）。"
+        )
+        constants = [total, float(len(values))]
+    else:
+        result = total
+        lines.append(f"合计 = {terms} = {fmt_number(result)}{unit}。")
+        constants = []
+    years = sorted({m.year for m, _ in rows if m.year})
+    if len(years) > 1:
+        lines.append(f"注意：各单位报告年度不同（{'、'.join(f'{y}年' for y in years)}），计算未区分年度。")
+    missing = [short_name(m) for m in metas if all(m is not r[0] for r in rows)]
+    if missing:
+        lines.append(f"报告中未载明该数字、未计入的单位：{'、'.join(missing)}。")
+    return _answer(parsed, "\n".join(lines), result, unit, [f for _, f in rows], constants)
 
 
 _ASKS_UP = re.compile(r"增加|增长|提高|提升|上升|多了|高了|高几|高多少|多多少")
@@ -144,6 +179,25 @@ def as_asked(question: str, change: float) -> float:
     if (change > 0 and _ASKS_UP.search(question)) or (change < 0 and _ASKS_DOWN.search(question)):
         return abs(change)
     return change
+
+
+_SYMBOL = {">": ">", ">=": "≥", "<": "<", "<=": "≤"}
+
+
+def meets(value: float, threshold: tuple[str, float, str, str]) -> bool:
+    op, limit = threshold[0], threshold[1]
+    return {">": value > limit, ">=": value >= limit, "<": value < limit, "<=": value <= limit}[op]
+
+
+def threshold_line(fact: Fact, threshold: tuple[str, float, str, str]) -> str:
+    """ "94.96% ≥ 90%：是，达到90%" — the check the question asks for, shown."""
+    op, limit, unit, words = threshold
+    ok = meets(fact.value, threshold)
+    sign = _SYMBOL[op] if ok else {">": "≤", ">=": "<", "<": "≥", "<=": ">"}[op]
+    return (
+        f"{fmt_number(fact.value)}{fact.unit} {sign} {fmt_number(limit)}{unit or fact.unit}："
+        f"{'是' if ok else '否'}，{'' if ok else '不'}符合“{re.sub(r'^(?:有没有|是否|是不是|有无)', '', words)}”。"
+    )
 
 
 def year_pair(parsed: ParsedQuestion, metas: list[ReportMeta]) -> tuple[int | None, int | None]:

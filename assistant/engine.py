@@ -141,9 +141,12 @@ class Engine:
         lines: list[str] = []
         citations: list[Citation] = []
         first: Fact | None = None
-        for meta in parsed.units:
-            fact = self.index.best(meta.doc, parsed.metric, parsed.item)
+        asked = [(meta, metric) for meta in parsed.units for metric in parsed.metrics or (parsed.metric,)]
+        for meta, metric in asked:
+            fact = self.index.best(meta.doc, metric, parsed.item)
             if fact is None:
+                if parsed.metrics:
+                    lines.append(f"{short_name(meta)}{year_of(meta)}的报告中没有载明{metric_label(metric)}。")
                 continue
             citations.append(fact_citation(fact))
             what = f"{fact.item}的" if fact.item else ""
@@ -153,7 +156,13 @@ class Engine:
             first = first or fact
         if first is None:
             return self._budget_from_change(parsed) or self._not_in_reports(parsed)
-        return Answer(parsed.text, "\n".join(lines), True, first.value, first.unit, citations, "lookup")
+        computed: list[float] = []
+        if parsed.threshold and len(citations) == 1 and not parsed.metrics:
+            lines.append(derive.threshold_line(first, parsed.threshold))
+            computed.append(parsed.threshold[1])
+        return Answer(
+            parsed.text, "\n".join(lines), True, first.value, first.unit, citations, "lookup", computed
+        )
 
     def _chunks_of(self, doc: str) -> list[Chunk]:
         return [c for c in self.retriever.chunks if c.doc == doc]
@@ -203,6 +212,11 @@ class Engine:
     def _derived(self, parsed: ParsedQuestion) -> Answer:
         if parsed.operation == "yoy":
             return self._year_on_year(parsed)
+        if parsed.across:
+            metas = list(parsed.units) or [m for m in self.metas if parsed.year in (None, m.year)]
+            return derive.across_units(parsed, metas, self.index) or self._not_in_reports(
+                parsed, "这些单位的报告中能相加（或平均）的同一数字不足两个，无法计算。"
+            )
         if parsed.operation == "difference":
             answer = derive.difference(parsed, self.index)
         else:
@@ -279,6 +293,8 @@ class Engine:
         missing = [m for m in units if not any(m is r[0] for r in rows)]
         if not rows:
             return self._not_in_reports(parsed)
+        if parsed.threshold:
+            return self._filtered(parsed, rows, missing, parsed.threshold)
         reverse = parsed.superlative != "min"
         rows.sort(key=lambda r: r[1].value, reverse=reverse)
         label = metric_label(rows[0][1].metric)
@@ -302,6 +318,28 @@ class Engine:
             [fact_citation(f) for _, f in rows],
             "compare",
         )
+
+    def _filtered(
+        self,
+        parsed: ParsedQuestion,
+        rows: list[tuple[ReportMeta, Fact]],
+        missing: list[ReportMeta],
+        threshold: tuple[str, float, str, str],
+    ) -> Answer:
+        """ "执行率低于90%的单位有哪些": each unit's figure checked against the threshold, each cited."""
+        label = metric_label(rows[0][1].metric)
+        hits = [m for m, f in rows if derive.meets(f.value, threshold)]
+        head = (
+            f"{label}{threshold[3]}的单位：{'、'.join(short_name(m) for m in hits)}。"
+            if hits
+            else f"没有{label}{threshold[3]}的单位。"
+        )
+        lines = [head, "各单位情况："]
+        lines += [f"{i}. {short_name(m)}{year_of(m)}：{stated(f)} [{i}]" for i, (m, f) in enumerate(rows, 1)]
+        if missing:
+            lines.append("报告中未载明该数字的单位：" + "、".join(short_name(m) for m in missing) + "。")
+        citations = [fact_citation(f) for _, f in rows]
+        return Answer(parsed.text, "\n".join(lines), True, None, None, citations, "compare", [threshold[1]])
 
     def _compare_items(self, parsed: ParsedQuestion, meta: ReportMeta) -> Answer:
         facts = self.index.items(meta.doc, parsed.metric, parsed)

@@ -38,6 +38,9 @@ class ParsedQuestion:
     )
     asks_figure: bool = False  # "多少", "几", "比例": a number is wanted
     years: tuple[int, ...] = ()  # every year the question names ("2023年和2024年")
+    across: bool = False  # a sum or average over units, not over one report's items
+    metrics: tuple[str, ...] = ()  # several metrics asked at once ("执行率和自评得分分别是多少")
+    threshold: tuple[str, float, str, str] | None = None  # ("<", 90.0, "%", "低于90%"): a figure checked
 
 
 @dataclass(frozen=True, slots=True)

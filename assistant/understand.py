@@ -115,7 +115,41 @@ _SUBJECT_NOISE = re.compile(
     r"是啥|啥|请问|一下|情况|具体|呢|吗|吧|啊|呀|[\s，,。？?！!：:、“”\"'（）()]"
 )
 YEAR = re.compile(r"((?:19|20)\d{2})\s*年?")
-PLACE = re.compile(r"([\u4e00-\u9fff]{2,4}?)(?:街道办事处|街道办|街道|镇|区府办|县府办)")
+# A place the question names; "哪个街道", "几个街道", "最多的街道" name none.
+PLACE = re.compile(
+    r"((?:(?!的|哪|几|各|每|所有|全部|其他|其余|这|那)[\u4e00-\u9fff]){2,4}?)(?:街道办事处|街道办|街道|镇|区府办|县府办)"
+)
+# A threshold the figure is checked against: "有没有达到90%", "执行率低于90%的单位", "95%以上".
+THRESHOLD = re.compile(
+    r"(?:有没有|是否|是不是|有无)?(未达到|没达到|没有达到|未达|不到|低于|少于|小于|不足|高于|超过|大于|达到|不低于|不少于)"
+    r"\s*(\d+(?:\.\d+)?)\s*(%|分|万元)?|(\d+(?:\.\d+)?)\s*(%|分|万元)\s*(以上|以下)"
+)
+_THRESHOLD_OP = {
+    "高于": ">",
+    "超过": ">",
+    "大于": ">",
+    "达到": ">=",
+    "不低于": ">=",
+    "不少于": ">=",
+    "以上": ">=",
+}
+_THRESHOLD_OP |= {"以下": "<="}
+
+
+def threshold_of(text: str) -> tuple[str, float, str, str] | None:
+    """(operator, value, unit, the words) of a threshold in the question."""
+    m = THRESHOLD.search(text)
+    if not m:
+        return None
+    if m.group(1):
+        word, value, unit = m.group(1), m.group(2), m.group(3) or ""
+    else:
+        word, value, unit = m.group(6), m.group(4), m.group(5)
+    return _THRESHOLD_OP.get(word, "<"), float(value), unit, m.group(0)
+
+
+# Across units: "所有单位…加起来", "几个单位的平均…".
+ACROSS = re.compile(r"所有|全部|各(?:个)?(?:单位|街道|部门)|几个(?:单位|街道|部门)|这些|五个|单位|街道|部门")
 COUNT = re.compile(r"([两二三四五六七八九十]|\d{1,2})个(?:重点)?(?:项目|指标)")
 _CN_DIGITS = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 # Items are matched on character bigrams, so word order and brackets do not matter; common abbreviations
@@ -224,14 +258,25 @@ class QuestionParser:
             metric = "预算执行率"
         if operation == "lost_points":
             metric = "指标得分" if item else "自评得分"
+        across = operation in ("sum", "average") and not item and not re.search(r"项目|指标|专项", rest)
+        across = across and (len({u.org for u in units}) > 1 or (not units and bool(ACROSS.search(rest))))
         if (
             operation in ("remaining", "sum", "average")
             and not item
+            and not across
             and metric in (None, "全年预算数", "执行数")
         ):
             metric = "全年预算数" if operation != "remaining" else None
-        if item or operation in ("sum", "average"):
+        if item or (operation in ("sum", "average") and not across):
             metric = self._item_metric(rest_no_year, metric)
+        # "预算执行率和自评得分分别是多少": every metric named, in order; a budget word right after a
+        # specific one is part of it ("三公经费支出")
+        joined = [m for m in sorted(every, key=lambda m: m.pos) if not _part_of(m, specific)]
+        metrics = (
+            tuple(dict.fromkeys(m.metric for m in joined)) if re.search(r"分别|和|及|与|、", rest) else ()
+        )
+        if len(metrics) < 2 or operation or item:
+            metrics = ()
 
         superlative = (
             "max" if SUPERLATIVE_MAX.search(rest) else "min" if SUPERLATIVE_MIN.search(rest) else None
@@ -261,6 +306,8 @@ class QuestionParser:
             district_units = self._district_units(rest)
             if not units and district_units:
                 units = district_units
+        if not units and "街道" in rest and (COMPARE.search(rest) or superlative or across):
+            units = tuple(m for m in self.metas if "街道" in m.org)  # "哪个街道…最多": the 街道 indexed
         if not units and len({m.org for m in self.metas}) == 1 and not PLACE.search(rest):
             units = tuple(self.metas)  # one unit indexed: a question naming none is about it
         if operation == "yoy":
@@ -277,6 +324,9 @@ class QuestionParser:
         kind = self._kind(
             rest, units_in_year, metric, section_name, item, operation, explain, superlative, mentions
         )
+        threshold = threshold_of(rest_no_year) if metric else None
+        if threshold and not units and kind in ("lookup", "unanswerable", "text") and not unknown:
+            kind = "compare"  # "执行率低于90%的单位有哪些": every unit, checked
         if (units and year is not None and not units_in_year) or (unknown and not units):
             kind = "unanswerable"
         period = PERIOD.search(rest_no_year)
@@ -284,6 +334,9 @@ class QuestionParser:
             subject=_subject(rest_no_year),
             period=period.group(0) if period else None,
             years=years,
+            across=across,
+            threshold=threshold,
+            metrics=metrics,
             asks_figure=bool(
                 ASKS_FIGURE.search(rest) or re.search(r"(?:率|数|额|费)$", _subject(rest_no_year))
             ),
@@ -365,7 +418,8 @@ class QuestionParser:
             return "share"
         if AVERAGE.search(rest):
             return "average"
-        if SUM.search(rest) and item is None and re.search(r"项目|指标|专项", rest):
+        many_or_none = len({u.org for u in units}) > 1 or (not units and ACROSS.search(rest))
+        if SUM.search(rest) and item is None and (re.search(r"项目|指标|专项", rest) or many_or_none):
             return "sum"
         if DIFFERENCE.search(rest):
             return "difference"
@@ -480,6 +534,13 @@ def _unscored_name(text: str, metric_words: list[str]) -> str | None:
 
 def _district_in(text: str, districts: list[tuple[str, str]]) -> str | None:
     return next((full for name, full in districts if name in text), None)
+
+
+def _part_of(mention: _Mention, specific: list[_Mention]) -> bool:
+    """A generic word right after a specific one belongs to it: 支出 in "三公经费支出"."""
+    return mention.metric not in _SPECIFIC_NAMES and any(
+        s.pos + len(s.word) == mention.pos or (s.pos <= mention.pos < s.pos + len(s.word)) for s in specific
+    )
 
 
 def _subject(rest: str) -> str:

@@ -12,7 +12,7 @@ from assistant.models import Answer, Citation
 from index.provenance import locate
 
 NUMBER = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
-_MARKERS = re.compile(r"\[\d+\]|^\s*\d{1,2}[.、]\s*", re.M)
+_MARKERS = re.compile(r"\[\d+\]|^\s*\d{1,2}[.、](?!\d)\s*", re.M)
 
 
 _CN = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}

@@ -24,7 +24,7 @@ SHORT_QUOTE = 8  # match-key length under which a quote must also sit on the gol
 MOST_OF_QUOTE = 0.5  # share of a quote a chunk must hold when the quote runs over a chunk boundary
 
 _MARKERS = re.compile(r"\[\d+\]")
-_LIST_MARKERS = re.compile(r"^\s*\d{1,2}[.、．]\s*", re.M)
+_LIST_MARKERS = re.compile(r"^\s*\d{1,2}[.、．](?!\d)\s*", re.M)
 _YEARS = re.compile(r"(?:19|20)\d{2}\s*年度?")
 _ITEM_NOISE = re.compile(r"[()（）\[\]【】《》<>〈〉“”\"'‘’「」『』:：、，,。.·•\-—–/]")
 

@@ -94,6 +94,41 @@ def test_compare_ranks_units_and_names_the_top(engine):
 
 @pytest.mark.slow
 @pytest.mark.integration
+def test_sum_and_average_over_units_cite_every_input_and_say_the_years_differ(engine):
+    total, _ = engine.ask("所有单位全年预算数加起来多少？")
+    assert total.found and total.value == 103515.88 and total.unit == "万元" and len(total.citations) == 5
+    assert "34542.27 + 24957.99 + 16898.11 + 23135.18 + 3982.33 = 103515.88万元" in total.answer
+    assert "年度不同" in total.answer and not total.dropped
+    average, _ = engine.ask("几个单位的平均预算执行率是多少")
+    assert average.found and average.value == 94.19 and "÷ 5 = 94.19%" in average.answer
+    rates, _ = engine.ask("所有单位的执行率加起来多少")
+    assert not rates.found and rates.value is None  # rates do not add up
+
+
+@pytest.mark.slow
+@pytest.mark.integration
+def test_thresholds_checked_and_shown(engine):
+    reached, _ = engine.ask("永平街执行率有没有达到90%？")
+    assert reached.value == 94.96 and "94.96% ≥ 90%：是" in reached.answer and not reached.dropped
+    below, _ = engine.ask("执行率低于90%的单位有哪些")
+    assert below.found and below.answer.startswith("预算执行率低于90%的单位：洛浦街道。")
+    assert len(below.citations) == 5 and not below.dropped
+
+
+@pytest.mark.slow
+@pytest.mark.integration
+def test_several_metrics_and_a_difference_as_asked(engine):
+    both, _ = engine.ask("永平街预算执行率和自评得分分别是多少")
+    assert "94.96%" in both.answer and "91.3分" in both.answer and len(both.citations) == 2
+    lower, _ = engine.ask("洛浦街的执行率比永平街低多少个百分点")
+    assert lower.value == 12.76 and lower.unit == "个百分点"
+    assert "即洛浦街道比永平街道低12.76个百分点" in lower.answer
+    street, _ = engine.ask("哪个街道三公经费最多？")
+    assert street.found and street.answer.startswith("三公经费最高的是南洲街道")
+
+
+@pytest.mark.slow
+@pytest.mark.integration
 def test_text_question_lists_cited_items_from_the_right_section(engine):
     answer, _ = engine.ask("南洲街存在什么问题？")
     assert answer.found and answer.kind == "text"

@@ -486,7 +486,7 @@ def test_harness_end_to_end(corpus_dir, corpus_settings, tmp_path, capsys):
     ):
         assert heading in printed
     report = json.loads(out.read_text(encoding="utf-8"))
-    assert len(report["questions"]) == 127
+    assert len(report["questions"]) == 130
     assert set(report["summary"]) >= {"lookup", "derived", "compare", "text", "unanswerable", "all"}
     assert report["summary"]["all"]["citations"] > 0
     assert report["summary"]["all"]["verifiable_rate"] == 1.0, [

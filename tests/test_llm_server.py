@@ -147,7 +147,7 @@ def _assert_trustworthy(engine, answer: Answer, offline: Answer) -> None:
     for c in answer.citations:
         allowed |= numbers_in(c.quote)
     for line in answer.answer.split("\n"):
-        body = re.sub(r"\[\d+\]|^\s*\d{1,2}[.、]\s*", "", line)
+        body = re.sub(r"\[\d+\]|^\s*\d{1,2}[.、](?!\d)\s*", "", line)
         assert numbers_in(body) <= allowed, f"unsupported number in {line!r}"
     markers = {int(m) for m in re.findall(r"\[(\d+)\]", answer.answer)}
     assert markers <= set(range(1, len(answer.citations) + 1)), answer.answer

@@ -143,7 +143,7 @@ def _assert_verified(engine, answer: Answer) -> None:
     import re
 
     for line in answer.answer.split("\n"):
-        body = re.sub(r"\[\d+\]|^\s*\d{1,2}[.、]\s*", "", line)
+        body = re.sub(r"\[\d+\]|^\s*\d{1,2}[.、](?!\d)\s*", "", line)
         assert numbers_in(body) <= allowed, line
     markers = {int(m) for m in re.findall(r"\[(\d+)\]", answer.answer)}
     assert markers <= set(range(1, len(answer.citations) + 1))

@@ -80,3 +80,26 @@ def test_the_words_may_follow_the_units_own_name():
     assert stated_figures([chunk], "内设机构") == []
     [found] = stated_figures([chunk], "内设机构", owners=("广州市白云区人民政府永平街道办事处", "永平街道"))
     assert (found.value, found.unit, found.shown) == (8, "个", "内设机构8个")
+
+
+def test_a_line_that_starts_with_a_decimal_is_not_read_as_a_list_marker():
+    from assistant.models import Answer, Citation
+    from assistant.verify import verify
+
+    source = "执行率为94.96%。"
+    cite = Citation("r.txt", "某单位", "一", "执行率为94.96%。", 1)
+    answer = Answer(
+        "q",
+        "执行率为94.96%。[1]\n94.96% ≥ 90%：是。\n1. 94.96% [1]",
+        True,
+        94.96,
+        "%",
+        [cite],
+        computed=[90.0],
+    )
+    checked = verify(answer, lambda doc: source, {})
+    assert checked.answer == answer.answer and not checked.dropped
+    wrong = verify(
+        Answer("q", "94.97% ≥ 90%：是。", True, None, None, [cite], computed=[90.0]), lambda doc: source, {}
+    )
+    assert wrong.dropped and "94.97" not in wrong.answer

@@ -184,3 +184,52 @@ def test_a_question_for_two_years_keeps_both_reports():
     assert [u.doc for u in parsed.units] == ["yp.txt", "yp22.txt"] and parsed.kind == "lookup"
     yoy = QuestionParser([YP, yp22, LP], ITEMS).parse("永平街执行率比上年提高了多少")
     assert yoy.kind == "derived" and {u.doc for u in yoy.units} == {"yp.txt", "yp22.txt"}
+
+
+@pytest.mark.parametrize(
+    ("question", "docs", "kind"),
+    [
+        ("哪个街道三公经费最多？", ["yp.txt", "lp.txt", "xgw.txt", "nz.txt"], "compare"),  # not a place
+        ("执行率低于90%的单位有哪些", [], "compare"),
+        ("所有单位全年预算数加起来多少？", [], "derived"),
+    ],
+)
+def test_questions_over_every_unit(parser, question, docs, kind):
+    parsed = parser.parse(question)
+    assert [u.doc for u in parsed.units] == docs and parsed.kind == kind and parsed.unknown_unit is None
+
+
+def test_sums_and_averages_over_units_keep_the_metric(parser):
+    total = parser.parse("所有单位执行数加起来多少")
+    assert (total.operation, total.across, total.metric) == ("sum", True, "执行数")
+    average = parser.parse("几个单位的平均预算执行率是多少")
+    assert (average.operation, average.across, average.metric) == ("average", True, "预算执行率")
+    projects = parser.parse("小谷围四个重点项目预算加起来多少？")
+    assert projects.across is False and projects.metric == "项目预算数"
+
+
+@pytest.mark.parametrize(
+    ("question", "metrics"),
+    [
+        ("永平街预算执行率和自评得分分别是多少", ("预算执行率", "自评得分")),
+        ("永平街全年预算数和执行数", ("全年预算数", "执行数")),
+        ("南洲街三公经费支出和执行率", ("三公经费", "预算执行率")),  # 支出 belongs to 三公经费
+        ("永平街的预算执行率是多少？", ()),
+    ],
+)
+def test_several_metrics_at_once(parser, question, metrics):
+    assert parser.parse(question).metrics == metrics
+
+
+@pytest.mark.parametrize(
+    ("question", "threshold"),
+    [
+        ("永平街执行率有没有达到90%？", (">=", 90.0, "%", "有没有达到90%")),
+        ("南洲街道预算执行率是否超过95%", (">", 95.0, "%", "是否超过95%")),
+        ("执行率低于90%的单位有哪些", ("<", 90.0, "%", "低于90%")),
+        ("自评得分90分以上的单位", (">=", 90.0, "分", "90分以上")),
+        ("永平街的预算执行率是多少？", None),
+    ],
+)
+def test_thresholds(parser, question, threshold):
+    assert parser.parse(question).threshold == threshold
