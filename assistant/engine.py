@@ -130,6 +130,14 @@ class Engine:
 
     # ---- handlers ---------------------------------------------------------------------------------
     def _lookup(self, parsed: ParsedQuestion) -> Answer:
+        if not parsed.units and parsed.metric and not (parsed.item or parsed.unknown_unit or parsed.period):
+            # "预算执行率是多少？" naming no unit: every indexed unit's figure, each cited, rather than a refusal
+            listed = self._compare(replace(parsed, superlative="all", kind="compare"))
+            if listed.found:
+                lead = "问题没有写明单位，以下列出已索引各单位的数字；如需某一单位，请写明单位名称。"
+                return replace(
+                    listed, answer=lead + "\n" + listed.answer, value=None, unit=None, kind="lookup"
+                )
         if not parsed.units:
             return self._not_in_reports(parsed, "问题中没有识别出单位名称，请写明单位（如“永平街道”）。")
         if parsed.period and not parsed.item:  # a quarter's figure is never the year's

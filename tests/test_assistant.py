@@ -107,6 +107,16 @@ def test_sum_and_average_over_units_cite_every_input_and_say_the_years_differ(en
 
 @pytest.mark.slow
 @pytest.mark.integration
+def test_a_figure_asked_without_a_unit_is_listed_for_every_unit(engine):
+    answer, _ = engine.ask("预算执行率是多少？")
+    assert answer.found and answer.value is None and answer.answer.startswith("问题没有写明单位")
+    assert len(answer.citations) == 5 and "永平街道2021年：94.96%" in answer.answer
+    unknown, _ = engine.ask("沙湾街道的预算执行率")
+    assert not unknown.found and "没有“沙湾街道”的报告" in unknown.answer
+
+
+@pytest.mark.slow
+@pytest.mark.integration
 def test_thresholds_checked_and_shown(engine):
     reached, _ = engine.ask("永平街执行率有没有达到90%？")
     assert reached.value == 94.96 and "94.96% ≥ 90%：是" in reached.answer and not reached.dropped
