@@ -86,11 +86,22 @@ def _line_marks(pieces: list[_Piece]) -> tuple[str, tuple[tuple[int, int], ...],
     return "".join(text_parts), tuple(marks), pages
 
 
+def _is_item_heading(blocks: list[Block], i: int) -> bool:
+    """A heading that is itself the content: a sentence ("（一）部分资金支付进度滞后。") with no body under it,
+    as brief reports list their problems and measures."""
+    block = blocks[i]
+    if block.kind != "heading" or not block.text.endswith(("。", "；", ";")):
+        return False
+    following = blocks[i + 1] if i + 1 < len(blocks) else None
+    return following is None or following.kind in ("heading", "title")
+
+
 def _groups(report: Report) -> Iterator[list[Block]]:
-    """Consecutive non-heading blocks of one section."""
+    """Consecutive non-heading blocks of one section (a bodiless sentence heading counts as a block)."""
     group: list[Block] = []
-    for block in report.blocks:
-        if block.kind in ("heading", "title"):
+    blocks = report.blocks
+    for i, block in enumerate(blocks):
+        if block.kind in ("heading", "title") and not _is_item_heading(blocks, i):
             if group:
                 yield group
             group = []

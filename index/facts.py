@@ -78,8 +78,9 @@ FIXED = {kind: metric for kind, _, metric, _ in CUES if metric}  # department-le
 OVERALL = {"budget": "全年预算数", "budget_initial": "年初预算数", "spend": "执行数", "rate": "预算执行率"}
 PER_PROJECT = dict(budget="项目预算数", budget_initial="项目预算数", spend="项目支出数", rate="项目执行率")
 # What may stand between a metric word and its figure; anything else (减少, 比上年, 未达) breaks the link.
+_DEPT_BUDGET = re.compile(r"全年预算(?:总额|数)")
 _FOLLOW = re.compile(
-    rf"(?:为|是|达|到|了|共|计|合计|总计|总额|金额|仍在|仍为|仅为|只有|已达|的|：|:|\s)*?"
+    rf"(?:为|是|达|到|了|共|计|合计|总计|总额|金额|仍在|仍为|仅为|只有|已达|的|安排|下达|批复|：|:|\s)*?"
     rf"(?<![\d.,])({NUM})(万元|亿元|元|%|分)"
 )
 # "全年预算数、执行数分别为1000万元、900万元"
@@ -261,6 +262,8 @@ class _Extractor:
             p0 = 0 if block.enum else p0
         else:
             how, name = self.subject(prefix, kind)
+        if how == "inherit" and ctx.kind == "unknown" and _DEPT_BUDGET.match(block.text, link.cue):
+            how = "overall"  # "年中追加预算…，全年预算总额…": the formal total names the department again
         if how == "inherit" and ctx.kind in ("unknown", "sangong"):
             how = ctx.kind
         if how == "inherit" and ctx.kind is None and kind in OVERALL:

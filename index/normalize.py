@@ -37,6 +37,7 @@ MD_HEADING = re.compile(r"^(#{1,6})\s*")
 # List markers, outermost first. Their level is used for the section tree.
 _CN_NUM = "(?:[二三四五六七八九]?十[一二三四五六七八九]?|[一二三四五六七八九])"  # 1–99, so 六一 is no marker
 ENUM_PATTERNS: tuple[tuple[int, re.Pattern[str]], ...] = (
+    (0, re.compile(rf"^第{_CN_NUM}(?:部分|章)[、.．:：]?")),  # "第四部分 存在的问题" above the 一、 level
     (1, re.compile(rf"^{_CN_NUM}[、.．]")),
     (2, re.compile(rf"^[（(]{_CN_NUM}[）)]")),
     (3, re.compile(r"^\d{1,2}(?:[、．]|\.(?!\d))")),
@@ -95,7 +96,8 @@ def _wrap_width(lines: list[str]) -> int:
         return 0
     width, count = Counter(lengths).most_common(1)[0]
     near = sum(1 for n in lengths if abs(n - width) <= 2)
-    return width if near >= 0.3 * len(lengths) and width <= 60 else 0
+    # narrower than 16 characters no page is set: short headings and lines of a small file, not a wrap
+    return width if near >= 0.3 * len(lengths) and 16 <= width <= 60 else 0
 
 
 class _Line:

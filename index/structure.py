@@ -54,7 +54,7 @@ def assign_sections(blocks: list[Block]) -> list[Section]:
             inherited = next((c for _, _, c in reversed(stack) if c), None)
             # A top-level heading decides for itself; below it, the nearest canonical ancestor holds
             # unless the heading names a section of its own (基本情况 > （三）部门整体收支情况).
-            canonical = own or (None if block.level == 1 else inherited)
+            canonical = own or (inherited if stack else None)
             stack.append((block.level, block.text, canonical))
             sections.append(
                 Section(block.text, block.level, tuple(t for _, t, _ in stack), canonical, block.line_start)

@@ -69,3 +69,20 @@ def test_split_sentences():
         "三是“强化监督”。",
         "末句",
     ]
+
+
+def test_part_headings_sit_above_the_numbered_ones_and_short_lines_are_no_wrap():
+    lines = ["某区某局2022年度部门整体支出绩效自评报告", "", "第一部分 部门概况", "本局内设科室15个。", ""]
+    lines += ["第二部分 部门预算执行情况", "一、预算安排情况", "全年预算总额48,822,300.00元。", ""]
+    lines += ["第三部分 绩效自评结论", "按照指标体系，我局自评得分：95.5分。"]
+    lines += ["第四部分 存在的问题", "（一）部分资金支付进度滞后。", "（二）绩效监控不够深入。"] * 2
+    blocks = normalize(_doc("\n".join(lines)))
+    headings = [(b.level, b.text) for b in blocks if b.kind == "heading"][:5]
+    assert headings == [
+        (0, "第一部分部门概况"),
+        (0, "第二部分部门预算执行情况"),
+        (1, "一、预算安排情况"),
+        (0, "第三部分绩效自评结论"),
+        (0, "第四部分存在的问题"),
+    ]
+    assert enum_of("第十二章 附则") == (0, "第十二章")

@@ -267,3 +267,45 @@ def test_figures_from_word_tables(docx_engine, question, value, unit):
     answer, _ = docx_engine.ask(question)
     assert answer.found and answer.value == pytest.approx(value) and answer.unit == unit, answer.answer
     assert not answer.dropped
+
+
+DEYANG = Path(__file__).parent / "data" / "synthetic_sichuan_deyang_2022.txt"
+
+
+@pytest.fixture(scope="module")
+def deyang_engine(tmp_path_factory):
+    """第X部分 headings, amounts in 元, a full-width ％, problems and measures as bodiless one-line headings."""
+    return engine_of(tmp_path_factory, DEYANG, "德阳市旌阳区市场监督管理局", 2022)
+
+
+@pytest.mark.slow
+@pytest.mark.integration
+@pytest.mark.parametrize(
+    ("question", "value", "unit"),
+    [
+        ("旌阳区市场监管局预算执行率", 97.32, "%"),
+        ("市场监管局年初预算是多少", 45612300.00, "元"),  # "年初预算安排…元"
+        ("市场监管局全年预算多少", 48822300.00, "元"),  # after an unclear "年中追加预算"
+        ("市场监管局实际支出多少", 47513201.56, "元"),
+        ("市场监管局自评得分", 95.5, "分"),
+        ("市场监管局还剩多少钱没花", 1309098.44, "元"),
+    ],
+)
+def test_part_headings_and_amounts_in_yuan(deyang_engine, question, value, unit):
+    answer, _ = deyang_engine.ask(question)
+    assert answer.found and answer.value == pytest.approx(value) and answer.unit == unit, answer.answer
+
+
+@pytest.mark.slow
+@pytest.mark.integration
+def test_problems_and_measures_written_as_bare_headings(deyang_engine):
+    problems, _ = deyang_engine.ask("市场监管局存在什么问题")
+    measures, _ = deyang_engine.ask("市场监管局下一步措施")
+    assert [c.quote for c in problems.citations] == [
+        "（一）部分资金支付进度滞后。",
+        "（二）绩效监控不够深入。",
+    ]
+    assert [c.line for c in problems.citations] == [17, 18]
+    assert "（二）强化绩效运行监控。" in measures.answer and problems.citations[0].section.startswith(
+        "第四部分"
+    )
