@@ -309,3 +309,16 @@ def test_problems_and_measures_written_as_bare_headings(deyang_engine):
     assert "（二）强化绩效运行监控。" in measures.answer and problems.citations[0].section.startswith(
         "第四部分"
     )
+
+
+@pytest.mark.slow
+@pytest.mark.integration
+def test_a_draft_from_bare_heading_items_answers_each_problem(deyang_engine):
+    from assistant.draft import build_draft
+
+    draft = build_draft(deyang_engine, "市场监管局")
+    assert [p.title for p in draft.problems] == ["部分资金支付进度滞后", "绩效监控不够深入"]
+    assert [(m.title, m.answers) for m in draft.measures] == [
+        ("加快资金支付进度", [1]),
+        ("强化绩效运行监控", [2]),
+    ]
