@@ -248,12 +248,4 @@ def explanation(chunk: Chunk, quote: str, line: int, after: int = 2) -> Citation
         return None
     s0 = spans[idx][0]
     e0 = spans[min(idx + after, len(spans) - 1)][1]
-    text = chunk.text[s0:e0]
-    lead = len(text) - len(text.lstrip())
-    return Citation(
-        chunk.doc,
-        chunk.org,
-        " > ".join(chunk.section_path),
-        text.strip()[:MAX_ITEM_CHARS],
-        chunk.line_at(s0 + lead),
-    )
+    return sentence_citation(chunk, s0, chunk.text[s0:e0])
