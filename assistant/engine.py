@@ -18,6 +18,8 @@ from assistant.facts_view import (
     year_of,
 )
 from assistant.models import Answer, Citation, Evidence, ParsedQuestion
+from assistant.multipart import ask_parts
+from assistant.open_figures import best_figure
 from assistant.passages import (
     best_sentences,
     coverage,
@@ -32,7 +34,7 @@ from assistant.understand import QuestionParser
 from assistant.verify import verify
 from index.embedders import Embedder, make_embedder
 from index.metrics import BY_NAME
-from index.models import Chunk, Fact, ReportMeta
+from index.models import Chunk, Fact, Figure, ReportMeta
 from index.settings import Settings
 from index.store import ChromaVectorStore, IndexMissing, ReportStore, VectorStore
 
@@ -64,6 +66,7 @@ class Engine:
         self.index = FactIndex(self.facts)
         self.years = {m.doc: m.year for m in self.metas}
         self._sources: dict[str, str | None] = {}
+        self._figures: dict[str, list[Figure]] = {}
 
     @classmethod
     def open(
@@ -86,6 +89,9 @@ class Engine:
 
     # ---- public API -------------------------------------------------------------------------------
     def ask(self, question: str, previous: ParsedQuestion | None = None) -> tuple[Answer, ParsedQuestion]:
+        several = ask_parts(question, previous, self.parser.parse, self.verified)
+        if several is not None:
+            return several
         parsed = self.parser.parse(question, previous)
         return self.verified(parsed), parsed
 
@@ -128,6 +134,11 @@ class Engine:
             self._sources[doc] = self.store.source_text(doc)
         return self._sources[doc]
 
+    def figures(self, doc: str) -> list[Figure]:
+        if doc not in self._figures:
+            self._figures[doc] = self.store.figures(doc)
+        return self._figures[doc]
+
     # ---- handlers ---------------------------------------------------------------------------------
     def _lookup(self, parsed: ParsedQuestion) -> Answer:
         if not parsed.units and parsed.metric and not (parsed.item or parsed.unknown_unit or parsed.period):
@@ -163,7 +174,9 @@ class Engine:
             )
             first = first or fact
         if first is None:
-            return self._budget_from_change(parsed) or self._not_in_reports(parsed)
+            return (
+                self._budget_from_change(parsed) or self._open_figure(parsed) or self._not_in_reports(parsed)
+            )
         computed: list[float] = []
         if parsed.threshold and len(citations) == 1 and not parsed.metrics:
             lines.append(derive.threshold_line(first, parsed.threshold))
@@ -216,6 +229,27 @@ class Engine:
         if len(citations) > 1 and value is None:
             lines.insert(0, f"报告中有{len(citations)}处载明{parsed.subject}：")
         return Answer(parsed.text, "\n".join(lines), True, value, unit, citations, "lookup")
+
+    def _open_figure(self, parsed: ParsedQuestion) -> Answer | None:
+        """Any figure the report states, matched by the words that name it (the open layer); only when
+        one figure clearly wins, never a guess between rivals."""
+        lines: list[str] = []
+        citations: list[Citation] = []
+        first: Figure | None = None
+        for meta in parsed.units[:3]:
+            names = (meta.org, *meta.aliases)
+            match = best_figure(parsed.text, parsed.asked or parsed.subject, self.figures(meta.doc), names)
+            if match is None or not match.confident:
+                continue
+            fig = match.figure
+            citations.append(Citation(meta.doc, meta.org, fig.section, fig.quote, fig.line))
+            what = fig.label or parsed.subject
+            lines.append(f"{short_name(meta)}{year_of(meta)}报告载明：{what} {fig.text}。[{len(citations)}]")
+            first = first or fig
+        if first is None:
+            return None
+        unit = first.unit or None
+        return Answer(parsed.text, "\n".join(lines), True, first.value, unit, citations, "lookup")
 
     def _derived(self, parsed: ParsedQuestion) -> Answer:
         if parsed.operation == "yoy":
@@ -381,7 +415,7 @@ class Engine:
                 return answer
         if parsed.section and parsed.asks_figure and parsed.metric is None:
             # "内设机构有几个" names a section but asks a figure the section states
-            answer = self._stated(parsed)
+            answer = self._stated(parsed) or self._open_figure(parsed)
             if answer:
                 return answer
         if parsed.section and not (parsed.item and not parsed.explain):
@@ -437,7 +471,7 @@ class Engine:
     def _passages(self, parsed: ParsedQuestion) -> Answer:
         """A free question about a report: the sentences that best match it, only if they match well."""
         if parsed.asks_figure and parsed.metric is None and not parsed.section:
-            stated_answer = self._stated(parsed)
+            stated_answer = self._stated(parsed) or self._open_figure(parsed)
             if stated_answer:
                 return stated_answer
         evidence = self.retriever.retrieve(parsed.text, [u.doc for u in parsed.units], 6)

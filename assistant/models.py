@@ -41,6 +41,7 @@ class ParsedQuestion:
     across: bool = False  # a sum or average over units, not over one report's items
     metrics: tuple[str, ...] = ()  # several metrics asked at once ("执行率和自评得分分别是多少")
     threshold: tuple[str, float, str, str] | None = None  # ("<", 90.0, "%", "低于90%"): a figure checked
+    asked: str = ""  # the whole question less the units' names and the year: what the open layer matches
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,9 +81,10 @@ class Answer:
     kind: Kind = "lookup"
     computed: list[float] = field(default_factory=list)  # results computed in code from cited inputs
     dropped: list[str] = field(default_factory=list)  # claims removed by verification, said to the user
+    parts: list[Answer] = field(default_factory=list)  # a multi-part question: each part's own answer
 
     def to_dict(self) -> dict[str, object]:
-        return {
+        out: dict[str, object] = {
             "question": self.question,
             "answer": self.answer,
             "found": self.found,
@@ -91,3 +93,15 @@ class Answer:
             "citations": [c.to_dict() for c in self.citations],
             "kind": self.kind,
         }
+        if self.parts:
+            out["parts"] = [
+                {
+                    "question": p.question,
+                    "found": p.found,
+                    "value": p.value,
+                    "unit": p.unit,
+                    "citations": [c.to_dict() for c in p.citations],
+                }
+                for p in self.parts
+            ]
+        return out

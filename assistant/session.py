@@ -8,6 +8,7 @@ from typing import Protocol
 
 from assistant.engine import Engine
 from assistant.models import Answer, ParsedQuestion
+from assistant.multipart import ask_parts
 
 
 class Responder(Protocol):
@@ -37,6 +38,14 @@ class ChatSession:
 
     def stream(self, question: str) -> Iterator[str | Answer]:
         """Text pieces as they are written, then the verified Answer (always last)."""
+        several = ask_parts(question, self.previous, self.engine.parser.parse, self._complete)
+        if several is not None:  # "支出多少，执行率多少？": each part answered, then shown together
+            answer, parsed = several
+            self.previous = parsed
+            self.history.append((question, answer))
+            yield answer.answer
+            yield answer
+            return
         parsed = self.engine.parser.parse(question, self.previous)
         final: Answer | None = None
         for piece in self.responder.stream(parsed):
@@ -48,6 +57,14 @@ class ChatSession:
         self.previous = parsed
         self.history.append((question, final))
         yield final
+
+    def _complete(self, parsed: ParsedQuestion) -> Answer:
+        final = None
+        for piece in self.responder.stream(parsed):
+            if isinstance(piece, Answer):
+                final = piece
+        assert final is not None, "a responder must end with an Answer"
+        return final
 
     def ask(self, question: str) -> Answer:
         final = None

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.models import Kind, ParsedQuestion
+from assistant.units import FuzzyUnits, org_mentions
 from index.models import ReportMeta
 
 
@@ -210,6 +211,7 @@ class QuestionParser:
     def __init__(self, metas: Sequence[ReportMeta], items_by_doc: dict[str, set[str]]) -> None:
         self.metas = list(metas)
         self.items_by_doc = items_by_doc
+        self.fuzzy = FuzzyUnits(self.metas)
         alias_pairs = [(alias, meta) for meta in self.metas for alias in meta.aliases]
         self.aliases = sorted(alias_pairs, key=lambda p: -len(p[0]))
         districts = {m.district for m in self.metas if m.district}
@@ -222,6 +224,9 @@ class QuestionParser:
     def parse(self, question: str, previous: ParsedQuestion | None = None) -> ParsedQuestion:
         text = question.strip()
         units, rest = self._units(text)
+        units = tuple(u for u in units if not self.fuzzy.elsewhere(text, u))
+        if not units:
+            units, rest = self.fuzzy.find(text)
         year_m = YEAR.search(rest)
         year = int(year_m.group(1)) if year_m else None
         years = tuple(dict.fromkeys(int(y) for y in YEAR.findall(rest)))
@@ -308,7 +313,8 @@ class QuestionParser:
                 units = district_units
         if not units and "街道" in rest and (COMPARE.search(rest) or superlative or across):
             units = tuple(m for m in self.metas if "街道" in m.org)  # "哪个街道…最多": the 街道 indexed
-        if not units and len({m.org for m in self.metas}) == 1 and not PLACE.search(rest):
+        named_other = next(iter(org_mentions(rest)), None) if not units else None
+        if not units and len({m.org for m in self.metas}) == 1 and not (PLACE.search(rest) or named_other):
             units = tuple(self.metas)  # one unit indexed: a question naming none is about it
         if operation == "yoy":
             units_in_year = units  # every year of the unit: the engine picks the two to compare
@@ -319,7 +325,7 @@ class QuestionParser:
         unknown = None
         if not units:
             place = PLACE.search(rest)
-            unknown = place.group(0) if place else None
+            unknown = place.group(0) if place else named_other
 
         kind = self._kind(
             rest, units_in_year, metric, section_name, item, operation, explain, superlative, mentions
@@ -331,6 +337,7 @@ class QuestionParser:
             kind = "unanswerable"
         period = PERIOD.search(rest_no_year)
         return ParsedQuestion(
+            asked=rest_no_year.replace("〇", " "),
             subject=_subject(rest_no_year),
             period=period.group(0) if period else None,
             years=years,

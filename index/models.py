@@ -144,6 +144,24 @@ class Fact:
     chunk_id: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """Any number a report states with a unit (the open layer under the canonical facts)."""
+
+    doc: str
+    value: float
+    unit: str  # as written: 万元 % 人 公里 …; a table cell takes its column's or table's unit ('' if none)
+    text: str  # the figure as written
+    label: str  # the words naming it: those right before it, or a table cell's row and column headers
+    quote: str  # the clause (or table row) it stands in
+    line: int
+    section: str = ""
+    column: str = ""  # table cells: the column header
+    row: str = ""  # table cells: the row's label
+    qualifier: str = ""  # "bound" for 80%以上: a threshold, not a measured value
+    context: str = ""  # the whole sentence (or header + row), for matching
+
+
 @dataclass(slots=True)
 class IngestOutcome:
     path: str

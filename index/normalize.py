@@ -47,7 +47,21 @@ ENUM_PATTERNS: tuple[tuple[int, re.Pattern[str]], ...] = (
 _TERMINAL = tuple("。！？；：!?;:")
 _CLOSED = re.compile(r"[。！？：:!?][”’」』）)]*$")
 ATTACHMENT = re.compile(r"^附件\s*[\d一二三四五六七八九十]*[:：]?$")
-TITLE_WORDS = re.compile(r"自评报告|评价报告|绩效报告|自评情况报告")
+TITLE_WORDS = re.compile(r"自评报告|评价报告|绩效报告|自评情况报告|自评表|绩效评价|绩效自评")
+# Web-page residue around a published report (source line, breadcrumbs, the portal's metadata fields, a
+# document site's download box): never part of the report, never its title.
+WEB_RESIDUE = re.compile(
+    r"^[\[【\s]*(?:SOURCE:|您?(?:当前|现在)?所?在的?位置|当前位置|首页\s*[>＞»]|索引号|发布机构|发文机关|发文日期|"
+    r"发布日期|发布时间|成文日期|主题分类|体裁分类|公开方式|公开范围|公开时限|统一登记号|信息时效性|时效性|"
+    r"信息来源|来源\s*[:：]|文号\s*[:：]|发文字号|字号\s*[:：]|【?字体|打印|关闭|分享到?|下载积分|资源ID|资源大小|"
+    r"全文页数|资源格式|快捷下载|会员登录|微信扫一扫|微信登录|三方登录|友情提示|归档时间|详细信息|公开具体内容|欢迎|浏览次数|"
+    r"访问量|扫一扫|上一篇|下一篇|责任编辑)"
+    r"|由会员分享|请在.{0,12}上搜索|本站|下载本文档|版权说明|收益归属"
+)
+
+
+def is_web_residue(line: str) -> bool:
+    return len(line) <= 160 and bool(WEB_RESIDUE.search(line.strip()[:40]))
 
 
 def clean_inline(text: str) -> str:
@@ -58,7 +72,7 @@ def clean_inline(text: str) -> str:
         text = _HTML_TAG.sub("", text)
     text = html.unescape(text)
     text = _EMPHASIS.sub("", text)
-    if "\t" in text or text.lstrip().startswith("|"):
+    if "\t" in text or text.lstrip().startswith("|") or text.count("|") >= 3:
         cells = [c.strip() for c in re.split(r"\t|\|", text.strip())]
         if text.lstrip().startswith("|"):  # markdown rows: the outer pipes open no cell
             cells = cells[1:-1] if len(cells) > 2 else cells
@@ -112,6 +126,8 @@ def _prepare(raw: RawDocument) -> list[_Line | None]:
     out: list[_Line | None] = []
     for src in raw.lines:
         stripped = src.text.strip()
+        if is_web_residue(stripped):
+            continue
         if not stripped or PAGE_MARKER.match(stripped) or TABLE_RULE.match(stripped):
             # A page marker is not a paragraph break: text runs on across pages.
             out.append(None if not stripped else _PAGE_BREAK)
@@ -119,7 +135,8 @@ def _prepare(raw: RawDocument) -> list[_Line | None]:
         md = MD_HEADING.match(stripped)
         md_level = len(md.group(1)) if md else 0
         body = stripped[md.end() :] if md else stripped
-        is_table = "\t" in src.text or body.startswith("|")
+        # tabs, markdown pipes, or cells a converter joined with " | " ("年度资金总额: | 1172.55 | 1268.72")
+        is_table = "\t" in src.text or body.startswith("|") or body.count("|") >= 3
         text = clean_inline(body)
         if text:
             out.append(_Line(src, text, md_level, is_table))
@@ -173,10 +190,17 @@ def normalize(raw: RawDocument) -> list[Block]:
         current = None
 
     title_at = _find_title(lines)
+    # the next content line after each line, found in one backward pass (no copy of the rest per line)
+    following: list[_Line | None] = [None] * len(lines)
+    upcoming: _Line | None = None
+    for i in range(len(lines) - 1, -1, -1):
+        following[i] = upcoming
+        if lines[i] is not None and lines[i] is not _PAGE_BREAK:
+            upcoming = lines[i]
     for i, line in enumerate(lines):
         if line is None or line is _PAGE_BREAK:
             continue
-        nxt = next((x for x in lines[i + 1 :] if x is not None and x is not _PAGE_BREAK), None)
+        nxt = following[i]
         n_src = [line.src.number] * len(line.text)
         pages = [line.src.page] * len(line.text)
 
@@ -222,7 +246,7 @@ def normalize(raw: RawDocument) -> list[Block]:
 def _find_title(lines: list[_Line | None]) -> set[int]:
     """Indexes of the lines that make up the title: the line naming the report and the one before it
     when the title wraps ("…南洲街道" / "办事处部门整体支出绩效自评报告")."""
-    content = [(i, ln) for i, ln in enumerate(lines) if ln is not None and ln is not _PAGE_BREAK][:10]
+    content = [(i, ln) for i, ln in enumerate(lines[:400]) if ln is not None and ln is not _PAGE_BREAK][:15]
     for k, (i, ln) in enumerate(content):
         if TITLE_WORDS.search(ln.text) and len(ln.text) <= 80:
             picked = {i}

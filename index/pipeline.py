@@ -8,14 +8,17 @@ A file that fails at any step leaves the index exactly as it was.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from index.chunking import chunk_report
 from index.embedders import Embedder, make_embedder
 from index.facts import extract_facts
+from index.figures import extract_figures
 from index.loaders import SUPPORTED_SUFFIXES, LoadError, load_document, sha256_file
 from index.models import Chunk, Fact, IngestOutcome, Report
+from index.normalize import CJK
 from index.settings import Settings
 from index.sparse import add_words, tokenize
 from index.store import ChromaVectorStore, ReportStore, VectorStore
@@ -27,7 +30,7 @@ ProgressFn = Callable[[int, int, str], None]
 def _pipeline_version() -> str:
     """A digest of the code that turns a file into chunks and facts: when it changes, files are re-read."""
     digest = hashlib.sha256()
-    for name in ("loaders", "normalize", "structure", "chunking", "facts", "sparse", "metrics"):
+    for name in ("loaders", "normalize", "structure", "chunking", "facts", "figures", "sparse", "metrics"):
         digest.update((Path(__file__).with_name(f"{name}.py")).read_bytes())
     return digest.hexdigest()[:16]
 
@@ -54,14 +57,35 @@ def discover(paths: Iterable[Path]) -> Iterator[Path]:
             yield path
 
 
-def check_is_report(report: Report) -> None:
-    found = report.canonical_sections()
+MIN_TEXT_CHARS = 50
+
+
+def check_is_report(report: Report) -> str:
+    """A readable file is never refused for missing headings (excerpts, 自评表 flattened to text): it is
+    indexed, and what was not found is said. Only a file with no readable text is refused."""
     text = report.raw.text
-    looks_like = ("绩效" in text) and (report.meta.year is not None or len(found) >= 2)
-    if not looks_like or len(text.strip()) < 200:
+    if len(re.findall(rf"[{CJK}]", text)) < MIN_TEXT_CHARS:
+        raise NotAReport(f"{report.raw.name} 几乎没有可读的中文正文，未导入。")
+    evidence = (
+        "绩效" in text,
+        bool(re.search(r"预算|资金|支出|经费|拨款", text)),
+        bool(re.search(r"自评|评价|指标|得分", text)),
+        bool(re.search(r"\d\s*(?:万元|亿元|元|%)", text)),
+    )
+    if sum(evidence) < 2:
         raise NotAReport(
-            f"{report.raw.name} 看起来不是绩效自评报告（没有找到报告标题、年度或“存在的主要问题”等章节），未导入。"
+            f"{report.raw.name} 看起来不是绩效自评报告（没有找到绩效、预算资金或评价指标方面的内容），未导入。"
         )
+    missing = []
+    if report.meta.org == "未知单位":
+        missing.append("单位名称")
+    if report.meta.year is None:
+        missing.append("年度")
+    if "绩效" not in text:
+        missing.append("“绩效”字样")
+    if not report.canonical_sections():
+        missing.append("报告章节")
+    return f"已导入，但未找到：{'、'.join(missing)}。" if missing else ""
 
 
 def attach_chunks(facts: list[Fact], chunks: list[Chunk]) -> list[Fact]:
@@ -134,11 +158,12 @@ class Indexer:
 
         raw = load_document(path)
         report = parse_report(raw)
-        check_is_report(report)
+        warning = check_is_report(report)
         chunks = chunk_report(report, self.settings.chunk_min_chars, self.settings.chunk_max_chars)
         if not chunks:
             raise NotAReport(f"{path.name} 没有可检索的正文，未导入。")
         facts = attach_chunks(extract_facts(report), chunks)
+        figures = extract_figures(report)
         add_words(report.meta.aliases)
         tokens = [tokenize(c.embed_text) for c in chunks]
         vectors = self.embedder.embed_passages([c.embed_text for c in chunks])
@@ -160,6 +185,7 @@ class Indexer:
                 tokens,
                 facts,
                 PIPELINE_VERSION,
+                figures,
             )
         except Exception:
             self.vectors.delete([i for i in new_ids if i not in old_ids])
@@ -168,6 +194,7 @@ class Indexer:
         return IngestOutcome(
             str(path),
             "updated" if old_sha else "added",
+            warning,
             org=report.meta.org,
             year=report.meta.year,
             chunks=len(chunks),

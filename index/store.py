@@ -12,7 +12,7 @@ from typing import Protocol
 
 import numpy as np
 
-from index.models import Chunk, Fact, ReportMeta
+from index.models import Chunk, Fact, Figure, ReportMeta
 from index.settings import Settings
 
 SCHEMA = """
@@ -34,6 +34,12 @@ CREATE TABLE IF NOT EXISTS facts (
     text TEXT, section TEXT, chunk_id TEXT
 );
 CREATE INDEX IF NOT EXISTS facts_org ON facts(org, metric);
+CREATE TABLE IF NOT EXISTS figures (
+    doc TEXT NOT NULL REFERENCES documents(doc), value REAL NOT NULL, unit TEXT NOT NULL, text TEXT NOT NULL,
+    label TEXT NOT NULL, quote TEXT NOT NULL, line INTEGER NOT NULL, section TEXT NOT NULL, col TEXT NOT NULL,
+    row TEXT NOT NULL, qualifier TEXT NOT NULL, context TEXT NOT NULL, seq INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS figures_doc ON figures(doc, seq);
 CREATE TABLE IF NOT EXISTS info (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
@@ -177,6 +183,7 @@ class ReportStore:
         tokens: Sequence[list[str]],
         facts: Iterable[Fact],
         pipeline: str = "",
+        figures: Sequence[Figure] = (),
     ) -> None:
         """Swap a document's rows for new ones in one transaction: readers see the old or the new, never a mix."""
         with self.conn:
@@ -243,6 +250,14 @@ class ReportStore:
                     for f in facts
                 ],
             )
+            self.conn.executemany(
+                "INSERT INTO figures VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                [
+                    (f.doc, f.value, f.unit, f.text, f.label, f.quote, f.line, f.section, f.column, f.row)
+                    + (f.qualifier, f.context, seq)
+                    for seq, f in enumerate(figures)
+                ],
+            )
             self.conn.execute("INSERT OR REPLACE INTO info VALUES ('embedder', ?)", (embedder,))
 
     def remove_document(self, doc: str) -> None:
@@ -251,6 +266,7 @@ class ReportStore:
 
     def _delete_rows(self, doc: str) -> None:
         self.conn.execute("DELETE FROM facts WHERE doc = ?", (doc,))
+        self.conn.execute("DELETE FROM figures WHERE doc = ?", (doc,))
         self.conn.execute("DELETE FROM chunks WHERE doc = ?", (doc,))
         self.conn.execute("DELETE FROM documents WHERE doc = ?", (doc,))
 
@@ -298,6 +314,27 @@ class ReportStore:
                 text=r["text"] or "",
                 section=r["section"] or "",
                 chunk_id=r["chunk_id"],
+            )
+            for r in rows
+        ]
+
+    def figures(self, doc: str) -> list[Figure]:
+        """Every figure of one report, in reading order (an indexed lookup, whatever the library's size)."""
+        rows = self.conn.execute("SELECT * FROM figures WHERE doc = ? ORDER BY seq", (doc,))
+        return [
+            Figure(
+                doc=r["doc"],
+                value=r["value"],
+                unit=r["unit"],
+                text=r["text"],
+                label=r["label"],
+                quote=r["quote"],
+                line=r["line"],
+                section=r["section"],
+                column=r["col"],
+                row=r["row"],
+                qualifier=r["qualifier"],
+                context=r["context"],
             )
             for r in rows
         ]

@@ -29,7 +29,7 @@ CANONICAL_SECTIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
-_ORG_SUFFIX = "街道办事处|人民政府办公室|办事处|人民政府|办公室|委员会|局|中心|院|所|站|馆|队|委|会|厅|署|公司|学校|医院|街道|镇|乡"
+_ORG_SUFFIX = "街道办事处|人民政府办公室|办事处|人民政府|办公室|委员会|局|中心|院|所|站|馆|队|委|会|厅|署|公司|学校|医院|街道|镇|乡|园|校|大学|中学|小学"
 _PROVINCE = re.compile(rf"([{CJK}]{{2,7}}?(?:省|自治区))")
 _CITY = re.compile(rf"([{CJK}]{{2,4}}?市)")
 _DISTRICT = re.compile(rf"^([{CJK}]{{1,5}}?(?:区|县|旗))")
@@ -69,30 +69,88 @@ def _fix_typos(org: str) -> str:
     return re.sub(r"街道办处$", "街道办事处", org)
 
 
-def read_org(title: str, blocks: list[Block]) -> str:
-    """The reporting organisation, from the title, else from the first lines that name one."""
-    text = re.sub(r"附件\s*\d*", "", title)
-    text = _YEAR.sub("", text)
-    text = re.sub(
-        r"度?(?:部门整体支出|部门整体|整体支出|项目支出|部门)?(?:绩效)?(?:自评|评价)?(?:情况)?报告.*$",
-        "",
-        text,
-    )
-    text = _fix_typos(re.sub(r"^[\s度]+|[\s（(]+$", "", text))
-    if re.search(rf"(?:{_ORG_SUFFIX})$", text) and len(text) >= 4:
-        return _fix_typos(text)
-    for block in blocks[:40]:
-        m = re.search(
-            rf"(?:单位名称|部门名称|部门（单位）名称|填报单位|报送单位|评价单位)(?:[（(][^）)]*[）)])?[:：]\s*([{CJK}（）()]{{4,40}})",
-            block.text,
-        )
+_TITLE_CUT = re.compile(
+    r"(?:19|20)\d{2}\s*年|年度|部门整体|整体支出|项目支出|部门支出|财政支出|专项资金|绩效|自评|决算|预算|关于"
+)
+_FIELD = re.compile(
+    r"(?:单位名称|部门名称|部门[（(]单位[）)]名称|评价部门名称|评价单位|实施单位|项目实施单位|填报单位|报送单位|"
+    r"预算单位|单位[（(]盖章[）)]|评价单位[（(]公章[）)])\s*[:：]?\s*"
+    rf"([{CJK}（）()]{{2,40}}(?:{_ORG_SUFFIX}))"
+)
+_PUBLISHER = re.compile(
+    rf"(?:发布机构|来源|信息来源|发文机关)\s*[\]】]?\s*[:：]?\s*([{CJK}]{{2,30}}(?:{_ORG_SUFFIX}))"
+)
+_NAMED_BEFORE_SHORT = re.compile(rf"([{CJK}]{{2,30}}(?:{_ORG_SUFFIX}))\s*[（(]以下简称")
+_HAS_PLACE = re.compile(rf"^[{CJK}]{{1,8}}?(?:省|自治区|市|州|盟|县|区|旗|镇|乡)")
+
+
+def _org_of_title(title: str) -> str | None:
+    """ "2021年度霞山区爱国街道办事处整体支出绩效自评报告" → 霞山区爱国街道办事处: the words before the first
+    year or report word, once a leading year, 附件 or 关于 is taken off."""
+    text = re.split(r"[|:：]", title)[-1] if re.search(r"[|:：]", title[:-4]) else title
+    text = re.sub(r"^(?:[\[【][^\]】]{0,8}[\]】]|附件\s*\d*[:：]?|关于|(?:19|20)\d{2}\s*年度?|\s)+", "", text)
+    cut = _TITLE_CUT.search(text)
+    text = text[: cut.start()] if cut else text
+    text = _fix_typos(re.sub(r"[（(](?:本级|汇总|合并)[）)]$|[\s（(度的]+$", "", text))
+    return text if re.search(rf"(?:{_ORG_SUFFIX})$", text) and len(text) >= 3 else None
+
+
+_PROJECT_NAME = re.compile(
+    rf"项目名称\s*[:：|]?\s*([{CJK}A-Za-z0-9（）()“”\-]{{3,40}}?)\s*(?=[|\s]|主管部门|实施单位|项目实施|$)"
+)
+
+
+def project_of(blocks: list[Block]) -> str | None:
+    """The project a 项目支出 report or 自评表 is about ("项目名称 委托业务项目 主管部门 …")."""
+    for block in blocks[:30]:
+        m = _PROJECT_NAME.search(block.text)
+        if m and not re.fullmatch(r"[|\s]*", m.group(1)):
+            return m.group(1).strip("“”")
+    return None
+
+
+def publisher_of(lines: list[str]) -> str | None:
+    """The portal's 发布机构 / 来源 line: who published the page (often the reporting unit itself)."""
+    for line in lines[:60]:
+        m = _PUBLISHER.search(line)
         if m:
-            return _fix_typos(m.group(1))
-    for block in blocks[:40]:
-        m = re.search(rf"([{CJK}]{{2,30}}?(?:{_ORG_SUFFIX}))", block.text)
-        if m and block.kind != "heading":
-            return _fix_typos(m.group(1))
-    return text or "未知单位"
+            return m.group(1)
+    return None
+
+
+def read_org(title: str, blocks: list[Block], publisher: str | None = None, file_name: str = "") -> str:
+    """The reporting organisation: the title, a labelled field (单位名称：…), "X（以下简称…）", the first
+    organisation named, the page's publisher, the file name — in that order."""
+    org = _org_of_title(title)
+    if org is None:
+        for block in blocks[:40]:
+            m = _FIELD.search(block.text) or _NAMED_BEFORE_SHORT.search(block.text)
+            if m:
+                org = _fix_typos(m.group(1))
+                break
+    if org is None:
+        for block in blocks[:40]:
+            # the first organisation named with its place ("保山市农业农村局为…"), never a phrase that merely
+            # ends in a suffix word ("用于建设长安学校")
+            m = re.search(rf"(?:^|[\s，,。；;：:（(“])([{CJK}]{{2,30}}?(?:{_ORG_SUFFIX}))", block.text)
+            if (
+                m
+                and block.kind != "heading"
+                and _HAS_PLACE.match(m.group(1))
+                and not re.search(r"[的是了对于为和与用把将在由按据经]|名称|项目|目标", m.group(1))
+            ):
+                org = _fix_typos(m.group(1))
+                break
+    if org is None:
+        org = publisher
+    if org is None:
+        stem = re.sub(r"\.[A-Za-z0-9]+$", "", file_name)
+        m = re.search(rf"[{CJK}]{{2,30}}(?:{_ORG_SUFFIX})", stem)
+        org = m.group(0) if m else "未知单位"
+    # "林业局(本级)" in a title, "零陵区林业局" as the publisher: the publisher's name says where
+    if publisher and not _HAS_PLACE.match(org) and publisher.endswith(org) and publisher != org:
+        org = publisher
+    return org
 
 
 _ABBREVIATIONS = (
@@ -163,9 +221,12 @@ def aliases_for(org: str, district: str | None, city: str | None, province: str 
 
 def read_meta(raw: RawDocument, blocks: list[Block]) -> ReportMeta:
     title_block = next((b for b in blocks[:6] if b.kind == "title"), None)
-    title = title_block.text if title_block else ""
+    # with no report title, the first line stands for it (a 自评表's heading, an excerpt's first sentence)
+    lead = "".join(b.text for b in blocks[:8] if b.kind != "heading")
+    title = title_block.text if title_block else lead[:80]
     head_text = title + "".join(b.text for b in blocks[:12])
-    org = read_org(title, blocks)
+    publisher = publisher_of([line.text for line in raw.lines])
+    org = read_org(title, blocks, publisher, raw.name)
     year_m = _YEAR.search(title) or _YEAR.search(head_text)
     year = int(year_m.group(1)) if year_m else None
     rest = org
@@ -181,6 +242,10 @@ def read_meta(raw: RawDocument, blocks: list[Block]) -> ReportMeta:
     city = city_m.group(1) if city_m else None
     district = district_m.group(1) if district_m else None
     aliases = aliases_for(org, district, city, province)
+    project = project_of(blocks)
+    if project and len(project) >= 4:
+        aliases = tuple(sorted({*aliases, project}, key=lambda n: (-len(n), n)))
+    aliases = tuple(a for a in aliases if a != "未知单位")
     # "（以下简称“区卫健委”）": the report's own short form, where it defines one for itself
     for block in blocks[:30]:
         for m in _SHORT_FORM.finditer(block.text):

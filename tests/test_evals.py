@@ -21,7 +21,7 @@ from evals.checks import (
     uncited_numbers,
 )
 from evals.numbers import compare, decimals, parse_number
-from evals.report import render, summarize, threshold_failures
+from evals.report import NUMERIC_GROUP, render, summarize, threshold_failures
 
 SOURCE = "\n".join(
     [
@@ -447,7 +447,7 @@ def test_report_and_thresholds():
         check_answer(LOOKUP, answer("没有。", found=False), SOURCES),
     ]
     summary = summarize(results)
-    assert summary["numeric (lookup+derived+compare)"]["correct_rate"] == 0.5
+    assert summary[NUMERIC_GROUP]["correct_rate"] == 0.5
     extraction = {"recall": 0.9, "n_found": 9, "n_gold": 10}
     failures = threshold_failures(summary, extraction)
     assert len(failures) == 2 and failures[0].startswith("numeric") and failures[1].startswith("extraction")

@@ -1,0 +1,81 @@
+"""Questions that ask several things at once ("支出多少，执行率多少？", "几项，涉及资金多少？").
+
+Each part is asked on its own, the later parts as follow-ups of the first (so they keep its unit), and the
+answers are joined with their citations renumbered. `value`/`unit` stay the first part's; `parts` holds all.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+from assistant.models import Answer, ParsedQuestion
+
+# What makes a clause a question of its own.
+_ASKS = re.compile(r"多少|几|是否|有没有|什么|哪些|哪个|怎么|如何|百分之|比例|占比")
+_CUT = re.compile(r"[，,；;。？?]|(?:另外|还有|以及|同时)")
+_MARKER = re.compile(r"\[(\d+)\]")
+
+
+def split_question(question: str) -> list[str]:
+    """The clauses that each ask something; one element when the question asks one thing."""
+    pieces = [p.strip() for p in _CUT.split(question) if p and p.strip()]
+    asking = [p for p in pieces if _ASKS.search(p)]
+    if len(asking) < 2:
+        return [question]
+    # words before the first asking clause ("永平街2021年，预算多少，执行率多少") belong to it
+    parts: list[str] = []
+    lead = ""
+    for p in pieces:
+        if _ASKS.search(p):
+            parts.append(lead + p)
+            lead = ""
+        elif parts:
+            parts[-1] += "，" + p
+        else:
+            lead += p
+    return parts
+
+
+def _renumber(text: str, offset: int) -> str:
+    return _MARKER.sub(lambda m: f"[{int(m.group(1)) + offset}]", text)
+
+
+def join_answers(question: str, answers: Sequence[Answer]) -> Answer:
+    lines, citations, dropped, computed = [], [], [], []
+    for i, a in enumerate(answers, 1):
+        lines.append(f"（{i}）{a.question}：")
+        lines.append(_renumber(a.answer, len(citations)))
+        citations += a.citations
+        dropped += a.dropped
+        computed += a.computed
+    head = answers[0]
+    return Answer(
+        question,
+        "\n".join(lines),
+        any(a.found for a in answers),
+        head.value,
+        head.unit,
+        citations,
+        head.kind,
+        computed,
+        dropped,
+        parts=list(answers),
+    )
+
+
+def ask_parts(
+    question: str,
+    previous: ParsedQuestion | None,
+    parse: Callable[[str, ParsedQuestion | None], ParsedQuestion],
+    answer: Callable[[ParsedQuestion], Answer],
+) -> tuple[Answer, ParsedQuestion] | None:
+    """The joined answer of a multi-part question, or None when it asks one thing."""
+    parts = split_question(question)
+    if len(parts) < 2:
+        return None
+    first = parse(parts[0], previous)
+    answers = [answer(first)]
+    for part in parts[1:]:
+        answers.append(answer(parse(part, first)))
+    return join_answers(question, answers), first

@@ -1,0 +1,233 @@
+"""Question → figure over the open layer: any number a report states, matched by the words that name it.
+
+The kind of figure comes from the question (多少钱 → an amount, 率 → a percentage, 几分 → points, 多少人 → people);
+the asker's words are matched against each candidate's label, its clause and its sentence, weighted by how rare
+each word is in the report. A figure is given only when it clears a threshold and no figure of another value
+matches nearly as well: a wrong number with a citation is worse than "not stated".
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from index.figures import MONEY_UNITS
+from index.models import Figure
+from index.normalize import CJK
+
+# Calibrated on the dev half of evals/unseen (python -m evals --unseen --split dev).
+MIN_SCORE = 0.2
+MIN_MARGIN = 0.15
+
+TO_YUAN = {"元": 1.0, "千元": 1e3, "万元": 1e4, "亿元": 1e8}
+COUNT_UNITS = {
+    "人": ("人", "名", "人次", "万人", "万人次"),
+    "个": ("个",),
+    "项": ("项", "个"),
+    "台": ("台", "套"),
+    "户": ("户", "万户", "户次"),
+    "家": ("家", "个"),
+    "所": ("所", "个"),
+    "次": ("次", "人次", "场", "期", "批次"),
+    "辆": ("辆", "台"),
+    "场": ("场", "次"),
+    "件": ("件", "宗"),
+    "条": ("条",),
+    "座": ("座", "个", "处"),
+    "处": ("处", "个"),
+    "名": ("名", "人"),
+    "公里": ("公里", "千米", "米"),
+    "米": ("米", "公里", "千米"),
+    "亩": ("亩", "万亩", "公顷"),
+    "吨": ("吨", "万吨"),
+    "平方米": ("平方米", "万平方米", "㎡"),
+}
+# what the question asks for → acceptable units
+_EXPLICIT_UNIT = re.compile(
+    r"(?:多少|几)(万元|亿元|千元|元|万平方米|平方米|平方公里|公里|千米|米|亩|公顷|吨|人次|人|名|个|项|台|套|户|家|所|次|辆|场|件|条|座|处|分)"
+)
+_RATE = re.compile(r"率|比例|占比|百分之|百分比|比重|进度|覆盖面|[多几]少?成")
+_SCORE = re.compile(r"几分|多少分|得分|分值|满分|评分|打分|扣了?几分|扣分|总分|权重")
+_MONEY = re.compile(
+    r"多少钱|钱|金额|资金|经费|预算|支出|花了|花掉|花费|拨付|拨了|下达|到位|投入|投资|收入|费用|成本|补助|补贴|"
+    r"结余|结转|额度|款|决算|万元|亿元"
+)
+_PEOPLE = re.compile(r"多少人|几个人|几人|人数|人员|多少名|几名|编制|职工|学生|患者|群众|受益人")
+_LENGTH = re.compile(r"多长|长度|里程|公里")
+_AREA = re.compile(r"面积|多大|平方米|亩")
+
+# The asker's words → the words reports use (general finance vocabulary, no report's own terms).
+SYNONYMS: tuple[tuple[str, str], ...] = (
+    ("花了", "支出执行"),
+    ("花掉", "支出执行"),
+    ("花费", "支出"),
+    ("用了", "支出使用"),
+    ("用掉", "支出使用"),
+    ("实际执行", "执行数支出"),
+    ("钱到位", "到位资金"),
+    ("到位", "到位资金"),
+    ("拨了", "拨付下达"),
+    ("给了", "拨付下达安排"),
+    ("批了", "批复预算"),
+    ("安排了", "安排预算"),
+    ("得了几分", "得分"),
+    ("打了几分", "得分自评"),
+    ("满分", "分值总分"),
+    ("几个人", "人数"),
+    ("多少人", "人数"),
+    ("在编", "编制"),
+    ("退休", "退休人员"),
+    ("钱", "资金"),
+    ("完成了多少", "完成值实际完成"),
+    ("完成多少", "完成值实际完成"),
+    ("目标值", "指标值目标"),
+    ("定的目标", "指标值目标"),
+)
+_NOISE = re.compile(
+    r"请问|一下|多少钱|是多少|有多少|多少|是几|有几|几个|几|是否|有没有|吗|呢|吧|啊|呀|的|了|是|为|有|共|总共|一共|"
+    r"大概|大约|具体|报告|里|中|上面|说|写|提到|载明|年度|今年|去年|本年|这个|这项|这笔|那个|一下子|"
+    r"才|就|都|还|也|到底|究竟|最后|最终|实际上|搞到|做到|达到|办了|弄了|[？?！!。，,、：:\s]"
+)
+_CHANGE = re.compile(r"比上年|较上年|同比|增长|增加|减少|下降|上升|提高")
+_TARGET = re.compile(r"目标|计划|预计|预期|指标值|年度指标|不低于|不少于|达到|≥|以上")
+_ACTUAL = re.compile(r"实际|完成值|完成情况|实绩|实际完成|全年完成|做到|达到了|实现了|搞到|完成了")
+
+
+def _grams(text: str) -> list[str]:
+    """CJK character bigrams (and single characters of one-character runs), in order."""
+    out: list[str] = []
+    for run in re.findall(rf"[{CJK}A-Za-z0-9]+", text):
+        if len(run) == 1:
+            out.append(run)
+        out.extend(run[i : i + 2] for i in range(len(run) - 1))
+    return out
+
+
+def expected_units(question: str) -> tuple[str, ...] | None:
+    """The units a right answer may carry; None when the question does not say."""
+    m = _EXPLICIT_UNIT.search(question)
+    if m:
+        unit = m.group(1)
+        if unit in TO_YUAN:
+            return MONEY_UNITS
+        if unit == "分":
+            return ("分",)
+        return COUNT_UNITS.get(unit, (unit,))
+    if _SCORE.search(question) and not re.search(r"得分率", question):
+        return ("分",)
+    if _RATE.search(question):
+        return ("%", "‰")
+    if _PEOPLE.search(question) and not _MONEY.search(question):
+        return COUNT_UNITS["人"]
+    if _LENGTH.search(question):
+        return COUNT_UNITS["公里"]
+    if _AREA.search(question):
+        return ("平方米", "万平方米", "亩", "万亩", "公顷", "平方公里", "㎡")
+    if _MONEY.search(question):
+        return MONEY_UNITS
+    return None
+
+
+def subject_words(subject: str) -> str:
+    """The asked-about words with the asker's phrasing mapped to the report's."""
+    text = subject
+    for said, written in SYNONYMS:
+        if said in text:
+            text = text.replace(said, f"{said}{written}")
+    return _NOISE.sub(" ", text)
+
+
+def comparable(value: float, unit: str) -> tuple[float, str]:
+    """Amounts in 元/万元/亿元 as 元, for telling equal figures from rival ones."""
+    if unit in TO_YUAN:
+        return round(value * TO_YUAN[unit], 2), "元"
+    return round(value, 4), unit
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    figure: Figure
+    score: float
+    rival: Figure | None  # the best-matching figure of another value
+    rival_score: float
+
+    @property
+    def margin(self) -> float:
+        return self.score - self.rival_score
+
+    @property
+    def confident(self) -> bool:
+        return self.score >= MIN_SCORE and self.margin >= MIN_MARGIN
+
+
+def _weights(figures: Sequence[Figure]) -> dict[str, float]:
+    """Inverse document frequency of each bigram over the report's figure sentences."""
+    df: Counter[str] = Counter()
+    for f in figures:
+        df.update(set(_grams(f"{f.label} {f.quote} {f.section}")))
+    n = max(1, len(figures))
+    return {g: math.log(1 + n / c) for g, c in df.items()}
+
+
+def _overlap(asked: dict[str, float], text: str) -> float:
+    have = set(_grams(text))
+    total = sum(asked.values())
+    return sum(w for g, w in asked.items() if g in have) / total if total else 0.0
+
+
+def score_figures(
+    question: str, subject: str, figures: Sequence[Figure], names: Sequence[str] = ()
+) -> list[tuple[float, Figure]]:
+    """Every figure of the expected kind, scored against the asked words; best first, ties in reading order.
+    `names` (the unit's names) say who, not what: their words are not matched."""
+    units = expected_units(question)
+    pool = [f for f in figures if units is None or f.unit in units]
+    if not pool:
+        return []
+    weights = _weights(figures)
+    words = subject_words(subject)
+    who = {g for name in names for g in _grams(name)}
+    asked = {g: weights.get(g, math.log(1 + len(figures))) for g in _grams(words) if g not in who}
+    if not asked:
+        return []
+    wants_change = bool(_CHANGE.search(question))
+    wants_target = bool(re.search(r"目标|计划|预计|指标值", question))
+    wants_actual = bool(_ACTUAL.search(question))
+    scored: list[tuple[float, int, Figure]] = []
+    for seq, f in enumerate(pool):
+        label = _overlap(asked, f.label)
+        clause = _overlap(asked, f.quote)
+        wide = _overlap(asked, f"{f.context} {f.section}")
+        score = 0.55 * label + 0.3 * clause + 0.15 * wide
+        if not wants_change and _CHANGE.search(f.label):
+            score *= 0.6  # "比上年增长5%" does not answer "增长率" unless asked
+        if f.qualifier == "bound" and not wants_target:
+            score *= 0.7
+        # a pair "指标值 完成值" under one label: the first is the target, the second what was achieved
+        if f.qualifier == "first" and (wants_actual or not wants_target):
+            score *= 0.75
+        if f.qualifier == "second" and wants_target:
+            score *= 0.75
+        if f.column:
+            if wants_target and not _TARGET.search(f.column) and _ACTUAL.search(f.column):
+                score *= 0.6
+            if wants_actual and _TARGET.search(f.column) and not _ACTUAL.search(f.column):
+                score *= 0.6
+        scored.append((score, seq, f))
+    scored.sort(key=lambda x: (-x[0], x[1]))
+    return [(s, f) for s, _, f in scored]
+
+
+def best_figure(
+    question: str, subject: str, figures: Sequence[Figure], names: Sequence[str] = ()
+) -> Match | None:
+    ranked = score_figures(question, subject, figures, names)
+    if not ranked:
+        return None
+    score, best = ranked[0]
+    key = comparable(best.value, best.unit)
+    rival = next(((s, f) for s, f in ranked[1:] if comparable(f.value, f.unit) != key), None)
+    return Match(best, score, rival[1] if rival else None, rival[0] if rival else 0.0)

@@ -1,0 +1,125 @@
+"""Which reports a question names, when it does not type one of their aliases exactly.
+
+People shorten names their own way ("红河州数据中心" for 红河州数据发展中心, "翟店镇卫生院的公卫项目"), and project
+reports are known by their project. Each report's name text (unit, title less its report words) is cut into
+character bigrams weighted by how rare they are among the indexed reports; a question names a report when it
+shares enough rare bigrams with it, clearly more than with any other. A place the question names (X县, X镇…)
+that a report's name lacks rules that report out: "天河区财政局" is never 武侯区财政局.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from index.models import ReportMeta
+from index.normalize import CJK
+
+# Report words, years and punctuation say nothing about which unit a report is.
+_GENERIC = re.compile(
+    r"(?:19|20)\d{2}\s*年?度?|部门整体支出|整体支出|项目支出|部门|绩效|自评|评价|报告|情况|公开|年度|"
+    r"[表（）()\[\]【】|:：.·,，、\s]|pdf|docx?|xlsx?"
+)
+PLACE = re.compile(rf"([{CJK}]{{2,4}}?)(?:自治区|自治州|省|市|州|县|区|旗|镇|乡|街道)")
+_NOT_PLACE = re.compile(r"^(?:哪|各|每|本|我|该|这|那|其|全|所|几|多|地|社|小|城|园|景|辖|片|市|县|区|镇)")
+# A share of the question's rare name bigrams a report must hold, and its lead over the next report.
+MIN_NAME_SCORE = 2.5
+LEAD = 1.25
+# A unit the question names: "<place/name><kind of unit>" (used to tell an unindexed unit from none).
+ORG_MENTION = re.compile(
+    rf"((?:(?!哪|各|每|本|我|该|这|那|其|全|所|的|和|与|及)[{CJK}]){{2,8}}?)"
+    r"(?:街道办事处|街道办|街道|街|镇|乡|区府办|县府办|局|委|厅|医院|卫生院|中心|中学|小学|学校|幼儿园|馆|站)"
+)
+
+
+def _grams(text: str) -> set[str]:
+    out: set[str] = set()
+    for run in re.findall(rf"[{CJK}A-Za-z0-9]+", text):
+        out.update(run[i : i + 2] for i in range(len(run) - 1))
+    return out
+
+
+def name_text(meta: ReportMeta) -> str:
+    return _GENERIC.sub(" ", " ".join((meta.org, meta.title, *meta.aliases)))
+
+
+# 县 and 州 are places whenever they follow a name ("西平县农村公路…"); 市, 区, 乡 are too often other words
+_COUNTY = re.compile(rf"([{CJK}]{{2,3}}?)(?:县|州)")
+
+
+def _in_name(place: str, name: str) -> bool:
+    """ "衡山贯塘" (as typed, 县 left out) is in 衡山县贯塘乡人民政府: most of its bigrams are."""
+    if place in name:
+        return True
+    grams = [place[i : i + 2] for i in range(len(place) - 1)]
+    return bool(grams) and sum(g in name for g in grams) * 2 >= len(grams) + (len(grams) == 1)
+
+
+def places_of(text: str) -> set[str]:
+    return {m.group(1) for m in PLACE.finditer(text) if not _NOT_PLACE.match(m.group(1))}
+
+
+@dataclass
+class FuzzyUnits:
+    metas: Sequence[ReportMeta]
+
+    def __post_init__(self) -> None:
+        self.names = {m.doc: name_text(m) for m in self.metas}
+        self.grams = {doc: _grams(text) for doc, text in self.names.items()}
+        df: Counter[str] = Counter()
+        for grams in self.grams.values():
+            df.update(grams)
+        n = max(1, len(self.metas))
+        self.idf = {g: math.log(1 + n / c) for g, c in df.items()}
+
+    def elsewhere(self, question: str, meta: ReportMeta) -> bool:
+        """The question places the unit somewhere this report's name does not ("西平县交通运输局" is not
+        广水市交通运输局). A report that names no place at all is not ruled out."""
+        asked = places_of(" ".join(org_mentions(question))) | {
+            m.group(1) for m in _COUNTY.finditer(question) if not _NOT_PLACE.match(m.group(1))
+        }
+        name = self.names[meta.doc]
+        return bool(asked) and bool(places_of(name)) and not any(_in_name(p, name) for p in asked)
+
+    def find(self, question: str) -> tuple[tuple[ReportMeta, ...], str]:
+        """(the reports named, the question with their matched words blanked as 〇)."""
+        asked = _grams(question)
+        scored: list[tuple[float, int, ReportMeta]] = []
+        for i, meta in enumerate(self.metas):
+            shared = asked & self.grams[meta.doc]
+            score = sum(self.idf[g] for g in shared)
+            if self.elsewhere(question, meta) or score < MIN_NAME_SCORE or len(shared) < 2:
+                continue
+            scored.append((score, i, meta))
+        if not scored:
+            return (), question
+        scored.sort(key=lambda s: (-s[0], s[1]))
+        top = scored[0][0]
+        picked = [m for s, _, m in scored if s * LEAD > top]
+        if len({m.org for m in picked}) > 1:
+            return (), question  # two reports fit about equally: none is named clearly
+        shared = asked & self.grams[picked[0].doc]
+        return tuple(picked), _blank(question, shared)
+
+
+def _blank(text: str, grams: set[str]) -> str:
+    """Blank every character covered by a run of two or more matched bigrams (the name as typed)."""
+    covered = [False] * len(text)
+    i = 0
+    while i < len(text) - 1:
+        j = i
+        while j < len(text) - 1 and text[j : j + 2] in grams:
+            j += 1
+        if j - i >= 2:
+            for k in range(i, j + 1):
+                covered[k] = True
+        i = max(j, i + 1)
+    out = "".join("〇" if c else ch for ch, c in zip(text, covered, strict=True))
+    return re.sub("〇+", "〇", out)
+
+
+def org_mentions(text: str) -> list[str]:
+    return [m.group(0) for m in ORG_MENTION.finditer(text)]

@@ -1,0 +1,319 @@
+"""The open figure layer: every number a report states with a unit, with the words that name it.
+
+The canonical facts (index/facts.py) read a closed list of metrics precisely. Reports state far more — 下达资金,
+实际到位资金, 新建道路12公里, 受益群众3200人, a 自评表's columns — and a user asks about any of it. Here every
+number with a unit becomes a `Figure` carrying its label (the words right before it in its clause), the clause
+itself as the quote, its section and line; table cells carry their row and column headers. Matching a question
+to a figure happens on the query side (assistant/open_figures.py); nothing here decides what a figure *means*.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+
+from index.models import Block, Figure, Report
+from index.normalize import CJK, is_web_residue, split_sentences
+
+NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+# Longest first: 万平方米 before 平方米 before 米, 个百分点 before 个, 万人次 before 万人 before 人.
+UNITS = (
+    "万平方米|平方公里|平方米|立方米|万人次|个百分点|百分点|个月|亿元|万元|千元|元|万人|万户|万亩|万吨|万千瓦|"
+    "人次|户次|批次|架次|车次|场次|TB|GB|公里|千米|公顷|学时|课时|小时|千瓦|%|‰|㎡|亩|吨|米|分|个|人|名|项|台|套|辆|次|场|家|户|所|座|处|"
+    "件|宗|篇|份|批|条|间|张|册|棵|株|只|头|天|床|艘|架|期|块|口|眼|盏|种"
+)
+MONEY_UNITS = ("亿元", "万元", "千元", "元")
+_FIGURE = re.compile(rf"(?<![\d.,])([+-]?(?:{NUM}))\s*({UNITS})")
+_BARE = re.compile(rf"^[+-]?(?:{NUM})(?:%|分|万元|元|亿元)?$")
+_EMPTY_CELL = re.compile(r"^(?:[-—–/／]+|无|—)$")
+# A label stops at a clause mark or the figure before it.
+_LABEL_STOP = re.compile(r"[，,；;。！？!?（(）)“”\"]")
+_LEAD_FILLER = re.compile(r"^(?:其中|另外|此外|同时|并且|共|合计|总计|累计|全年|实际)*[:：、]*")
+_TRAIL_FILLER = re.compile(r"(?:为|是|达到|达|共计|共|计|约为|约|合计|总计|累计|仅为|仅|有|：|:|\s)+$")
+# After the unit, words that make a figure something other than a plain amount (a bound, a change).
+_BOUND_AFTER = re.compile(r"^(?:以上|以下|以内|左右|及以上|及以下|之间)")
+_BOUND_BEFORE = re.compile(r"(?:[≥≧≤≦>＞<＜]|不低于|不少于|不高于|不超过|大于|小于|达到|控制在)\s*$")
+_UNIT_HINT = re.compile(r"(?:单位|金额单位)\s*[:：]\s*(亿元|万元|千元|元)")
+_HEADER_UNIT = re.compile(r"[（(](亿元|万元|千元|元|%|分|人|个)[）)]")
+_YEARISH = re.compile(r"^(?:19|20)\d{2}$")
+MAX_LABEL = 24
+
+
+def _label_before(text: str, start: int, floor: int) -> str:
+    """The words naming the figure at `start`: back to the clause mark or the previous figure."""
+    seg = text[floor:start]
+    cut = max((m.end() for m in _LABEL_STOP.finditer(seg)), default=0)
+    label = seg[cut:]
+    label = _TRAIL_FILLER.sub("", _LEAD_FILLER.sub("", label.strip()))
+    if len(re.findall(rf"[{CJK}]", label)) < 2 and cut > 0:
+        # "年初预算，共计100万元": the naming words stand in the clause before
+        prev = seg[:cut].rstrip("，,；;：: ")
+        back = max((m.end() for m in _LABEL_STOP.finditer(prev)), default=0)
+        label = (prev[back:] + label).strip()
+    return label[-MAX_LABEL:]
+
+
+def _clause(text: str, start: int, end: int) -> tuple[int, int]:
+    """The clause around a figure: from the previous clause mark to the next, so a quote reads whole."""
+    left = max((m.end() for m in re.finditer(r"[，,；;。！？!?]", text[:start])), default=0)
+    right_m = re.search(r"[，,；;。！？!?]", text[end:])
+    right = end + right_m.start() + 1 if right_m else len(text)
+    return left, right
+
+
+def sentence_figures(doc: str, block: Block, section: str) -> Iterator[Figure]:
+    """Figures of running text. Two figures with no words between them share their label ("老年人体检数
+    5662人 4044人": a target, then what was achieved) and are marked as the first and second of a pair."""
+    text = block.text
+    for s, e in split_sentences(text):
+        sentence = text[s:e]
+        floor = 0
+        previous: Figure | None = None
+        pending: list[Figure] = []
+        for m in _FIGURE.finditer(sentence):
+            value_text, unit = m.group(1), m.group(2)
+            after = sentence[m.end() : m.end() + 4]
+            if _YEARISH.match(value_text) and unit in ("个", "人"):
+                continue
+            between = sentence[floor : m.start()]
+            paired = previous is not None and not re.search(rf"[{CJK}]", between) and floor > 0
+            label = previous.label if paired and previous else _label_before(sentence, m.start(), floor)
+            floor = m.end()
+            left, right = _clause(sentence, m.start(), m.end())
+            quote = sentence[left:right].strip()
+            if not label and left > 0:
+                left = max(
+                    (x.end() for x in re.finditer(r"[，,；;。！？!?]", sentence[: left - 1])), default=0
+                )
+                quote = sentence[left:right].strip()
+            bound = _BOUND_AFTER.match(after) or _BOUND_BEFORE.search(
+                sentence[max(0, m.start() - 4) : m.start()]
+            )
+            fig = Figure(
+                doc=doc,
+                value=float(value_text.replace(",", "")),
+                unit=unit,
+                text=m.group(0),
+                label=label,
+                quote=quote,
+                line=block.line_at(s + m.start()),
+                section=section,
+                qualifier="bound" if bound else ("second" if paired else ""),
+                context=sentence.strip()[:200],
+            )
+            if paired and pending and not pending[-1].qualifier:
+                pending[-1] = replace(pending[-1], qualifier="first")
+            pending.append(fig)
+            previous = fig
+        yield from pending
+
+
+def _cell_figure(cell: str) -> tuple[float, str] | None:
+    cell = cell.replace(" ", "")
+    if not _BARE.match(cell):
+        return None
+    m = re.match(rf"^([+-]?(?:{NUM}))(.*)$", cell)
+    assert m is not None
+    return float(m.group(1).replace(",", "")), m.group(2)
+
+
+def table_figures(doc: str, rows: list[Block], section: str, unit_hint: str) -> Iterator[Figure]:
+    """Cells of a table: each numeric cell named by its row's first words and its column's header."""
+    header: list[str] = []
+    for row in rows:
+        cells = [c.strip() for c in row.text.split(" | ")]
+        numeric = [_cell_figure(c) is not None for c in cells]
+        if not any(numeric):
+            header = cells
+            continue
+        row_label = " ".join(c for c, n in zip(cells, numeric, strict=True) if not n and c and len(c) <= 40)[
+            :40
+        ]
+        offset = 0
+        for i, cell in enumerate(cells):
+            found = _cell_figure(cell)
+            start = row.text.find(cell, offset)
+            offset = max(offset, start + len(cell)) if start >= 0 else offset
+            if found is None:
+                continue
+            value, unit = found
+            column = header[i] if i < len(header) else ""
+            if _YEARISH.match(cell) and not unit:
+                continue
+            if not unit:
+                hm = _HEADER_UNIT.search(column) or _HEADER_UNIT.search(" ".join(header[:1]))
+                unit = hm.group(1) if hm else ("%" if re.search(r"率", column) else unit_hint)
+            label = " ".join(x for x in (row_label, column) if x)[:60]
+            yield Figure(
+                doc=doc,
+                value=value,
+                unit=unit,
+                text=cell,
+                label=label,
+                quote=row.text[:160] if len(row.text) <= 160 else cell,
+                line=row.line_at(max(start, 0)),
+                section=section,
+                column=column,
+                row=row_label,
+                context=" | ".join(x for x in (" ".join(header), row.text) if x)[:240],
+            )
+
+
+_TOKEN = re.compile(r"\S+")
+_GROUP_TITLE = re.compile(r"情况|[（(](?:万元|元|亿元|人|个|%)[）)]?$")
+_GROUP_UNIT = re.compile(r"[（(](万元|元|亿元|人|个|%)[）)]?$")
+MAX_CELL = 24
+
+
+@dataclass(frozen=True, slots=True)
+class _Token:
+    text: str
+    line: int
+    start: int  # offset in its source line
+
+
+def _numeric_token(tok: str) -> tuple[float, str] | None:
+    if _EMPTY_CELL.match(tok):
+        return (float("nan"), "")
+    return _cell_figure(tok)
+
+
+def _aligned(doc: str, tokens: list[_Token], source: dict[int, str], loose: bool) -> Iterator[Figure]:
+    """Header runs followed by value runs of the same length, in a stream of cells: each value named by
+    its column (and by the row's label where one stands before the values)."""
+    kinds = [_numeric_token(t.text) if len(t.text) <= MAX_CELL else None for t in tokens]
+    header: list[_Token] = []
+    unit_hint = ""
+    i = 0
+    while i < len(tokens):
+        if kinds[i] is not None:
+            i += 1
+            continue
+        j = i
+        while j < len(tokens) and kinds[j] is None and len(tokens[j].text) <= MAX_CELL:
+            j += 1
+        k = j
+        while k < len(tokens) and kinds[k] is not None:
+            k += 1
+        words, values = tokens[i:j], list(range(j, k))
+        row_label = ""
+        n = len(values)
+        if n >= 2 and len(words) >= 2:
+            if (
+                len(words) > n
+                and _GROUP_TITLE.search(words[-n - 1].text)
+                and not _numeric_token(words[-1].text)
+            ):
+                # "财政供养人员情况(人 | 编制数 | 实际在职人数 | 控制率" then 46 50 108.70%: a group title first
+                unit_m = _GROUP_UNIT.search(words[-n - 1].text)
+                unit_hint = unit_m.group(1) if unit_m else ""
+                header = words[-n:]
+            elif len(words) == n + 1:
+                header, row_label = words[:-1], words[-1].text  # "…得分 年度资金总额 64.8 64.8 …"
+                unit_hint = ""
+            elif len(words) == n or (loose and len(words) > n):
+                # one cell per line: the last n header lines name the n values; within one line of run-together
+                # cells only an exact run is trusted
+                header, unit_hint = words[-n:], ""
+            else:
+                header = []
+        elif n >= 2 and len(words) == 1 and len(header) == n:
+            row_label = words[0].text  # a later row of the same table
+        else:
+            i = max(k, j, i + 1)
+            continue
+        if header and len(header) == len(values):
+            for col, v in zip(header, values, strict=True):
+                found = kinds[v]
+                if found is None or found[0] != found[0]:  # an empty cell (—)
+                    continue
+                value, unit = found
+                tok = tokens[v]
+                if _YEARISH.match(tok.text):
+                    continue
+                if not unit:
+                    if col.text.endswith("率"):
+                        unit = "%"
+                    elif re.search(r"分值|得分|权重", col.text):
+                        unit = "分"
+                    else:
+                        hm = _HEADER_UNIT.search(col.text)
+                        unit = hm.group(1) if hm else unit_hint
+                yield Figure(
+                    doc=doc,
+                    value=value,
+                    unit=unit,
+                    text=tok.text,
+                    label=f"{row_label} {col.text}".strip(),
+                    quote=_span(col, tok, source)[-240:],
+                    line=tok.line,
+                    column=col.text,
+                    row=row_label,
+                    context=" ".join(t.text for t in tokens[max(0, i - 2) : k])[:240],
+                )
+        i = max(k, i + 1)
+
+
+def _span(first: _Token, last: _Token, source: dict[int, str]) -> str:
+    """The source text from one cell to another, lines joined by a space (a quote that stands in the file)."""
+    if first.line == last.line:
+        return source[first.line][first.start : last.start + len(last.text)].strip()
+    lines = [source[first.line][first.start :]]
+    lines += [source[n] for n in range(first.line + 1, last.line) if n in source]
+    lines.append(source[last.line][: last.start + len(last.text)])
+    return " ".join(x.strip() for x in lines if x.strip())
+
+
+def flattened_figures(doc: str, report: Report) -> Iterator[Figure]:
+    """自评表 and other tables pasted as text, where the clean text has lost the cells: read from the source
+    lines, both as one cell per line (header lines, then value lines) and as cells split by spaces within a
+    line ("年初预算数 全年预算数 全年执行数 分值 执行率 得分 年度资金总额 64.8 64.8 64.8 10 100% 10")."""
+    source = {src.number: src.text for src in report.raw.lines}
+    per_line = [
+        _Token(src.text.strip(), src.number, len(src.text) - len(src.text.lstrip()))
+        for src in report.raw.lines
+        if src.text.strip() and not is_web_residue(src.text.strip())
+    ]
+    seen: set[tuple[int, int]] = set()
+    for fig in _aligned(doc, per_line, source, loose=True):
+        seen.add((fig.line, hash(fig.text)))
+        yield fig
+    for src in report.raw.lines:
+        tokens = [_Token(m.group(0), src.number, m.start()) for m in _TOKEN.finditer(src.text)]
+        if len(tokens) >= 4:
+            for fig in _aligned(doc, tokens, source, loose=False):
+                if (fig.line, hash(fig.text)) not in seen:
+                    yield fig
+
+
+def extract_figures(report: Report) -> list[Figure]:
+    doc = report.meta.doc
+    out: list[Figure] = []
+    unit_hint = ""
+    table: list[Block] = []
+    table_section = ""
+
+    def flush() -> None:
+        nonlocal table
+        if table:
+            out.extend(table_figures(doc, table, table_section, unit_hint))
+        table = []
+
+    for block in report.blocks:
+        section = " > ".join(block.section_path)
+        hint = _UNIT_HINT.search(block.text)
+        if hint:
+            unit_hint = hint.group(1)
+        if block.kind == "table_row":
+            if not table:
+                table_section = section
+            table.append(block)
+            continue
+        flush()
+        out.extend(sentence_figures(doc, block, section))
+    flush()
+    # a 自评表 read from its source lines names its values better than the run-together clean text does
+    flat = list(flattened_figures(doc, report))
+    seen = {(f.line, f.value, f.unit) for f in flat}
+    return flat + [f for f in out if (f.line, f.value, f.unit) not in seen]
