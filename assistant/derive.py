@@ -62,8 +62,8 @@ def unexecuted_rate(parsed: ParsedQuestion, meta: ReportMeta, facts: FactIndex) 
 def share(parsed: ParsedQuestion, meta: ReportMeta, facts: FactIndex) -> Answer | None:
     part = facts.best(meta.doc, parsed.metric, parsed.item)
     base = facts.best(meta.doc, parsed.base_metric)
-    if not (part and base) or part.unit != base.unit or not base.value:
-        return None
+    if not (part and base) or part.unit != base.unit or not base.value or part == base:
+        return None  # a figure's share of itself is no answer: the part asked is not stated
     result = round(part.value / base.value * 100, 2)
     text = (
         f"{short_name(meta)}{year_of(meta)}{part.item or metric_label(part.metric)}{stated(part)}[1]，"

@@ -19,7 +19,7 @@ from assistant.facts_view import (
 )
 from assistant.models import Answer, Citation, Evidence, ParsedQuestion
 from assistant.multipart import ask_parts
-from assistant.open_figures import best_figure
+from assistant.open_figures import best_figure, unmatched_words
 from assistant.passages import (
     best_sentences,
     coverage,
@@ -113,7 +113,7 @@ class Engine:
                 kind="lookup",
             )
         if parsed.item_missing and parsed.kind in ("lookup", "derived"):
-            return self._not_in_reports(
+            return self._open_figure(parsed) or self._not_in_reports(
                 parsed, f"{self._who(parsed)}的报告中没有载明“{parsed.item_missing}”。"
             )
         handler = {
@@ -177,6 +177,13 @@ class Engine:
             return (
                 self._budget_from_change(parsed) or self._open_figure(parsed) or self._not_in_reports(parsed)
             )
+        if len(citations) == 1 and not parsed.metrics and self._asks_a_part(parsed, first):
+            # "电子政务外网运行维护花了多少": a part the report states (or not), never the whole unit's total
+            return self._open_figure(parsed) or self._not_in_reports(
+                parsed,
+                f"{self._who(parsed)}的报告载明的{metric_label(first.metric)}是{stated(first)}，"
+                f"没有单独载明问题所说的这一部分。",
+            )
         computed: list[float] = []
         if parsed.threshold and len(citations) == 1 and not parsed.metrics:
             lines.append(derive.threshold_line(first, parsed.threshold))
@@ -184,6 +191,15 @@ class Engine:
         return Answer(
             parsed.text, "\n".join(lines), True, first.value, first.unit, citations, "lookup", computed
         )
+
+    @staticmethod
+    def _asks_a_part(parsed: ParsedQuestion, fact: Fact) -> bool:
+        """The question names more than the fact's sentence covers: a part of that figure, a sub-item."""
+        if parsed.item or fact.item or fact.metric not in BY_NAME:
+            return False
+        meta = parsed.units[0]
+        known = (*BY_NAME[fact.metric].synonyms, meta.org, *meta.aliases)
+        return unmatched_words(parsed.asked, fact.quote + fact.section, known) > 0.6
 
     def _chunks_of(self, doc: str) -> list[Chunk]:
         return [c for c in self.retriever.chunks if c.doc == doc]
@@ -242,6 +258,9 @@ class Engine:
             if match is None or not match.confident:
                 continue
             fig = match.figure
+            named = BY_NAME[parsed.metric].synonyms if parsed.metric in BY_NAME else ()
+            if named and not any(word in f"{fig.label}{fig.quote}" for word in named):
+                continue  # a metric the question names exactly must be named by the figure's own words
             citations.append(Citation(meta.doc, meta.org, fig.section, fig.quote, fig.line))
             what = fig.label or parsed.subject
             lines.append(f"{short_name(meta)}{year_of(meta)}报告载明：{what} {fig.text}。[{len(citations)}]")

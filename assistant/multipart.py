@@ -13,12 +13,23 @@ from assistant.models import Answer, ParsedQuestion
 
 # What makes a clause a question of its own.
 _ASKS = re.compile(r"多少|几|是否|有没有|什么|哪些|哪个|怎么|如何|百分之|比例|占比")
-_CUT = re.compile(r"[，,；;。？?]|(?:另外|还有|以及|同时)")
+_CUT = re.compile(r"[，,；;。？?、]|(?:另外|还有|以及|同时)")
+# "行政编制和事业编制各多少名": two figures asked with one question word
+_EACH = re.compile(r"^(?P<a>.+?)(?:和|及|与|跟|、)(?P<b>[^和及与跟、]+?)(?:各|分别)(?:是|为|有)?(?P<ask>.*)$")
+# what is left of a part once asking and target/actual words are gone: its own subject, if any
+_BARE = re.compile(
+    r"多少钱?|几|是|了|的|呢|吗|实际|完成|达到|做到|目标|定|计划|预计|各|分别|有|为|[？?。，,\s]"
+)
 _MARKER = re.compile(r"\[(\d+)\]")
+_CN = "一二三四五六七八九十"
 
 
 def split_question(question: str) -> list[str]:
     """The clauses that each ask something; one element when the question asks one thing."""
+    each = _EACH.match(question.strip())
+    if each and _ASKS.search(each.group("ask")):
+        ask = each.group("ask")
+        return [each.group("a") + ask, each.group("b") + ask]
     pieces = [p.strip() for p in _CUT.split(question) if p and p.strip()]
     asking = [p for p in pieces if _ASKS.search(p)]
     if len(asking) < 2:
@@ -43,8 +54,8 @@ def _renumber(text: str, offset: int) -> str:
 
 def join_answers(question: str, answers: Sequence[Answer]) -> Answer:
     lines, citations, dropped, computed = [], [], [], []
-    for i, a in enumerate(answers, 1):
-        lines.append(f"（{i}）{a.question}：")
+    for i, a in enumerate(answers):
+        lines.append(f"（{_CN[i % len(_CN)]}）{a.question}：")  # no digits: every digit shown is a figure
         lines.append(_renumber(a.answer, len(citations)))
         citations += a.citations
         dropped += a.dropped
@@ -67,7 +78,7 @@ def join_answers(question: str, answers: Sequence[Answer]) -> Answer:
 def ask_parts(
     question: str,
     previous: ParsedQuestion | None,
-    parse: Callable[[str, ParsedQuestion | None], ParsedQuestion],
+    parse: Callable[..., ParsedQuestion],
     answer: Callable[[ParsedQuestion], Answer],
 ) -> tuple[Answer, ParsedQuestion] | None:
     """The joined answer of a multi-part question, or None when it asks one thing."""
@@ -76,6 +87,9 @@ def ask_parts(
         return None
     first = parse(parts[0], previous)
     answers = [answer(first)]
+    subject = _BARE.sub("", first.asked)
     for part in parts[1:]:
-        answers.append(answer(parse(part, first)))
+        # "林产品收入目标定了多少、实际完成多少": the second part is about the first part's subject
+        said = part if len(_BARE.sub("", part)) > 2 else subject + part
+        answers.append(answer(parse(said, first, carry=True)))
     return join_answers(question, answers), first

@@ -19,8 +19,8 @@ from index.models import Figure
 from index.normalize import CJK
 
 # Calibrated on the dev half of evals/unseen (python -m evals --unseen --split dev).
-MIN_SCORE = 0.2
-MIN_MARGIN = 0.15
+MIN_SCORE = 0.25
+MIN_MARGIN = 0.1
 
 TO_YUAN = {"元": 1.0, "千元": 1e3, "万元": 1e4, "亿元": 1e8}
 COUNT_UNITS = {
@@ -49,7 +49,7 @@ COUNT_UNITS = {
 _EXPLICIT_UNIT = re.compile(
     r"(?:多少|几)(万元|亿元|千元|元|万平方米|平方米|平方公里|公里|千米|米|亩|公顷|吨|人次|人|名|个|项|台|套|户|家|所|次|辆|场|件|条|座|处|分)"
 )
-_RATE = re.compile(r"率|比例|占比|百分之|百分比|比重|进度|覆盖面|[多几]少?成")
+_RATE = re.compile(r"率|比例|占比|百分之|百分比|比重|进度|覆盖面|满意度|[多几]少?成")
 _SCORE = re.compile(r"几分|多少分|得分|分值|满分|评分|打分|扣了?几分|扣分|总分|权重")
 _MONEY = re.compile(
     r"多少钱|钱|金额|资金|经费|预算|支出|花了|花掉|花费|拨付|拨了|下达|到位|投入|投资|收入|费用|成本|补助|补贴|"
@@ -57,7 +57,10 @@ _MONEY = re.compile(
 )
 _PEOPLE = re.compile(r"多少人|几个人|几人|人数|人员|多少名|几名|编制|职工|学生|患者|群众|受益人")
 _LENGTH = re.compile(r"多长|长度|里程|公里")
-_AREA = re.compile(r"面积|多大|平方米|亩")
+_AREA = re.compile(r"面积|平方米|亩")
+_CAPACITY = re.compile(r"容量|存储|空间|带宽")
+# units common enough that one figure alone in a report is no sign it is the one asked
+_COMMON = {"亿元", "万元", "千元", "元", "%", "‰", "分", "个", "人", "项", "名", "次"}
 
 # The asker's words → the words reports use (general finance vocabulary, no report's own terms).
 SYNONYMS: tuple[tuple[str, str], ...] = (
@@ -124,6 +127,8 @@ def expected_units(question: str) -> tuple[str, ...] | None:
         return COUNT_UNITS["人"]
     if _LENGTH.search(question):
         return COUNT_UNITS["公里"]
+    if _CAPACITY.search(question):
+        return ("TB", "GB")
     if _AREA.search(question):
         return ("平方米", "万平方米", "亩", "万亩", "公顷", "平方公里", "㎡")
     if _MONEY.search(question):
@@ -138,6 +143,33 @@ def subject_words(subject: str) -> str:
         if said in text:
             text = text.replace(said, f"{said}{written}")
     return _NOISE.sub(" ", text)
+
+
+# The asker wants a computation, not a figure the report states: the open layer does not guess it.
+COMPUTE = re.compile(
+    r"除去|除了|去掉|扣除|扣掉|减去|还剩|剩下|剩余|没花|未花|没用|结余多少|多了多少|少了多少|多出|差多少|差了|"
+    r"高多少|低多少|增加了多少|减少了多少|净|加起来|相加|合起来|之和|平均|占.{0,12}(?:比|多少)|比重|是.{0,4}几倍"
+)
+_HEAD_DROP = re.compile(
+    r"实际|目标|计划|预计|定的|定了|指标值|达到|做到|多少钱|多少|万元|亿元|元|钱|几|是|的|了|有|共|总|才|"
+    r"[？?！!。，,、：:\s]"
+)
+# verbs that end a question ("年初预算安排了多少") stand after the head, not for it
+_TRAILING_VERB = re.compile(
+    r"(?:安排|下达|拨付|拨|支出|执行|花|花费|用|使用|完成|实现|开展|办|组织|做|建成|新建|安装|培训|投入|争取|到位|"
+    r"发放|补|管|查|搞|覆盖|服务|解决|设|设置|内设|要|能|为)+$"
+)
+
+
+def head_grams(asked: str) -> set[str]:
+    """The head of what is asked: Chinese puts it last ("全年预算数" → 算数, 预算). A figure whose words
+    hold none of it answers something else (业务收入 is no 预算数)."""
+    runs = [_TRAILING_VERB.sub("", r) for r in re.findall(rf"[{CJK}]{{2,}}", _HEAD_DROP.sub(" ", asked))]
+    runs = [r for r in runs if len(r) >= 2]
+    if not runs:
+        return set()
+    last = runs[-1]
+    return {last[i : i + 2] for i in range(max(0, len(last) - 3), len(last) - 1)}
 
 
 def comparable(value: float, unit: str) -> tuple[float, str]:
@@ -158,9 +190,11 @@ class Match:
     def margin(self) -> float:
         return self.score - self.rival_score
 
+    alone: bool = False  # the only figure of its uncommon unit in the report ("0辆" when asked 几辆车)
+
     @property
     def confident(self) -> bool:
-        return self.score >= MIN_SCORE and self.margin >= MIN_MARGIN
+        return (self.score >= MIN_SCORE and self.margin >= MIN_MARGIN) or self.alone
 
 
 def _weights(figures: Sequence[Figure]) -> dict[str, float]:
@@ -193,6 +227,7 @@ def score_figures(
     asked = {g: weights.get(g, math.log(1 + len(figures))) for g in _grams(words) if g not in who}
     if not asked:
         return []
+    heads = head_grams(subject) - who
     wants_change = bool(_CHANGE.search(question))
     wants_target = bool(re.search(r"目标|计划|预计|指标值", question))
     wants_actual = bool(_ACTUAL.search(question))
@@ -202,6 +237,8 @@ def score_figures(
         clause = _overlap(asked, f.quote)
         wide = _overlap(asked, f"{f.context} {f.section}")
         score = 0.55 * label + 0.3 * clause + 0.15 * wide
+        if heads and not any(h in f"{f.label}{f.quote}" for h in heads):
+            score *= 0.4
         if not wants_change and _CHANGE.search(f.label):
             score *= 0.6  # "比上年增长5%" does not answer "增长率" unless asked
         if f.qualifier == "bound" and not wants_target:
@@ -224,10 +261,34 @@ def score_figures(
 def best_figure(
     question: str, subject: str, figures: Sequence[Figure], names: Sequence[str] = ()
 ) -> Match | None:
+    if COMPUTE.search(question):
+        return None
     ranked = score_figures(question, subject, figures, names)
     if not ranked:
         return None
     score, best = ranked[0]
     key = comparable(best.value, best.unit)
     rival = next(((s, f) for s, f in ranked[1:] if comparable(f.value, f.unit) != key), None)
-    return Match(best, score, rival[1] if rival else None, rival[0] if rival else 0.0)
+    units = expected_units(question)
+    alone = (
+        rival is None
+        and units is not None
+        and not set(units) & _COMMON
+        and bool(_EXPLICIT_UNIT.search(question))
+    )
+    return Match(best, score, rival[1] if rival else None, rival[0] if rival else 0.0, alone)
+
+
+def unmatched_words(asked: str, said: str, known: Sequence[str]) -> float:
+    """How much of what the asker named (less the words of `known` — a metric's synonyms, the unit's
+    names) the sentence `said` leaves out: 0 when it covers all of it, 1 when none. "等保测评花了多少" is
+    not answered by the department's total spending, whose sentence names no 等保测评."""
+    text = subject_words(asked)
+    for word in sorted(known, key=len, reverse=True):
+        text = text.replace(word, " ")
+    grams = set(_grams(re.sub(r"(?:支出|执行|资金|预算|实际|全年|总共|合计|多少|金额)", " ", text)))
+    grams = {g for g in grams if len(g) == 2}
+    if len(grams) < 2:
+        return 0.0
+    have = set(_grams(said))
+    return 1 - len(grams & have) / len(grams)

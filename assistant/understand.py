@@ -221,11 +221,15 @@ class QuestionParser:
         )
 
     # ---- the parse -------------------------------------------------------------------------------
-    def parse(self, question: str, previous: ParsedQuestion | None = None) -> ParsedQuestion:
+    def parse(
+        self, question: str, previous: ParsedQuestion | None = None, carry: bool = False
+    ) -> ParsedQuestion:
+        """`carry`: the question is a later part of one the user asked (its units, year and subject hold)."""
         text = question.strip()
         units, rest = self._units(text)
         units = tuple(u for u in units if not self.fuzzy.elsewhere(text, u))
-        if not units:
+        if not units and (previous is None or org_mentions(text)):
+            # a follow-up names a unit only in so many words ("那蚕茶卫生院呢"), never by a stray bigram
             units, rest = self.fuzzy.find(text)
         year_m = YEAR.search(rest)
         year = int(year_m.group(1)) if year_m else None
@@ -296,7 +300,7 @@ class QuestionParser:
 
         # A follow-up ("那洛浦街呢？") takes what it leaves out from the previous question.
         is_follow_up = previous is not None and (
-            len(rest) <= 12 or rest.startswith(("那", "那么", "它", "其"))
+            carry or len(rest) <= 12 or rest.startswith(("那", "那么", "它", "其"))
         )
         if previous is not None and is_follow_up:
             if not units and not _district_in(rest, self.districts):

@@ -37,7 +37,7 @@ ORG_MENTION = re.compile(
 
 def _grams(text: str) -> set[str]:
     out: set[str] = set()
-    for run in re.findall(rf"[{CJK}A-Za-z0-9]+", text):
+    for run in re.findall(rf"[{CJK}]+", text):  # digits (years, dates, ids) name no unit
         out.update(run[i : i + 2] for i in range(len(run) - 1))
     return out
 

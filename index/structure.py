@@ -223,7 +223,7 @@ def read_meta(raw: RawDocument, blocks: list[Block]) -> ReportMeta:
     title_block = next((b for b in blocks[:6] if b.kind == "title"), None)
     # with no report title, the first line stands for it (a 自评表's heading, an excerpt's first sentence)
     lead = "".join(b.text for b in blocks[:8] if b.kind != "heading")
-    title = title_block.text if title_block else lead[:80]
+    title = title_block.text if title_block else lead[:160]
     head_text = title + "".join(b.text for b in blocks[:12])
     publisher = publisher_of([line.text for line in raw.lines])
     org = read_org(title, blocks, publisher, raw.name)
