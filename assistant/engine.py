@@ -259,8 +259,9 @@ class Engine:
                 continue
             fig = match.figure
             named = BY_NAME[parsed.metric].synonyms if parsed.metric in BY_NAME else ()
-            if named and not any(word in f"{fig.label}{fig.quote}" for word in named):
-                continue  # a metric the question names exactly must be named by the figure's own words
+            only_metric = named and not unmatched_words(parsed.asked, "", (*named, *names))
+            if only_metric and not any(word in f"{fig.label}{fig.quote}" for word in named):
+                continue  # a question that names just a known metric is answered only by a figure named so
             citations.append(Citation(meta.doc, meta.org, fig.section, fig.quote, fig.line))
             what = fig.label or parsed.subject
             lines.append(f"{short_name(meta)}{year_of(meta)}报告载明：{what} {fig.text}。[{len(citations)}]")
