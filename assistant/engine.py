@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from assistant import derive
+from assistant import derive, open_derive
 from assistant.facts_view import (
     FactIndex,
     fact_citation,
@@ -122,7 +122,16 @@ class Engine:
             "compare": self._compare,
             "text": self._text,
         }
-        return handler.get(parsed.kind, self._not_in_reports)(parsed)
+        answer = handler.get(parsed.kind, self._not_in_reports)(parsed)
+        computation = parsed.units and open_derive.plan(parsed.text) is not None
+        if computation and (not answer.found or answer.kind != "derived"):
+            # a computation the closed layer could not do (or answered with a plain figure): over open figures
+            return self._open_derived(parsed) or (
+                answer
+                if not answer.found or answer.value is None
+                else self._not_in_reports(parsed, "计算所需的数字在报告中没有都找到，无法计算。")
+            )
+        return answer
 
     def retrieve(self, question: str, k: int | None = None) -> list[Evidence]:
         parsed = self.parser.parse(question)
@@ -260,7 +269,7 @@ class Engine:
             fig = match.figure
             named = BY_NAME[parsed.metric].synonyms if parsed.metric in BY_NAME else ()
             only_metric = named and not unmatched_words(parsed.asked, "", (*named, *names))
-            if only_metric and not any(word in f"{fig.label}{fig.quote}" for word in named):
+            if only_metric and not any(word in f"{fig.label}{fig.column}" for word in named):
                 continue  # a question that names just a known metric is answered only by a figure named so
             citations.append(Citation(meta.doc, meta.org, fig.section, fig.quote, fig.line))
             what = fig.label or parsed.subject
@@ -270,6 +279,22 @@ class Engine:
             return None
         unit = first.unit or None
         return Answer(parsed.text, "\n".join(lines), True, first.value, unit, citations, "lookup")
+
+    def _open_derived(self, parsed: ParsedQuestion) -> Answer | None:
+        """A difference, sum or share of figures the report states, each found as a lookup would be."""
+        if len({u.doc for u in parsed.units}) != 1:
+            return None
+        meta = parsed.units[0]
+        names = (meta.org, *meta.aliases)
+        asked = parsed.asked or parsed.text
+        done = open_derive.compute(asked, self.figures(meta.doc), names)
+        if done is None:
+            return None
+        citations = [Citation(meta.doc, meta.org, f.section, f.quote, f.line) for f in done.inputs]
+        parts = "，".join(f"{f.label or '数字'} {f.text}[{i}]" for i, f in enumerate(done.inputs, 1))
+        text = f"{short_name(meta)}{year_of(meta)}报告载明：{parts}；计算：{done.formula}。"
+        computed = [done.value, abs(done.value), 100.0]
+        return Answer(parsed.text, text, True, done.value, done.unit, citations, "derived", computed)
 
     def _derived(self, parsed: ParsedQuestion) -> Answer:
         if parsed.operation == "yoy":

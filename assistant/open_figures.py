@@ -90,7 +90,8 @@ SYNONYMS: tuple[tuple[str, str], ...] = (
     ("定的目标", "指标值目标"),
 )
 _NOISE = re.compile(
-    r"请问|一下|多少钱|是多少|有多少|多少|是几|有几|几个|几|是否|有没有|吗|呢|吧|啊|呀|的|了|是|为|有|共|总共|一共|"
+    r"请问|一下|多少钱|是多少|有多少|多少|多长|多大|多高|多深|多远|多久|是几|有几|几个|几|是否|有没有|吗|呢|吧|啊|呀|"
+    r"的|了|是|为|有|共|总共|一共|"
     r"大概|大约|具体|报告|里|中|上面|说|写|提到|载明|年度|今年|去年|本年|这个|这项|这笔|那个|一下子|"
     r"才|就|都|还|也|到底|究竟|最后|最终|实际上|搞到|做到|达到|办了|弄了|[？?！!。，,、：:\s]"
 )
@@ -111,7 +112,7 @@ def _grams(text: str) -> list[str]:
 
 def expected_units(question: str) -> tuple[str, ...] | None:
     """The units a right answer may carry; None when the question does not say."""
-    m = _EXPLICIT_UNIT.search(question)
+    m = _EXPLICIT_UNIT.search(re.sub(r"(多少|几)个人", r"\1人", question))
     if m:
         unit = m.group(1)
         if unit in TO_YUAN:
@@ -147,11 +148,13 @@ def subject_words(subject: str) -> str:
 
 # The asker wants a computation, not a figure the report states: the open layer does not guess it.
 COMPUTE = re.compile(
-    r"除去|除了|去掉|扣除|扣掉|减去|还剩|剩下|剩余|没花|未花|没用|结余多少|多了多少|少了多少|多出|差多少|差了|"
+    r"除去|除了|去掉|扣除|扣掉|减去|还剩|剩下|剩余|没花|未花|没用|结余多少|多了多少|少了多少|多出|差多少|差了|差几|"
+    r"还有多少(?:钱)?没|没拨|未拨|空着|比.{1,12}(?:多|少|高|低)|"
     r"高多少|低多少|增加了多少|减少了多少|净|加起来|相加|合起来|之和|平均|占.{0,12}(?:比|多少)|比重|是.{0,4}几倍"
 )
 _HEAD_DROP = re.compile(
-    r"实际|目标|计划|预计|定的|定了|指标值|达到|做到|多少钱|多少|万元|亿元|元|钱|几|是|的|了|有|共|总|才|"
+    r"实际|目标|计划|预计|定的|定了|指标值|达到|做到|多少钱|多少|多长|多大|多高|多深|多远|多久|万元|亿元|元|钱|几|"
+    r"是|的|了|有|共|总|才|"
     r"[？?！!。，,、：:\s]"
 )
 # verbs that end a question ("年初预算安排了多少") stand after the head, not for it
@@ -244,10 +247,10 @@ def score_figures(
         if f.qualifier == "bound" and not wants_target:
             score *= 0.7
         # a pair "指标值 完成值" under one label: the first is the target, the second what was achieved
-        if f.qualifier == "first" and (wants_actual or not wants_target):
-            score *= 0.75
+        if f.qualifier == "first" and not wants_target:
+            score *= 0.6 if wants_actual else 0.85
         if f.qualifier == "second" and wants_target:
-            score *= 0.75
+            score *= 0.6
         if f.column:
             if wants_target and not _TARGET.search(f.column) and _ACTUAL.search(f.column):
                 score *= 0.6
@@ -259,9 +262,15 @@ def score_figures(
 
 
 def best_figure(
-    question: str, subject: str, figures: Sequence[Figure], names: Sequence[str] = ()
+    question: str,
+    subject: str,
+    figures: Sequence[Figure],
+    names: Sequence[str] = (),
+    compute_ok: bool = False,
 ) -> Match | None:
-    if COMPUTE.search(question):
+    """The figure a question asks for. A question asking a computation gets none (unless `compute_ok`:
+    the caller is finding one operand of it)."""
+    if COMPUTE.search(question) and not compute_ok:
         return None
     ranked = score_figures(question, subject, figures, names)
     if not ranked:
@@ -270,11 +279,13 @@ def best_figure(
     key = comparable(best.value, best.unit)
     rival = next(((s, f) for s, f in ranked[1:] if comparable(f.value, f.unit) != key), None)
     units = expected_units(question)
+    asked_unit = _EXPLICIT_UNIT.search(question)
     alone = (
         rival is None
         and units is not None
         and not set(units) & _COMMON
-        and bool(_EXPLICIT_UNIT.search(question))
+        and asked_unit is not None
+        and best.unit == asked_unit.group(1)  # "几辆" is answered by 辆 alone, never by 台
     )
     return Match(best, score, rival[1] if rival else None, rival[0] if rival else 0.0, alone)
 

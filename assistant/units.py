@@ -106,19 +106,19 @@ class FuzzyUnits:
 
 
 def _blank(text: str, grams: set[str]) -> str:
-    """Blank every character covered by a run of two or more matched bigrams (the name as typed)."""
-    covered = [False] * len(text)
+    """Blank the longest run of matched bigrams (the name as typed, three characters or more): words of
+    the question that merely also occur in a report's opening lines stay, for the answer to match."""
+    best: tuple[int, int] = (0, 0)
     i = 0
     while i < len(text) - 1:
         j = i
         while j < len(text) - 1 and text[j : j + 2] in grams:
             j += 1
-        if j - i >= 2:
-            for k in range(i, j + 1):
-                covered[k] = True
+        if j - i >= 2 and j + 1 - i > best[1] - best[0]:
+            best = (i, j + 1)
         i = max(j, i + 1)
-    out = "".join("〇" if c else ch for ch, c in zip(text, covered, strict=True))
-    return re.sub("〇+", "〇", out)
+    start, end = best
+    return text[:start] + "〇" + text[end:] if end > start else text
 
 
 def org_mentions(text: str) -> list[str]:

@@ -29,8 +29,10 @@ _BARE = re.compile(rf"^[+-]?(?:{NUM})(?:%|分|万元|元|亿元)?$")
 _EMPTY_CELL = re.compile(r"^(?:[-—–/／]+|无|—)$")
 # A label stops at a clause mark or the figure before it.
 _LABEL_STOP = re.compile(r"[，,；;。！？!?（(）)“”\"]")
-_LEAD_FILLER = re.compile(r"^(?:其中|另外|此外|同时|并且|共|合计|总计|累计|全年|实际)*[:：、]*")
-_TRAIL_FILLER = re.compile(r"(?:为|是|达到|达|共计|共|计|约为|约|合计|总计|累计|仅为|仅|有|：|:|\s)+$")
+_LEAD_FILLER = re.compile(r"^(?:其中|另外|此外|同时|并且)*[:：、]*")
+_TRAIL_FILLER = re.compile(
+    r"(?:为|是|达到|达|共计|共|计|约为|约|合计|总计|累计|仅为|仅|有|：|:|[≥≧≤≦>＞<＜]|\s)+$"
+)
 # After the unit, words that make a figure something other than a plain amount (a bound, a change).
 _BOUND_AFTER = re.compile(r"^(?:以上|以下|以内|左右|及以上|及以下|之间)")
 _BOUND_BEFORE = re.compile(r"(?:[≥≧≤≦>＞<＜]|不低于|不少于|不高于|不超过|大于|小于|达到|控制在)\s*$")
@@ -161,6 +163,12 @@ def table_figures(doc: str, rows: list[Block], section: str, unit_hint: str) -> 
 
 
 _TOKEN = re.compile(r"\S+")
+# the cell before a row's values names the row (年度资金总额 4753.66 …), not a column
+_ROW_LABEL = re.compile(
+    r"合计|总计|小计|资金总额|其中|当年财政拨款|上年结转|其他资金|基本支出|项目支出|^[一二三四五六七八九十\d]+[、.]"
+)
+# words that head a column of figures
+_COLUMN_WORD = re.compile(r"数|率|分|值|额|权重|指标|目标|完成|实际|预算|执行|金额|人|时间|[（(][A-Z][）)]")
 _GROUP_TITLE = re.compile(r"情况|[（(](?:万元|元|亿元|人|个|%)[）)]?$")
 _GROUP_UNIT = re.compile(r"[（(](万元|元|亿元|人|个|%)[）)]?$")
 MAX_CELL = 24
@@ -209,8 +217,12 @@ def _aligned(doc: str, tokens: list[_Token], source: dict[int, str], loose: bool
                 unit_m = _GROUP_UNIT.search(words[-n - 1].text)
                 unit_hint = unit_m.group(1) if unit_m else ""
                 header = words[-n:]
-            elif len(words) == n + 1:
-                header, row_label = words[:-1], words[-1].text  # "…得分 年度资金总额 64.8 64.8 …"
+            elif len(words) == n + 1 or (
+                len(words) > n
+                and _ROW_LABEL.search(words[-1].text)
+                and (loose or all(_COLUMN_WORD.search(w.text) for w in words[-n - 1 : -1]))
+            ):
+                header, row_label = words[-n - 1 : -1], words[-1].text  # "…得分 年度资金总额 64.8 64.8 …"
                 unit_hint = ""
             elif len(words) == n or (loose and len(words) > n):
                 # one cell per line: the last n header lines name the n values; within one line of run-together
@@ -218,6 +230,8 @@ def _aligned(doc: str, tokens: list[_Token], source: dict[int, str], loose: bool
                 header, unit_hint = words[-n:], ""
             else:
                 header = []
+            if loose and sum(bool(_COLUMN_WORD.search(w.text)) for w in header) * 2 < len(header):
+                header = []  # these lines do not read as column headers: no guessing which value is which
         elif n >= 2 and len(words) == 1 and len(header) == n:
             row_label = words[0].text  # a later row of the same table
         else:

@@ -72,11 +72,13 @@ def _fix_typos(org: str) -> str:
 _TITLE_CUT = re.compile(
     r"(?:19|20)\d{2}\s*年|年度|部门整体|整体支出|项目支出|部门支出|财政支出|专项资金|绩效|自评|决算|预算|关于"
 )
+_FIELD_VALUE = rf"\s*[:：|]?\s*(?:\d+-)?([{CJK}（）()]{{2,40}}(?:{_ORG_SUFFIX}))"
 _FIELD = re.compile(
     r"(?:单位名称|部门名称|部门[（(]单位[）)]名称|评价部门名称|评价单位|实施单位|项目实施单位|填报单位|报送单位|"
-    r"预算单位|单位[（(]盖章[）)]|评价单位[（(]公章[）)])\s*[:：]?\s*"
-    rf"([{CJK}（）()]{{2,40}}(?:{_ORG_SUFFIX}))"
+    r"预算单位|单位[（(]盖章[）)]|评价单位[（(]公章[）)])" + _FIELD_VALUE
 )
+# the department a project belongs to: the reporting unit only when no field names the unit itself
+_SUPERVISOR = re.compile(r"主管部门" + _FIELD_VALUE)
 _PUBLISHER = re.compile(
     rf"(?:发布机构|来源|信息来源|发文机关)\s*[\]】]?\s*[:：]?\s*([{CJK}]{{2,30}}(?:{_ORG_SUFFIX}))"
 )
@@ -104,7 +106,7 @@ def project_of(blocks: list[Block]) -> str | None:
     """The project a 项目支出 report or 自评表 is about ("项目名称 委托业务项目 主管部门 …")."""
     for block in blocks[:30]:
         m = _PROJECT_NAME.search(block.text)
-        if m and not re.fullmatch(r"[|\s]*", m.group(1)):
+        if m and not re.fullmatch(r"[|\s]*", m.group(1)) and not re.search(r"[数率]|万元|[（(]", m.group(1)):
             return m.group(1).strip("“”")
     return None
 
@@ -122,9 +124,11 @@ def read_org(title: str, blocks: list[Block], publisher: str | None = None, file
     """The reporting organisation: the title, a labelled field (单位名称：…), "X（以下简称…）", the first
     organisation named, the page's publisher, the file name — in that order."""
     org = _org_of_title(title)
-    if org is None:
+    for pattern in (_FIELD, _NAMED_BEFORE_SHORT, _SUPERVISOR):
+        if org is not None:
+            break
         for block in blocks[:40]:
-            m = _FIELD.search(block.text) or _NAMED_BEFORE_SHORT.search(block.text)
+            m = pattern.search(block.text)
             if m:
                 org = _fix_typos(m.group(1))
                 break

@@ -1,0 +1,197 @@
+"""Computations over open figures: the two (or more) figures a question names, each found as a lookup would
+be, then combined in code with the formula shown ("编制和实有人数差几个人" = 16 − 14 = 2人).
+
+Every operand must be found confidently on its own and all must share a unit (amounts in 元/万元/亿元 are
+converted to the first operand's unit); otherwise there is no answer, never a guess.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from assistant.open_figures import TO_YUAN, Match, best_figure, expected_units, score_figures
+from index.models import Figure
+
+_COMPARE_BI = re.compile(
+    r"^(?P<a>.+?)比(?P<b>.+?)(?P<op>多出来|多出|多了|多花了|多收了|多|高出|高了|高|超出|超了|少了|少|低了|低|差)"
+)
+_BOTH = re.compile(
+    r"^(?P<a>.+?)(?:和|与|跟|同|加上|加|及)(?P<b>.+?)(?P<op>一共|合计|总共|共|加起来|之和|差|相差|相比)"
+)
+_SHARE = re.compile(r"^(?P<a>.+?)占(?P<b>.+?)(?:的)?(?:比例|比重|百分比|多少|几成|%)")
+_EXCEPT = re.compile(
+    r"(?:除去|除了|扣除|去掉|扣掉|减去)(?P<b>[^，,。？?]+?)[，,]?(?:还有|还剩|剩下|剩余|其余|其他)(?P<a>.*)"
+)
+_TARGET_GAP = re.compile(r"(?:离|距)(?:年度)?(?:目标|计划)(?:值)?还差|没完成|未完成|差多少没完成")
+_ACTUAL_OVER = re.compile(
+    r"实际比(?:年初)?(?:目标|计划|预期)(?:值)?(?:多|高|超)|比(?:年初)?(?:目标|计划)(?:值)?(?:多|高|超)"
+)
+_REMAINING = re.compile(
+    r"还剩|还有多少(?:钱)?没|没(?:花|用|执行|拨|拨付|支出)|未(?:执行|支出|拨付|使用)|结余了?多少|空着|空编|剩多少|剩下多少"
+)
+_BUDGET_SIDE = re.compile(r"预算|计划|下达|安排|核定|编制|申请|总投资|批复|资金总额")
+_SPENT_SIDE = re.compile(r"执行|支出|实际|拨付|到位|在职|实有|已|完成|使用")
+_REMAINING_WORDS = re.compile(
+    r"还剩|还有|剩下|剩|没花|没用|没执行|未执行|没拨付?|未拨付|没拨出去|空着|结余了?|结转到下年|多少钱?|几个?"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Operation:
+    kind: str  # difference | sum | share
+    operands: tuple[str, ...]  # the asker's words for each operand
+    pair_label: bool = False  # target vs actual of one label (the pair a report states side by side)
+
+
+def plan(question: str) -> Operation | None:
+    """What to compute, from the question's shape; None when it asks no computation of stated figures."""
+    q = re.sub(r"[？?。！!\s]", "", question)
+    if m := _EXCEPT.search(q):
+        return Operation("difference", (m.group("a") or q, m.group("b")))
+    if m := _SHARE.match(q):
+        return Operation("share", (m.group("a"), m.group("b")))
+    if _TARGET_GAP.search(q):
+        return Operation("difference", (q,), pair_label=True)
+    if _ACTUAL_OVER.search(q):
+        return Operation("difference", (q,), pair_label=True)
+    if m := _COMPARE_BI.match(q):
+        return Operation("difference", (m.group("a"), m.group("b")))
+    if m := _BOTH.match(q):
+        kind = "difference" if m.group("op") in ("差", "相差", "相比") else "sum"
+        return Operation(kind, (m.group("a"), m.group("b")))
+    if _REMAINING.search(q):
+        return Operation("remaining", (q,))
+    return None
+
+
+def _convert(value: float, unit: str, to: str) -> float:
+    if unit == to or unit not in TO_YUAN or to not in TO_YUAN:
+        return value
+    return value * TO_YUAN[unit] / TO_YUAN[to]
+
+
+@dataclass(frozen=True, slots=True)
+class Computed:
+    value: float
+    unit: str
+    inputs: tuple[Figure, ...]
+    formula: str
+
+
+def _fmt(x: float) -> str:
+    return f"{round(x, 4):g}" if abs(x) < 1e15 else str(x)
+
+
+def _find(words: str, question: str, figures: Sequence[Figure], names: Sequence[str]) -> Match | None:
+    match = best_figure(question, words, figures, names, compute_ok=True)
+    return match if match is not None and match.confident else None
+
+
+def compute(question: str, figures: Sequence[Figure], names: Sequence[str]) -> Computed | None:
+    op = plan(question)
+    if op is None:
+        return None
+    units_q = re.sub(r"^.*?(?=多少|几)", "", question)  # "…差几个人" → the unit asked, for each operand
+    if op.pair_label:
+        return _pair_gap(question, figures, names)
+    if op.kind == "remaining":
+        return _remaining(question, figures, names)
+    found = [_find(words, f"{words}{units_q}", figures, names) for words in op.operands]
+    if any(m is None for m in found):
+        return None
+    a, b = (m.figure for m in found if m is not None)
+    if a == b or (a.value == b.value and a.line == b.line):
+        return None
+    if op.kind == "share":
+        if not _same_kind(a, b) or not b.value:
+            return None
+        value = round(_convert(a.value, a.unit, b.unit) / b.value * 100, 2)
+        return Computed(value, "%", (a, b), f"{_fmt(a.value)} ÷ {_fmt(b.value)} × 100% = {_fmt(value)}%")
+    if op.kind == "sum":
+        if not _same_kind(a, b):
+            return None
+        value = round(a.value + _convert(b.value, b.unit, a.unit), 4)
+        return Computed(value, a.unit, (a, b), f"{_fmt(a.value)} + {_fmt(b.value)} = {_fmt(value)}{a.unit}")
+    return _difference(a, b)
+
+
+def _same_kind(a: Figure, b: Figure) -> bool:
+    return (
+        a.unit == b.unit
+        or (a.unit in TO_YUAN and b.unit in TO_YUAN)
+        or {a.unit, b.unit} <= {"人", "名", "人次"}
+    )
+
+
+def _difference(a: Figure, b: Figure) -> Computed | None:
+    if not _same_kind(a, b):
+        return None
+    value = round(a.value - _convert(b.value, b.unit, a.unit), 4)
+    unit = a.unit if a.unit != "%" else "个百分点"
+    return Computed(value, a.unit, (a, b), f"{_fmt(a.value)} − {_fmt(b.value)} = {_fmt(value)}{unit}")
+
+
+def _remaining(question: str, figures: Sequence[Figure], names: Sequence[str]) -> Computed | None:
+    """What is left: a budget-side figure (预算, 下达, 核定编制…) less a spent-side one (执行, 拨付, 实有…) of
+    the same subject, preferably stated together (one table row, one sentence)."""
+    units = expected_units(question) or expected_units("多少钱")
+    if re.search(r"编制|人员|人数", question):
+        units = ("人", "名", "个")
+    subject = _REMAINING_WORDS.sub(" ", question)
+    pool = [f for f in figures if units is None or f.unit in units]
+    scored = score_figures(f"{subject}多少", subject, pool, names) if subject.strip() else []
+    rank = {id(f): s for s, f in scored}
+    budget = [f for f in pool if _BUDGET_SIDE.search(f.column or f.label)]
+    spent = [
+        f
+        for f in pool
+        if _SPENT_SIDE.search(f.column or f.label) and not _BUDGET_SIDE.search(f.column or f.label)
+    ]
+    pairs = [
+        (rank.get(id(b), 0.0) + rank.get(id(s), 0.0) + (1.0 if b.line == s.line else 0.0), -i, b, s)
+        for i, (b, s) in enumerate((b, s) for b in budget for s in spent)
+        # stated together: one sentence or table line, or one table row read cell by cell
+        if b.line == s.line or (b.row and b.row == s.row and abs(b.line - s.line) <= 12)
+    ]
+    if not pairs:
+        return None
+    pairs.sort(key=lambda p: (-p[0], -p[1]))
+    _, _, b, s = pairs[0]
+    if (
+        len(pairs) > 1
+        and pairs[1][0] == pairs[0][0]
+        and (pairs[1][2].value, pairs[1][3].value) != (b.value, s.value)
+    ):
+        return None  # two readings fit equally: no guess
+    done = _difference(b, s)
+    return done if done is not None and done.value >= 0 else None
+
+
+def _pair_gap(question: str, figures: Sequence[Figure], names: Sequence[str]) -> Computed | None:
+    """A target and what was achieved, stated side by side under one label: achieved − target."""
+    words = _ACTUAL_OVER.sub(" ", _TARGET_GAP.sub(" ", question))
+    words = re.sub(r"(?:多了|多出|少了|多收了|多花了|差了?)?(?:多少|几)\w{0,3}$", "", words.strip(" ？?"))
+    match = _find(words, question, figures, names)
+    if match is None:
+        return None
+    fig = match.figure
+    i = figures.index(fig)
+    if fig.qualifier == "second" and i > 0 and figures[i - 1].label == fig.label:
+        target, actual = figures[i - 1], fig
+    elif fig.qualifier == "first" and i + 1 < len(figures) and figures[i + 1].label == fig.label:
+        target, actual = fig, figures[i + 1]
+    elif fig.column and fig.row:
+        # a 自评表 row: 年度指标值 and 实际完成值 in two columns of one row
+        row = [f for f in figures if f.line == fig.line and f.row == fig.row and f.column != fig.column]
+        targets = [f for f in [fig, *row] if re.search(r"指标值|目标|计划", f.column)]
+        actuals = [f for f in [fig, *row] if re.search(r"完成值|实际|实绩", f.column)]
+        if len(targets) != 1 or len(actuals) != 1:
+            return None
+        target, actual = targets[0], actuals[0]
+    else:
+        return None
+    if re.search(r"还差|没完成|未完成", question):
+        return _difference(target, actual)
+    return _difference(actual, target)

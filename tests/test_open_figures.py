@@ -1,0 +1,200 @@
+"""The open layer: every stated figure with its label (index/figures.py), question → figure matching
+(assistant/open_figures.py), computations over open figures (assistant/open_derive.py), multi-part questions
+and unit resolution from messy real-world files. Reports here are invented, in the shapes published ones take."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.multipart import split_question
+from assistant.open_derive import compute, plan
+from assistant.open_figures import best_figure, expected_units, head_grams
+from assistant.units import FuzzyUnits, org_mentions
+from index.figures import extract_figures
+from index.models import RawDocument, SourceLine
+from index.structure import parse_report
+
+REPORT = """SOURCE: https://example.org/zwgk/1.html
+您当前所在位置：首页 > 政务公开 > 财政信息
+[ 索引号 ] 1150-2024-001 [ 发文字号 ]
+[ 发布机构 ] 青禾县农业农村局
+2023年度青禾县农业农村局部门整体支出绩效自评报告
+一、基本情况
+本局核定编制45名，实有人数41人，退休人员12人。
+2023年年初预算安排1200.5万元，全年预算数1500万元，全年执行数1425.3万元，执行率95.02%。
+下达高标准农田建设资金380万元，实际到位资金350万元。
+新建机耕道路12.5公里，购置农机设备36台，受益群众3200人。
+老年人体检数 5662人 4044人；群众满意度≥90%。
+二、项目情况
+项目名称 | 预算数（万元） | 执行数（万元） | 执行率
+耕地保护补助 | 200 | 180 | 90%
+种业振兴项目 | 150 | 150 | 100%
+"""
+
+
+def _report(text: str, name: str = "r.txt"):
+    lines = [SourceLine(i, t) for i, t in enumerate(text.split("\n"), 1)]
+    return parse_report(RawDocument(name, "txt", lines, "0" * 64))
+
+
+@pytest.fixture(scope="module")
+def report():
+    return _report(REPORT)
+
+
+@pytest.fixture(scope="module")
+def figures(report):
+    return extract_figures(report)
+
+
+def _ask(figures, report, question: str):
+    names = (report.meta.org, *report.meta.aliases)
+    match = best_figure(question, question, figures, names)
+    return match.figure if match is not None and match.confident else None
+
+
+def test_unit_from_title_past_web_residue(report):
+    assert report.meta.org == "青禾县农业农村局"
+    assert report.meta.year == 2023
+    assert "青禾县农业农村局" in report.meta.aliases
+
+
+def test_every_figure_with_its_label_and_line(figures):
+    by_text = {(f.value, f.unit): f for f in figures}
+    assert by_text[(45.0, "名")].label.endswith("核定编制")
+    assert by_text[(12.5, "公里")].label == "新建机耕道路"
+    assert by_text[(36.0, "台")].line == 10
+    assert by_text[(350.0, "万元")].label == "实际到位资金"
+    satisfaction = next(f for f in figures if f.label == "群众满意度")
+    assert (satisfaction.value, satisfaction.qualifier) == (90.0, "bound")  # ≥90%: a target, not a result
+    first, second = by_text[(5662.0, "人")], by_text[(4044.0, "人")]
+    assert (first.qualifier, second.qualifier) == ("first", "second")
+    assert first.label == second.label == "老年人体检数"
+
+
+def test_table_cells_named_by_row_and_column(figures):
+    cell = next(f for f in figures if f.row == "耕地保护补助" and f.column.startswith("执行数"))
+    assert (cell.value, cell.unit) == (180.0, "万元")  # the unit from the column header
+    rate = next(f for f in figures if f.row == "种业振兴项目" and f.column == "执行率")
+    assert (rate.value, rate.unit) == (100.0, "%")
+
+
+def test_vertical_and_run_together_tables():
+    vertical = _report(
+        "华岭镇2022年度部门整体支出绩效评价基础数据表\n财政供养人员情况(人\n编制数\n实际在职人数\n控制率\n46\n50\n108.70%\n"
+    )
+    cells = {f.column: (f.value, f.unit) for f in extract_figures(vertical) if f.column}
+    assert cells["实际在职人数"] == (50.0, "人")
+    assert cells["控制率"] == (108.7, "%")
+    flat = _report(
+        "华岭镇项目支出绩效自评表\n项目资金 年初预算数 全年预算数 全年执行数 分值 执行率 得分 年度资金总额 64.8 64.8 60 10 92.59% 9\n"
+    )
+    cells = {f.column: f for f in extract_figures(flat) if f.column}
+    assert cells["全年执行数"].value == 60.0
+    assert cells["全年执行数"].row == "年度资金总额"
+    assert (cells["得分"].value, cells["得分"].unit) == (9.0, "分")
+
+
+def test_expected_kind_of_figure():
+    assert expected_units("到位资金有多少") == ("亿元", "万元", "千元", "元")
+    assert expected_units("满意度是多少") == ("%", "‰")
+    assert "人" in expected_units("退休的有几个人")
+    assert expected_units("道路修了多少公里")[0] == "公里"
+    assert expected_units("得了几分") == ("分",)
+    assert "算数" in head_grams("全年预算数是多少万元")
+
+
+@pytest.mark.parametrize(
+    ("question", "value", "unit"),
+    [
+        ("钱到位了多少？", 350.0, "万元"),
+        ("下达的高标准农田资金是多少", 380.0, "万元"),
+        ("新建机耕道路多少公里", 12.5, "公里"),
+        ("购置了几台农机设备", 36.0, "台"),
+        ("退休人员有多少", 12.0, "人"),
+        ("老年人体检实际查了多少人", 4044.0, "人"),
+        ("老年人体检数目标定的多少", 5662.0, "人"),
+    ],
+)
+def test_question_to_figure(figures, report, question, value, unit):
+    found = _ask(figures, report, question)
+    assert found is not None, question
+    assert (found.value, found.unit) == (value, unit)
+
+
+def test_no_figure_rather_than_a_guess(figures, report):
+    assert _ask(figures, report, "三公经费是多少") is None  # nothing states it
+    assert _ask(figures, report, "公务用车有几辆") is None
+    # a computation is never answered with one stated figure
+    assert best_figure("还剩多少钱没执行", "还剩多少钱没执行", figures) is None
+
+
+def test_computations_over_stated_figures(figures, report):
+    names = (report.meta.org, *report.meta.aliases)
+    assert plan("编制和实有人数差几个人").kind == "difference"
+    assert plan("在职加退休一共多少人").kind == "sum"
+    assert plan("到位资金占下达资金的比例").kind == "share"
+    assert plan("执行率是多少") is None
+    gap = compute("核定编制和实有人数差几个人", figures, names)
+    assert gap is not None and gap.value == 4.0 and "45 − 41 = 4" in gap.formula
+    total = compute("实有人数加退休人员一共多少人", figures, names)
+    assert total is not None and total.value == 53.0
+    share = compute("实际到位资金占下达资金的比例是多少", figures, names)
+    assert share is not None and share.value == pytest.approx(92.11) and share.unit == "%"
+    left = compute("耕地保护补助还剩多少钱没执行", figures, names)
+    assert left is not None and left.value == 20.0 and left.inputs[0].row == "耕地保护补助"
+    achieved = compute("老年人体检离目标还差多少人", figures, names)
+    assert achieved is not None and achieved.value == 1618.0
+
+
+def test_multi_part_questions_split():
+    assert split_question("青禾县农业农村局支出多少，执行率多少？") == [
+        "青禾县农业农村局支出多少",
+        "执行率多少",
+    ]
+    assert split_question("行政编制和事业编制各多少名?") == ["行政编制多少名?", "事业编制多少名?"]
+    assert split_question("预算执行率是多少？") == ["预算执行率是多少？"]
+    assert split_question("存在什么问题？") == ["存在什么问题？"]
+
+
+def test_units_named_loosely_but_never_elsewhere():
+    reports = [
+        _report("2023年度青禾县农业农村局部门整体支出绩效自评报告\n正文。", "a.txt").meta,
+        _report("2023年度白鹭市数据发展中心部门整体支出绩效自评报告\n正文。", "b.txt").meta,
+        _report("2022年度红枫区财政局部门整体支出绩效自评报告\n正文。", "c.txt").meta,
+    ]
+    fuzzy = FuzzyUnits(reports)
+    found, rest = fuzzy.find("白鹭数据中心的预算执行率")
+    assert [m.doc for m in found] == ["b.txt"]
+    assert "执行率" in rest
+    assert fuzzy.find("绿洲区财政局的预算是多少")[0] == ()  # another place's 财政局 is not ours
+    assert fuzzy.elsewhere("绿洲区财政局的预算", reports[2])
+    assert not fuzzy.elsewhere("红枫财政局的预算", reports[2])
+    assert org_mentions("永平街的执行率") == ["永平街"]
+
+
+def test_unit_from_fields_publisher_and_short_form():
+    table = _report(
+        "项目支出绩效自评表\n项目名称 | 乡村道路养护 | 主管部门 | 石川县交通运输局 | 实施单位 | 石川县公路站\n"
+    )
+    assert table.meta.org == "石川县公路站"
+    assert "乡村道路养护" in table.meta.aliases  # a project report is known by its project
+    short = _report("2021年度林业局(本级)部门整体支出绩效自评报告\n来源：松原区林业局\n一、基本情况\n")
+    assert short.meta.org == "松原区林业局"
+
+
+def test_readable_excerpt_without_headings_is_indexed(tmp_path: Path, fake_embedder):
+    from index.pipeline import Indexer
+    from index.settings import Settings
+
+    excerpt = tmp_path / "excerpt.txt"
+    excerpt.write_text(
+        "为做好2022年衔接资金项目绩效管理工作，现将石川县交通运输局农村公路项目自评情况报告如下：计划投资2179万元，"
+        "已拨付2113.63万元，新建道路32.63公里。",
+        encoding="utf-8",
+    )
+    outcome = Indexer(Settings(index_dir=tmp_path / "idx"), embedder=fake_embedder).ingest_file(excerpt)
+    assert outcome.status == "added"
+    assert "未找到" in outcome.message  # it says what it did not find
