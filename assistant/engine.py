@@ -41,6 +41,7 @@ from index.store import ChromaVectorStore, IndexMissing, ReportStore, VectorStor
 MAX_TEXT_ITEMS = 8
 # A passage answers a free question only when it holds this share of the question's words.
 MIN_PASSAGE_OVERLAP = 0.45
+MIN_TEXT_OVERLAP = 0.3
 # A budget the report gives only through the spending's change against it ("支出27.90万元，比年初预算数减少
 # 0.64万元"): the spending metric whose sentences to read.
 BUDGET_OF = {"三公经费预算数": "三公经费"}
@@ -521,7 +522,9 @@ class Engine:
                 return stated_answer
         evidence = self.retriever.retrieve(parsed.text, [u.doc for u in parsed.units], 6)
         chunks = [e.chunk for e in evidence]
-        good = [c for score, c in best_sentences(chunks, parsed.text, 3) if score >= MIN_PASSAGE_OVERLAP]
+        # a question for words may share few of them with its answer ("谁当组长" / "以镇长为组长")
+        least = MIN_PASSAGE_OVERLAP if parsed.asks_figure else MIN_TEXT_OVERLAP
+        good = [c for score, c in best_sentences(chunks, parsed.text, 3) if score >= least]
         if not good and parsed.subject:
             # a long unit name can outweigh a short subject ("武侯区财政局的公务接待费"): match the subject alone
             good = [

@@ -78,6 +78,8 @@ SECTION_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("基本情况", ("基本情况", "部门概况", "内设机构", "职责", "机构设置", "概况")),
 )
 ASKS_FIGURE = re.compile(r"多少|几|是否|百分之|比例|比重|占比|金额|数额")
+# a question that wants words: what, which, how, who, when
+TEXT_ASK = re.compile(r"什么|啥|哪些|哪几|哪个单位|怎么|怎样|如何|谁|何时|什么时候|哪年|哪天|情况如何")
 EXPLAIN = re.compile(r"为什么|为啥|什么原因|原因是|何故|怎么会|咋")
 LOST = re.compile(r"扣了|扣分|扣多少|扣掉|丢了|丢分|失分|被扣|少得|差几分")
 UNEXECUTED_RATE = re.compile(r"未执行率|没执行的比例|没花的比例|未完成的比例")
@@ -384,6 +386,8 @@ class QuestionParser:
         many = len({u.org for u in units}) > 1
         if explain:
             return "text"
+        if units and TEXT_ASK.search(rest) and not ASKS_FIGURE.search(rest) and not superlative:
+            return "text"  # "整体支出的年度总体目标是啥": words, not a figure, whatever metric it names
         if operation == "difference" and not many:
             operation = None
         if operation:
