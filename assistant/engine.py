@@ -209,7 +209,12 @@ class Engine:
             return False
         meta = parsed.units[0]
         known = (*BY_NAME[fact.metric].synonyms, meta.org, *meta.aliases)
-        return unmatched_words(parsed.asked, fact.quote + fact.section, known) > 0.6
+        # the clause that states the figure, not its whole sentence (which may go on to list the parts)
+        clause = next(
+            (c for c in re.split(r"[，,；;。]", fact.quote) if fact.text and fact.text.replace(" ", "") in c),
+            fact.quote,
+        )
+        return unmatched_words(parsed.asked, clause + fact.section, known) > 0.6
 
     def _chunks_of(self, doc: str) -> list[Chunk]:
         return [c for c in self.retriever.chunks if c.doc == doc]

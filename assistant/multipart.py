@@ -20,6 +20,9 @@ _EACH = re.compile(r"^(?P<a>.+?)(?:和|及|与|跟|、)(?P<b>[^和及与跟、]+
 _BARE = re.compile(
     r"多少钱?|几|是|了|的|呢|吗|实际|完成|达到|做到|目标|定|计划|预计|各|分别|有|为|[？?。，,\s]"
 )
+_MEASURE_AT_END = re.compile(
+    r"(?:年初预算数?|全年预算数?|调整后预算数?|预算数?|执行数?|支出数?|编制数?|目标值?|计划|实有|在职|人数|定的|定了|多少)+$"
+)
 _MARKER = re.compile(r"\[(\d+)\]")
 _CN = "一二三四五六七八九十"
 
@@ -87,9 +90,9 @@ def ask_parts(
         return None
     first = parse(parts[0], previous)
     answers = [answer(first)]
-    subject = _BARE.sub("", first.asked)
+    # "基本支出年初预算多少、实际执行多少": the later part is about the same thing (基本支出), not the same measure
+    subject = _MEASURE_AT_END.sub("", _BARE.sub("", first.asked))
     for part in parts[1:]:
-        # "林产品收入目标定了多少、实际完成多少": the second part is about the first part's subject
         said = part if len(_BARE.sub("", part)) > 2 else subject + part
         answers.append(answer(parse(said, first, carry=True)))
     return join_answers(question, answers), first

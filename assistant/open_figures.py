@@ -20,7 +20,8 @@ from index.normalize import CJK
 
 # Calibrated on the dev half of evals/unseen (python -m evals --unseen --split dev).
 MIN_SCORE = 0.25
-MIN_MARGIN = 0.1
+MIN_MARGIN = 0.08
+MIN_PRESENT = 0.2  # share of the asked words (by weight) that must occur near the report's figures
 
 TO_YUAN = {"元": 1.0, "千元": 1e3, "万元": 1e4, "亿元": 1e8}
 COUNT_UNITS = {
@@ -164,10 +165,19 @@ _TRAILING_VERB = re.compile(
 )
 
 
+_MODIFIER_ONLY = re.compile(r"^(?:全年|年初|年末|年底|本年|当年|年度|实际|总共|一共|合计|全部)*$")
+
+
+def _head_of(run: str) -> str:
+    """A run less the verbs that end it, unless only modifiers would be left ("全年实际执行": 执行 is it)."""
+    stripped = _TRAILING_VERB.sub("", run)
+    return run if _MODIFIER_ONLY.match(stripped) else stripped
+
+
 def head_grams(asked: str) -> set[str]:
     """The head of what is asked: Chinese puts it last ("全年预算数" → 算数, 预算). A figure whose words
     hold none of it answers something else (业务收入 is no 预算数)."""
-    runs = [_TRAILING_VERB.sub("", r) for r in re.findall(rf"[{CJK}]{{2,}}", _HEAD_DROP.sub(" ", asked))]
+    runs = [_head_of(r) for r in re.findall(rf"[{CJK}]{{2,}}", _HEAD_DROP.sub(" ", asked))]
     runs = [r for r in runs if len(r) >= 2]
     if not runs:
         return set()
@@ -204,7 +214,7 @@ def _weights(figures: Sequence[Figure]) -> dict[str, float]:
     """Inverse document frequency of each bigram over the report's figure sentences."""
     df: Counter[str] = Counter()
     for f in figures:
-        df.update(set(_grams(f"{f.label} {f.quote} {f.section}")))
+        df.update(set(_grams(f"{f.label} {f.quote} {f.section} {f.context}")))
     n = max(1, len(figures))
     return {g: math.log(1 + n / c) for g, c in df.items()}
 
@@ -227,8 +237,11 @@ def score_figures(
     weights = _weights(figures)
     words = subject_words(subject)
     who = {g for name in names for g in _grams(name)}
-    asked = {g: weights.get(g, math.log(1 + len(figures))) for g in _grams(words) if g not in who}
-    if not asked:
+    said = {g: weights.get(g, math.log(1 + len(figures))) for g in _grams(words) if g not in who}
+    # words the report never uses around its figures ("搞到", a place the asker added) tell no figure from
+    # another; but when most of what was asked is absent, the report does not speak of it at all
+    asked = {g: w for g, w in said.items() if g in weights}
+    if not asked or sum(asked.values()) < MIN_PRESENT * sum(said.values()):
         return []
     heads = head_grams(subject) - who
     wants_change = bool(_CHANGE.search(question))

@@ -132,7 +132,15 @@ def table_figures(doc: str, rows: list[Block], section: str, unit_hint: str) -> 
         row_label = " ".join(c for c, n in zip(cells, numeric, strict=True) if not n and c and len(c) <= 40)[
             :40
         ]
-        offset = 0
+        # a header whose first cells are merged row titles ("部门总体资金 | 资金来源 | 年初预算数(A) | …") has
+        # more cells than the rows under it: the row's figures go, in order, to the cells that head figures
+        heads = [h for h in header[1:] if _COLUMN_WORD.search(h)]
+        first = numeric.index(True)
+        misaligned = len(header) != len(cells) or not _COLUMN_WORD.search(
+            header[first] if first < len(header) else ""
+        )
+        by_order = misaligned and 0 < sum(numeric) <= len(heads)
+        offset, k = 0, 0
         for i, cell in enumerate(cells):
             found = _cell_figure(cell)
             start = row.text.find(cell, offset)
@@ -140,7 +148,8 @@ def table_figures(doc: str, rows: list[Block], section: str, unit_hint: str) -> 
             if found is None:
                 continue
             value, unit = found
-            column = header[i] if i < len(header) else ""
+            column = heads[k] if by_order else (header[i] if i < len(header) else "")
+            k += 1
             if _YEARISH.match(cell) and not unit:
                 continue
             if not unit:
