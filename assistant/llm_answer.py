@@ -30,12 +30,14 @@ from assistant.engine import Engine
 from assistant.facts_view import metric_label
 from assistant.llm import LLM, LLMError, Message, OpenAICompatibleLLM
 from assistant.models import Answer, Citation, ParsedQuestion
+from assistant.open_figures import expected_units
 from assistant.passages import MAX_ITEM_CHARS, _grams
 from assistant.prompts import Prompts
 from assistant.session import OfflineResponder, Responder
 from assistant.tokens import count_tokens
 from assistant.verify import numbers_in
-from index.normalize import split_sentences
+from index.figures import UNITS as FIGURE_UNITS
+from index.normalize import match_key, split_sentences
 from index.provenance import locate
 
 log = logging.getLogger(__name__)
@@ -310,8 +312,9 @@ class Verifier:
 
 
 class LLMResponder:
-    """The Responder of LLM mode. Offline answers that found nothing are returned as they are: the model is
-    asked only to write the prose of an answer the offline pipeline has evidence for."""
+    """The Responder of LLM mode. The model writes the prose of an answer the offline pipeline has evidence
+    for; where the offline engine states nothing for a named report, it may read the passages (a figure it
+    gives counts only when a cited item states it). Questions about reports the index lacks never reach it."""
 
     def __init__(
         self,
@@ -429,6 +432,10 @@ class LLMResponder:
     # ---- the Responder protocol -------------------------------------------------------------------
     def stream(self, parsed: ParsedQuestion) -> Iterator[str | Answer]:
         offline = self.engine.verified(parsed)
+        states_no_figure = not offline.found or (offline.value is None and parsed.asks_figure)
+        if states_no_figure and self._may_read(parsed, offline):
+            yield from self._read_passages(parsed, offline)
+            return
         if not offline.found or not offline.citations:
             yield from self.offline_stream(offline)
             return
@@ -495,6 +502,71 @@ class LLMResponder:
             return
         yield checked
 
+    # ---- reading passages the offline engine found no figure in ----------------------------------------
+    @staticmethod
+    def _may_read(parsed: ParsedQuestion, offline: Answer) -> bool:
+        """A question about named reports the offline engine could not answer (not one naming a unit or a
+        year the index lacks): the model may read the passages for it."""
+        return (
+            bool(parsed.units)
+            and not parsed.unknown_unit
+            and parsed.kind in ("lookup", "text", "derived")
+            and not any(u.year != parsed.year for u in parsed.units if parsed.year is not None)
+        )
+
+    def _read_passages(self, parsed: ParsedQuestion, offline: Answer) -> Iterator[str | Answer]:
+        """The model answers from the retrieved passages. Every sentence is checked as usual; a figure it
+        states becomes the answer's `value` only when a cited item states that very number with that unit
+        (and the unit is of the kind asked). Nothing kept → the offline refusal, unchanged."""
+        pack = self.build_pack(parsed, offline)
+        if not pack.items:
+            yield from self.offline_stream(offline)
+            return
+        verifier = Verifier(pack, offline, parsed.metric, self.engine.years)
+        shown: list[str] = []
+        try:
+            splitter = SentenceSplitter()
+            for delta in self.llm.stream_chat(self.messages(parsed, pack)):
+                for sentence, line_start, _ in splitter.feed(delta):
+                    kept = verifier.accept(sentence, line_start)
+                    if kept is not None:
+                        shown.append(kept)
+                        yield kept
+            for sentence, line_start, _ in splitter.feed("", final=True):
+                kept = verifier.accept(sentence, line_start)
+                if kept is not None:
+                    shown.append(kept)
+                    yield kept
+        except LLMError as err:
+            log.warning("LLM 模式失败，改用离线答案：%s", err)
+            yield from self.fallback(offline, str(err), verifier.dropped, separate=bool(shown))
+            return
+        if not verifier.cited_sentences or _REFUSAL.search("".join(shown)) and not verifier.stated:
+            yield from self.offline_stream(replace(offline, dropped=[*offline.dropped, *verifier.dropped]))
+            return
+        text = "".join(shown).strip()
+        value, unit = _stated_figure(parsed.text, text, verifier.citations)
+        answer = Answer(
+            offline.question,
+            text,
+            True,
+            value,
+            unit,
+            list(verifier.citations),
+            "lookup" if value is not None else "text",
+            [],
+            [*verifier.dropped],
+        )
+        checked = self.engine.check(answer)
+        if checked.answer != answer.answer or checked.value != value:
+            yield from self.offline_stream(offline)
+            return
+        if verifier.dropped:
+            note = self.prompts.render("llm.note.dropped")
+            checked = replace(checked, answer=f"{checked.answer}\n{note}")
+            yield f"\n{note}"
+        yield checked
+
     def _headline(self, offline: Answer, pack: Pack, verifier: Verifier) -> str | None:
         """The offline line stating the headline figure, when the model's text does not state it."""
         value = offline.value
@@ -534,6 +606,24 @@ class LLMResponder:
                 final = piece
         assert final is not None
         return final
+
+
+_STATED = re.compile(rf"(?<![\d.,])(\d+(?:,\d{{3}})*(?:\.\d+)?)\s*({FIGURE_UNITS})")
+
+
+def _stated_figure(question: str, text: str, citations: list[Citation]) -> tuple[float | None, str | None]:
+    """The first figure of the model's text whose unit is of the kind asked and which a cited quote states
+    with that very unit ("53750人次" in the quote, not merely 53750 somewhere)."""
+    wanted = expected_units(question)
+    quotes = [match_key(c.quote) for c in citations]
+    for m in _STATED.finditer(MARKER.sub("", text)):
+        number, unit = m.group(1), m.group(2)
+        if wanted is not None and unit not in wanted:
+            continue
+        said = match_key(f"{number}{unit}")
+        if any(said in q for q in quotes):
+            return float(number.replace(",", "")), unit
+    return None, None
 
 
 def make_responder(engine: Engine) -> Responder:

@@ -438,3 +438,37 @@ def test_chat_streams_then_prints_citations_and_what_was_removed(small_engine, s
     assert "LLM 模式" in out and "94.96%" in out and "20000" not in out
     assert "[1] 002_9970a3a3f795190b.txt 第21行" in out and "未通过引文核对、已删除的内容" in out
     assert KEY not in out
+
+
+# ---- reading passages the offline engine found nothing in ---------------------------------------------
+PASSAGE_Q = "永平街道隔离了多少人？"
+
+
+def _item_holding(engine, question: str, text: str) -> int:
+    responder = LLMResponder(engine, llm=_llm("http://127.0.0.1:9"))
+    parsed = engine.parser.parse(question)
+    pack = responder.build_pack(parsed, engine.verified(parsed))
+    return next(item.n for item in pack.items if text in item.text)
+
+
+def test_the_model_may_read_passages_for_a_figure_the_offline_engine_did_not_state(small_engine, server):
+    url, script = server
+    offline = small_engine.verified(small_engine.parser.parse(PASSAGE_Q))
+    assert offline.value is None  # two figures fit (集中隔离, 居家隔离): offline shows passages, no figure
+    n = _item_holding(small_engine, PASSAGE_Q, "居家隔离706人")
+    script.replies = [("text", f"永平街道送集中隔离重点人员525人，居家隔离706人。[{n}]")]
+    _, answer = _ask(small_engine, _llm(url), PASSAGE_Q)
+    assert answer.found and (answer.value, answer.unit) == (525.0, "人")  # stated, cited: the value
+    assert "525人" in answer.citations[0].quote
+    _assert_verified(small_engine, answer)
+
+
+def test_a_figure_the_cited_passage_does_not_state_is_dropped_and_the_refusal_kept(small_engine, server):
+    url, script = server
+    offline = small_engine.verified(small_engine.parser.parse(PASSAGE_Q))
+    n = _item_holding(small_engine, PASSAGE_Q, "居家隔离706人")
+    script.replies = [("text", f"永平街道共隔离2000人。[{n}]")]
+    _, answer = _ask(small_engine, _llm(url), PASSAGE_Q)
+    assert answer.value is None and "2000" not in answer.answer
+    assert answer.answer == offline.answer
+    assert any("没有的数字" in d for d in answer.dropped)
