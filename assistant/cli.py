@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -93,7 +94,8 @@ def cmd_facts(args: argparse.Namespace) -> int:
         for f in facts:
             item = f"[{f.item}]" if f.item else ""
             print(
-                f"{f.org} {f.year} {f.metric}{item} = {f.value:g} {f.unit}    {f.doc}:{f.line}  「{f.quote[:50]}」"
+                f"{f.org} {f.year} {f.metric}{item} = {f.text or f'{f.value:g} {f.unit}'}    {f.doc}:{f.line}"
+                f"  「{f.quote[:50]}」"
             )
     return 0
 
@@ -122,11 +124,21 @@ def _responder(engine: Engine) -> Responder | None:
 def _answer(
     engine: Engine, responder: Responder | None, question: str, previous: ParsedQuestion | None = None
 ) -> tuple[Answer, ParsedQuestion]:
-    parsed = engine.parser.parse(question, previous)
+    from assistant.engine import cap_question
+    from assistant.multipart import ask_parts
+
     if responder is None:
-        return engine.verified(parsed), parsed
-    final = [p for p in responder.stream(parsed) if not isinstance(p, str)]
-    return final[-1], parsed
+        return engine.ask(question, previous)
+
+    def complete(parsed: ParsedQuestion) -> Answer:
+        return [p for p in responder.stream(parsed) if not isinstance(p, str)][-1]
+
+    question, _ = cap_question(question)
+    several = ask_parts(question, previous, engine.parser.parse, complete)
+    if several is not None:  # each part answered by the model's responder, `parts` in the JSON
+        return several
+    parsed = engine.parser.parse(question, previous)
+    return complete(parsed), parsed
 
 
 def _print_streamed(pieces: Iterable[str | Answer], llm: bool) -> Answer:
@@ -159,10 +171,20 @@ def cmd_ask(args: argparse.Namespace) -> int:
     responder = _responder(engine)
     if args.questions:
         with open(args.questions, encoding="utf-8") as fh:
-            for raw in fh:
+            for number, raw in enumerate(fh, 1):
                 if not raw.strip():
                     continue
-                row = json.loads(raw)
+                try:
+                    row = json.loads(raw)
+                    if not isinstance(row, dict) or not isinstance(row.get("question"), str):
+                        raise ValueError("缺少 question 字段")
+                except ValueError as exc:
+                    print(
+                        f"{args.questions} 第{number}行不是合法的问题：{exc}。每行应是一个 JSON 对象，"
+                        '如 {"id": "q1", "question": "永平街的预算执行率是多少？"}。',
+                        file=sys.stderr,
+                    )
+                    return 2
                 previous = None
                 for earlier in row.get("history") or []:
                     previous = engine.parser.parse(earlier, previous)
@@ -242,7 +264,13 @@ def cmd_list(args: argparse.Namespace) -> int:
 
     store = ReportStore(_settings(args).sqlite_path, create=False)
     for r in store.documents():
-        print(f"{r['doc']}\t{r['org']}\t{r['district'] or ''}\t{r['year'] or ''}\t{r['kind']}")
+        # a name holding a tab or a line break would break the columns: shown escaped
+        name = (
+            r["doc"].encode("unicode_escape").decode("ascii")
+            if re.search(r"[\t\r\n]", r["doc"])
+            else r["doc"]
+        )
+        print(f"{name}\t{r['org']}\t{r['district'] or ''}\t{r['year'] or ''}\t{r['kind']}")
     return 0
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from assistant import derive, open_derive
+from assistant import derive, open_derive, smalltalk
 from assistant.facts_view import (
     FactIndex,
     fact_citation,
@@ -41,6 +41,16 @@ from index.store import ChromaVectorStore, IndexMissing, ReportStore, VectorStor
 MAX_TEXT_ITEMS = 8
 # A passage answers a free question only when it holds this share of the question's words.
 MIN_PASSAGE_OVERLAP = 0.45
+# A question longer than this is cut before it is parsed or embedded (a pasted page would take a minute).
+MAX_QUESTION_CHARS = 300
+TOO_LONG = "（问题过长，只按开头部分作答。）\n"
+
+
+def cap_question(question: str) -> tuple[str, bool]:
+    question = question.strip()
+    return (question[:MAX_QUESTION_CHARS], True) if len(question) > MAX_QUESTION_CHARS else (question, False)
+
+
 MIN_TEXT_OVERLAP = 0.3
 # A budget the report gives only through the spending's change against it ("支出27.90万元，比年初预算数减少
 # 0.64万元"): the spending metric whose sentences to read.
@@ -90,11 +100,15 @@ class Engine:
 
     # ---- public API -------------------------------------------------------------------------------
     def ask(self, question: str, previous: ParsedQuestion | None = None) -> tuple[Answer, ParsedQuestion]:
+        question, cut = cap_question(question)
         several = ask_parts(question, previous, self.parser.parse, self.verified)
+        if several is not None:
+            return (replace(several[0], answer=TOO_LONG + several[0].answer), several[1]) if cut else several
         if several is not None:
             return several
         parsed = self.parser.parse(question, previous)
-        return self.verified(parsed), parsed
+        answer = self.verified(parsed)
+        return (replace(answer, answer=TOO_LONG + answer.answer) if cut else answer), parsed
 
     def verified(self, parsed: ParsedQuestion) -> Answer:
         return self.check(self.answer(parsed))
@@ -105,6 +119,9 @@ class Engine:
 
     def answer(self, parsed: ParsedQuestion) -> Answer:
         """The unverified answer for a parsed question (LLM mode writes prose from this same evidence)."""
+        small = smalltalk.reply_to(parsed)
+        if small is not None:
+            return small
         if parsed.kind != "unanswerable" and parsed.ambiguous_items:
             names = "、".join(parsed.ambiguous_items)
             return Answer(
@@ -191,7 +208,7 @@ class Engine:
             # "电子政务外网运行维护花了多少": a part the report states (or not), never the whole unit's total
             return self._open_figure(parsed) or self._not_in_reports(
                 parsed,
-                f"{self._who(parsed)}的报告载明的{metric_label(first.metric)}是{stated(first)}，"
+                f"{self._who(parsed)}的报告只载明了总的{metric_label(first.metric)}，"
                 f"没有单独载明问题所说的这一部分。",
             )
         computed: list[float] = []

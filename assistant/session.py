@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Protocol
 
-from assistant.engine import Engine
+from assistant.engine import TOO_LONG, Engine, cap_question
 from assistant.models import Answer, ParsedQuestion
 from assistant.multipart import ask_parts
+from assistant.smalltalk import reply_to
 
 
 class Responder(Protocol):
@@ -38,6 +39,9 @@ class ChatSession:
 
     def stream(self, question: str) -> Iterator[str | Answer]:
         """Text pieces as they are written, then the verified Answer (always last)."""
+        question, cut = cap_question(question)
+        if cut:
+            yield TOO_LONG
         several = ask_parts(question, self.previous, self.engine.parser.parse, self._complete)
         if several is not None:  # "支出多少，执行率多少？": each part answered, then shown together
             answer, parsed = several
@@ -54,7 +58,8 @@ class ChatSession:
             else:
                 yield piece
         assert final is not None, "a responder must end with an Answer"
-        self.previous = parsed
+        if reply_to(parsed) is None:  # "谢谢" between two questions leaves the conversation where it was
+            self.previous = parsed
         self.history.append((question, final))
         yield final
 

@@ -78,6 +78,8 @@ SECTION_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("基本情况", ("基本情况", "部门概况", "内设机构", "职责", "机构设置", "概况")),
 )
 ASKS_FIGURE = re.compile(r"多少|几|是否|百分之|比例|比重|占比|金额|数额")
+FOLLOW_UP_MARK = re.compile(r"^那|呢[？?]?$|^还有|^它|^其|同比|去年|前年|上年|(?:19|20)\d{2}年")
+ACROSS_WORDS = re.compile(r"所有|全部|各(?:个)?(?:单位|街道|部门|镇|乡)|哪")
 # a question that wants words: what, which, how, who, when
 TEXT_ASK = re.compile(r"什么|啥|哪些|哪几|哪个单位|怎么|怎样|如何|谁|何时|什么时候|哪年|哪天|情况如何")
 EXPLAIN = re.compile(r"为什么|为啥|什么原因|原因是|何故|怎么会|咋")
@@ -301,11 +303,15 @@ class QuestionParser:
         scope = "重点" if "重点" in rest else None
 
         # A follow-up ("那洛浦街呢？") takes what it leaves out from the previous question.
+        # short, and about something: a unit, a figure or a section, or marked as a follow-up ("那…呢")
+        about = bool(units or mentions or section_name or operation or FOLLOW_UP_MARK.search(rest))
         is_follow_up = previous is not None and (
-            carry or len(rest) <= 12 or rest.startswith(("那", "那么", "它", "其"))
+            carry or (len(rest) <= 12 and about) or rest.startswith(("那", "那么", "它", "其"))
         )
+        # a question across units ("哪个街道执行率最低？") never inherits the previous one's unit
+        across_units = bool(superlative or COMPARE.search(rest) or ACROSS_WORDS.search(rest))
         if previous is not None and is_follow_up:
-            if not units and not _district_in(rest, self.districts):
+            if not units and not across_units and not _district_in(rest, self.districts):
                 units = previous.units
                 year = year or previous.year
             if metric is None and section_name is None and operation is None and not explain:
@@ -484,15 +490,16 @@ class QuestionParser:
         key = _item_key(text)
         grams = _bigrams(key)
         unit_docs = {u.doc for u in units}
-        scored: list[tuple[float, int, str, bool]] = []
-        for doc, items in self.items_by_doc.items():
-            for item in items:
+        scored: list[tuple[float, int, int, str, bool]] = []
+        for doc in sorted(self.items_by_doc):  # sorted: the same answer whatever PYTHONHASHSEED is
+            for item in sorted(self.items_by_doc[doc]):
                 ikey = _item_key(item)
                 if len(ikey) < 2 or any(ikey in w for w in metric_words):
                     continue  # 预算执行 inside 预算执行率 is the metric, not the indicator
                 ours = not unit_docs or doc in unit_docs
                 if ikey in key:
-                    scored.append((1.0, len(ikey), item, ours))
+                    # "管理效能下的资产管理": the name written last is the one asked (Chinese puts the head last)
+                    scored.append((1.0, len(ikey), key.rfind(ikey), item, ours))
                     continue
                 if len(ikey) < 5:
                     continue  # a short name must be written out; fuzzy matches of it are noise
@@ -500,18 +507,19 @@ class QuestionParser:
                 coverage = len(igrams & grams) / len(igrams)
                 score = max(coverage, 0.9 if _longest_common(ikey, key) >= 6 else 0.0)
                 if score >= 0.7:
-                    scored.append((score, len(ikey), item, ours))
+                    scored.append((score, len(ikey), -1, item, ours))
         if not scored:
             return None, None, ()
-        # exact names first, the longest of them (绩效管理制度建设 over 绩效管理); then the best fuzzy score
-        scored.sort(key=lambda s: (-s[0], -s[1]))
-        best_score, best_len, best_item, best_ours = scored[0]
+        # exact names first, the longest of them (绩效管理制度建设 over 绩效管理), the last written; then the
+        # best fuzzy score; the name itself breaks any tie left
+        scored.sort(key=lambda s: (-s[0], -s[1], -s[2], s[3]))
+        best_score, _, _, best_item, _ = scored[0]
         if best_score == 1.0:
-            mine = [s for s in scored if s[0] == 1.0 and s[3]]
+            mine = [s for s in scored if s[0] == 1.0 and s[4]]
             if mine:
-                return mine[0][2], None, ()
+                return mine[0][3], None, ()
             return None, best_item, ()
-        close = sorted({s[2] for s in scored if s[3] and s[0] >= best_score - 0.1})
+        close = sorted({s[3] for s in scored if s[4] and s[0] >= best_score - 0.1})
         if len(close) == 1:
             return close[0], None, ()
         if close:

@@ -88,7 +88,7 @@ class FuzzyUnits:
         scored: list[tuple[float, int, ReportMeta]] = []
         for i, meta in enumerate(self.metas):
             shared = asked & self.grams[meta.doc]
-            score = sum(self.idf[g] for g in shared)
+            score = sum(self.idf[g] for g in sorted(shared))  # sorted: float sums in one order
             if self.elsewhere(question, meta) or score < MIN_NAME_SCORE or len(shared) < 2:
                 continue
             scored.append((score, i, meta))

@@ -145,6 +145,8 @@ class Indexer:
     def _ingest(self, path: Path) -> IngestOutcome:
         if not path.exists():
             raise LoadError(f"找不到文件：{path}")
+        if not path.is_file():  # a FIFO or a device would be read forever
+            raise LoadError(f"{path} 不是普通文件（可能是管道或设备），未导入。")
         sha = sha256_file(path)
         old_sha = self.store.document_sha(path.name)
         known_embedder = self.store.embedder_name()

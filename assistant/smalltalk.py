@@ -1,0 +1,39 @@
+"""What is not a question about the reports: thanks, greetings, the weather. A short plain reply and no
+citations — never the previous answer again, never the nearest passages of some report."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.models import Answer, ParsedQuestion
+
+_THANKS = re.compile(
+    r"^(?:谢谢|多谢|感谢|辛苦了|好的|好|明白了|知道了|收到|ok|OK|thanks?|thx)[，,。!！~～\s了啦您你]*$"
+)
+_GREETING = re.compile(r"^(?:你好|您好|hi|hello|嗨|在吗|在不在)[，,。!！?？~～\s啊呀]*$", re.I)
+# words that make it a question about reports even with no unit or metric named
+_ABOUT_REPORTS = re.compile(
+    r"预算|资金|经费|支出|收入|绩效|自评|得分|指标|项目|报告|单位|问题|措施|执行|编制|人员|部门|街道"
+)
+HELP = "可以问报告中的数字（如“永平街的预算执行率是多少？”）、存在的问题和改进措施。"
+
+
+def reply_to(parsed: ParsedQuestion) -> Answer | None:
+    """The reply to small talk, or None when the text is a question for the reports."""
+    text = parsed.text.strip()
+    if _THANKS.match(text):
+        return Answer(parsed.text, "不客气。" + HELP, False, kind="unanswerable")
+    if _GREETING.match(text):
+        return Answer(parsed.text, "您好！" + HELP, False, kind="unanswerable")
+    off_topic = not (
+        parsed.units
+        or parsed.metric
+        or parsed.section
+        or parsed.item
+        or parsed.unknown_unit
+        or parsed.operation
+        or _ABOUT_REPORTS.search(text)
+    )
+    if off_topic:
+        return Answer(parsed.text, "这个问题与已索引的绩效自评报告无关。" + HELP, False, kind="unanswerable")
+    return None

@@ -1,0 +1,123 @@
+"""Trust in daily use (issue 11): conversations never carry a wrong unit, small talk gets a plain reply,
+long questions are cut before they cost a minute, bad input files and question files get clear errors, and
+the same question gives the same answer whatever PYTHONHASHSEED is."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from assistant.engine import MAX_QUESTION_CHARS
+from assistant.session import ChatSession
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_a_question_across_units_never_inherits_the_previous_unit(small_engine):
+    session = ChatSession(small_engine)
+    assert session.ask("永平街的预算执行率是多少？").value == 94.96
+    lowest = session.ask("哪个街道执行率最低？")
+    assert lowest.kind == "compare" and lowest.value == 82.2  # 洛浦街道, ranked across both
+    assert {c.doc for c in lowest.citations} == {"002_9970a3a3f795190b.txt", "000_dfbd2fd614bc8960.txt"}
+    # a real follow-up still keeps the unit
+    assert session.ask("永平街的预算执行率是多少？").value == 94.96
+    assert session.ask("那全年预算数呢？").value == 16898.11
+
+
+@pytest.mark.parametrize(
+    ("said", "words"), [("谢谢", "不客气"), ("今天天气怎么样？", "无关"), ("你好", "您好")]
+)
+def test_small_talk_gets_a_plain_reply_never_the_previous_answer(small_engine, said, words):
+    session = ChatSession(small_engine)
+    first = session.ask("永平街的预算执行率是多少？")
+    reply = session.ask(said)
+    assert words in reply.answer and not reply.citations and not reply.found
+    assert reply.answer != first.answer and "94.96" not in reply.answer
+    assert session.ask("那洛浦街呢？").value == 82.2  # the conversation goes on where it was
+
+
+def test_a_very_long_question_is_cut_and_the_user_told(small_engine):
+    answer, _ = small_engine.ask("永平街的预算执行率是多少？" + "请详细说明。" * 4000)
+    assert "问题过长" in answer.answer and answer.value == 94.96
+    assert MAX_QUESTION_CHARS < 1000
+
+
+def test_several_parts_are_each_answered_with_parts_in_json(small_engine):
+    answer, _ = small_engine.ask("永平街全年预算数多少，执行率多少？")
+    data = answer.to_dict()
+    assert [p["value"] for p in data["parts"]] == [16898.11, 94.96]
+    assert data["value"] == 16898.11 and all(p["citations"] for p in data["parts"])
+
+
+def test_a_fifo_is_refused_not_read_forever(tmp_path, fake_embedder):
+    from index.pipeline import Indexer
+    from index.settings import Settings
+
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    outcome = Indexer(Settings(index_dir=tmp_path / "idx"), embedder=fake_embedder).ingest_file(fifo)
+    assert outcome.status == "failed" and "不是普通文件" in outcome.message
+
+
+def test_a_malformed_questions_file_says_which_line(
+    small_engine, tmp_path, capsys, monkeypatch, fake_embedder
+):
+    from assistant import cli
+
+    monkeypatch.setattr("assistant.engine.make_embedder", lambda settings: fake_embedder)
+    questions = tmp_path / "q.jsonl"
+    questions.write_text(
+        '{"id": "q1", "question": "永平街的预算执行率是多少？"}\n{not json\n', encoding="utf-8"
+    )
+    rc = cli.main(["ask", "--questions", str(questions), "--index", str(small_engine.settings.index_dir)])
+    out = capsys.readouterr()
+    assert rc == 2 and "第2行" in out.err and "Traceback" not in out.err
+    assert json.loads(out.out.splitlines()[0])["value"] == 94.96
+
+
+def test_facts_are_shown_as_the_report_states_them(small_engine, capsys):
+    from assistant import cli
+
+    cli.main(["facts", "--org", "永平", "--index", str(small_engine.settings.index_dir)])
+    out = capsys.readouterr().out
+    assert "16898.11" in out and "16898.1 " not in out
+
+
+@pytest.mark.slow
+@pytest.mark.integration
+def test_same_question_same_answer_whatever_the_hash_seed(corpus_settings, tmp_path):
+    questions = [
+        "番禺区府办管理效能下的资产管理得了几分？",
+        "永平街的预算执行率是多少？",
+        "哪个街道执行率最低？",
+        "洛浦街还有多少预算没花出去？",
+        "南洲街存在什么问题？",
+        "小谷围街道有几个内设机构？",
+        "永平街全年预算数多少，执行率多少？",
+    ]
+    path = tmp_path / "q.jsonl"
+    path.write_text(
+        "\n".join(json.dumps({"id": i, "question": q}, ensure_ascii=False) for i, q in enumerate(questions)),
+        encoding="utf-8",
+    )
+    outputs = set()
+    for seed in ("0", "1", "2", "3", "4", "5"):
+        env = {**os.environ, "PYTHONHASHSEED": seed, "HF_HUB_OFFLINE": "1"}
+        env.pop("OPENAI_BASE_URL", None)
+        done = subprocess.run(
+            [sys.executable, "-m", "assistant", "ask", "--questions", str(path)]
+            + ["--index", str(corpus_settings.index_dir)],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=ROOT,
+            timeout=300,
+        )
+        assert done.returncode == 0, done.stderr[-2000:]
+        outputs.add(done.stdout)
+    assert len(outputs) == 1
