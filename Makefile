@@ -10,19 +10,27 @@ export ANONYMIZED_TELEMETRY := False
 LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON \
 	-DGGML_AVX512=OFF -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF
 
-.PHONY: setup run test lint unit eval bench clean
+.PHONY: setup setup-app run test lint unit eval bench clean
 
-setup: $(VENV)/.installed
+# What the app needs, and nothing else (no test tools, no llama.cpp build): `make run` is minutes, not a quarter hour.
+setup-app: $(VENV)/.app
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.app: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	# The CPU build of torch lies on this machine's disk; install it first so nothing pulls a CUDA build.
 	$(PY) -m pip install -q torch==2.13.0
+	$(PY) -m pip install -q -e .
+	touch $@
+
+# Everything the tests need: the dev tools and the real LLM server of the `llm` extra.
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: $(VENV)/.app
 	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" FORCE_CMAKE=1 $(PY) -m pip install -q -e '.[dev,llm]'
 	touch $@
 
-run: setup
+run: setup-app
 	$(PY) app.py --corpus $(CORPUS)
 
 lint: setup

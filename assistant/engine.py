@@ -234,7 +234,7 @@ class Engine:
         return unmatched_words(parsed.asked, clause + fact.section, known) > 0.6
 
     def _chunks_of(self, doc: str) -> list[Chunk]:
-        return [c for c in self.retriever.chunks if c.doc == doc]
+        return self.retriever.doc_chunks(doc)
 
     def _budget_from_change(self, parsed: ParsedQuestion) -> Answer | None:
         """预算 = 支出 − 变化, from a sentence that states both ("比年初预算数减少0.64万元")."""

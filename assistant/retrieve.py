@@ -29,8 +29,12 @@ class HybridRetriever:
         add_words(alias for meta in store.metas() for alias in meta.aliases)
         self.bm25 = BM25([tokens for _, tokens in rows])
 
+    def doc_chunks(self, doc: str) -> list[Chunk]:
+        """A report's chunks in reading order: through its positions, never a scan of the library."""
+        return [self.chunks[i] for i in sorted(self.positions_by_doc.get(doc, ()))]
+
     def section_chunks(self, doc: str, canonical: str) -> list[Chunk]:
-        return [c for c in self.chunks if c.doc == doc and c.canonical == canonical]
+        return [c for c in self.doc_chunks(doc) if c.canonical == canonical]
 
     def retrieve(self, query: str, docs: Sequence[str] | None = None, k: int | None = None) -> list[Evidence]:
         k = k or self.settings.top_k

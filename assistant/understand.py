@@ -304,7 +304,15 @@ class QuestionParser:
 
         # A follow-up ("那洛浦街呢？") takes what it leaves out from the previous question.
         # short, and about something: a unit, a figure or a section, or marked as a follow-up ("那…呢")
-        about = bool(units or mentions or section_name or operation or FOLLOW_UP_MARK.search(rest))
+        about = bool(
+            units
+            or mentions
+            or section_name
+            or operation
+            or item
+            or item_missing
+            or FOLLOW_UP_MARK.search(rest)
+        )
         is_follow_up = previous is not None and (
             carry or (len(rest) <= 12 and about) or rest.startswith(("那", "那么", "它", "其"))
         )
