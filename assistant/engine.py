@@ -31,6 +31,7 @@ from assistant.passages import (
 )
 from assistant.retrieve import HybridRetriever
 from assistant.understand import QuestionParser
+from assistant.units import strip_places
 from assistant.verify import verify
 from index.embedders import Embedder, make_embedder
 from index.metrics import BY_NAME
@@ -286,7 +287,8 @@ class Engine:
         first: Figure | None = None
         for meta in parsed.units[:3]:
             names = (meta.org, *meta.aliases)
-            match = best_figure(parsed.text, parsed.asked or parsed.subject, self.figures(meta.doc), names)
+            asked = strip_places(parsed.asked or parsed.subject)
+            match = best_figure(parsed.text, asked, self.figures(meta.doc), names)
             if match is None or not match.confident:
                 continue
             fig = match.figure
@@ -309,7 +311,7 @@ class Engine:
             return None
         meta = parsed.units[0]
         names = (meta.org, *meta.aliases)
-        asked = parsed.asked or parsed.text
+        asked = strip_places(parsed.asked or parsed.text)
         done = open_derive.compute(asked, self.figures(meta.doc), names)
         if done is None:
             return None

@@ -121,3 +121,8 @@ def _blank(text: str, grams: set[str]) -> str:
 
 def org_mentions(text: str) -> list[str]:
     return [m.group(0) for m in ORG_MENTION.finditer(text)]
+
+
+def strip_places(text: str) -> str:
+    """The asker's words less the places in them ("岳阳楼区编制" → 编制): who, not what is asked."""
+    return PLACE.sub(lambda m: " " if not _NOT_PLACE.match(m.group(1)) else m.group(0), text)

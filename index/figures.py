@@ -120,6 +120,19 @@ def _cell_figure(cell: str) -> tuple[float, str] | None:
     return float(m.group(1).replace(",", "")), m.group(2)
 
 
+def _column_unit(column: str, group: list[str], hint: str) -> str:
+    """A bare cell's unit: its column's own ((万元), 率 → %, 得分 → 分), else the table's."""
+    own = _HEADER_UNIT.search(column)
+    if own:
+        return own.group(1)
+    if re.search(r"得分|分值|权重|满分", column):
+        return "分"
+    if re.search(r"率", column):
+        return "%"
+    shared = _HEADER_UNIT.search(" ".join(group))
+    return shared.group(1) if shared else hint
+
+
 def table_figures(doc: str, rows: list[Block], section: str, unit_hint: str) -> Iterator[Figure]:
     """Cells of a table: each numeric cell named by its row's first words and its column's header."""
     header: list[str] = []
@@ -153,8 +166,7 @@ def table_figures(doc: str, rows: list[Block], section: str, unit_hint: str) -> 
             if _YEARISH.match(cell) and not unit:
                 continue
             if not unit:
-                hm = _HEADER_UNIT.search(column) or _HEADER_UNIT.search(" ".join(header[:1]))
-                unit = hm.group(1) if hm else ("%" if re.search(r"率", column) else unit_hint)
+                unit = _column_unit(column, header[:1], unit_hint)
             label = " ".join(x for x in (row_label, column) if x)[:60]
             yield Figure(
                 doc=doc,
