@@ -19,7 +19,7 @@ from assistant.facts_view import (
 )
 from assistant.models import Answer, Citation, Evidence, ParsedQuestion
 from assistant.multipart import ask_parts
-from assistant.open_figures import best_figure, unmatched_words
+from assistant.open_figures import best_figure, shown_label, unmatched_words
 from assistant.passages import (
     best_sentences,
     coverage,
@@ -297,7 +297,7 @@ class Engine:
             if only_metric and not any(word in f"{fig.label}{fig.column}" for word in named):
                 continue  # a question that names just a known metric is answered only by a figure named so
             citations.append(Citation(meta.doc, meta.org, fig.section, fig.quote, fig.line))
-            what = fig.label or parsed.subject
+            what = shown_label(fig) or parsed.subject
             lines.append(f"{short_name(meta)}{year_of(meta)}报告载明：{what} {fig.text}。[{len(citations)}]")
             first = first or fig
         if first is None:
@@ -316,7 +316,7 @@ class Engine:
         if done is None:
             return None
         citations = [Citation(meta.doc, meta.org, f.section, f.quote, f.line) for f in done.inputs]
-        parts = "，".join(f"{f.label or '数字'} {f.text}[{i}]" for i, f in enumerate(done.inputs, 1))
+        parts = "，".join(f"{shown_label(f) or '数字'} {f.text}[{i}]" for i, f in enumerate(done.inputs, 1))
         text = f"{short_name(meta)}{year_of(meta)}报告载明：{parts}；计算：{done.formula}。"
         computed = [done.value, abs(done.value), 100.0]
         return Answer(parsed.text, text, True, done.value, done.unit, citations, "derived", computed)

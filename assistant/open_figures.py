@@ -95,6 +95,7 @@ _NOISE = re.compile(
     r"的|了|是|为|有|共|总共|一共|"
     r"大概|大约|具体|报告|里|中|上面|说|写|提到|载明|年度|今年|去年|本年|这个|这项|这笔|那个|一下子|"
     r"才|就|都|还|也|到底|究竟|最后|最终|实际上|搞到|做到|达到|办了|弄了|详细|说明|介绍|告诉我|帮我|查一下|查查|看看|"
+    r"这块|这一块|这项|这一项|方面|那块|"
     r"[？?！!。，,、：:\s]"
 )
 _CHANGE = re.compile(r"比上年|较上年|同比|增长|增加|减少|下降|上升|提高")
@@ -317,3 +318,17 @@ def unmatched_words(asked: str, said: str, known: Sequence[str]) -> float:
         return 0.0
     have = set(_grams(said))
     return 1 - len(grams & have) / len(grams)
+
+
+def shown_label(fig: Figure) -> str:
+    """The figure's name as an answer shows it: a table header's numbers ("(20分)", "(B/A)") that its cited
+    row does not hold are left out, so that every number shown stands in the quote."""
+    quoted = set(re.findall(r"\d+(?:\.\d+)?", fig.quote))
+    words = []
+    for word in fig.label.split():
+        word = re.sub(
+            r"[（(][^）)]*[）)]", lambda m: m.group(0) if not re.search(r"\d", m.group(0)) else "", word
+        )
+        if all(n in quoted for n in re.findall(r"\d+(?:\.\d+)?", word)):
+            words.append(word)
+    return " ".join(w for w in words if w)
