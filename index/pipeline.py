@@ -62,10 +62,9 @@ MIN_TEXT_CHARS = 50
 
 def check_is_report(report: Report) -> str:
     """A readable file is never refused for missing headings (excerpts, 自评表 flattened to text): it is
-    indexed, and what was not found is said. Only a file with no readable text is refused."""
+    indexed, and what was not found is said. Refused: a file with nothing of such a report (two of: 绩效, budget
+    words, evaluation words, amounts) or with hardly any readable text."""
     text = report.raw.text
-    if len(re.findall(rf"[{CJK}]", text)) < MIN_TEXT_CHARS:
-        raise NotAReport(f"{report.raw.name} 几乎没有可读的中文正文，未导入。")
     evidence = (
         "绩效" in text,
         bool(re.search(r"预算|资金|支出|经费|拨款", text)),
@@ -76,6 +75,8 @@ def check_is_report(report: Report) -> str:
         raise NotAReport(
             f"{report.raw.name} 看起来不是绩效自评报告（没有找到绩效、预算资金或评价指标方面的内容），未导入。"
         )
+    if len(re.findall(rf"[{CJK}]", text)) < MIN_TEXT_CHARS:
+        raise NotAReport(f"{report.raw.name} 几乎没有可读的中文正文，未导入。")
     missing = []
     if report.meta.org == "未知单位":
         missing.append("单位名称")
