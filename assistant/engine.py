@@ -32,7 +32,7 @@ from assistant.passages import (
 from assistant.retrieve import HybridRetriever
 from assistant.understand import QuestionParser
 from assistant.units import strip_places
-from assistant.verify import verify
+from assistant.verify import is_instruction, verify
 from index.embedders import Embedder, make_embedder
 from index.metrics import BY_NAME
 from index.models import Chunk, Fact, Figure, ReportMeta
@@ -142,7 +142,8 @@ class Engine:
             "text": self._text,
         }
         answer = handler.get(parsed.kind, self._not_in_reports)(parsed)
-        computation = parsed.units and open_derive.plan(parsed.text) is not None
+        # a computation asks a figure ("还差多少"); "为啥没完成" asks for the report's words
+        computation = parsed.units and parsed.asks_figure and open_derive.plan(parsed.text) is not None
         if computation and (not answer.found or answer.kind != "derived"):
             # a computation the closed layer could not do (or answered with a plain figure): over open figures
             return self._open_derived(parsed) or (
@@ -223,7 +224,7 @@ class Engine:
     @staticmethod
     def _asks_a_part(parsed: ParsedQuestion, fact: Fact) -> bool:
         """The question names more than the fact's sentence covers: a part of that figure, a sub-item."""
-        if parsed.item or fact.item or fact.metric not in BY_NAME:
+        if parsed.item or fact.item or parsed.threshold or fact.metric not in BY_NAME:
             return False
         meta = parsed.units[0]
         known = (*BY_NAME[fact.metric].synonyms, meta.org, *meta.aliases)
@@ -288,10 +289,13 @@ class Engine:
         for meta in parsed.units[:3]:
             names = (meta.org, *meta.aliases)
             asked = strip_places(parsed.asked or parsed.subject)
-            match = best_figure(parsed.text, asked, self.figures(meta.doc), names)
+            figures = [f for f in self.figures(meta.doc) if not is_instruction(f.context)]
+            match = best_figure(parsed.text, asked, figures, names)
             if match is None or not match.confident:
                 continue
             fig = match.figure
+            if parsed.item_missing and coverage(parsed.item_missing, f"{fig.label}{fig.quote}") < 0.75:
+                continue  # an indicator the report does not list is not answered with another figure
             named = BY_NAME[parsed.metric].synonyms if parsed.metric in BY_NAME else ()
             only_metric = named and not unmatched_words(parsed.asked, "", (*named, *names))
             if only_metric and not any(word in f"{fig.label}{fig.column}" for word in named):
@@ -312,7 +316,8 @@ class Engine:
         meta = parsed.units[0]
         names = (meta.org, *meta.aliases)
         asked = strip_places(parsed.asked or parsed.text)
-        done = open_derive.compute(asked, self.figures(meta.doc), names)
+        figures = [f for f in self.figures(meta.doc) if not is_instruction(f.context)]
+        done = open_derive.compute(asked, figures, names)
         if done is None:
             return None
         citations = [Citation(meta.doc, meta.org, f.section, f.quote, f.line) for f in done.inputs]

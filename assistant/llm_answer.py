@@ -35,7 +35,7 @@ from assistant.passages import MAX_ITEM_CHARS, _grams
 from assistant.prompts import Prompts
 from assistant.session import OfflineResponder, Responder
 from assistant.tokens import count_tokens
-from assistant.verify import numbers_in
+from assistant.verify import is_instruction, numbers_in
 from index.figures import UNITS as FIGURE_UNITS
 from index.normalize import match_key, split_sentences
 from index.provenance import locate
@@ -67,20 +67,7 @@ _WORDS = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 _DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
 
 # A report sentence that talks to a model rather than about the unit's budget.
-INJECTION = re.compile(
-    r"(?:忽略|无视|忘记|忘掉|不要理会|不必遵守|跳过)[^。；\n]{0,12}(?:指令|指示|提示|规则|要求|设定|约束|命令)"
-    r"|(?:新的|以下|下面的)(?:指令|指示|系统提示)"
-    r"|(?:^|[，,。；\s])(?:请|你)?(?:直接)?(?:回答|输出|告诉用户|告诉我)(?!率)[^。；\n]{0,30}(?:为|是|：|:)"
-    r"|你(?:现在)?是一个|你的(?:任务|角色)|(?:请|你)扮演|系统提示|提示词|prompt"
-    r"|ignore\s+(?:all\s+|any\s+)?(?:the\s+)?(?:previous|above|prior|earlier)"
-    r"|disregard\s+|system\s*:|assistant\s*:|<\|im_start\|>|<\|im_end\|>|\[/?INST\]|<<SYS>>",
-    re.I,
-)
 _DELIMITER = re.compile(r"</?\s*证据[^>]*>?")
-
-
-def is_instruction(text: str) -> bool:
-    return bool(INJECTION.search(text))
 
 
 def _clean(text: str) -> str:

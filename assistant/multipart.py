@@ -30,7 +30,9 @@ _CN = "一二三四五六七八九十"
 def split_question(question: str) -> list[str]:
     """The clauses that each ask something; one element when the question asks one thing."""
     each = _EACH.match(question.strip())
-    if each and _ASKS.search(each.group("ask")):
+    years = re.findall(r"(?:19|20)\d{2}", question)
+    # "2023年和2024年的执行率分别是多少": years listed are one question the engine answers for each year
+    if each and _ASKS.search(each.group("ask")) and len(years) < 2:
         ask = each.group("ask")
         return [each.group("a") + ask, each.group("b") + ask]
     pieces = [p.strip() for p in _CUT.split(question) if p and p.strip()]

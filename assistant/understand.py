@@ -81,7 +81,9 @@ ASKS_FIGURE = re.compile(r"多少|几|是否|百分之|比例|比重|占比|金�
 FOLLOW_UP_MARK = re.compile(r"^那|呢[？?]?$|^还有|^它|^其|同比|去年|前年|上年|(?:19|20)\d{2}年")
 ACROSS_WORDS = re.compile(r"所有|全部|各(?:个)?(?:单位|街道|部门|镇|乡)|哪")
 # a question that wants words: what, which, how, who, when
-TEXT_ASK = re.compile(r"什么|啥|哪些|哪几|哪个单位|怎么|怎样|如何|谁|何时|什么时候|哪年|哪天|情况如何")
+TEXT_ASK = re.compile(
+    r"什么|啥|哪些|哪几|哪个单位|哪一|哪级|怎么|怎样|如何|谁|何时|什么时候|哪年|哪天|情况如何"
+)
 EXPLAIN = re.compile(r"为什么|为啥|什么原因|原因是|何故|怎么会|咋")
 LOST = re.compile(r"扣了|扣分|扣多少|扣掉|丢了|丢分|失分|被扣|少得|差几分")
 UNEXECUTED_RATE = re.compile(r"未执行率|没执行的比例|没花的比例|未完成的比例")
