@@ -297,9 +297,12 @@ class Engine:
             if parsed.item_missing and coverage(parsed.item_missing, f"{fig.label}{fig.quote}") < 0.75:
                 continue  # an indicator the report does not list is not answered with another figure
             named = BY_NAME[parsed.metric].synonyms if parsed.metric in BY_NAME else ()
-            only_metric = named and not unmatched_words(parsed.asked, "", (*named, *names))
-            if only_metric and not any(word in f"{fig.label}{fig.column}" for word in named):
-                continue  # a question that names just a known metric is answered only by a figure named so
+            said = max((w for w in named if w in parsed.text), key=len, default="").removesuffix("数")
+            only_metric = said and not unmatched_words(asked, "", (*named, *names))
+            if only_metric and said not in f"{fig.label}{fig.column}":
+                # "年初预算数是多少" names just a known metric: only a figure named with the asker's words
+                # answers it (not 预算数, the year's; not 办公经费 for 三公经费)
+                continue
             citations.append(Citation(meta.doc, meta.org, fig.section, fig.quote, fig.line))
             what = shown_label(fig) or parsed.subject
             lines.append(f"{short_name(meta)}{year_of(meta)}报告载明：{what} {fig.text}。[{len(citations)}]")

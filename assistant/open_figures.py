@@ -21,6 +21,7 @@ from index.normalize import CJK
 # Calibrated on the dev half of evals/unseen (python -m evals --unseen --split dev).
 MIN_SCORE = 0.25
 MIN_MARGIN = 0.08
+ALIGNED_EXTRA = 0.05  # more of both for a figure read from run-together table cells
 MIN_PRESENT = 0.2  # share of the asked words (by weight) that must occur near the report's figures
 
 TO_YUAN = {"元": 1.0, "千元": 1e3, "万元": 1e4, "亿元": 1e8}
@@ -210,6 +211,9 @@ class Match:
 
     @property
     def confident(self) -> bool:
+        if self.figure.qualifier == "aligned":
+            # a cell whose column was inferred from position in run-together text: a stricter bar
+            return self.score >= MIN_SCORE + ALIGNED_EXTRA and self.margin >= MIN_MARGIN + ALIGNED_EXTRA
         return (self.score >= MIN_SCORE and self.margin >= MIN_MARGIN) or self.alone
 
 
@@ -255,6 +259,8 @@ def score_figures(
         label = _overlap(asked, f.label)
         clause = _overlap(asked, f.quote)
         wide = _overlap(asked, f"{f.context} {f.section}")
+        if not label and not clause:
+            continue  # nothing of what was asked names this figure: its sentence or table alone is no answer
         score = 0.55 * label + 0.3 * clause + 0.15 * wide
         if heads and not any(h in f"{f.label}{f.quote}" for h in heads):
             score *= 0.4

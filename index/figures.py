@@ -285,6 +285,7 @@ def _aligned(doc: str, tokens: list[_Token], source: dict[int, str], loose: bool
                     line=tok.line,
                     column=col.text,
                     row=row_label,
+                    qualifier="aligned",  # read by position from run-together cells: the least sure reading
                     context=" ".join(t.text for t in tokens[max(0, i - 2) : k])[:240],
                 )
         i = max(k, i + 1)
