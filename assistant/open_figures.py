@@ -259,9 +259,8 @@ def score_figures(
         label = _overlap(asked, f.label)
         clause = _overlap(asked, f.quote)
         wide = _overlap(asked, f"{f.context} {f.section}")
-        if not label and not clause:
-            continue  # nothing of what was asked names this figure: its sentence or table alone is no answer
-        score = 0.55 * label + 0.3 * clause + 0.15 * wide
+        # nothing of what was asked names this figure: its sentence or table alone is no answer
+        score = 0.55 * label + 0.3 * clause + 0.15 * wide if label or clause else 0.0
         if heads and not any(h in f"{f.label}{f.quote}" for h in heads):
             score *= 0.4
         if not wants_change and _CHANGE.search(f.label):

@@ -25,7 +25,8 @@ UNITS = (
 )
 MONEY_UNITS = ("亿元", "万元", "千元", "元")
 _FIGURE = re.compile(rf"(?<![\d.,])([+-]?(?:{NUM}))\s*({UNITS})")
-_BARE = re.compile(rf"^[+-]?(?:{NUM})(?:%|分|万元|元|亿元)?$")
+_BOUND_CELL = re.compile(r"^(?:[≥≧≤≦>＞<＜]|不低于|不少于|不高于|不超过)")
+_BARE = re.compile(rf"^(?:[≥≧≤≦>＞<＜]|不低于|不少于|不高于|不超过)?[+-]?(?:{NUM})(?:%|分|万元|元|亿元)?$")
 _EMPTY_CELL = re.compile(r"^(?:[-—–/／]+|无|—)$")
 # A label stops at a clause mark or the figure before it.
 _LABEL_STOP = re.compile(r"[，,；;。！？!?（(）)“”\"]")
@@ -115,7 +116,7 @@ def _cell_figure(cell: str) -> tuple[float, str] | None:
     cell = cell.replace(" ", "")
     if not _BARE.match(cell):
         return None
-    m = re.match(rf"^([+-]?(?:{NUM}))(.*)$", cell)
+    m = re.match(rf"^(?:[≥≧≤≦>＞<＜]|不低于|不少于|不高于|不超过)?([+-]?(?:{NUM}))(.*)$", cell)
     assert m is not None
     return float(m.group(1).replace(",", "")), m.group(2)
 
@@ -179,6 +180,7 @@ def table_figures(doc: str, rows: list[Block], section: str, unit_hint: str) -> 
                 section=section,
                 column=column,
                 row=row_label,
+                qualifier="bound" if _BOUND_CELL.match(cell.replace(" ", "")) else "",
                 context=" | ".join(x for x in (" ".join(header), row.text) if x)[:240],
             )
 
