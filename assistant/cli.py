@@ -6,6 +6,7 @@ import argparse
 import json
 import os
 import re
+import sqlite3
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -56,12 +57,14 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     labels = {"added": "已导入", "updated": "已更新", "unchanged": "未变化", "failed": "失败"}
     for o in outcomes:
         detail = (
-            f"{o.org or ''} {o.year or ''} 段落{o.chunks} 数字{o.facts}"
+            f"{o.org or ''} {o.year or ''} 段落{o.chunks} 数字{o.facts} {o.message}".rstrip()
             if o.status in ("added", "updated")
             else o.message
         )
         print(f"[{labels[o.status]}] {Path(o.path).name}  {detail}")
     failed = sum(o.status == "failed" for o in outcomes)
+    if not outcomes:
+        print("没有找到可导入的文件：支持 .txt .md .pdf .docx（隐藏文件不导入）。", file=sys.stderr)
     print(
         f"共 {len(outcomes)} 个文件：{len(outcomes) - failed} 个成功，{failed} 个失败。索引位置：{indexer.settings.index_dir}"
     )
@@ -420,6 +423,20 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.func(args))
     except (IndexMissing, LoadError) as exc:
         print(f"错误：{exc}", file=sys.stderr)
+        return 2
+    except sqlite3.DatabaseError as exc:
+        where = _settings(args).index_dir
+        print(
+            f"错误：索引 {where} 已损坏，无法读取（{exc}）。已导入的原始文件不受影响；请删除该索引目录后重新导入："
+            f"`python -m assistant ingest <报告文件或目录> --index {where}`。",
+            file=sys.stderr,
+        )
+        return 2
+    except (NotADirectoryError, FileExistsError) as exc:
+        print(
+            f"错误：索引位置 {_settings(args).index_dir} 不是目录（{exc}）。请用 --index 指定一个目录。",
+            file=sys.stderr,
+        )
         return 2
     except RuntimeError as exc:
         if type(exc).__name__ == "EmbedderUnavailable":

@@ -158,6 +158,14 @@ class Indexer:
             )
         if old_sha == sha and self.store.document_pipeline(path.name) == PIPELINE_VERSION:
             return IngestOutcome(str(path), "unchanged", "内容未变，跳过")
+        twin = self.store.doc_with_sha(sha)
+        if twin is not None and twin != path.name:
+            # a renamed copy would show every answer, bar and draft twice
+            return IngestOutcome(
+                str(path),
+                "unchanged",
+                f"内容与已索引的 {twin} 完全相同，未重复导入（如要换成新名称，请先删除 {twin} 再导入）。",
+            )
 
         raw = load_document(path)
         report = parse_report(raw)

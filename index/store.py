@@ -117,6 +117,8 @@ class ReportStore:
     """The SQLite side of the index: documents, chunks, facts, and what built them."""
 
     def __init__(self, path: Path, create: bool = True) -> None:
+        if path.parent.exists() and not path.parent.is_dir():
+            raise IndexMissing(f"索引位置 {path.parent} 不是目录，而是一个文件。请用 --index 指定一个目录。")
         if not create and not path.exists():
             raise IndexMissing(
                 f"在 {path.parent} 没有找到索引。请先运行 `python -m assistant ingest <报告文件或目录>` 建立索引。"
@@ -137,6 +139,13 @@ class ReportStore:
     def document_sha(self, doc: str) -> str | None:
         row = self.conn.execute("SELECT sha256 FROM documents WHERE doc = ?", (doc,)).fetchone()
         return row["sha256"] if row else None
+
+    def doc_with_sha(self, sha256: str) -> str | None:
+        """The indexed report with this content, whatever its name (a renamed copy is the same report)."""
+        row = self.conn.execute(
+            "SELECT doc FROM documents WHERE sha256 = ? ORDER BY doc", (sha256,)
+        ).fetchone()
+        return row["doc"] if row else None
 
     def document_pipeline(self, doc: str) -> str | None:
         row = self.conn.execute("SELECT pipeline FROM documents WHERE doc = ?", (doc,)).fetchone()

@@ -121,3 +121,44 @@ def test_same_question_same_answer_whatever_the_hash_seed(corpus_settings, tmp_p
         assert done.returncode == 0, done.stderr[-2000:]
         outputs.add(done.stdout)
     assert len(outputs) == 1
+
+
+def test_a_renamed_copy_is_not_indexed_twice(tmp_path, corpus_dir, fake_embedder):
+    import shutil
+
+    from index.pipeline import Indexer
+    from index.settings import Settings
+
+    indexer = Indexer(Settings(index_dir=tmp_path / "idx"), embedder=fake_embedder)
+    original = corpus_dir / "002_9970a3a3f795190b.txt"
+    copy = tmp_path / "永平街道2021年自评报告(1).txt"
+    shutil.copyfile(original, copy)
+    assert indexer.ingest_file(original).status == "added"
+    again = indexer.ingest_file(copy)
+    assert again.status == "unchanged" and "002_9970a3a3f795190b.txt" in again.message
+    assert [r["doc"] for r in indexer.store.documents()] == ["002_9970a3a3f795190b.txt"]
+
+
+def test_a_damaged_index_or_a_file_as_index_gets_a_plain_message(small_engine, tmp_path, capsys):
+    from assistant import cli
+
+    broken = tmp_path / "idx"
+    broken.mkdir()
+    (broken / "reports.sqlite3").write_bytes(b"SQLite format 3\x00" + b"\x00" * 50 + b"garbage" * 100)
+    assert cli.main(["list", "--index", str(broken)]) == 2
+    err = capsys.readouterr().err
+    assert "已损坏" in err and "Traceback" not in err
+    not_a_dir = tmp_path / "file"
+    not_a_dir.write_text("x")
+    assert cli.main(["list", "--index", str(not_a_dir)]) == 2
+    assert "不是目录" in capsys.readouterr().err
+
+
+def test_a_folder_with_nothing_to_import_says_why(tmp_path, capsys):
+    from assistant import cli
+
+    empty = tmp_path / "in"
+    empty.mkdir()
+    (empty / "notes.xlsx").write_bytes(b"PK")
+    assert cli.main(["ingest", str(empty), "--index", str(tmp_path / "idx"), "--quiet"]) == 1
+    assert "没有找到可导入的文件" in capsys.readouterr().err

@@ -96,7 +96,8 @@ def outcome_text(outcome: IngestOutcome, original: str, stored_name: str) -> str
         parts = [outcome.org or "", f"{outcome.year}年" if outcome.year else "", str(district or "")]
         who = "，".join(p for p in parts if p)
         verb = "已导入" if outcome.status == "added" else "已更新"
-        return f"{verb}：{who}。识别出段落 {outcome.chunks} 个、数字 {outcome.facts} 个，现在可以提问。"
+        said = f"{verb}：{who}。识别出段落 {outcome.chunks} 个、数字 {outcome.facts} 个，现在可以提问。"
+        return f"{said}{outcome.message}" if outcome.message else said  # what was not found, if anything
     if outcome.status == "unchanged":
         return "报告库中已有这份文件，内容相同，未重复导入。"
     message = outcome.message.replace(stored_name, original)
