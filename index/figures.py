@@ -13,10 +13,10 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
+from index.facts import NUM
 from index.models import Block, Figure, Report
 from index.normalize import CJK, is_web_residue, split_sentences
 
-NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 # Longest first: 万平方米 before 平方米 before 米, 个百分点 before 个, 万人次 before 万人 before 人.
 UNITS = (
     "万平方米|平方公里|平方米|立方米|万人次|个百分点|百分点|个月|亿元|万元|千元|元|万人|万户|万亩|万吨|万千瓦|"
