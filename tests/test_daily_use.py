@@ -162,3 +162,17 @@ def test_a_folder_with_nothing_to_import_says_why(tmp_path, capsys):
     (empty / "notes.xlsx").write_bytes(b"PK")
     assert cli.main(["ingest", str(empty), "--index", str(tmp_path / "idx"), "--quiet"]) == 1
     assert "没有找到可导入的文件" in capsys.readouterr().err
+
+
+def test_with_one_report_indexed_another_unit_is_said_missing_not_replaced(tmp_path, corpus_dir, fake_embedder):
+    from assistant.engine import Engine
+    from index.pipeline import Indexer
+    from index.settings import Settings
+
+    settings = Settings(index_dir=tmp_path / "idx")
+    Indexer(settings, embedder=fake_embedder).ingest([corpus_dir / "003_ceb9afcdf1314de4.txt"])  # 南洲街道 only
+    engine = Engine.open(settings, embedder=fake_embedder)
+    for question in ("永平街的预算执行率是多少？", "天河区财政局的预算执行率是多少？"):
+        answer, _ = engine.ask(question)
+        assert not answer.found and answer.value is None and "索引中没有" in answer.answer, question
+    assert engine.ask("预算执行率是多少？")[0].value == 99.56  # naming none: the one unit indexed
