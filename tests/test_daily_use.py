@@ -164,13 +164,17 @@ def test_a_folder_with_nothing_to_import_says_why(tmp_path, capsys):
     assert "没有找到可导入的文件" in capsys.readouterr().err
 
 
-def test_with_one_report_indexed_another_unit_is_said_missing_not_replaced(tmp_path, corpus_dir, fake_embedder):
+def test_with_one_report_indexed_another_unit_is_said_missing_not_replaced(
+    tmp_path, corpus_dir, fake_embedder
+):
     from assistant.engine import Engine
     from index.pipeline import Indexer
     from index.settings import Settings
 
     settings = Settings(index_dir=tmp_path / "idx")
-    Indexer(settings, embedder=fake_embedder).ingest([corpus_dir / "003_ceb9afcdf1314de4.txt"])  # 南洲街道 only
+    Indexer(settings, embedder=fake_embedder).ingest(
+        [corpus_dir / "003_ceb9afcdf1314de4.txt"]
+    )  # 南洲街道 only
     engine = Engine.open(settings, embedder=fake_embedder)
     for question in ("永平街的预算执行率是多少？", "天河区财政局的预算执行率是多少？"):
         answer, _ = engine.ask(question)
