@@ -235,7 +235,7 @@ class QuestionParser:
         units, rest = self._units(text)
         units = tuple(u for u in units if not self.fuzzy.elsewhere(text, u))
         if not units and (previous is None or org_mentions(text)):
-            # a follow-up names a unit only in so many words ("那蚕茶卫生院呢"), never by a stray bigram
+            # a follow-up names a unit only in so many words ("那白石卫生院呢"), never by a stray bigram
             units, rest = self.fuzzy.find(text)
         year_m = YEAR.search(rest)
         year = int(year_m.group(1)) if year_m else None

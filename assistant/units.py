@@ -1,6 +1,6 @@
 """Which reports a question names, when it does not type one of their aliases exactly.
 
-People shorten names their own way ("红河州数据中心" for 红河州数据发展中心, "翟店镇卫生院的公卫项目"), and project
+People shorten names their own way ("白鹭数据中心" for 白鹭市数据发展中心, "白石镇卫生院的公卫项目"), and project
 reports are known by their project. Each report's name text (unit, title less its report words) is cut into
 character bigrams weighted by how rare they are among the indexed reports; a question names a report when it
 shares enough rare bigrams with it, clearly more than with any other. A place the question names (X县, X镇…)
@@ -46,12 +46,12 @@ def name_text(meta: ReportMeta) -> str:
     return _GENERIC.sub(" ", " ".join((meta.org, meta.title, *meta.aliases)))
 
 
-# 县 and 州 are places whenever they follow a name ("西平县农村公路…"); 市, 区, 乡 are too often other words
+# 县 and 州 are places whenever they follow a name ("石川县农村公路…"); 市, 区, 乡 are too often other words
 _COUNTY = re.compile(rf"([{CJK}]{{2,3}}?)(?:县|州)")
 
 
 def _in_name(place: str, name: str) -> bool:
-    """A place as typed ("衡山贯塘", 县 left out; "徐闻下桥", the county before the town) is in a report's name
+    """A place as typed ("青禾白石", 县 left out; "云岭松溪", the county before the town) is in a report's name
     when a bigram of it is: "天河" shares none with 武侯区财政局."""
     return place in name or any(place[i : i + 2] in name for i in range(len(place) - 1))
 
@@ -74,8 +74,8 @@ class FuzzyUnits:
         self.idf = {g: math.log(1 + n / c) for g, c in df.items()}
 
     def elsewhere(self, question: str, meta: ReportMeta) -> bool:
-        """The question places the unit somewhere this report's name does not ("西平县交通运输局" is not
-        广水市交通运输局). A report that names no place at all is not ruled out."""
+        """The question places the unit somewhere this report's name does not ("石川县交通运输局" is not
+        松原市交通运输局). A report that names no place at all is not ruled out."""
         asked = places_of(" ".join(org_mentions(question))) | {
             m.group(1) for m in _COUNTY.finditer(question) if not _NOT_PLACE.match(m.group(1))
         }
@@ -124,5 +124,5 @@ def org_mentions(text: str) -> list[str]:
 
 
 def strip_places(text: str) -> str:
-    """The asker's words less the places in them ("岳阳楼区编制" → 编制): who, not what is asked."""
+    """The asker's words less the places in them ("红枫区编制" → 编制): who, not what is asked."""
     return PLACE.sub(lambda m: " " if not _NOT_PLACE.match(m.group(1)) else m.group(0), text)

@@ -67,7 +67,7 @@ def _clause(text: str, start: int, end: int) -> tuple[int, int]:
 
 def sentence_figures(doc: str, block: Block, section: str) -> Iterator[Figure]:
     """Figures of running text. Two figures with no words between them share their label ("老年人体检数
-    5662人 4044人": a target, then what was achieved) and are marked as the first and second of a pair."""
+    3100人 2950人": a target, then what was achieved) and are marked as the first and second of a pair."""
     text = block.text
     for s, e in split_sentences(text):
         sentence = text[s:e]
@@ -186,7 +186,7 @@ def table_figures(doc: str, rows: list[Block], section: str, unit_hint: str) -> 
 
 
 _TOKEN = re.compile(r"\S+")
-# the cell before a row's values names the row (年度资金总额 4753.66 …), not a column
+# the cell before a row's values names the row (年度资金总额 320.5 …), not a column
 _ROW_LABEL = re.compile(
     r"合计|总计|小计|资金总额|其中|当年财政拨款|上年结转|其他资金|基本支出|项目支出|^[一二三四五六七八九十\d]+[、.]"
 )
@@ -236,7 +236,7 @@ def _aligned(doc: str, tokens: list[_Token], source: dict[int, str], loose: bool
                 and _GROUP_TITLE.search(words[-n - 1].text)
                 and not _numeric_token(words[-1].text)
             ):
-                # "财政供养人员情况(人 | 编制数 | 实际在职人数 | 控制率" then 46 50 108.70%: a group title first
+                # "财政供养人员情况(人 | 编制数 | 实际在职人数 | 控制率" then 30 28 93.33%: a group title first
                 unit_m = _GROUP_UNIT.search(words[-n - 1].text)
                 unit_hint = unit_m.group(1) if unit_m else ""
                 header = words[-n:]
@@ -245,7 +245,7 @@ def _aligned(doc: str, tokens: list[_Token], source: dict[int, str], loose: bool
                 and _ROW_LABEL.search(words[-1].text)
                 and (loose or all(_COLUMN_WORD.search(w.text) for w in words[-n - 1 : -1]))
             ):
-                header, row_label = words[-n - 1 : -1], words[-1].text  # "…得分 年度资金总额 64.8 64.8 …"
+                header, row_label = words[-n - 1 : -1], words[-1].text  # "…得分 年度资金总额 52.6 52.6 …"
                 unit_hint = ""
             elif len(words) == n or (loose and len(words) > n):
                 # one cell per line: the last n header lines name the n values; within one line of run-together
@@ -306,7 +306,7 @@ def _span(first: _Token, last: _Token, source: dict[int, str]) -> str:
 def flattened_figures(doc: str, report: Report) -> Iterator[Figure]:
     """自评表 and other tables pasted as text, where the clean text has lost the cells: read from the source
     lines, both as one cell per line (header lines, then value lines) and as cells split by spaces within a
-    line ("年初预算数 全年预算数 全年执行数 分值 执行率 得分 年度资金总额 64.8 64.8 64.8 10 100% 10")."""
+    line ("年初预算数 全年预算数 全年执行数 分值 执行率 得分 年度资金总额 52.6 52.6 50 10 95.06% 9.5")."""
     source = {src.number: src.text for src in report.raw.lines}
     per_line = [
         _Token(src.text.strip(), src.number, len(src.text) - len(src.text.lstrip()))

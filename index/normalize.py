@@ -135,7 +135,7 @@ def _prepare(raw: RawDocument) -> list[_Line | None]:
         md = MD_HEADING.match(stripped)
         md_level = len(md.group(1)) if md else 0
         body = stripped[md.end() :] if md else stripped
-        # tabs, markdown pipes, or cells a converter joined with " | " ("年度资金总额: | 1172.55 | 1268.72")
+        # tabs, markdown pipes, or cells a converter joined with " | " ("年度资金总额: | 320.5 | 318.2")
         is_table = "\t" in src.text or body.startswith("|") or body.count("|") >= 3
         text = clean_inline(body)
         if text:

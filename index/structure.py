@@ -87,7 +87,7 @@ _HAS_PLACE = re.compile(rf"^[{CJK}]{{1,8}}?(?:省|自治区|市|州|盟|县|区|
 
 
 def _org_of_title(title: str) -> str | None:
-    """ "2021年度霞山区爱国街道办事处整体支出绩效自评报告" → 霞山区爱国街道办事处: the words before the first
+    """ "2021年度红枫区青石街道办事处整体支出绩效自评报告" → 红枫区青石街道办事处: the words before the first
     year or report word, once a leading year, 附件 or 关于 is taken off."""
     text = re.split(r"[|:：]", title)[-1] if re.search(r"[|:：]", title[:-4]) else title
     text = re.sub(r"^(?:[\[【][^\]】]{0,8}[\]】]|附件\s*\d*[:：]?|关于|(?:19|20)\d{2}\s*年度?|\s)+", "", text)
@@ -103,7 +103,7 @@ _PROJECT_NAME = re.compile(
 
 
 def project_of(blocks: list[Block]) -> str | None:
-    """The project a 项目支出 report or 自评表 is about ("项目名称 委托业务项目 主管部门 …")."""
+    """The project a 项目支出 report or 自评表 is about ("项目名称 乡村道路养护 主管部门 …")."""
     for block in blocks[:30]:
         m = _PROJECT_NAME.search(block.text)
         if m and not re.fullmatch(r"[|\s]*", m.group(1)) and not re.search(r"[数率]|万元|[（(]", m.group(1)):
@@ -134,7 +134,7 @@ def read_org(title: str, blocks: list[Block], publisher: str | None = None, file
                 break
     if org is None:
         for block in blocks[:40]:
-            # the first organisation named with its place ("保山市农业农村局为…"), never a phrase that merely
+            # the first organisation named with its place ("青禾县农业农村局为…"), never a phrase that merely
             # ends in a suffix word ("用于建设长安学校")
             m = re.search(rf"(?:^|[\s，,。；;：:（(“])([{CJK}]{{2,30}}?(?:{_ORG_SUFFIX}))", block.text)
             if (
@@ -151,7 +151,7 @@ def read_org(title: str, blocks: list[Block], publisher: str | None = None, file
         stem = re.sub(r"\.[A-Za-z0-9]+$", "", file_name)
         m = re.search(rf"[{CJK}]{{2,30}}(?:{_ORG_SUFFIX})", stem)
         org = m.group(0) if m else "未知单位"
-    # "林业局(本级)" in a title, "零陵区林业局" as the publisher: the publisher's name says where
+    # "林业局(本级)" in a title, "松原区林业局" as the publisher: the publisher's name says where
     if publisher and not _HAS_PLACE.match(org) and publisher.endswith(org) and publisher != org:
         org = publisher
     return org
