@@ -103,12 +103,10 @@ class Engine:
     def ask(self, question: str, previous: ParsedQuestion | None = None) -> tuple[Answer, ParsedQuestion]:
         question, cut = cap_question(question)
         several = ask_parts(question, previous, self.parser.parse, self.verified)
-        if several is not None:
-            return (replace(several[0], answer=TOO_LONG + several[0].answer), several[1]) if cut else several
-        if several is not None:
-            return several
-        parsed = self.parser.parse(question, previous)
-        answer = self.verified(parsed)
+        if several is None:
+            parsed = self.parser.parse(question, previous)
+            several = (self.verified(parsed), parsed)
+        answer, parsed = several
         return (replace(answer, answer=TOO_LONG + answer.answer) if cut else answer), parsed
 
     def verified(self, parsed: ParsedQuestion) -> Answer:
@@ -164,8 +162,9 @@ class Engine:
         return self._sources[doc]
 
     def figures(self, doc: str) -> list[Figure]:
+        """A report's open figures, read once; sentences that read as instructions to a model never count."""
         if doc not in self._figures:
-            self._figures[doc] = self.store.figures(doc)
+            self._figures[doc] = [f for f in self.store.figures(doc) if not is_instruction(f.context)]
         return self._figures[doc]
 
     # ---- handlers ---------------------------------------------------------------------------------
@@ -289,8 +288,7 @@ class Engine:
         for meta in parsed.units[:3]:
             names = (meta.org, *meta.aliases)
             asked = strip_places(parsed.asked or parsed.subject)
-            figures = [f for f in self.figures(meta.doc) if not is_instruction(f.context)]
-            match = best_figure(parsed.text, asked, figures, names)
+            match = best_figure(parsed.text, asked, self.figures(meta.doc), names)
             if match is None or not match.confident:
                 continue
             fig = match.figure
@@ -319,8 +317,7 @@ class Engine:
         meta = parsed.units[0]
         names = (meta.org, *meta.aliases)
         asked = strip_places(parsed.asked or parsed.text)
-        figures = [f for f in self.figures(meta.doc) if not is_instruction(f.context)]
-        done = open_derive.compute(asked, figures, names)
+        done = open_derive.compute(asked, self.figures(meta.doc), names)
         if done is None:
             return None
         citations = [Citation(meta.doc, meta.org, f.section, f.quote, f.line) for f in done.inputs]
