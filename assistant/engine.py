@@ -288,11 +288,18 @@ class Engine:
         for meta in parsed.units[:3]:
             names = (meta.org, *meta.aliases)
             asked = strip_places(parsed.asked or parsed.subject)
-            match = best_figure(parsed.text, asked, self.figures(meta.doc), names)
+            near = parsed.near[1] if parsed.near and parsed.near[0] == meta.doc else None
+            match = best_figure(parsed.text, asked, self.figures(meta.doc), names, near=near)
             if match is None or not match.confident:
                 continue
             fig = match.figure
-            if parsed.item_missing and coverage(parsed.item_missing, f"{fig.label}{fig.quote}") < 0.75:
+            in_row = near is not None and abs(fig.line - near) <= 1
+            if (
+                parsed.item_missing
+                and not in_row
+                # the project a report is about, named in its title, is what all of its figures are about
+                and coverage(parsed.item_missing, f"{fig.label}{fig.quote}{meta.title}") < 0.75
+            ):
                 continue  # an indicator the report does not list is not answered with another figure
             named = BY_NAME[parsed.metric].synonyms if parsed.metric in BY_NAME else ()
             said = max((w for w in named if w in parsed.text), key=len, default="").removesuffix("数")

@@ -42,6 +42,7 @@ class ParsedQuestion:
     metrics: tuple[str, ...] = ()  # several metrics asked at once ("执行率和自评得分分别是多少")
     threshold: tuple[str, float, str, str] | None = None  # ("<", 90.0, "%", "低于90%"): a figure checked
     asked: str = ""  # the whole question less the units' names and the year: what the open layer matches
+    near: tuple[str, int] | None = None  # a later part of a question: (doc, line) the first part was read at
 
 
 @dataclass(frozen=True, slots=True)

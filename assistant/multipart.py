@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from assistant.models import Answer, ParsedQuestion
 
@@ -18,8 +19,10 @@ _CUT = re.compile(r"[，,；;。？?、]|(?:另外|还有|以及|同时)")
 _EACH = re.compile(r"^(?P<a>.+?)(?:和|及|与|跟|、)(?P<b>[^和及与跟、]+?)(?:各|分别)(?:是|为|有)?(?P<ask>.*)$")
 # what is left of a part once asking and target/actual words are gone: its own subject, if any
 _BARE = re.compile(
-    r"多少钱?|几|是|了|的|呢|吗|实际|完成|达到|做到|目标|定|计划|预计|各|分别|有|为|[？?。，,\s]"
+    r"多少(?:钱|万元|亿元|元|亩|人次|人|个|户|只|头|项|次|公里|米|吨|所|家|台|名|场)?|几|是|了|的|呢|吗|实际|完成|达到|做到|"
+    r"目标|定|计划|预计|各|分别|有|为|_DEIXIS|[？?。，,\s]".replace("_DEIXIS", "这项|这块|这个|该项|此项")
 )
+_DEIXIS = re.compile(r"这项|这块|这个|该项|此项")
 _MEASURE_AT_END = re.compile(
     r"(?:年初预算数?|全年预算数?|调整后预算数?|预算数?|执行数?|支出数?|编制数?|目标值?|计划|实有|在职|人数|定的|定了|多少)+$"
 )
@@ -94,7 +97,9 @@ def ask_parts(
     answers = [answer(first)]
     # "基本支出年初预算多少、实际执行多少": the later part is about the same thing (基本支出), not the same measure
     subject = _MEASURE_AT_END.sub("", _BARE.sub("", first.asked))
+    # "…执行了多少，预算执行得了几分": a later part is looked for first in the row the first was read from
+    near = (answers[0].citations[0].doc, answers[0].citations[0].line) if answers[0].citations else None
     for part in parts[1:]:
-        said = part if len(_BARE.sub("", part)) > 2 else subject + part
-        answers.append(answer(parse(said, first, carry=True)))
+        said = part if len(_BARE.sub("", part)) > 2 else subject + _DEIXIS.sub("", part)
+        answers.append(answer(replace(parse(said, first, carry=True), near=near)))
     return join_answers(question, answers), first

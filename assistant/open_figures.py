@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from index.figures import MONEY_UNITS
+from index.figures import MONEY_UNITS, UNITS
 from index.models import Figure
 from index.normalize import CJK
 
@@ -22,6 +22,7 @@ from index.normalize import CJK
 MIN_SCORE = 0.25
 MIN_MARGIN = 0.08
 ALIGNED_EXTRA = 0.05  # more of both for a figure read from run-together table cells
+NEAR_BONUS = 0.15  # a later part of a question, in the row its first part was read from
 MIN_PRESENT = 0.2  # share of the asked words (by weight) that must occur near the report's figures
 
 TO_YUAN = {"元": 1.0, "千元": 1e3, "万元": 1e4, "亿元": 1e8}
@@ -46,11 +47,11 @@ COUNT_UNITS = {
     "亩": ("亩", "万亩", "公顷"),
     "吨": ("吨", "万吨"),
     "平方米": ("平方米", "万平方米", "㎡"),
+    "年": ("年",),
+    "天": ("天", "日"),
 }
 # what the question asks for → acceptable units
-_EXPLICIT_UNIT = re.compile(
-    r"(?:多少|几)(万元|亿元|千元|元|万平方米|平方米|平方公里|公里|千米|米|亩|公顷|吨|人次|人|名|个|项|台|套|户|家|所|次|辆|场|件|条|座|处|分)"
-)
+_EXPLICIT_UNIT = re.compile(rf"(?:多少|几)(?:个)?({UNITS.replace('|%|‰', '')}|年)")
 _RATE = re.compile(r"率|比例|占比|百分之|百分比|比重|进度|覆盖面|满意度|[多几]少?成")
 _SCORE = re.compile(r"几分|多少分|得分|分值|满分|评分|打分|扣了?几分|扣分|总分|权重")
 _MONEY = re.compile(
@@ -102,6 +103,7 @@ _NOISE = re.compile(
 )
 _CHANGE = re.compile(r"比上年|较上年|同比|增长|增加|减少|下降|上升|提高")
 _TARGET = re.compile(r"目标|计划|预计|预期|指标值|年度指标|不低于|不少于|达到|≥|以上")
+_PLANNED = re.compile(r"预算|目标|计划|预计|预期|指标值|年度指标|不低于|不少于|≥")
 _ACTUAL = re.compile(r"实际|完成值|完成情况|实绩|实际完成|全年完成|做到|达到了|实现了|搞到|完成了")
 
 
@@ -117,7 +119,7 @@ def _grams(text: str) -> list[str]:
 
 def expected_units(question: str) -> tuple[str, ...] | None:
     """The units a right answer may carry; None when the question does not say."""
-    m = _EXPLICIT_UNIT.search(re.sub(r"(多少|几)个人", r"\1人", question))
+    m = _EXPLICIT_UNIT.search(question.replace("块钱", "钱"))
     if m:
         unit = m.group(1)
         if unit in TO_YUAN:
@@ -159,7 +161,7 @@ COMPUTE = re.compile(
 )
 _HEAD_DROP = re.compile(
     r"实际|目标|计划|预计|定的|定了|指标值|达到|做到|多少钱|多少|多长|多大|多高|多深|多远|多久|万元|亿元|元|钱|几|"
-    r"是|的|了|有|共|总|才|"
+    r"最后|最终|到底|究竟|一共|总共|是|的|了|有|共|总|才|"
     r"[？?！!。，,、：:\s]"
 )
 # verbs that end a question ("年初预算安排了多少") stand after the head, not for it
@@ -217,6 +219,13 @@ class Match:
         return (self.score >= MIN_SCORE and self.margin >= MIN_MARGIN) or self.alone
 
 
+def _words_near(f: Figure, before: int = 40, after: int = 20) -> str:
+    """The words of a figure's clause around it ("…共完成169处农村饮水工程维修养护"): in a long run of
+    table cells pasted as one clause, the words far from it name other figures."""
+    at = f.quote.find(f.text)
+    return f.quote[max(0, at - before) : at + len(f.text) + after] if at >= 0 else f.quote
+
+
 def _weights(figures: Sequence[Figure]) -> dict[str, float]:
     """Inverse document frequency of each bigram over the report's figure sentences."""
     df: Counter[str] = Counter()
@@ -233,7 +242,11 @@ def _overlap(asked: dict[str, float], text: str) -> float:
 
 
 def score_figures(
-    question: str, subject: str, figures: Sequence[Figure], names: Sequence[str] = ()
+    question: str,
+    subject: str,
+    figures: Sequence[Figure],
+    names: Sequence[str] = (),
+    near: int | None = None,
 ) -> list[tuple[float, Figure]]:
     """Every figure of the expected kind, scored against the asked words; best first, ties in reading order.
     `names` (the unit's names) say who, not what: their words are not matched."""
@@ -257,11 +270,13 @@ def score_figures(
     scored: list[tuple[float, int, Figure]] = []
     for seq, f in enumerate(pool):
         label = _overlap(asked, f.label)
-        clause = _overlap(asked, f.quote)
+        clause = _overlap(asked, f.quote if f.column else _words_near(f))
         wide = _overlap(asked, f"{f.context} {f.section}")
         # nothing of what was asked names this figure: its sentence or table alone is no answer
         score = 0.55 * label + 0.3 * clause + 0.15 * wide if label or clause else 0.0
-        if heads and not any(h in f"{f.label}{f.quote}" for h in heads):
+        # a table cell is named by its row and column: the row's other cells name other figures
+        named_by = f.label if f.column else f"{f.label}{f.quote}"
+        if heads and not any(h in named_by for h in heads):
             score *= 0.4
         if not wants_change and _CHANGE.search(f.label):
             score *= 0.6  # "比上年增长5%" does not answer "增长率" unless asked
@@ -275,8 +290,10 @@ def score_figures(
         if f.column:
             if wants_target and not _TARGET.search(f.column) and _ACTUAL.search(f.column):
                 score *= 0.6
-            if wants_actual and _TARGET.search(f.column) and not _ACTUAL.search(f.column):
-                score *= 0.6
+            if wants_actual and _PLANNED.search(f.column) and not _ACTUAL.search(f.column):
+                score *= 0.6  # "实际执行了多少" is not the 预算数 or 目标值 column
+        if near is not None and score and abs(f.line - near) <= 1:
+            score += NEAR_BONUS  # the row (or sentence) the question's first part was answered from
         scored.append((score, seq, f))
     scored.sort(key=lambda x: (-x[0], x[1]))
     return [(s, f) for s, _, f in scored]
@@ -288,12 +305,13 @@ def best_figure(
     figures: Sequence[Figure],
     names: Sequence[str] = (),
     compute_ok: bool = False,
+    near: int | None = None,
 ) -> Match | None:
     """The figure a question asks for. A question asking a computation gets none (unless `compute_ok`:
     the caller is finding one operand of it)."""
     if COMPUTE.search(question) and not compute_ok:
         return None
-    ranked = score_figures(question, subject, figures, names)
+    ranked = score_figures(question, subject, figures, names, near)
     if not ranked:
         return None
     score, best = ranked[0]

@@ -50,6 +50,10 @@ def name_text(meta: ReportMeta) -> str:
 _COUNTY = re.compile(rf"([{CJK}]{{2,3}}?)(?:县|州)")
 
 
+# a question that opens with a place ("抚远市农村饮水…", "2022年瓯海区…") says where its unit is
+_LEAD_PLACE = re.compile(rf"^(?:(?:19|20)\d{{2}}年度?)?([{CJK}]{{2,3}}?)(?:市|区|县|旗)")
+
+
 def _in_name(place: str, name: str) -> bool:
     """A place as typed ("青禾白石", 县 left out; "云岭松溪", the county before the town) is in a report's name
     when a bigram of it is: "天河" shares none with 武侯区财政局."""
@@ -77,7 +81,10 @@ class FuzzyUnits:
         """The question places the unit somewhere this report's name does not ("石川县交通运输局" is not
         松原市交通运输局). A report that names no place at all is not ruled out."""
         asked = places_of(" ".join(org_mentions(question))) | {
-            m.group(1) for m in _COUNTY.finditer(question) if not _NOT_PLACE.match(m.group(1))
+            m.group(1)
+            for m in (*_COUNTY.finditer(question), _LEAD_PLACE.match(question))
+            if m
+            if not _NOT_PLACE.match(m.group(1))
         }
         name = self.names[meta.doc]
         return bool(asked) and bool(places_of(name)) and not any(_in_name(p, name) for p in asked)

@@ -16,20 +16,20 @@ from dataclasses import dataclass, replace
 from index.facts import NUM
 from index.models import Block, Figure, Report
 from index.normalize import CJK, is_web_residue, split_sentences
+from index.tables import read_cell, table_figures
 
 # Longest first: 万平方米 before 平方米 before 米, 个百分点 before 个, 万人次 before 万人 before 人.
 UNITS = (
     "万平方米|平方公里|平方米|立方米|万人次|个百分点|百分点|个月|亿元|万元|千元|元|万人|万户|万亩|万吨|万千瓦|"
     "人次|户次|批次|架次|车次|场次|TB|GB|公里|千米|公顷|学时|课时|小时|千瓦|%|‰|㎡|亩|吨|米|分|个|人|名|项|台|套|辆|次|场|家|户|所|座|处|"
-    "件|宗|篇|份|批|条|间|张|册|棵|株|只|头|天|床|艘|架|期|块|口|眼|盏|种"
+    "件|宗|篇|份|批|条|间|张|册|棵|株|只|头|天|床|艘|架|期|块|口|眼|盏|种|年"
 )
 MONEY_UNITS = ("亿元", "万元", "千元", "元")
 _FIGURE = re.compile(rf"(?<![\d.,])([+-]?(?:{NUM}))\s*({UNITS})")
 _BOUND_CELL = re.compile(r"^(?:[≥≧≤≦>＞<＜]|不低于|不少于|不高于|不超过)")
-_BARE = re.compile(rf"^(?:[≥≧≤≦>＞<＜]|不低于|不少于|不高于|不超过)?[+-]?(?:{NUM})(?:%|分|万元|元|亿元)?$")
 _EMPTY_CELL = re.compile(r"^(?:[-—–/／]+|无|—)$")
 # A label stops at a clause mark or the figure before it.
-_LABEL_STOP = re.compile(r"[，,；;。！？!?（(）)“”\"]")
+_LABEL_STOP = re.compile(r"[，,；;。！？!?（(）)“”\"|]")
 _LEAD_FILLER = re.compile(r"^(?:其中|另外|此外|同时|并且)*[:：、]*")
 _TRAIL_FILLER = re.compile(
     r"(?:为|是|达到|达|共计|共|计|约为|约|合计|总计|累计|仅为|仅|有|：|:|[≥≧≤≦>＞<＜]|\s)+$"
@@ -38,6 +38,8 @@ _TRAIL_FILLER = re.compile(
 _BOUND_AFTER = re.compile(r"^(?:以上|以下|以内|左右|及以上|及以下|之间)")
 _BOUND_BEFORE = re.compile(r"(?:[≥≧≤≦>＞<＜]|不低于|不少于|不高于|不超过|大于|小于|达到|控制在)\s*$")
 _UNIT_HINT = re.compile(r"(?:单位|金额单位)\s*[:：]\s*(亿元|万元|千元|元)")
+# a table's title line naming its unit: "资金情况 (万元)", "项目资金（万元"
+_TITLE_UNIT = re.compile(r"[（(]\s*(亿元|万元|千元|元)\s*[）)]?\s*\|?\s*$")
 _HEADER_UNIT = re.compile(r"[（(](亿元|万元|千元|元|%|分|人|个)[）)]")
 _YEARISH = re.compile(r"^(?:19|20)\d{2}$")
 MAX_LABEL = 24
@@ -59,8 +61,8 @@ def _label_before(text: str, start: int, floor: int) -> str:
 
 def _clause(text: str, start: int, end: int) -> tuple[int, int]:
     """The clause around a figure: from the previous clause mark to the next, so a quote reads whole."""
-    left = max((m.end() for m in re.finditer(r"[，,；;。！？!?]", text[:start])), default=0)
-    right_m = re.search(r"[，,；;。！？!?]", text[end:])
+    left = max((m.end() for m in re.finditer(r"[，,；;。！？!?|]", text[:start])), default=0)
+    right_m = re.search(r"[，,；;。！？!?|]", text[end:])
     right = end + right_m.start() + 1 if right_m else len(text)
     return left, right
 
@@ -78,6 +80,11 @@ def sentence_figures(doc: str, block: Block, section: str) -> Iterator[Figure]:
             value_text, unit = m.group(1), m.group(2)
             after = sentence[m.end() : m.end() + 4]
             if _YEARISH.match(value_text) and unit in ("个", "人"):
+                continue
+            # "15年" is a span (使用年限≥15年); "2021年", "22年度", "3年来" are dates or periods
+            if unit == "年" and (
+                float(value_text.replace(",", "")) >= 100 or re.match(r"[度月底初末内来以前后第]", after)
+            ):
                 continue
             between = sentence[floor : m.start()]
             paired = previous is not None and not re.search(rf"[{CJK}]", between) and floor > 0
@@ -113,76 +120,8 @@ def sentence_figures(doc: str, block: Block, section: str) -> Iterator[Figure]:
 
 
 def _cell_figure(cell: str) -> tuple[float, str] | None:
-    cell = cell.replace(" ", "")
-    if not _BARE.match(cell):
-        return None
-    m = re.match(rf"^(?:[≥≧≤≦>＞<＜]|不低于|不少于|不高于|不超过)?([+-]?(?:{NUM}))(.*)$", cell)
-    assert m is not None
-    return float(m.group(1).replace(",", "")), m.group(2)
-
-
-def _column_unit(column: str, group: list[str], hint: str) -> str:
-    """A bare cell's unit: its column's own ((万元), 率 → %, 得分 → 分), else the table's."""
-    own = _HEADER_UNIT.search(column)
-    if own:
-        return own.group(1)
-    if re.search(r"得分|分值|权重|满分", column):
-        return "分"
-    if re.search(r"率", column):
-        return "%"
-    shared = _HEADER_UNIT.search(" ".join(group))
-    return shared.group(1) if shared else hint
-
-
-def table_figures(doc: str, rows: list[Block], section: str, unit_hint: str) -> Iterator[Figure]:
-    """Cells of a table: each numeric cell named by its row's first words and its column's header."""
-    header: list[str] = []
-    for row in rows:
-        cells = [c.strip() for c in row.text.split(" | ")]
-        numeric = [_cell_figure(c) is not None for c in cells]
-        if not any(numeric):
-            header = cells
-            continue
-        row_label = " ".join(c for c, n in zip(cells, numeric, strict=True) if not n and c and len(c) <= 40)[
-            :40
-        ]
-        # a header whose first cells are merged row titles ("部门总体资金 | 资金来源 | 年初预算数(A) | …") has
-        # more cells than the rows under it: the row's figures go, in order, to the cells that head figures
-        heads = [h for h in header[1:] if _COLUMN_WORD.search(h)]
-        first = numeric.index(True)
-        misaligned = len(header) != len(cells) or not _COLUMN_WORD.search(
-            header[first] if first < len(header) else ""
-        )
-        by_order = misaligned and 0 < sum(numeric) <= len(heads)
-        offset, k = 0, 0
-        for i, cell in enumerate(cells):
-            found = _cell_figure(cell)
-            start = row.text.find(cell, offset)
-            offset = max(offset, start + len(cell)) if start >= 0 else offset
-            if found is None:
-                continue
-            value, unit = found
-            column = heads[k] if by_order else (header[i] if i < len(header) else "")
-            k += 1
-            if _YEARISH.match(cell) and not unit:
-                continue
-            if not unit:
-                unit = _column_unit(column, header[:1], unit_hint)
-            label = " ".join(x for x in (row_label, column) if x)[:60]
-            yield Figure(
-                doc=doc,
-                value=value,
-                unit=unit,
-                text=cell,
-                label=label,
-                quote=row.text[:160] if len(row.text) <= 160 else cell,
-                line=row.line_at(max(start, 0)),
-                section=section,
-                column=column,
-                row=row_label,
-                qualifier="bound" if _BOUND_CELL.match(cell.replace(" ", "")) else "",
-                context=" | ".join(x for x in (" ".join(header), row.text) if x)[:240],
-            )
+    found = read_cell(cell, 0)
+    return (found.value, found.unit) if found.value is not None else None
 
 
 _TOKEN = re.compile(r"\S+")
@@ -318,6 +257,8 @@ def flattened_figures(doc: str, report: Report) -> Iterator[Figure]:
         seen.add((fig.line, hash(fig.text)))
         yield fig
     for src in report.raw.lines:
+        if "|" in src.text:
+            continue  # cells marked as such are read as a table (index/tables.py)
         tokens = [_Token(m.group(0), src.number, m.start()) for m in _TOKEN.finditer(src.text)]
         if len(tokens) >= 4:
             for fig in _aligned(doc, tokens, source, loose=False):
@@ -340,13 +281,25 @@ def extract_figures(report: Report) -> list[Figure]:
 
     for block in report.blocks:
         section = " > ".join(block.section_path)
-        hint = _UNIT_HINT.search(block.text)
+        hint = _UNIT_HINT.search(block.text) or (
+            _TITLE_UNIT.search(block.text) if len(block.text) <= 40 else None
+        )
         if hint:
             unit_hint = hint.group(1)
         if block.kind == "table_row":
             if not table:
                 table_section = section
             table.append(block)
+            # a figure inside a cell's sentence ("落实39户特色种养业奖补政策") is no cell of its own
+            values = [c for c in block.text.split("|") if read_cell(c.strip(), 0).value is not None]
+            out.extend(
+                f for f in sentence_figures(doc, block, section) if not any(f.text in c for c in values)
+            )
+            continue
+        if table and len(block.text) <= 40:
+            # a group title between rows ("产出指标(50分)", "质量指标"): the table goes on
+            table.append(block)
+            out.extend(sentence_figures(doc, block, section))
             continue
         flush()
         out.extend(sentence_figures(doc, block, section))

@@ -16,6 +16,7 @@ import re
 import statistics
 import unicodedata
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -82,10 +83,36 @@ def load_document(path: Path | str) -> RawDocument:
         ".pdf": _read_pdf,
         ".docx": _read_docx,
     }
-    lines = readers[suffix](name, data)
+    lines = _simplified(readers[suffix](name, data))
     if not any(line.text.strip() for line in lines):
         raise LoadError(f"文件里没有可读的文字：{name}")
     return RawDocument(name=name, fmt=suffix[1:], lines=lines, sha256=hashlib.sha256(data).hexdigest())
+
+
+# Pinyin a document-sharing site puts after characters ("預(yù)防"): noise inside every word.
+_HAN = "\u3400-\u9fff\uf900-\ufaff"
+_PINYIN_NOTE = re.compile(rf"(?<=[{_HAN}])[（(][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{{1,7}}[）)]")
+
+
+def _simplified(lines: list[SourceLine]) -> list[SourceLine]:
+    """A report reposted in traditional characters (績效, 預算) is read, quoted and cited in simplified ones,
+    as every question and the rest of the library are written; pinyin notes inside words are dropped."""
+    text = "".join(line.text for line in lines)
+    strip_pinyin = len(_PINYIN_NOTE.findall(text)) >= 3
+    from opencc import OpenCC  # a pure-Python converter; its tables load in milliseconds
+
+    converter = OpenCC("t2s")
+    sample = "".join(re.findall(rf"[{_HAN}]", text))[:4000]
+    traditional = sample and sum(
+        a != b for a, b in zip(sample, converter.convert(sample), strict=False)
+    ) >= max(5, len(sample) // 50)
+    if not (traditional or strip_pinyin):
+        return lines
+    out = []
+    for line in lines:
+        fixed = _PINYIN_NOTE.sub("", line.text) if strip_pinyin else line.text
+        out.append(replace(line, text=converter.convert(fixed) if traditional else fixed))
+    return out
 
 
 # ---------------------------------------------------------------- .txt / .md

@@ -136,7 +136,7 @@ def read_org(title: str, blocks: list[Block], publisher: str | None = None, file
         for block in blocks[:40]:
             # the first organisation named with its place ("青禾县农业农村局为…"), never a phrase that merely
             # ends in a suffix word ("用于建设长安学校")
-            m = re.search(rf"(?:^|[\s，,。；;：:（(“])([{CJK}]{{2,30}}?(?:{_ORG_SUFFIX}))", block.text)
+            m = re.search(rf"(?:^|[\s，,。；;：:（(“、\d])([{CJK}]{{2,30}}?(?:{_ORG_SUFFIX}))", block.text)
             if (
                 m
                 and block.kind != "heading"
@@ -151,6 +151,9 @@ def read_org(title: str, blocks: list[Block], publisher: str | None = None, file
         stem = re.sub(r"\.[A-Za-z0-9]+$", "", file_name)
         m = re.search(rf"[{CJK}]{{2,30}}(?:{_ORG_SUFFIX})", stem)
         org = m.group(0) if m else "未知单位"
+    # "根据《抚远市人民政府…": words of the sentence the name was read from are not the name
+    org = re.sub(r"^.*[《“\"「]", "", org)
+    org = re.sub(r"^(?:根据|按照|依据|经|由|对|向)", "", org) or "未知单位"
     # "林业局(本级)" in a title, "松原区林业局" as the publisher: the publisher's name says where
     if publisher and not _HAS_PLACE.match(org) and publisher.endswith(org) and publisher != org:
         org = publisher

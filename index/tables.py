@@ -1,0 +1,236 @@
+"""Table cells as figures: rows of cells ("a | b | c", as the loaders write PDF, Word and pasted tables), each
+numeric cell named by its row's label and its column's header.
+
+Real 自评表 rows rarely line up with their header cell for cell: the header starts with merged titles (一级指标,
+二级指标) that later rows leave out, sub-rows (其中…) hold only the target and the achieved value, a row's title
+stands alone on the line above its values, and a group title (质量指标) sits on a row of its own. So a row's
+values are matched to the header's *value columns* in order, never by raw position alone, and a cell with a
+count unit (亩, 只) never takes a score column (分值, 得分).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from index.facts import NUM
+from index.models import Block, Figure
+
+# the unit words a cell may carry after its number (longest first)
+CELL_UNITS = (
+    "万平方米|平方公里|平方米|立方米|万人次|个百分点|百分点|百分比|个月|亿元|万元|千元|元|万人|万户|万亩|万吨|人次|户次|"
+    "批次|场次|TB|GB|公里|千米|公顷|学时|课时|小时|%|‰|㎡|亩|吨|米|分|个|人|名|项|台|套|辆|次|场|家|户|所|座|处|"
+    "件|宗|篇|份|批|条|间|张|册|棵|株|只|头|天|床|期|块|口|眼|盏|种|年|月|日"
+)
+_BOUND = r"(?:[≥≧≤≦>＞<＜]=?|不低于|不少于|不高于|不超过|大于|小于)"
+_VALUE = re.compile(rf"^({_BOUND})?\s*([+-]?(?:{NUM}))\s*({CELL_UNITS})?$")
+_NO_VALUE = re.compile(r"^(?:[-—–/／]+|无|—|／)$")
+_SCORE_COLUMN = re.compile(r"分值|得分|权重|满分|评分")
+_LABEL_COLUMN = re.compile(
+    r"^(?:[一二三四]级指标|指标名称|指标内容|绩效指标|项目|项目名称|内容|名称|指标|序号)$"
+)
+# words that head a column of values
+_VALUE_COLUMN = re.compile(
+    r"数|率|值|分|额|权重|目标|完成|实际|预算|执行|金额|资金|人|时间|偏差|原因|措施|说明|备注|[（(][A-Z][）)]"
+)
+_UNIT_IN = re.compile(
+    r"[（(]\s*(亿元|万元|千元|元|%|人|个|项|分|公里|亩|吨|户|所|家|台|次|天|只|头)\s*[）)]?"
+)
+_TABLE_UNIT = re.compile(
+    r"(?:单位|金额单位)\s*[:：]\s*(亿元|万元|千元|元)|[（(]\s*(亿元|万元|千元|元)\s*[）)]?"
+)
+_MONEY_COLUMN = re.compile(r"预算|执行数|决算|资金|金额|拨款|支出|投资|结转|收入")
+_YEARISH = re.compile(r"^(?:19|20)\d{2}$")
+_UNIT_ALIASES = {"百分比": "%"}
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    text: str
+    start: int  # offset in the row's text
+    value: float | None = None
+    unit: str = ""
+    bound: bool = False
+
+    @property
+    def numeric(self) -> bool:
+        return self.value is not None
+
+    @property
+    def blank_value(self) -> bool:  # "-", "—", "无": a value cell that holds nothing
+        return bool(_NO_VALUE.match(self.text))
+
+
+def read_cell(text: str, start: int) -> Cell:
+    squeezed = text.replace(" ", "").replace(",", "")
+    m = _VALUE.match(squeezed)
+    if not m or (_YEARISH.match(squeezed)):
+        return Cell(text, start)
+    unit = _UNIT_ALIASES.get(m.group(3) or "", m.group(3) or "")
+    if unit in ("年", "月", "日"):
+        return Cell(text, start)  # a date, not a figure
+    return Cell(text, start, float(m.group(2)), unit, bool(m.group(1)))
+
+
+def split_cells(row: str) -> list[Cell]:
+    """A row's cells with their offsets; empty cells at the end (padding of merged columns) dropped."""
+    cells: list[Cell] = []
+    offset = 0
+    for part in row.split("|"):
+        text = part.strip()
+        at = row.find(text, offset) if text else offset
+        cells.append(read_cell(text, at))
+        offset += len(part) + 1
+    while cells and not cells[-1].text:
+        cells.pop()
+    return cells
+
+
+def _is_header(cells: list[Cell]) -> bool:
+    texts = [c.text for c in cells if c.text]
+    return (
+        not any(c.numeric for c in cells)
+        and len(texts) >= 2
+        and sum(bool(_VALUE_COLUMN.search(t)) for t in texts) >= 2
+    )
+
+
+_TEXT_COLUMN = re.compile(r"原因|方法|说明|措施|备注|情况说明|偏差|依据")
+_RATE_COLUMN = re.compile(r"率|[（(]%[）)]")
+_TARGET_COLUMN = re.compile(r"指标值|目标|计划|预期")
+_FILLED_COLUMN = re.compile(r"值|目标|完成|实际|指标")
+
+
+def _fit(cell: Cell, column: str) -> float:
+    """How well a cell reads as a value of a column: + fits, − contradicts, 0 says nothing."""
+    if _LABEL_COLUMN.match(column) or re.search(r"来源|名称|^项目$", column):
+        return -2.0 if cell.numeric else 0.0
+    score_col = bool(_SCORE_COLUMN.search(column))
+    if not cell.numeric:
+        if _TEXT_COLUMN.search(column):
+            return 1.0
+        return -2.0 if score_col else (0.0 if _FILLED_COLUMN.search(column) else -0.5)
+    if _TEXT_COLUMN.search(column) and not _FILLED_COLUMN.search(column):
+        return -1.0
+    if cell.bound:
+        return 1.0 if _TARGET_COLUMN.search(column) else (-2.0 if score_col else -0.5)
+    if cell.unit == "%":
+        return 1.0 if _RATE_COLUMN.search(column) else (-2.0 if score_col else 0.0)
+    if cell.unit == "分":
+        return 1.0 if score_col else -0.5
+    if cell.unit:
+        if score_col or _RATE_COLUMN.search(column):
+            return -2.0
+        return 1.0 if _FILLED_COLUMN.search(column) else 0.0
+    return 0.5 if _MONEY_COLUMN.search(column) else 0.0
+
+
+def _columns_for(header: list[str], n_labels: int, slots: list[Cell]) -> list[str] | None:
+    """The column of each value slot. A row as long as its header reads by position; a shorter one (merged
+    title columns left out, a sub-row with only target and achieved value) takes the run of consecutive
+    columns its cells fit best, preferring the first run after the header's title columns."""
+    k, n = len(header), len(slots)
+    if not header or n > k:
+        return None
+    if k == n_labels + n:
+        return header[n_labels:]
+    first = next(
+        (i for i, t in enumerate(header) if _VALUE_COLUMN.search(t) and not _LABEL_COLUMN.match(t)), 0
+    )
+    best: tuple[float, int, int] | None = None
+    for offset in range(0, k - n + 1):
+        fit = sum(_fit(c, col) for c, col in zip(slots, header[offset : offset + n], strict=True))
+        key = (fit, -abs(offset - first), -offset)
+        if best is None or key > best:
+            best = key
+    assert best is not None
+    offset = -best[2]
+    return header[offset : offset + n]
+
+
+def _unit_of(cell: Cell, column: str, row_label: str, row_units: list[str], table_unit: str) -> str:
+    if cell.unit:
+        return cell.unit
+    own = _UNIT_IN.search(column)
+    if own:
+        return own.group(1)
+    if _SCORE_COLUMN.search(column):
+        return "分"
+    if column.endswith("率") or re.search(r"率[（(]", column):
+        return "%"
+    in_label = _UNIT_IN.search(row_label)
+    if in_label and not _SCORE_COLUMN.search(column):
+        return in_label.group(1)
+    if row_units and re.search(r"值|目标|完成|实际", column):
+        return row_units[0]  # "≥50个 | 50": the achieved value is counted as its target is
+    if table_unit and (_MONEY_COLUMN.search(column) or _MONEY_COLUMN.search(row_label)):
+        return table_unit
+    return ""
+
+
+def table_figures(doc: str, rows: list[Block], section: str, unit_hint: str) -> Iterator[Figure]:
+    """Each numeric cell of a run of table rows as a figure named by its row and column."""
+    header: list[Cell] = []
+    table_unit = unit_hint
+    pending_label = ""  # a row title standing alone on the line above its values
+    previous: tuple[str, int] | None = None  # the last row's label and the column after its last value
+    for at, row in enumerate(rows):
+        cells = split_cells(row.text)
+        texts = [c.text for c in cells if c.text]
+        if not texts:
+            continue
+        for c in cells:
+            m = None if c.numeric else _TABLE_UNIT.search(c.text)
+            if m:
+                table_unit = m.group(1) or m.group(2)
+        if _is_header(cells):
+            header, pending_label, previous = cells, "", None
+            continue
+        first_value = next((i for i, c in enumerate(cells) if c.numeric or c.blank_value), None)
+        if first_value is None:
+            # a group title (质量指标) or a row title whose values follow on the next line
+            short = len(texts) <= 3 and all(len(t) <= 40 for t in texts)
+            pending_label = " ".join(texts)[-40:] if short else ""
+            previous = None
+            continue
+        label_cells = [c.text for c in cells[:first_value] if c.text and len(c.text) <= 40]
+        slots = [c for c in cells[first_value:] if c.text]
+        columns = [c.text for c in header if c.text]
+        quote = row.text.strip(" |")
+        if not label_cells and (pending_label or previous is not None):
+            # quoted with the row above, which names it
+            quote = f"{rows[at - 1].text.strip(' |')} {quote}" if at else quote
+        if not label_cells and not pending_label and previous is not None:
+            # the rest of the row above, wrapped onto its own line ("基本支出 | 985.19 | 914.97" / "10 | 10")
+            row_label, done = previous
+            named = columns[done : done + len(slots)] if done + len(slots) <= len(columns) else None
+        else:
+            row_label = " ".join(label_cells)[:40] or pending_label
+            named = _columns_for(columns, len(label_cells), slots)
+        pending_label = ""
+        if named:
+            previous = (row_label, columns.index(named[-1]) + 1)
+        row_units = [c.unit for c in slots if c.numeric and c.unit and c.unit != "分"]
+        for k, cell in enumerate(slots):
+            if not cell.numeric:
+                continue
+            column = named[k] if named else ""
+            unit = _unit_of(cell, column, row_label, row_units, table_unit)
+            if not column and not unit:
+                continue  # a bare number neither a column nor a unit names
+            assert cell.value is not None
+            yield Figure(
+                doc=doc,
+                value=cell.value,
+                unit=unit,
+                text=cell.text,
+                label=" ".join(x for x in (row_label, column) if x)[:60],
+                quote=quote if len(quote) <= 160 else cell.text,
+                line=row.line_at(max(cell.start, 0)),
+                section=section,
+                column=column,
+                row=row_label,
+                qualifier="bound" if cell.bound else "",
+                context=" | ".join(x for x in (" ".join(c.text for c in header), row.text) if x)[:240],
+            )
