@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+import jieba
 
 from index.figures import MONEY_UNITS, UNITS
 from index.models import Figure
@@ -226,19 +227,42 @@ def _words_near(f: Figure, before: int = 40, after: int = 20) -> str:
     return f.quote[max(0, at - before) : at + len(f.text) + after] if at >= 0 else f.quote
 
 
-def _weights(figures: Sequence[Figure]) -> dict[str, float]:
-    """Inverse document frequency of each bigram over the report's figure sentences."""
-    df: Counter[str] = Counter()
-    for f in figures:
-        df.update(set(_grams(f"{f.label} {f.quote} {f.section} {f.context}")))
+_STOP_CHARS = set("的了是有在和与及等把被对从向给为也都就还又再很更吗呢吧啊个这那哪啥")
+
+
+def _word_grams(text: str) -> list[str]:
+    """The asked words as matching keys: bigrams inside each word ("全年/实际/执行" gives no "年实"), and a
+    word of one character ("羊", "补") as itself."""
+    keys: list[str] = []
+    for word in jieba.lcut(text):
+        if not re.fullmatch(rf"[{CJK}A-Za-z0-9]+", word):
+            continue
+        if len(word) == 1:
+            if word not in _STOP_CHARS and re.match(rf"[{CJK}]", word):
+                keys.append(word)
+            continue
+        keys.extend(word[i : i + 2] for i in range(len(word) - 1))
+    return list(dict.fromkeys(keys))
+
+
+def _weight_of(key: str) -> float:
+    return 0.5 if len(key) == 1 else 1.0  # one character says less than a two-character word
+
+
+def _idf(keys: Sequence[str], figures: Sequence[Figure]) -> dict[str, float | None]:
+    """Inverse document frequency of each asked key over the report's figure sentences (None: never used)."""
+    texts = [f"{f.label} {f.quote} {f.section} {f.context}" for f in figures]
     n = max(1, len(figures))
-    return {g: math.log(1 + n / c) for g, c in df.items()}
+    out: dict[str, float | None] = {}
+    for key in keys:
+        count = sum(key in t for t in texts)
+        out[key] = math.log(1 + n / count) if count else None
+    return out
 
 
 def _overlap(asked: dict[str, float], text: str) -> float:
-    have = set(_grams(text))
     total = sum(asked.values())
-    return sum(w for g, w in asked.items() if g in have) / total if total else 0.0
+    return sum(w for g, w in asked.items() if g in text) / total if total else 0.0
 
 
 def score_figures(
@@ -254,14 +278,17 @@ def score_figures(
     pool = [f for f in figures if units is None or f.unit in units]
     if not pool:
         return []
-    weights = _weights(figures)
     words = subject_words(subject)
     who = {g for name in names for g in _grams(name)}
-    said = {g: weights.get(g, math.log(1 + len(figures))) for g in _grams(words) if g not in who}
+    weights = _idf([g for g in _word_grams(words) if g not in who], figures)
+    absent = math.log(1 + len(figures))
+    said = {g: (w if w is not None else absent) * _weight_of(g) for g, w in weights.items()}
     # words the report never uses around its figures ("搞到", a place the asker added) tell no figure from
     # another; but when most of what was asked is absent, the report does not speak of it at all
-    asked = {g: w for g, w in said.items() if g in weights}
-    if not asked or sum(asked.values()) < MIN_PRESENT * sum(said.values()):
+    asked = {g: said[g] for g, w in weights.items() if w is not None}
+    units_asked = _EXPLICIT_UNIT.search(question)
+    only = len({comparable(f.value, f.unit) for f in pool}) == 1 and units_asked and units is not None
+    if not only and (not asked or sum(asked.values()) < MIN_PRESENT * sum(said.values())):
         return []
     heads = head_grams(subject) - who
     wants_change = bool(_CHANGE.search(question))
