@@ -304,7 +304,7 @@ class Engine:
             named = BY_NAME[parsed.metric].synonyms if parsed.metric in BY_NAME else ()
             said = max((w for w in named if w in parsed.text), key=len, default="").removesuffix("数")
             only_metric = said and not unmatched_words(asked, "", (*named, *names))
-            if only_metric and said not in f"{fig.label}{fig.column}":
+            if only_metric and not in_row and said not in f"{fig.label}{fig.column}":
                 # "年初预算数是多少" names just a known metric: only a figure named with the asker's words
                 # answers it (not 预算数, the year's; not 办公经费 for 三公经费)
                 continue
@@ -497,7 +497,7 @@ class Engine:
                 return answer
         if parsed.section and parsed.asks_figure and parsed.metric is None:
             # "内设机构有几个" names a section but asks a figure the section states
-            answer = self._stated(parsed) or self._open_figure(parsed)
+            answer = self._open_figure(parsed) or self._stated(parsed)
             if answer:
                 return answer
         if parsed.section and not (parsed.item and not parsed.explain):
@@ -553,7 +553,7 @@ class Engine:
     def _passages(self, parsed: ParsedQuestion) -> Answer:
         """A free question about a report: the sentences that best match it, only if they match well."""
         if parsed.asks_figure and parsed.metric is None and not parsed.section:
-            stated_answer = self._stated(parsed) or self._open_figure(parsed)
+            stated_answer = self._open_figure(parsed) or self._stated(parsed)
             if stated_answer:
                 return stated_answer
         evidence = self.retriever.retrieve(parsed.text, [u.doc for u in parsed.units], 6)

@@ -162,7 +162,7 @@ COMPUTE = re.compile(
 )
 _HEAD_DROP = re.compile(
     r"实际|目标|计划|预计|定的|定了|指标值|达到|做到|多少钱|多少|多长|多大|多高|多深|多远|多久|万元|亿元|元|钱|几|"
-    r"最后|最终|到底|究竟|一共|总共|是|的|了|有|共|总|才|"
+    r"最后|最终|到底|究竟|一共|总共|是|的|了|(?<![实现拥])有|共|总|才|"
     r"[？?！!。，,、：:\s]"
 )
 # verbs that end a question ("年初预算安排了多少") stand after the head, not for it
@@ -291,6 +291,7 @@ def score_figures(
     if not only and (not asked or sum(asked.values()) < MIN_PRESENT * sum(said.values())):
         return []
     heads = head_grams(subject) - who
+    rate_head = next((h for h in sorted(heads) if h.endswith("率")), "")
     wants_change = bool(_CHANGE.search(question))
     wants_target = bool(re.search(r"目标|计划|预计|指标值", question))
     wants_actual = bool(_ACTUAL.search(question))
@@ -303,6 +304,8 @@ def score_figures(
         score = 0.55 * label + 0.3 * clause + 0.15 * wide if label or clause else 0.0
         # a table cell is named by its row and column: the row's other cells name other figures
         named_by = f.label if f.column else f"{f.label}{f.quote}"
+        if rate_head and rate_head not in named_by and "率" not in named_by:
+            score *= 0.4  # "绩效目标完成率" is a rate by that name: "完成预算的100%" is another figure
         if heads and not any(h in named_by for h in heads):
             score *= 0.4
         if not wants_change and _CHANGE.search(f.label):

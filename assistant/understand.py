@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.models import Kind, ParsedQuestion
-from assistant.units import FuzzyUnits, org_mentions
+from assistant.units import FuzzyUnits, org_mentions, strip_places
 from index.models import ReportMeta
 
 
@@ -263,7 +263,8 @@ class QuestionParser:
         score_asked = bool(generic) and generic[0].metric == "自评得分" and not specific
         if score_asked and item is None and not item_missing and operation is None and not explain:
             # "预算编制得了几分" with no such indicator: only the score words are taken out of the name
-            item_missing = _unscored_name(rest_no_year, [m.word for m in scores])
+            named = [n for u in units for n in (u.org, u.title, *u.aliases)]
+            item_missing = _unscored_name(rest_no_year, [m.word for m in scores], named)
         base_metric = None
         if operation == "share":
             metric, base_metric = self._share_terms(rest_no_year, specific + generic)
@@ -553,13 +554,15 @@ class QuestionParser:
         return "得分"  # 指标得分 or 项目评价得分, whichever the report states
 
 
-def _unscored_name(text: str, metric_words: list[str]) -> str | None:
+def _unscored_name(text: str, metric_words: list[str], unit_names: Sequence[str] = ()) -> str | None:
     """A name left beside a score word once the fillers are gone ("预算编制得了几分" → 预算编制)."""
     for word in metric_words:
         text = text.replace(word, "〇")
     for chunk in re.split(r"[〇\s，,。？?！!：:、]+", text):
         if re.search(r"(?:委|局|办|街道?|镇|乡|中心|院|所|站|队|处|厅|部|会)$", chunk):
             continue  # a unit's name the alias table does not know, not an indicator
+        if any(chunk in name for name in unit_names) or not strip_places(chunk).strip():
+            continue  # the unit's place or a piece of its name ("广水", "廊坊"), not an indicator
         if len(_SCORE_FILLER.sub("", chunk)) >= 2:
             return re.sub(r"^(?:的|是|了)+|(?:的|是|了|呢|吗|得了|得)+$", "", chunk)
     return None

@@ -25,14 +25,22 @@ UNITS = (
     "件|宗|篇|份|批|条|间|张|册|棵|株|只|头|天|床|艘|架|期|块|口|眼|盏|种|年"
 )
 MONEY_UNITS = ("亿元", "万元", "千元", "元")
-_FIGURE = re.compile(rf"(?<![\d.,])([+-]?(?:{NUM}))\s*({UNITS})")
+# "95项目实施单位": 项 there begins a word, it counts nothing
+_FIGURE = re.compile(rf"(?<![\d.,])([+-]?(?:{NUM}))\s*({UNITS})(?<!项(?=目))")
+# a figure whose unit the label implies: "自评总分: 95", "项目支出:1025.20" under a table in 万元
+_SCORE_LABEL = r"自评总分|综合得分|自评得分|总得分|总分|得分|评分"
+_MONEY_LABEL = r"支出|预算数?|资金|收入|拨款|决算数?|结转|结余|经费|投资|总额|执行数"
+_LABELLED_BARE = re.compile(
+    rf"({_SCORE_LABEL}|{_MONEY_LABEL})\s*[:：为是]?\s*([+-]?(?:{NUM}))(?![\d.,%‰]|\s*(?!项目)(?:{UNITS}))"
+)
 _BOUND_CELL = re.compile(r"^(?:[≥≧≤≦>＞<＜]|不低于|不少于|不高于|不超过)")
 _EMPTY_CELL = re.compile(r"^(?:[-—–/／]+|无|—)$")
 # A label stops at a clause mark or the figure before it.
 _LABEL_STOP = re.compile(r"[，,；;。！？!?（(）)“”\"|]")
 _LEAD_FILLER = re.compile(r"^(?:其中|另外|此外|同时|并且)*[:：、]*")
 _TRAIL_FILLER = re.compile(
-    r"(?:为|是|达到|达|共计|共|计|约为|约|合计|总计|累计|仅为|仅|有|：|:|[≥≧≤≦>＞<＜]|\s)+$"
+    r"(?:为|是|达到|(?<![下到送传表])达|共计|共|(?<![设统会审估])计|约为|约|合计|总计|累计|仅为|仅|(?<![实现拥占享持具所])有|"
+    r"：|:|[≥≧≤≦>＞<＜]|\s)+$"
 )
 # After the unit, words that make a figure something other than a plain amount (a bound, a change).
 _BOUND_AFTER = re.compile(r"^(?:以上|以下|以内|左右|及以上|及以下|之间)")
@@ -67,9 +75,40 @@ def _clause(text: str, start: int, end: int) -> tuple[int, int]:
     return left, right
 
 
-def sentence_figures(doc: str, block: Block, section: str) -> Iterator[Figure]:
+def _labelled_bare(doc: str, block: Block, section: str, unit_hint: str) -> Iterator[Figure]:
+    """Numbers with no unit written whose label says what they count: a score (自评总分: 95) in 分, an amount
+    (项目支出:1025.20) in the unit the table or document declares — never guessed when none is declared."""
+    text = block.text
+    for s, e in split_sentences(text):
+        sentence = text[s:e]
+        for m in _LABELLED_BARE.finditer(sentence):
+            value = float(m.group(2).replace(",", ""))
+            if re.fullmatch(_SCORE_LABEL, m.group(1)):
+                if value > 100:
+                    continue
+                unit = "分"
+            elif unit_hint in MONEY_UNITS and not _YEARISH.match(m.group(2)):
+                unit = unit_hint
+            else:
+                continue
+            left, right = _clause(sentence, m.start(), m.end())
+            yield Figure(
+                doc=doc,
+                value=value,
+                unit=unit,
+                text=m.group(2),
+                label=_label_before(sentence, m.start(2), 0) or m.group(1),
+                quote=sentence[left:right].strip(),
+                line=block.line_at(s + m.start(2)),
+                section=section,
+                context=sentence.strip()[:200],
+            )
+
+
+def sentence_figures(doc: str, block: Block, section: str, unit_hint: str = "") -> Iterator[Figure]:
     """Figures of running text. Two figures with no words between them share their label ("老年人体检数
     3100人 2950人": a target, then what was achieved) and are marked as the first and second of a pair."""
+    yield from _labelled_bare(doc, block, section, unit_hint)
     text = block.text
     for s, e in split_sentences(text):
         sentence = text[s:e]
@@ -132,6 +171,8 @@ _ROW_LABEL = re.compile(
 # words that head a column of figures
 _COLUMN_WORD = re.compile(r"数|率|分|值|额|权重|指标|目标|完成|实际|预算|执行|金额|人|时间|[（(][A-Z][）)]")
 _GROUP_TITLE = re.compile(r"情况|[（(](?:万元|元|亿元|人|个|%)[）)]?$")
+_MONEY_HINT = re.compile(r"(?:[（(]\s*|(?:单位|金额单位)\s*[:：]\s*)(亿元|万元|千元|元)")
+_MONEY_COLUMN = re.compile(r"预算|执行数|决算|资金|金额|拨款|支出|投资|结转")
 _GROUP_UNIT = re.compile(r"[（(](万元|元|亿元|人|个|%)[）)]?$")
 MAX_CELL = 24
 
@@ -155,6 +196,11 @@ def _aligned(doc: str, tokens: list[_Token], source: dict[int, str], loose: bool
     kinds = [_numeric_token(t.text) if len(t.text) <= MAX_CELL else None for t in tokens]
     header: list[_Token] = []
     unit_hint = ""
+    # "项目资金 (万元) 年初预算数 全年预算数 …": the amounts of the columns after it are in 万元
+    money = [""] * len(tokens)
+    for n, t in enumerate(tokens):
+        hint = _MONEY_HINT.search(t.text)
+        money[n] = hint.group(1) if hint else (money[n - 1] if n else "")
     i = 0
     while i < len(tokens):
         if kinds[i] is not None:
@@ -186,6 +232,15 @@ def _aligned(doc: str, tokens: list[_Token], source: dict[int, str], loose: bool
             ):
                 header, row_label = words[-n - 1 : -1], words[-1].text  # "…得分 年度资金总额 52.6 52.6 …"
                 unit_hint = ""
+            elif (
+                len(words) > n
+                and not _COLUMN_WORD.search(words[-1].text)
+                and all(_COLUMN_WORD.search(w.text) for w in words[-n - 1 : -1])
+            ):
+                # "2022年决算数 | 2023年预算数 | 2023年决算数 | 三公经费:" then three values: the last word is
+                # the row's name, the n before it the columns
+                header, row_label = words[-n - 1 : -1], words[-1].text
+                unit_hint = ""
             elif len(words) == n or (loose and len(words) > n):
                 # one cell per line: the last n header lines name the n values; within one line of run-together
                 # cells only an exact run is trusted
@@ -216,6 +271,8 @@ def _aligned(doc: str, tokens: list[_Token], source: dict[int, str], loose: bool
                     else:
                         hm = _HEADER_UNIT.search(col.text)
                         unit = hm.group(1) if hm else unit_hint
+                        if not unit and _MONEY_COLUMN.search(f"{row_label} {col.text}"):
+                            unit = money[v]
                 yield Figure(
                     doc=doc,
                     value=value,
@@ -242,16 +299,35 @@ def _span(first: _Token, last: _Token, source: dict[int, str]) -> str:
     return " ".join(x.strip() for x in lines if x.strip())
 
 
+_MODIFIER = re.compile(r"^(?:全年|年初|年末|本年|上年|当年|年度|实际|调整后|预期|计划)$")
+
+
+def _joined(tokens: list[_Token]) -> list[_Token]:
+    """A header word a PDF split in two ("全年 预算数", or 全年 and 预算数 on lines of their own) read as one
+    cell again."""
+    out: list[_Token] = []
+    for tok in tokens:
+        if out and _MODIFIER.match(out[-1].text) and _numeric_token(tok.text) is None and len(tok.text) <= 8:
+            prev = out.pop()
+            gap = " " * (tok.start - prev.start - len(prev.text)) if prev.line == tok.line else ""
+            out.append(_Token(prev.text + gap + tok.text, prev.line, prev.start))
+            continue
+        out.append(tok)
+    return out
+
+
 def flattened_figures(doc: str, report: Report) -> Iterator[Figure]:
     """自评表 and other tables pasted as text, where the clean text has lost the cells: read from the source
     lines, both as one cell per line (header lines, then value lines) and as cells split by spaces within a
     line ("年初预算数 全年预算数 全年执行数 分值 执行率 得分 年度资金总额 52.6 52.6 50 10 95.06% 9.5")."""
     source = {src.number: src.text for src in report.raw.lines}
-    per_line = [
-        _Token(src.text.strip(), src.number, len(src.text) - len(src.text.lstrip()))
-        for src in report.raw.lines
-        if src.text.strip() and not is_web_residue(src.text.strip())
-    ]
+    per_line = _joined(
+        [
+            _Token(src.text.strip(), src.number, len(src.text) - len(src.text.lstrip()))
+            for src in report.raw.lines
+            if src.text.strip() and not is_web_residue(src.text.strip())
+        ]
+    )
     seen: set[tuple[int, int]] = set()
     for fig in _aligned(doc, per_line, source, loose=True):
         seen.add((fig.line, hash(fig.text)))
@@ -259,7 +335,7 @@ def flattened_figures(doc: str, report: Report) -> Iterator[Figure]:
     for src in report.raw.lines:
         if "|" in src.text:
             continue  # cells marked as such are read as a table (index/tables.py)
-        tokens = [_Token(m.group(0), src.number, m.start()) for m in _TOKEN.finditer(src.text)]
+        tokens = _joined([_Token(m.group(0), src.number, m.start()) for m in _TOKEN.finditer(src.text)])
         if len(tokens) >= 4:
             for fig in _aligned(doc, tokens, source, loose=False):
                 if (fig.line, hash(fig.text)) not in seen:
@@ -299,10 +375,10 @@ def extract_figures(report: Report) -> list[Figure]:
         if table and len(block.text) <= 40:
             # a group title between rows ("产出指标(50分)", "质量指标"): the table goes on
             table.append(block)
-            out.extend(sentence_figures(doc, block, section))
+            out.extend(sentence_figures(doc, block, section, unit_hint))
             continue
         flush()
-        out.extend(sentence_figures(doc, block, section))
+        out.extend(sentence_figures(doc, block, section, unit_hint))
     flush()
     # a 自评表 read from its source lines names its values better than the run-together clean text does
     flat = list(flattened_figures(doc, report))
