@@ -1,0 +1,174 @@
+"""Reading 自评表 as they are published: pipe tables whose rows do not line up with their header, run-together
+cells split by a PDF, labelled numbers with no unit, reposts in traditional characters. Tables here are
+invented, in the shapes real ones take."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.multipart import ask_parts
+from assistant.open_figures import best_figure, expected_units
+from index.figures import extract_figures
+from index.loaders import load_document
+from index.models import RawDocument, SourceLine
+from index.structure import parse_report
+from index.tables import read_cell, split_cells
+
+SELF_EVAL_TABLE = """项目支出绩效自评表
+项目名称 | 青禾县山地果园补助项目 | 实施单位 | 青禾县林果站 | | | |
+资金情况 (万元) |
+全年预算数(A) | 全年执行数(B) | 分值 | 执行率(B/A) | 得分 | | |
+年度资金总额: | 8.40 | 7.98 | 10 | 95% | 9.5 | | |
+其中:本年财政拨款 | 8.40 | 7.98 | | | | | |
+二级指标 | 三级指标 | 分值 | 年度指标值 | 全年实际值 | 得分 | 未完成原因 | |
+数量指标 | 补助果园面积 | 20 | 35亩 | 33亩 | 18 | | |
+其中苹果园面积 | 12亩 | 12亩 | | | | | |
+质量指标 |
+苗木成活率 | 10 | 90% | 94% | 10 | | |
+补助农户数量(户) |
+8 | 15 | 14 | 8 | | |
+"""
+
+
+def _report(text: str, name: str = "t.txt"):
+    lines = [SourceLine(i, t) for i, t in enumerate(text.split("\n"), 1)]
+    return parse_report(RawDocument(name, "txt", lines, "0" * 64))
+
+
+@pytest.fixture(scope="module")
+def table_figures():
+    return extract_figures(_report(SELF_EVAL_TABLE))
+
+
+def _cell(figures, row: str, column: str):
+    found = [f for f in figures if row in f.row and f.column == column]
+    assert found, f"no cell {row} / {column}"
+    return found[0]
+
+
+def test_cells_read_with_their_units():
+    assert read_cell("≥50个", 0).bound and read_cell("≥50个", 0).unit == "个"
+    assert read_cell("29.5亩", 0).value == 29.5
+    assert read_cell("≥100百分比", 0).unit == "%"
+    assert read_cell("2021年", 0).value is None  # a date is no figure
+    cells = split_cells("其中羊数量 | 180只 | 180只 |  |  | ")
+    assert [c.text for c in cells] == ["其中羊数量", "180只", "180只"]
+
+
+def test_amount_row_in_the_table_unit(table_figures):
+    total = _cell(table_figures, "年度资金总额", "全年执行数(B)")
+    assert (total.value, total.unit) == (7.98, "万元")
+    assert (
+        _cell(table_figures, "年度资金总额", "得分").value,
+        _cell(table_figures, "年度资金总额", "得分").unit,
+    ) == (
+        9.5,
+        "分",
+    )
+
+
+def test_indicator_rows_skip_the_header_title_columns(table_figures):
+    actual = _cell(table_figures, "补助果园面积", "全年实际值")
+    assert (actual.value, actual.unit) == (33, "亩")
+    assert _cell(table_figures, "补助果园面积", "得分").value == 18
+    # past a group title on a row of its own, the header still holds
+    assert _cell(table_figures, "苗木成活率", "全年实际值").value == 94
+
+
+def test_sub_rows_never_take_score_columns(table_figures):
+    """A sub-row holds only the target and what was achieved: 12亩 is no 分值."""
+    target = _cell(table_figures, "其中苹果园面积", "年度指标值")
+    assert (target.value, target.unit) == (12, "亩")
+    assert not [f for f in table_figures if "苹果园" in f.row and f.unit == "分"]
+
+
+def test_a_row_title_on_the_line_above_its_values(table_figures):
+    """ "补助农户数量(户)" alone on a line, its values on the next: they are counted in 户, quoted together."""
+    actual = _cell(table_figures, "补助农户数量", "全年实际值")
+    assert (actual.value, actual.unit) == (14, "户")
+    assert "补助农户数量" in actual.quote
+
+
+def test_questions_find_the_right_cell(table_figures):
+    def ask(question: str):
+        match = best_figure(question, question, table_figures)
+        return match.figure.value if match is not None and match.confident else None
+
+    assert ask("苗木成活率实际达到多少？") == 94
+    assert ask("果园面积实际补了多少亩？") == 33
+    assert ask("苹果园面积实际多少亩？") == 12
+    assert ask("全年实际执行了多少钱？") == 7.98
+
+
+def test_a_later_part_is_looked_for_in_the_first_parts_row(table_figures):
+    """ "…实际执行了多少，预算执行得了几分": the score of the row the first part was read from."""
+    first = best_figure("项目全年执行了多少钱", "全年执行", table_figures)
+    assert first is not None and first.figure.value == 7.98
+    later = best_figure("预算执行得了几分", "预算执行得分", table_figures, near=first.figure.line)
+    assert later is not None and later.confident and later.figure.value == 9.5
+
+
+def test_run_together_header_split_by_a_pdf():
+    text = "项目资金(万元) 年初 预算数 全年 预算数 全年 执行数 分值 执行率 得分 年度资金总额 50 48 45.6 10 95% 9.5"
+    figures = extract_figures(_report("青禾县林果站项目支出绩效自评表\n" + text))
+    spent = [f for f in figures if f.column.replace(" ", "") == "全年执行数"]
+    assert spent and (spent[0].value, spent[0].unit) == (45.6, "万元")
+
+
+def test_labelled_numbers_without_units():
+    report = _report(
+        "青禾县林果站项目支出绩效自评表\n单位：万元\n自评总分: 92项目实施单位青禾县林果站\n项目支出:36.50\n"
+    )
+    figures = extract_figures(report)
+    assert any(f.value == 92 and f.unit == "分" for f in figures)
+    assert any(f.value == 36.5 and f.unit == "万元" for f in figures)
+    assert not any(f.unit == "项" for f in figures)  # "92项目…" counts no 项
+
+
+def test_a_number_with_no_declared_unit_is_not_guessed():
+    figures = extract_figures(_report("青禾县林果站自评报告\n项目支出:36.50\n"))
+    assert not any(f.value == 36.5 for f in figures)
+
+
+@pytest.mark.parametrize(
+    ("question", "unit"),
+    [
+        ("计划采购多少册图书", "册"),
+        ("设计使用年限是多少年", "年"),
+        ("有几个人", "人"),
+        ("设了几个样地", "个"),
+    ],
+)
+def test_the_asked_unit(question, unit):
+    units = expected_units(question)
+    assert units is not None and unit in units
+
+
+def test_traditional_characters_read_as_simplified(tmp_path: Path):
+    path = tmp_path / "repost.txt"
+    path.write_text(
+        "青禾縣疾控中心2023年度整體支出績效自評報告\n預(yù)算執(zhí)行率為96.5%，滿(mǎn)意度98%。\n",
+        encoding="utf-8",
+    )
+    text = "\n".join(line.text for line in load_document(path).lines)
+    assert "整体支出绩效自评报告" in text and "预算执行率为96.5%" in text
+
+
+def test_multi_part_passes_the_first_parts_line():
+    seen = []
+
+    def parse(text, previous=None, carry=False):
+        from assistant.models import ParsedQuestion
+
+        return ParsedQuestion(text, (), None, None, None, "lookup")
+
+    def answer(parsed):
+        from assistant.models import Answer, Citation
+
+        seen.append(parsed.near)
+        return Answer(parsed.text, "x", True, 1.0, "万元", [Citation("d.txt", "u", "", "q", 7)], "lookup")
+
+    ask_parts("执行了多少，得了几分？", None, parse, answer)
+    assert seen == [None, ("d.txt", 7)]
