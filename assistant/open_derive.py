@@ -98,7 +98,8 @@ def compute(question: str, figures: Sequence[Figure], names: Sequence[str]) -> C
         return _pair_gap(question, figures, names)
     if op.kind == "remaining":
         return _remaining(question, figures, names)
-    found = [_find(words, f"{words}{units_q}", figures, names) for words in op.operands]
+    # each operand asked in its own terms ("行政编制比在职人数多几个": people, not 个 of something)
+    found = [_find(words, f"{words}{_asked_as(words, units_q)}", figures, names) for words in op.operands]
     if any(m is None for m in found):
         return None
     a, b = (m.figure for m in found if m is not None)
@@ -115,6 +116,17 @@ def compute(question: str, figures: Sequence[Figure], names: Sequence[str]) -> C
         value = round(a.value + _convert(b.value, b.unit, a.unit), 4)
         return Computed(value, a.unit, (a, b), f"{_fmt(a.value)} + {_fmt(b.value)} = {_fmt(value)}{a.unit}")
     return _difference(a, b)
+
+
+def _asked_as(words: str, units_q: str) -> str:
+    """The unit words an operand is looked up with: the question's ("多少人"), except that "差几个" of
+    编制/人数 counts people, not 个 of something."""
+    own = expected_units(words)
+    if expected_units(units_q) == ("个",) and own and own[0] == "人":
+        return "多少人"
+    if "百分点" in units_q:
+        return "率多少"  # a difference of rates is in points; each rate is a %
+    return units_q
 
 
 def _same_kind(a: Figure, b: Figure) -> bool:
@@ -171,17 +183,35 @@ def _remaining(question: str, figures: Sequence[Figure], names: Sequence[str]) -
 
 def _pair_gap(question: str, figures: Sequence[Figure], names: Sequence[str]) -> Computed | None:
     """A target and what was achieved, stated side by side under one label: achieved − target."""
-    words = _ACTUAL_OVER.sub(" ", _TARGET_GAP.sub(" ", question))
-    words = re.sub(r"(?:多了|多出|少了|多收了|多花了|差了?)?(?:多少|几)\w{0,3}$", "", words.strip(" ？?"))
-    match = _find(words, question, figures, names)
+    # the subject stands before "实际比目标多…" / "离目标还差…"
+    cut = _ACTUAL_OVER.search(question) or _TARGET_GAP.search(question)
+    words = question[: cut.start()] if cut and cut.start() >= 2 else question
+    words = re.sub(r"(?:实际|的)$", "", words.strip(" ，,？?"))
+    match = _find(words, f"{words}{re.sub(r'^.*?(?=多少|几)', '', question)}", figures, names)
     if match is None:
         return None
     fig = match.figure
     i = figures.index(fig)
+    # the other figure of the same kind stated with it (one sentence or table line, same label or row)
+    asked = {words[k : k + 2] for k in range(len(words) - 1)}
+    mates = [
+        f
+        for f in figures
+        if f is not fig
+        and f.line == fig.line
+        and _same_kind(f, fig)
+        and (f.label == fig.label or (f.row and f.row == fig.row) or any(g in f.label for g in asked))
+    ]
+    bounds = [f for f in mates if f.qualifier == "bound"]
     if fig.qualifier == "second" and i > 0 and figures[i - 1].label == fig.label:
         target, actual = figures[i - 1], fig
     elif fig.qualifier == "first" and i + 1 < len(figures) and figures[i + 1].label == fig.label:
         target, actual = fig, figures[i + 1]
+    elif fig.qualifier == "bound" and len([f for f in mates if f.qualifier != "bound"]) == 1:
+        # "≥5亿元 … 6.47亿元": the bound is the target, the plain figure beside it what was achieved
+        target, actual = fig, next(f for f in mates if f.qualifier != "bound")
+    elif fig.qualifier != "bound" and len(bounds) == 1 and not fig.column:
+        target, actual = bounds[0], fig
     elif fig.column and fig.row:
         # a 自评表 row: 年度指标值 and 实际完成值 in two columns of one row
         row = [f for f in figures if f.line == fig.line and f.row == fig.row and f.column != fig.column]
