@@ -558,6 +558,10 @@ class Engine:
                 return stated_answer
         evidence = self.retriever.retrieve(parsed.text, [u.doc for u in parsed.units], 6)
         chunks = [e.chunk for e in evidence]
+        if len(parsed.units) == 1:
+            # the rest of the one report asked about, after the retrieved chunks (a sentence retrieval missed)
+            seen = {id(c) for c in chunks}
+            chunks += [c for c in self._chunks_of(parsed.units[0].doc) if id(c) not in seen]
         # a question for words may share few of them with its answer ("谁当组长" / "以镇长为组长")
         least = MIN_PASSAGE_OVERLAP if parsed.asks_figure else MIN_TEXT_OVERLAP
         good = [c for score, c in best_sentences(chunks, parsed.text, 3) if score >= least]
