@@ -298,7 +298,8 @@ def score_figures(
     scored: list[tuple[float, int, Figure]] = []
     for seq, f in enumerate(pool):
         label = _overlap(asked, f.label)
-        clause = _overlap(asked, f.quote if f.column else _words_near(f))
+        # a cell's clause is its row read with its column's header
+        clause = _overlap(asked, f"{f.column} {f.quote}" if f.column else _words_near(f))
         wide = _overlap(asked, f"{f.context} {f.section}")
         # nothing of what was asked names this figure: its sentence or table alone is no answer
         score = 0.55 * label + 0.3 * clause + 0.15 * wide if label or clause else 0.0

@@ -316,22 +316,121 @@ def _joined(tokens: list[_Token]) -> list[_Token]:
     return out
 
 
+# a header cell naming a column of values: 目标值, 实际完成值, 编制数, 执行率, 得分, 预算数(A)
+_VALUE_HEAD = re.compile(r"(?:值|数|率|分|权重|金额|完成情况)(?:[（(][A-Z/]+[）)])?$")
+
+
+def _fit_records(tokens: list[_Token], start: int, width: int, labels: int) -> int:
+    """How many records of `width` cells follow `start`: `labels` word cells, then values (a number or an
+    empty mark in at least one of them)."""
+    n = 0
+    at = start
+    while at + width <= len(tokens):
+        cells = tokens[at : at + width]
+        heads, values = cells[:labels], cells[labels:]
+        if (
+            any(_numeric_token(c.text) is not None for c in heads)
+            or len(max(cells, key=lambda c: len(c.text)).text) > 40
+        ):
+            break
+        if not any(_numeric_token(c.text) is not None for c in values):
+            break
+        n += 1
+        at += width
+    return n
+
+
+def _records(doc: str, tokens: list[_Token], source: dict[int, str]) -> Iterator[Figure]:
+    """A table pasted one cell per line: a header of K cells (row-name columns, then value columns) and
+    records of K cells under it. The header's width is the one under which most records line up."""
+    i = 0
+    while i < len(tokens):
+        if _numeric_token(tokens[i].text) is not None:
+            i += 1
+            continue
+        end = i
+        while end < len(tokens) and _numeric_token(tokens[end].text) is None:
+            end += 1
+        if end >= len(tokens):
+            break
+        best: tuple[int, int, int] | None = None  # (records, header end, value columns)
+        for h in range(end - 1, i - 1, -1):
+            if not _VALUE_HEAD.search(tokens[h].text):
+                continue
+            v = 1
+            while h - v >= i and _VALUE_HEAD.search(tokens[h - v].text):
+                v += 1
+            labels = end - h - 1
+            width = labels + v
+            if width < 2 or h - width + 1 < i:
+                continue
+            fit = _fit_records(tokens, h + 1, width, labels)
+            if fit >= 2 and (best is None or fit > best[0]):
+                best = (fit, h, v)
+        if best is None:
+            i = end + 1
+            continue
+        fit, h, v = best
+        labels = end - h - 1
+        width = labels + v
+        header = tokens[h - width + 1 : h + 1]
+        for r in range(fit):
+            cells = tokens[h + 1 + r * width : h + 1 + (r + 1) * width]
+            row = " ".join(c.text for c in cells[:labels])
+            for col, tok in zip(header[labels:], cells[labels:], strict=True):
+                found = _numeric_token(tok.text)
+                if found is None or found[0] != found[0]:
+                    continue
+                value, unit = found
+                unit = unit or _unit_for_column(col.text, row)
+                if not unit:
+                    continue
+                yield Figure(
+                    doc=doc,
+                    value=value,
+                    unit=unit,
+                    text=tok.text,
+                    label=f"{row} {col.text}".strip(),
+                    quote=_span(cells[0], tok, source)[-240:],
+                    line=tok.line,
+                    column=col.text,
+                    row=row,
+                    qualifier="aligned",
+                    context=" ".join(t.text for t in [*header, *cells])[:240],
+                )
+        i = h + 1 + fit * width
+
+
+def _unit_for_column(column: str, row: str) -> str:
+    if column.endswith("率") or re.search(r"率[（(]", column):
+        return "%"
+    if re.search(r"分值|得分|权重", column):
+        return "分"
+    m = _HEADER_UNIT.search(column) or _HEADER_UNIT.search(row)
+    return m.group(1) if m else ""
+
+
 def flattened_figures(doc: str, report: Report) -> Iterator[Figure]:
     """自评表 and other tables pasted as text, where the clean text has lost the cells: read from the source
     lines, both as one cell per line (header lines, then value lines) and as cells split by spaces within a
     line ("年初预算数 全年预算数 全年执行数 分值 执行率 得分 年度资金总额 52.6 52.6 50 10 95.06% 9.5")."""
     source = {src.number: src.text for src in report.raw.lines}
+    # one cell per line, sometimes each closed by a pipe ("目标值 |", "100% |")
     per_line = _joined(
         [
-            _Token(src.text.strip(), src.number, len(src.text) - len(src.text.lstrip()))
+            _Token(cell, src.number, src.text.find(cell))
             for src in report.raw.lines
-            if src.text.strip() and not is_web_residue(src.text.strip())
+            if (cell := src.text.strip().strip("|").strip()) and "|" not in cell and not is_web_residue(cell)
         ]
     )
     seen: set[tuple[int, int]] = set()
-    for fig in _aligned(doc, per_line, source, loose=True):
+    for fig in _records(doc, per_line, source):
         seen.add((fig.line, hash(fig.text)))
         yield fig
+    for fig in _aligned(doc, per_line, source, loose=True):
+        if (fig.line, hash(fig.text)) not in seen:
+            seen.add((fig.line, hash(fig.text)))
+            yield fig
     for src in report.raw.lines:
         if "|" in src.text:
             continue  # cells marked as such are read as a table (index/tables.py)

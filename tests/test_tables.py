@@ -172,3 +172,20 @@ def test_multi_part_passes_the_first_parts_line():
 
     ask_parts("执行了多少，得了几分？", None, parse, answer)
     assert seen == [None, ("d.txt", 7)]
+
+
+def test_one_cell_per_line_records_under_their_header():
+    """A table pasted one cell per line (each closed by a pipe, as some portals render them): records of as
+    many cells as the header has, read by position."""
+    cells = ["一级指标", "二级指标", "指标名称", "目标值", "实际完成值"]
+    for name, target, actual in (
+        ("学生知晓率", "100%", "98%"),
+        ("补助发放率", "95%", "97%"),
+        ("覆盖率", "90%", "92%"),
+    ):
+        cells += ["产出指标", "质量指标", name, target, actual]
+    text = "青禾县第二中学资助项目自评报告\n" + "\n".join(f"{c} |" for c in cells)
+    figures = extract_figures(_report(text))
+    got = {(f.row.split()[-1], f.column): f.value for f in figures if f.column in ("目标值", "实际完成值")}
+    assert got[("补助发放率", "实际完成值")] == 97
+    assert got[("覆盖率", "目标值")] == 90
