@@ -96,7 +96,8 @@ def ask_parts(
     first = parse(parts[0], previous)
     answers = [answer(first)]
     # "基本支出年初预算多少、实际执行多少": the later part is about the same thing (基本支出), not the same measure
-    subject = _MEASURE_AT_END.sub("", _BARE.sub("", first.asked))
+    # (what the first part counts, "几个样地", is no part of the subject: "…设了几个样地、多少样株")
+    subject = _MEASURE_AT_END.sub("", _BARE.sub("", re.split(r"多少|几", first.asked)[0]))
     # "…执行了多少，预算执行得了几分": a later part is looked for first in the row the first was read from
     near = (answers[0].citations[0].doc, answers[0].citations[0].line) if answers[0].citations else None
     for part in parts[1:]:
