@@ -53,6 +53,11 @@ _YEARISH = re.compile(r"^(?:19|20)\d{2}$")
 MAX_LABEL = 24
 
 
+def _IMPLAUSIBLE(value: float, unit: str) -> bool:  # noqa: N802 - reads as a rule
+    """Digits run together from table cells ("10001000100%"): no rate or count is that large."""
+    return (unit in ("%", "‰") and value >= 100000) or value >= 1e11
+
+
 def _label_before(text: str, start: int, floor: int) -> str:
     """The words naming the figure at `start`: back to the clause mark or the previous figure."""
     seg = text[floor:start]
@@ -126,7 +131,13 @@ def sentence_figures(doc: str, block: Block, section: str, unit_hint: str = "") 
             ):
                 continue
             between = sentence[floor : m.start()]
-            paired = previous is not None and not re.search(rf"[{CJK}]", between) and floor > 0
+            # "老年人体检数 5662人 4044人", "诊断准确率95%以上97%": a target (or bound), then what was achieved
+            bare = (
+                _BOUND_AFTER.sub("", between.strip(" ，,"))
+                if previous and previous.qualifier == "bound"
+                else between
+            )
+            paired = previous is not None and not re.search(rf"[{CJK}]", bare) and floor > 0
             label = previous.label if paired and previous else _label_before(sentence, m.start(), floor)
             floor = m.end()
             left, right = _clause(sentence, m.start(), m.end())
@@ -139,6 +150,8 @@ def sentence_figures(doc: str, block: Block, section: str, unit_hint: str = "") 
             bound = _BOUND_AFTER.match(after) or _BOUND_BEFORE.search(
                 sentence[max(0, m.start() - 4) : m.start()]
             )
+            if _IMPLAUSIBLE(float(value_text.replace(",", "")), unit):
+                continue
             fig = Figure(
                 doc=doc,
                 value=float(value_text.replace(",", "")),
@@ -151,7 +164,7 @@ def sentence_figures(doc: str, block: Block, section: str, unit_hint: str = "") 
                 qualifier="bound" if bound else ("second" if paired else ""),
                 context=sentence.strip()[:200],
             )
-            if paired and pending and not pending[-1].qualifier:
+            if paired and pending and pending[-1].qualifier in ("", "bound"):
                 pending[-1] = replace(pending[-1], qualifier="first")
             pending.append(fig)
             previous = fig

@@ -62,7 +62,7 @@ def test_absent_figures_are_refused(unseen_engine, question):
 def test_a_count_the_report_states_in_passing_is_answered_from_its_sentence(unseen_engine):
     answer, _ = unseen_engine.ask("教育局有多少所学校")
     assert answer.found and (answer.value, answer.unit) == (32, "所"), answer.answer
-    assert answer.citations[0].quote == "内设股室9个，下属学校32所。"
+    assert "下属学校32所" in answer.citations[0].quote  # the clause that states it
 
 
 @pytest.mark.slow
