@@ -481,6 +481,12 @@ class QuestionParser:
                     (pos, m) for a, m in self.aliases if a == alias and all(m is not f for _, f in found)
                 )
                 rest = rest.replace(alias, "〇")
+        # one unit's reports of one year on several projects: those whose project the question also names
+        named = {m.doc: sum(a in text for a, n in self.aliases if n is m) for _, m in found}
+        best: dict[tuple[str, int | None], int] = {}
+        for _, m in found:
+            best[(m.org, m.year)] = max(best.get((m.org, m.year), 0), named[m.doc])
+        found = [(pos, m) for pos, m in found if named[m.doc] == best[(m.org, m.year)]]
         # in the order the question names them: "南洲比永平高多少" subtracts 永平 from 南洲
         return tuple(m for _, m in sorted(found, key=lambda f: f[0])), rest
 

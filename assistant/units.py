@@ -106,6 +106,12 @@ class FuzzyUnits:
         picked = [m for s, _, m in scored if s * LEAD > top]
         if len({m.org for m in picked}) > 1:
             return (), question  # two reports fit about equally: none is named clearly
+        # one unit's reports of one year on several projects: the one whose project the question names
+        score_of = {m.doc: s for s, _, m in scored}
+        best_of: dict[tuple[str, int | None], float] = {}
+        for m in picked:
+            best_of[(m.org, m.year)] = max(best_of.get((m.org, m.year), 0.0), score_of[m.doc])
+        picked = [m for m in picked if score_of[m.doc] == best_of[(m.org, m.year)]]
         shared = asked & self.grams[picked[0].doc]
         return tuple(picked), _blank(question, shared)
 

@@ -31,7 +31,7 @@ _FIGURE = re.compile(rf"(?<![\d.,])([+-]?(?:{NUM}))\s*({UNITS})(?<!项(?=目))")
 _SCORE_LABEL = r"自评总分|综合得分|自评得分|总得分|总分|得分|评分"
 _MONEY_LABEL = r"支出|预算数?|资金|收入|拨款|决算数?|结转|结余|经费|投资|总额|执行数"
 _LABELLED_BARE = re.compile(
-    rf"({_SCORE_LABEL}|{_MONEY_LABEL})\s*[:：为是]?\s*([+-]?(?:{NUM}))(?![\d.,%‰]|\s*(?!项目)(?:{UNITS}))"
+    rf"(?:({_SCORE_LABEL})\s*[:：为是]?|({_MONEY_LABEL})\s*[:：])\s*([+-]?(?:{NUM}))(?![\d.,%‰]|\s*(?!项目)(?:{UNITS}))"
 )
 _BOUND_CELL = re.compile(r"^(?:[≥≧≤≦>＞<＜]|不低于|不少于|不高于|不超过)")
 _EMPTY_CELL = re.compile(r"^(?:[-—–/／]+|无|—)$")
@@ -80,19 +80,30 @@ def _clause(text: str, start: int, end: int) -> tuple[int, int]:
     return left, right
 
 
+def _after_last_number(text: str, end: int) -> int:
+    """Where the words naming a figure may begin: after the number before it ("…:1325.68其中:基本支出:")."""
+    return max((n.end() for n in re.finditer(r"\d[\d.,]*%?", text[:end])), default=0)
+
+
 def _labelled_bare(doc: str, block: Block, section: str, unit_hint: str) -> Iterator[Figure]:
     """Numbers with no unit written whose label says what they count: a score (自评总分: 95) in 分, an amount
-    (项目支出:1025.20) in the unit the table or document declares — never guessed when none is declared."""
+    set out as "项目支出:1025.20" in the unit the table or document declares — never guessed when none is."""
     text = block.text
     for s, e in split_sentences(text):
         sentence = text[s:e]
         for m in _LABELLED_BARE.finditer(sentence):
-            value = float(m.group(2).replace(",", ""))
-            if re.fullmatch(_SCORE_LABEL, m.group(1)):
+            value = float(m.group(3).replace(",", ""))
+            if m.group(1):
                 if value > 100:
                     continue
                 unit = "分"
-            elif unit_hint in MONEY_UNITS and not _YEARISH.match(m.group(2)):
+            elif _YEARISH.match(m.group(3)):
+                continue
+            elif declared := [
+                h.group(1) for h in _MONEY_HINT.finditer(text, max(0, s + m.start() - 400), s + m.start())
+            ]:
+                unit = declared[-1]  # "年度预算申请(万元 … 基本支出:900.47": declared in the table above
+            elif unit_hint in MONEY_UNITS:
                 unit = unit_hint
             else:
                 continue
@@ -101,10 +112,12 @@ def _labelled_bare(doc: str, block: Block, section: str, unit_hint: str) -> Iter
                 doc=doc,
                 value=value,
                 unit=unit,
-                text=m.group(2),
-                label=_label_before(sentence, m.start(2), 0) or m.group(1),
+                text=m.group(3),
+                label=_label_before(sentence, m.start(3), _after_last_number(sentence, m.start()))
+                or m.group(1)
+                or m.group(2),
                 quote=sentence[left:right].strip(),
-                line=block.line_at(s + m.start(2)),
+                line=block.line_at(s + m.start(3)),
                 section=section,
                 context=sentence.strip()[:200],
             )

@@ -233,3 +233,18 @@ def test_several_metrics_at_once(parser, question, metrics):
 )
 def test_thresholds(parser, question, threshold):
     assert parser.parse(question).threshold == threshold
+
+
+def test_one_units_reports_on_two_projects_the_named_project_decides():
+    """Two project reports of one town for one year: the question naming one project is about that one."""
+    from dataclasses import replace as _replace
+
+    roads = _replace(
+        _meta("roads.txt", "青禾县石桥镇人民政府", "青禾县", 2022), aliases=("石桥镇", "村道养护项目")
+    )
+    water = _replace(
+        _meta("water.txt", "青禾县石桥镇人民政府", "青禾县", 2022), aliases=("石桥镇", "饮水维修项目")
+    )
+    parser = QuestionParser([roads, water], {})
+    assert [u.doc for u in parser.parse("石桥镇村道养护项目年初预算多少").units] == ["roads.txt"]
+    assert {u.doc for u in parser.parse("石桥镇预算执行率多少").units} == {"roads.txt", "water.txt"}
