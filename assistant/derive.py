@@ -97,7 +97,8 @@ def lost_points(parsed: ParsedQuestion, meta: ReportMeta, facts: FactIndex) -> A
 def aggregate(parsed: ParsedQuestion, meta: ReportMeta, facts: FactIndex) -> Answer | None:
     """Sum or average over a report's items ("四个重点项目预算加起来"); the count must match when stated."""
     rows = facts.items(meta.doc, parsed.metric, parsed)
-    if not rows or (parsed.count is not None and parsed.count != len(rows)):
+    # one item is no sum ("投入和过程两项加起来" finding only one of them is no answer)
+    if len(rows) < 2 or (parsed.count is not None and parsed.count != len(rows)):
         return None
     units = {f.unit for f in rows}
     if len(units) != 1:

@@ -289,7 +289,9 @@ class Engine:
             names = (meta.org, *meta.aliases)
             asked = strip_places(parsed.asked or parsed.subject)
             near = parsed.near[1] if parsed.near and parsed.near[0] == meta.doc else None
-            match = best_figure(parsed.text, asked, self.figures(meta.doc), names, near=near)
+            match = best_figure(
+                parsed.text, asked, self.figures(meta.doc), names, near=near, year=parsed.year or meta.year
+            )
             if match is None or not match.confident:
                 continue
             fig = match.figure

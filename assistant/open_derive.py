@@ -84,8 +84,15 @@ def _fmt(x: float) -> str:
     return f"{round(x, 4):g}" if abs(x) < 1e15 else str(x)
 
 
-def _find(words: str, question: str, figures: Sequence[Figure], names: Sequence[str]) -> Match | None:
-    match = best_figure(question, words, figures, names, compute_ok=True)
+_MEASURE_WORDS = re.compile(
+    r"实际|全年|年初|年末|调整后|预算数?|执行数?|完成值?|目标值?|计划|多花了?|花了?|的|\s"
+)
+
+
+def _find(
+    words: str, question: str, figures: Sequence[Figure], names: Sequence[str], near: int | None = None
+) -> Match | None:
+    match = best_figure(question, words, figures, names, compute_ok=True, near=near)
     return match if match is not None and match.confident else None
 
 
@@ -98,8 +105,25 @@ def compute(question: str, figures: Sequence[Figure], names: Sequence[str]) -> C
         return _pair_gap(question, figures, names)
     if op.kind == "remaining":
         return _remaining(question, figures, names)
-    # each operand asked in its own terms ("行政编制比在职人数多几个": people, not 个 of something)
-    found = [_find(words, f"{words}{_asked_as(words, units_q)}", figures, names) for words in op.operands]
+    # each operand asked in its own terms ("行政编制比在职人数多几个": people, not 个 of something); one
+    # naming only a measure ("项目支出实际比年初预算多花了多少") is about the first one's subject, in its row
+    first = _find(op.operands[0], f"{op.operands[0]}{_asked_as(op.operands[0], units_q)}", figures, names)
+    if first is None:
+        return None
+    found: list[Match | None] = [first]
+    subject = _MEASURE_WORDS.sub("", op.operands[0])
+    for words in op.operands[1:]:
+        bare = not _MEASURE_WORDS.sub("", words).strip()
+        said = f"{subject}{words}" if bare else words
+        found.append(
+            _find(
+                said,
+                f"{said}{_asked_as(said, units_q)}",
+                figures,
+                names,
+                near=first.figure.line if bare else None,
+            )
+        )
     if any(m is None for m in found):
         return None
     a, b = (m.figure for m in found if m is not None)

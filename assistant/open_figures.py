@@ -24,6 +24,24 @@ MIN_SCORE = 0.25
 MIN_MARGIN = 0.08
 ALIGNED_EXTRA = 0.05  # more of both for a figure read from run-together table cells
 NEAR_BONUS = 0.15  # a later part of a question, in the row its first part was read from
+TOTAL_BONUS = 0.1  # a table's total row, when the question names no row
+_TOTAL_ROW = re.compile(r"合计|总计|资金总额|总额")
+# words that say which measure of a row is asked, not which row ("全年实际执行了多少")
+_MEASURE_GRAMS = {
+    "全年",
+    "年初",
+    "年末",
+    "预算",
+    "算数",
+    "执行",
+    "行数",
+    "实际",
+    "支出",
+    "出数",
+    "完成",
+    "资金",
+    "金额",
+}
 MIN_PRESENT = 0.2  # share of the asked words (by weight) that must occur near the report's figures
 
 TO_YUAN = {"元": 1.0, "千元": 1e3, "万元": 1e4, "亿元": 1e8}
@@ -127,6 +145,8 @@ def expected_units(question: str) -> tuple[str, ...] | None:
             return MONEY_UNITS
         if unit == "分":
             return ("分",)
+        if unit == "个" and _PEOPLE.search(question):
+            return (*COUNT_UNITS["人"], "个")  # "几个事业编制": people
         return COUNT_UNITS.get(unit, (unit,))
     if _SCORE.search(question) and not re.search(r"得分率", question):
         return ("分",)
@@ -271,6 +291,7 @@ def score_figures(
     figures: Sequence[Figure],
     names: Sequence[str] = (),
     near: int | None = None,
+    year: int | None = None,
 ) -> list[tuple[float, Figure]]:
     """Every figure of the expected kind, scored against the asked words; best first, ties in reading order.
     `names` (the unit's names) say who, not what: their words are not matched."""
@@ -295,6 +316,10 @@ def score_figures(
     wants_change = bool(_CHANGE.search(question))
     wants_target = bool(re.search(r"目标|计划|预计|指标值", question))
     wants_actual = bool(_ACTUAL.search(question))
+    # does the question name one of the report's table rows? if not, a row total answers it
+    rows = {f.row for f in pool if f.row}
+    named = [g for g in asked if len(g) > 1 and g not in _MEASURE_GRAMS]
+    names_a_row = bool(named) or any(g in row for row in rows for g in asked if len(g) > 1)
     scored: list[tuple[float, int, Figure]] = []
     for seq, f in enumerate(pool):
         label = _overlap(asked, f.label)
@@ -323,6 +348,15 @@ def score_figures(
                 score *= 0.6
             if wants_actual and _PLANNED.search(f.column) and not _ACTUAL.search(f.column):
                 score *= 0.6  # "实际执行了多少" is not the 预算数 or 目标值 column
+        if f.row and score and _TOTAL_ROW.search(f.row) and not names_a_row:
+            score += TOTAL_BONUS  # "全年执行了多少", naming no row of the table: its total row
+        if (
+            year
+            and score
+            and (said_years := set(re.findall(r"(?:19|20)\d{2}", f.label)))
+            and str(year) not in said_years
+        ):
+            score *= 0.5  # the "2022年决算数" column does not answer for 2023
         if near is not None and score and abs(f.line - near) <= 1:
             score += NEAR_BONUS  # the row (or sentence) the question's first part was answered from
         scored.append((score, seq, f))
@@ -337,12 +371,13 @@ def best_figure(
     names: Sequence[str] = (),
     compute_ok: bool = False,
     near: int | None = None,
+    year: int | None = None,
 ) -> Match | None:
     """The figure a question asks for. A question asking a computation gets none (unless `compute_ok`:
     the caller is finding one operand of it)."""
     if COMPUTE.search(question) and not compute_ok:
         return None
-    ranked = score_figures(question, subject, figures, names, near)
+    ranked = score_figures(question, subject, figures, names, near, year)
     if not ranked:
         return None
     score, best = ranked[0]

@@ -62,6 +62,7 @@ GENERIC: tuple[tuple[str, tuple[str, ...]], ...] = (
 # What may stand around a score word without naming an indicator ("部门整体支出绩效自评的得分是多少").
 _SCORE_FILLER = re.compile(
     r"部门整体支出|部门整体|整体支出|部门|整体|支出|绩效|自评|综合|最终|总体|年度|全年|本年|今年|这次|本次|报告|里面|里|中|"
+    r"这个项目|该项目|本项目|项目|"
     r"单位|的|是|了|呢|吗|呀|啊|多少|几|得|打|分|评|总|这个|那个|一共|请问|〇|[\s，,。？?！!：:、]"
 )
 _SPECIFIC_NAMES = {name for name, _ in SPECIFIC}
@@ -157,7 +158,7 @@ def threshold_of(text: str) -> tuple[str, float, str, str] | None:
 
 # Across units: "所有单位…加起来", "几个单位的平均…".
 ACROSS = re.compile(r"所有|全部|各(?:个)?(?:单位|街道|部门)|几个(?:单位|街道|部门)|这些|五个|单位|街道|部门")
-COUNT = re.compile(r"([两二三四五六七八九十]|\d{1,2})个(?:重点)?(?:项目|指标)")
+COUNT = re.compile(r"([两二三四五六七八九十]|\d{1,2})(?:个(?:重点)?(?:项目|指标)|项(?!目))")
 _CN_DIGITS = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 # Items are matched on character bigrams, so word order and brackets do not matter; common abbreviations
 # are expanded the way staff write them.

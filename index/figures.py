@@ -31,7 +31,7 @@ _FIGURE = re.compile(rf"(?<![\d.,])([+-]?(?:{NUM}))\s*({UNITS})(?<!项(?=目))")
 _SCORE_LABEL = r"自评总分|综合得分|自评得分|总得分|总分|得分|评分"
 _MONEY_LABEL = r"支出|预算数?|资金|收入|拨款|决算数?|结转|结余|经费|投资|总额|执行数"
 _LABELLED_BARE = re.compile(
-    rf"(?:({_SCORE_LABEL})\s*[:：为是]?|({_MONEY_LABEL})\s*[:：])\s*([+-]?(?:{NUM}))(?![\d.,%‰]|\s*(?!项目)(?:{UNITS}))"
+    rf"(?:({_SCORE_LABEL})\s*[:：为是]?|({_MONEY_LABEL})\s*[:：])\s*((?:{NUM}))(?![\d.,%‰]|\s*(?!项目)(?:{UNITS}))"
 )
 _BOUND_CELL = re.compile(r"^(?:[≥≧≤≦>＞<＜]|不低于|不少于|不高于|不超过)")
 _EMPTY_CELL = re.compile(r"^(?:[-—–/／]+|无|—)$")

@@ -155,7 +155,7 @@ def _unit_of(cell: Cell, column: str, row_label: str, row_units: list[str], tabl
     own = _UNIT_IN.search(column)
     if own:
         return own.group(1)
-    if _SCORE_COLUMN.search(column):
+    if _SCORE_COLUMN.search(column) or (re.search(r"总分|得分|评分", row_label) and (cell.value or 0) <= 100):
         return "分"
     if column.endswith("率") or re.search(r"率[（(]", column):
         return "%"
