@@ -317,9 +317,8 @@ def score_figures(
     wants_target = bool(re.search(r"目标|计划|预计|指标值", question))
     wants_actual = bool(_ACTUAL.search(question))
     # does the question name one of the report's table rows? if not, a row total answers it
-    rows = {f.row for f in pool if f.row}
-    named = [g for g in asked if len(g) > 1 and g not in _MEASURE_GRAMS]
-    names_a_row = bool(named) or any(g in row for row in rows for g in asked if len(g) > 1)
+    names_a_row = any(len(g) > 1 and g not in _MEASURE_GRAMS for g in asked)
+    totals = {f.column for f in pool if f.row and _TOTAL_ROW.search(f.row)}
     scored: list[tuple[float, int, Figure]] = []
     for seq, f in enumerate(pool):
         label = _overlap(asked, f.label)
@@ -348,8 +347,9 @@ def score_figures(
                 score *= 0.6
             if wants_actual and _PLANNED.search(f.column) and not _ACTUAL.search(f.column):
                 score *= 0.6  # "实际执行了多少" is not the 预算数 or 目标值 column
-        if f.row and score and _TOTAL_ROW.search(f.row) and not names_a_row:
-            score += TOTAL_BONUS  # "全年执行了多少", naming no row of the table: its total row
+        if f.row and score and not names_a_row and f.column in totals:
+            # "全年执行了多少", naming no row of the table: its total row, not one of the rows under it
+            score = score + TOTAL_BONUS if _TOTAL_ROW.search(f.row) else score * 0.7
         if (
             year
             and score

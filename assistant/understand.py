@@ -78,7 +78,9 @@ SECTION_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("工作任务完成情况", ("做了什么", "做了哪些", "工作成效", "主要工作", "重点工作", "完成了哪些", "成效")),
     ("基本情况", ("基本情况", "部门概况", "内设机构", "职责", "机构设置", "概况")),
 )
-ASKS_FIGURE = re.compile(r"多少|几|是否|百分之|比例|比重|占比|金额|数额")
+ASKS_FIGURE = re.compile(
+    r"多少|几|是否|百分之|比例|比重|占比|金额|数额|多大|多长|多高|多深|多远|多宽|多重|多久"
+)
 FOLLOW_UP_MARK = re.compile(r"^那|呢[？?]?$|^还有|^它|^其|同比|去年|前年|上年|(?:19|20)\d{2}年")
 ACROSS_WORDS = re.compile(r"所有|全部|各(?:个)?(?:单位|街道|部门|镇|乡)|哪")
 # a question that wants words: what, which, how, who, when
