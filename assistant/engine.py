@@ -121,6 +121,14 @@ class Engine:
         small = smalltalk.reply_to(parsed)
         if small is not None:
             return small
+        if parsed.kind in ("lookup", "derived", "text") and parsed.ambiguous_units and not parsed.superlative:
+            names = "、".join(parsed.ambiguous_units)
+            return Answer(
+                parsed.text,
+                f"已索引的报告中有几个单位都可以这样称呼：{names}。请写明是哪一个单位（如加上县、区或镇的名称）。",
+                False,
+                kind=parsed.kind,
+            )
         if parsed.kind != "unanswerable" and parsed.ambiguous_items:
             names = "、".join(parsed.ambiguous_items)
             return Answer(

@@ -28,6 +28,7 @@ class ParsedQuestion:
     explain: bool = False  # "为什么…": the report's own explanation is wanted
     item_missing: str | None = None  # an item other reports name but the asked reports do not
     ambiguous_items: tuple[str, ...] = ()  # near-equal item candidates: ask back, never guess
+    ambiguous_units: tuple[str, ...] = ()  # different units named only by a name they share: ask back
     count: int | None = None  # "四个重点项目": how many items the question expects
     scope: str | None = None  # "重点": only items of the key-projects part
     subject: str = (

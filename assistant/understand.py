@@ -237,6 +237,12 @@ class QuestionParser:
         text = question.strip()
         units, rest = self._units(text)
         units = tuple(u for u in units if not self.fuzzy.elsewhere(text, u))
+        same_name = self._same_name(text, units)
+        if same_name:
+            # "零陵林业局": the shared name (林业局) and a word of only one unit's name (零陵) say which
+            units, same_name = self._by_other_words(text, units), ()
+            if len({u.org for u in units}) > 1:
+                same_name = tuple(sorted({u.org for u in units}))
         if not units and (previous is None or org_mentions(text)):
             # a follow-up names a unit only in so many words ("那白石卫生院呢"), never by a stray bigram
             units, rest = self.fuzzy.find(text)
@@ -387,6 +393,7 @@ class QuestionParser:
             explain=explain,
             item_missing=item_missing,
             ambiguous_items=ambiguous,
+            ambiguous_units=same_name,
             count=count,
             scope=scope,
         )
@@ -492,6 +499,31 @@ class QuestionParser:
         found = [(pos, m) for pos, m in found if named[m.doc] == best[(m.org, m.year)]]
         # in the order the question names them: "南洲比永平高多少" subtracts 永平 from 南洲
         return tuple(m for _, m in sorted(found, key=lambda f: f[0])), rest
+
+    def _same_name(self, text: str, units: Sequence[ReportMeta]) -> tuple[str, ...]:
+        """Different units the question names by one short name they share ("司法局" of two counties), and
+        by no name of their own: which one is meant is for the asker to say."""
+        orgs = sorted({u.org for u in units})
+        if len(orgs) < 2:
+            return ()
+        said = [a for a, m in self.aliases if a in text and m in units]
+        own = [a for a in said if len({m.org for b, m in self.aliases if b == a and m in units}) == 1]
+        return () if own else tuple(orgs)
+
+    def _by_other_words(self, text: str, units: Sequence[ReportMeta]) -> tuple[ReportMeta, ...]:
+        shared = [a for a, m in self.aliases if a in text and m in units]
+        rest = text
+        for alias in sorted(shared, key=len, reverse=True):
+            rest = rest.replace(alias, "〇")
+        grams = {rest[i : i + 2] for i in range(len(rest) - 1)} - {""}
+        extra = {
+            u.doc: sum(
+                g in f"{u.org}{u.district or ''}{u.city or ''}{u.title}" for g in grams if "〇" not in g
+            )
+            for u in units
+        }
+        top = max(extra.values(), default=0)
+        return tuple(u for u in units if extra[u.doc] == top) if top else tuple(units)
 
     def _district_units(self, text: str) -> tuple[ReportMeta, ...]:
         district = _district_in(text, self.districts)

@@ -248,3 +248,17 @@ def test_one_units_reports_on_two_projects_the_named_project_decides():
     parser = QuestionParser([roads, water], {})
     assert [u.doc for u in parser.parse("石桥镇村道养护项目年初预算多少").units] == ["roads.txt"]
     assert {u.doc for u in parser.parse("石桥镇预算执行率多少").units} == {"roads.txt", "water.txt"}
+
+
+def test_two_units_named_by_the_name_they_share_are_asked_about():
+    """ "司法局" of two counties: which one is for the asker to say; "青川司法局" says it."""
+    from dataclasses import replace as _replace
+
+    a = _replace(_meta("a.txt", "青川县司法局", "青川县", 2021), aliases=("青川县司法局", "司法局"))
+    b = _replace(_meta("b.txt", "大英县司法局", "大英县", 2023), aliases=("大英县司法局", "司法局"))
+    parser = QuestionParser([a, b], {})
+    both = parser.parse("司法局的预算执行率是多少")
+    assert both.ambiguous_units == ("大英县司法局", "青川县司法局")
+    one = parser.parse("青川司法局的预算执行率是多少")
+    assert [u.doc for u in one.units] == ["a.txt"] and not one.ambiguous_units
+    assert not parser.parse("青川县司法局和大英县司法局哪个执行率高").ambiguous_units
