@@ -237,7 +237,8 @@ class Match:
         if self.figure.qualifier == "aligned":
             # a cell whose column was inferred from position in run-together text: a stricter bar
             return self.score >= MIN_SCORE + ALIGNED_EXTRA and self.margin >= MIN_MARGIN + ALIGNED_EXTRA
-        return (self.score >= MIN_SCORE and self.margin >= MIN_MARGIN) or self.alone
+        # alone in its unit, yet named by none of the asked words, it answers nothing asked
+        return (self.score >= MIN_SCORE and self.margin >= MIN_MARGIN) or (self.alone and self.score > 0)
 
 
 def _words_near(f: Figure, before: int = 40, after: int = 20) -> str:
@@ -247,6 +248,7 @@ def _words_near(f: Figure, before: int = 40, after: int = 20) -> str:
     return f.quote[max(0, at - before) : at + len(f.text) + after] if at >= 0 else f.quote
 
 
+_CLASSIFIERS = set("个辆台名项所家户次套件座条只头张册")
 _STOP_CHARS = set("的了是有在和与及等把被对从向给为也都就还又再很更吗呢吧啊个这那哪啥")
 
 
@@ -257,6 +259,8 @@ def _word_grams(text: str) -> list[str]:
     for word in jieba.lcut(text):
         if not re.fullmatch(rf"[{CJK}A-Za-z0-9]+", word):
             continue
+        if len(word) == 2 and word[0] in _CLASSIFIERS:
+            word = word[1]  # "(几)辆车": the classifier belongs to the question word, the noun is 车
         if len(word) == 1:
             if word not in _STOP_CHARS and re.match(rf"[{CJK}]", word):
                 keys.append(word)
