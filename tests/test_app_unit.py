@@ -385,3 +385,10 @@ def test_the_app_builds_even_with_an_empty_index(tmp_path, fake_embedder):
     assert "报告库中还没有报告" in html
     assert app.documents() == []
     assert not Path(settings.index_dir / "uploads").exists()
+
+
+def test_error_toasts_are_titled_in_chinese():
+    from assistant.webapp.common import user_error
+
+    err = user_error("请先选择要上传的报告文件。")
+    assert err.title == "提示" and err.message == "请先选择要上传的报告文件。"

@@ -150,3 +150,8 @@ button.cite-chip:hover, button.cite-chip.active { background: #b91c1c !important
 .align-bottom { align-self: flex-end !important; }
 .section-note { font-size: 13px; color: var(--body-text-color-subdued); }
 """
+
+
+def user_error(message: str) -> gr.Error:
+    """An error toast in the UI's language (gradio titles it "Error" unless told otherwise)."""
+    return gr.Error(message, title="提示", print_exception=False)

@@ -17,7 +17,7 @@ from assistant.facts_view import short_name
 from assistant.models import Citation
 from assistant.review import VERDICT_LABEL, Finding, review
 from assistant.verify import numbers_in
-from assistant.webapp.common import Download, clickable_html, event_data, to_int
+from assistant.webapp.common import Download, clickable_html, event_data, to_int, user_error
 from assistant.webapp.render import esc, line_span, placeholder, source_html
 from assistant.webapp.state import AppState
 from index.models import ReportMeta
@@ -233,12 +233,12 @@ class DraftTab:
         engine = self.app.engine()
         meta = next((m for m in (engine.metas if engine else []) if m.doc == doc), None)
         if engine is None or meta is None:
-            raise gr.Error("请先选择一个单位（报告库为空时请先上传报告）。", print_exception=False)
+            raise user_error("请先选择一个单位（报告库为空时请先上传报告）。")
         try:
             draft = build_draft(engine, meta.org, meta.year)
             findings = review(engine, meta)
         except UnitNotFound as exc:
-            raise gr.Error(str(exc), print_exception=False) from exc
+            raise user_error(str(exc)) from exc
         names = {m.doc: short_name(m) for m in engine.metas} | draft.names
         refs = [citation_dict(c, names) for c in draft.references()]
         checks = [[citation_dict(c, names) for c in f.citations] for f in findings]
@@ -274,7 +274,7 @@ class DraftTab:
     def export(self, state: dict[str, Any] | None, problems: str, measures: str) -> str:
         """The .docx of the draft as it stands on screen now, edits included."""
         if not state:
-            raise gr.Error("请先生成草稿。", print_exception=False)
+            raise user_error("请先生成草稿。")
         draft, _ = apply_edits(state["draft"], problems or "", measures or "")
         return self._write(draft)
 

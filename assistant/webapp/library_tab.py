@@ -18,6 +18,7 @@ from typing import Any
 import gradio as gr
 import pandas as pd
 
+from assistant.webapp.common import user_error
 from assistant.webapp.render import esc
 from assistant.webapp.state import AppState
 from index.models import IngestOutcome
@@ -224,7 +225,7 @@ class LibraryTab:
 
         def do_ingest(files: list[str] | None, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:
             if not files:
-                raise gr.Error("请先选择要上传的报告文件。", print_exception=False)
+                raise user_error("请先选择要上传的报告文件。")
             rows = ingest_uploads(self.app, files, progress)
             return (outcomes_html(rows), None, "", *self.refresh())
 
