@@ -43,6 +43,7 @@ class Operation:
     kind: str  # difference | sum | share
     operands: tuple[str, ...]  # the asker's words for each operand
     pair_label: bool = False  # target vs actual of one label (the pair a report states side by side)
+    less: bool = False  # "A比B少/低多少": B − A
 
 
 def plan(question: str) -> Operation | None:
@@ -57,7 +58,8 @@ def plan(question: str) -> Operation | None:
     if _ACTUAL_OVER.search(q):
         return Operation("difference", (q,), pair_label=True)
     if m := _COMPARE_BI.match(q):
-        return Operation("difference", (m.group("a"), m.group("b")))
+        less = m.group("op").startswith(("少", "低"))
+        return Operation("difference", (m.group("a"), m.group("b")), less=less)
     if m := _BOTH.match(q):
         kind = "difference" if m.group("op") in ("差", "相差", "相比") else "sum"
         return Operation(kind, (m.group("a"), m.group("b")))
@@ -139,7 +141,8 @@ def compute(question: str, figures: Sequence[Figure], names: Sequence[str]) -> C
             return None
         value = round(a.value + _convert(b.value, b.unit, a.unit), 4)
         return Computed(value, a.unit, (a, b), f"{_fmt(a.value)} + {_fmt(b.value)} = {_fmt(value)}{a.unit}")
-    return _difference(a, b)
+    # "实际拨付比指标少了多少": how much less, a positive figure (指标 − 实际)
+    return _difference(b, a) if op.less else _difference(a, b)
 
 
 def _asked_as(words: str, units_q: str) -> str:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 from index.facts import NUM
 from index.models import Block, Figure, Report
-from index.normalize import CJK, is_web_residue, split_sentences
+from index.normalize import CJK, is_web_residue, match_key, split_sentences
 from index.tables import read_cell, table_figures
 
 # Longest first: 万平方米 before 平方米 before 米, 个百分点 before 个, 万人次 before 万人 before 人.
@@ -508,4 +508,20 @@ def extract_figures(report: Report) -> list[Figure]:
     # a 自评表 read from its source lines names its values better than the run-together clean text does
     flat = list(flattened_figures(doc, report))
     seen = {(f.line, f.value, f.unit) for f in flat}
-    return flat + [f for f in out if (f.line, f.value, f.unit) not in seen]
+    return _quotable(report, flat + [f for f in out if (f.line, f.value, f.unit) not in seen])
+
+
+def _quotable(report: Report, figures: list[Figure]) -> list[Figure]:
+    """Every figure's quote stands in the source near its line: a clause the cleaner joined across lines it
+    dropped (a date, a breadcrumb) is replaced by the figure's own source line; a figure that has neither is
+    left out, since no citation of it could be checked."""
+    keys = {src.number: match_key(src.text) for src in report.raw.lines}
+    texts = {src.number: src.text.strip() for src in report.raw.lines}
+    out = []
+    for f in figures:
+        window = "".join(keys.get(n, "") for n in range(f.line - 40, f.line + 8))
+        if match_key(f.quote) in window:
+            out.append(f)
+        elif match_key(f.text) in keys.get(f.line, ""):
+            out.append(replace(f, quote=texts[f.line][:240]))
+    return out

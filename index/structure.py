@@ -29,7 +29,10 @@ CANONICAL_SECTIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
-_ORG_SUFFIX = "街道办事处|人民政府办公室|办事处|人民政府|办公室|委员会|局|中心|院|所|站|馆|队|委|会|厅|署|公司|学校|医院|街道|镇|乡|园|校|大学|中学|小学"
+_ORG_SUFFIX = (
+    "街道办事处|人民政府办公室|办事处|人民政府|办公室|委员会|联合会|局|中心|院|所|站|馆|队|委|会|厅|署|公司|学校|医院|"
+    "街道|镇|乡|园|校|大学|中学|小学|政协|残联|妇联|团委|工会|科协|侨联|文联"
+)
 _PROVINCE = re.compile(rf"([{CJK}]{{2,7}}?(?:省|自治区))")
 _CITY = re.compile(rf"([{CJK}]{{2,4}}?市)")
 _DISTRICT = re.compile(rf"^([{CJK}]{{1,5}}?(?:区|县|旗))")
@@ -81,6 +84,7 @@ _FIELD = re.compile(
 _SUPERVISOR = re.compile(r"主管部门" + _FIELD_VALUE)
 _PUBLISHER = re.compile(
     rf"(?:发布机构|来源|信息来源|发文机关)\s*[\]】]?\s*[:：]?\s*([{CJK}]{{2,30}}(?:{_ORG_SUFFIX}))"
+    rf"|欢迎(?:来到|访问)\s*([{CJK}]{{2,20}}(?:{_ORG_SUFFIX}))(?:网站|门户|官网|政务网)"
 )
 _NAMED_BEFORE_SHORT = re.compile(rf"([{CJK}]{{2,30}}(?:{_ORG_SUFFIX}))\s*[（(]以下简称")
 _HAS_PLACE = re.compile(rf"^[{CJK}]{{1,8}}?(?:省|自治区|市|州|盟|县|区|旗|镇|乡)")
@@ -116,7 +120,7 @@ def publisher_of(lines: list[str]) -> str | None:
     for line in lines[:60]:
         m = _PUBLISHER.search(line)
         if m:
-            return m.group(1)
+            return m.group(1) or m.group(2)
     return None
 
 
@@ -136,7 +140,7 @@ def read_org(title: str, blocks: list[Block], publisher: str | None = None, file
         for block in blocks[:40]:
             # the first organisation named with its place ("青禾县农业农村局为…"), never a phrase that merely
             # ends in a suffix word ("用于建设长安学校")
-            m = re.search(rf"(?:^|[\s，,。；;：:（(“、\d])([{CJK}]{{2,30}}?(?:{_ORG_SUFFIX}))", block.text)
+            m = re.search(rf"(?:^|[\s，,。；;：:（(“、])([{CJK}]{{2,30}}?(?:{_ORG_SUFFIX}))", block.text)
             if (
                 m
                 and block.kind != "heading"
@@ -151,13 +155,65 @@ def read_org(title: str, blocks: list[Block], publisher: str | None = None, file
         stem = re.sub(r"\.[A-Za-z0-9]+$", "", file_name)
         m = re.search(rf"[{CJK}]{{2,30}}(?:{_ORG_SUFFIX})", stem)
         org = m.group(0) if m else "未知单位"
-    # "根据《抚远市人民政府…": words of the sentence the name was read from are not the name
-    org = re.sub(r"^.*[《“\"「]", "", org)
-    org = re.sub(r"^(?:根据|按照|依据|经|由|对|向)", "", org) or "未知单位"
+    # "根据《抚远市人民政府…", "中国政府网/省委/市委/市人大张家界市统计局", "标题西藏自治区…": words of the
+    # sentence, the menu or the field the name was read from are not the name
+    org = re.sub(r"^.*[《“\"「/>|]", "", org)
+    org = re.sub(r"^(?:根据|按照|依据|经|由|对|向|标题|题目|名称)", "", org) or "未知单位"
+    if org != "未知单位" and not _HAS_PLACE.match(org):
+        org = _with_place(org, blocks) or org
+    org = _without_junk(org, "".join(b.text for b in blocks[:60]))
     # "林业局(本级)" in a title, "松原区林业局" as the publisher: the publisher's name says where
     if publisher and not _HAS_PLACE.match(org) and publisher.endswith(org) and publisher != org:
         org = publisher
     return org
+
+
+_PLACE_END = "省市县区州盟旗"
+
+
+def _place_at(org: str, end: int, text: str) -> int:
+    """Where the place ending at `end` begins ("帮助换肤随州市": 随州市): of the spans of 2 to 4 characters
+    before the suffix, the one the report repeats most (ties: the longer, "张家界市" over "家界市")."""
+    # a place's name neither begins with a suffix nor holds one ("市贵池" is no name; 州 is, in 随州)
+    spans = [
+        end - k
+        for k in (2, 3, 4)
+        if end - k >= 0
+        and org[end - k] not in _PLACE_END
+        and not re.search(r"[省市县区盟旗]", org[end - k : end])
+    ]
+    if not spans:
+        return end
+    return max(spans, key=lambda start: (text.count(org[start:end]), end - start))
+
+
+def _without_junk(org: str, text: str) -> str:
+    """Menu or toolbar words glued before a unit's name ("市人大张家界市统计局") are dropped; a chain of
+    places ("广州市白云区…") is kept whole."""
+    m = re.search(rf"[{_PLACE_END}](?=[^{_PLACE_END}]*$)", org)
+    if not m or m.start() < 3 or org[: m.start()].endswith("自治"):
+        return org
+    start = _place_at(org, m.start(), text)
+    prefix = org[:start]
+    # a place before it, or a party/body name that is part of the unit's own (政协平凉市委员会), stays
+    if prefix and not re.search(rf"(?:[{_PLACE_END}]|自治区|政协|中共|共青团)$", prefix):
+        return org[start:]
+    return org
+
+
+def _with_place(org: str, blocks: list[Block]) -> str | None:
+    """ "县司法局" in a title, "紫金县司法局" in the text: the name with its place, where the report says it."""
+    bare = re.sub(r"^[省市县区州]", "", org)
+    if len(bare) < 2:
+        return None
+    pattern = re.compile(rf"([{CJK}]{{2,6}}?(?:省|自治区|市|州|盟|县|区|旗))(?:{re.escape(bare)})")
+    text = "".join(b.text for b in blocks[:60])
+    for m in pattern.finditer(text):
+        place = _without_junk(m.group(1) + bare, text)[: -len(bare)]
+        # a place the report names more than once ("职能划入区林业局" names none)
+        if len(place) >= 2 and text.count(place) >= 2 and not re.search(r"[的是了和与在对为年度]", place):
+            return place + bare
+    return None
 
 
 _ABBREVIATIONS = (
@@ -175,6 +231,9 @@ _ABBREVIATIONS = (
     ("城市管理和综合执法", "城管执法"),
     ("城市管理", "城管"),
     ("机关事务管理", "机关事务"),
+    ("残疾人联合会", "残联"),
+    ("妇女联合会", "妇联"),
+    ("科学技术协会", "科协"),
 )
 _SHORT_FORM = re.compile(rf"(?:以下|下文)简称[“\"「『]?([{CJK}]{{2,12}})[”\"」』]?")
 
@@ -209,6 +268,11 @@ def aliases_for(org: str, district: str | None, city: str | None, province: str 
                 "区政府办" if district.endswith("区") else "县政府办",
             }
         )
+    # "政协平凉市委员会(办公室)" is called 平凉市政协, 平凉政协
+    zx = re.match(rf"^(?:中国人民政治协商会议|政协)([{CJK}]{{2,8}}?)(省|市|县|区|州)?委员会", org)
+    if zx:
+        place, level = zx.group(1), zx.group(2) or ""
+        names.update({f"{place}{level}政协", f"{place}政协"})
     # Departments are called by their standard abbreviations: 卫生健康委员会 → 卫健委, 发展和改革局 → 发改局.
     for name in list(names):
         short = name
