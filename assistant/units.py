@@ -76,16 +76,29 @@ class FuzzyUnits:
             df.update(grams)
         n = max(1, len(self.metas))
         self.idf = {g: math.log(1 + n / c) for g, c in df.items()}
+        # the places the library's units are in, as typed without their suffix ("保山" for 保山市)
+        self.places = {
+            p[:-1] if len(p) > 2 else p
+            for m in self.metas
+            for p in (m.city, m.district)
+            if p and not re.search(r"[的是了]", p)
+        }
 
     def elsewhere(self, question: str, meta: ReportMeta) -> bool:
         """The question places the unit somewhere this report's name does not ("石川县交通运输局" is not
-        松原市交通运输局). A report that names no place at all is not ruled out."""
-        asked = places_of(" ".join(org_mentions(question))) | {
-            m.group(1)
-            for m in (*_COUNTY.finditer(question), _LEAD_PLACE.match(question))
-            if m
-            if not _NOT_PLACE.match(m.group(1))
-        }
+        松原市交通运输局; "保山卫健委" is not 红河州卫健委: 保山 is a place the library knows). A report that
+        names no place at all is not ruled out."""
+        known = {p for p in self.places if question.startswith(p) or f"{p}的" in question}
+        asked = (
+            known
+            | places_of(" ".join(org_mentions(question)))
+            | {
+                m.group(1)
+                for m in (*_COUNTY.finditer(question), _LEAD_PLACE.match(question))
+                if m
+                if not _NOT_PLACE.match(m.group(1))
+            }
+        )
         name = self.names[meta.doc]
         return bool(asked) and bool(places_of(name)) and not any(_in_name(p, name) for p in asked)
 
