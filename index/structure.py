@@ -73,11 +73,11 @@ def _fix_typos(org: str) -> str:
 
 
 _TITLE_CUT = re.compile(
-    r"(?:19|20)\d{2}\s*年|年度|部门整体|整体支出|项目支出|部门支出|财政支出|专项资金|绩效|自评|决算|预算|关于"
+    r"(?:19|20)\d{2}\s*年|年度|部门整体|整体支出|项目支出|部门支出|财政支出|专项资金|转移支付|绩效|自评|决算|预算|关于"
 )
 _FIELD_VALUE = rf"\s*[:：|]?\s*(?:\d+-)?([{CJK}（）()]{{2,40}}(?:{_ORG_SUFFIX}))"
 _FIELD = re.compile(
-    r"(?:单位名称|部门名称|部门[（(]单位[）)]名称|评价部门名称|评价单位|实施单位|项目实施单位|填报单位|报送单位|"
+    r"(?:单位名称|部门名称|部门[（(]单位[）)]名称|评价部门名称|评价单位|实施单位|项目实施单位|填报单位|报送单位|(?<![\u4e00-\u9fff])部门(?=\s*\|)|"
     r"预算单位|单位[（(]盖章[）)]|评价单位[（(]公章[）)])" + _FIELD_VALUE
 )
 # the department a project belongs to: the reporting unit only when no field names the unit itself
@@ -93,12 +93,20 @@ _HAS_PLACE = re.compile(rf"^[{CJK}]{{1,8}}?(?:省|自治区|市|州|盟|县|区|
 def _org_of_title(title: str) -> str | None:
     """ "2021年度红枫区青石街道办事处整体支出绩效自评报告" → 红枫区青石街道办事处: the words before the first
     year or report word, once a leading year, 附件 or 关于 is taken off."""
-    text = re.split(r"[|:：]", title)[-1] if re.search(r"[|:：]", title[:-4]) else title
-    text = re.sub(r"^(?:[\[【][^\]】]{0,8}[\]】]|附件\s*\d*[:：]?|关于|(?:19|20)\d{2}\s*年度?|\s)+", "", text)
-    cut = _TITLE_CUT.search(text)
-    text = text[: cut.start()] if cut else text
-    text = _fix_typos(re.sub(r"[（(](?:本级|汇总|合并)[）)]$|[\s（(度的]+$", "", text))
-    return text if re.search(rf"(?:{_ORG_SUFFIX})$", text) and len(text) >= 3 else None
+    segments = re.split(r"[|:：]", title) if re.search(r"[|:：]", title[:-4]) else [title]
+    for text in [*segments[::-1]]:
+        text = re.sub(
+            r"^(?:[\[【][^\]】]{0,8}[\]】]|[（(][一二三四五六七八九十\d][）)]|附件\s*\d*[:：]?|关于|"
+            r"(?:19|20)\d{2}[-./]\d{1,2}[-./]\d{1,2}|(?:19|20)\d{2}\s*年度?|\s)+",
+            "",
+            text,
+        )
+        cut = _TITLE_CUT.search(text)
+        text = text[: cut.start()] if cut else text
+        text = _fix_typos(re.sub(r"[（(](?:本级|汇总|合并)[）)]$|[\s（(度的]+$", "", text))
+        if re.search(rf"(?:{_ORG_SUFFIX})$", text) and len(text) >= 3:
+            return text
+    return None
 
 
 _PROJECT_NAME = re.compile(
@@ -117,10 +125,18 @@ def project_of(blocks: list[Block]) -> str | None:
 
 def publisher_of(lines: list[str]) -> str | None:
     """The portal's 发布机构 / 来源 line: who published the page (often the reporting unit itself)."""
-    for line in lines[:60]:
+    cleaned = [re.sub(r"^[•·\s]+", "", line).strip() for line in lines[:60]]
+    for i, line in enumerate(cleaned):
         m = _PUBLISHER.search(line)
         if m:
             return m.group(1) or m.group(2)
+        if re.fullmatch(r"(?:发布机构|来源|信息来源|发文机关)\s*[:：]?", line):
+            following = next((x for x in cleaned[i + 1 : i + 3] if x), "")
+            if re.fullmatch(rf"[{CJK}]{{2,30}}(?:{_ORG_SUFFIX}|办)", following):
+                return following
+        m = re.match(rf"(?:来源|发布机构)\s*[:：]\s*([{CJK}]{{2,12}}办)$", line)
+        if m:
+            return m.group(1)
     return None
 
 
@@ -140,7 +156,9 @@ def read_org(title: str, blocks: list[Block], publisher: str | None = None, file
         for block in blocks[:40]:
             # the first organisation named with its place ("青禾县农业农村局为…"), never a phrase that merely
             # ends in a suffix word ("用于建设长安学校")
-            m = re.search(rf"(?:^|[\s，,。；;：:（(“、])([{CJK}]{{2,30}}?(?:{_ORG_SUFFIX}))", block.text)
+            m = re.search(
+                rf"(?:^|[\s，,。；;：:（(“、])([{CJK}]{{2,30}}?(?:{_ORG_SUFFIX}))(?<!乡(?=村))", block.text
+            )
             if (
                 m
                 and block.kind != "heading"
@@ -158,7 +176,11 @@ def read_org(title: str, blocks: list[Block], publisher: str | None = None, file
     # "根据《抚远市人民政府…", "中国政府网/省委/市委/市人大张家界市统计局", "标题西藏自治区…": words of the
     # sentence, the menu or the field the name was read from are not the name
     org = re.sub(r"^.*[《“\"「/>|]", "", org)
-    org = re.sub(r"^(?:根据|按照|依据|经|由|对|向|标题|题目|名称)", "", org) or "未知单位"
+    org = re.sub(rf"^.*(?:下达|拨付|划入|划拨|报送|上报|印发|转发)(?=[{CJK}]{{2}})", "", org)
+    org = (
+        re.sub(r"^(?:[\d\-./年月日\s]+|根据|按照|依据|经|由|对|向|到|在|给|从|将|把|标题|题目|名称)", "", org)
+        or "未知单位"
+    )
     if org != "未知单位" and not _HAS_PLACE.match(org):
         org = _with_place(org, blocks) or org
     org = _without_junk(org, "".join(b.text for b in blocks[:60]))

@@ -104,7 +104,7 @@ _FILLED_COLUMN = re.compile(r"值|目标|完成|实际|指标")
 
 def _fit(cell: Cell, column: str) -> float:
     """How well a cell reads as a value of a column: + fits, − contradicts, 0 says nothing."""
-    if _LABEL_COLUMN.match(column) or re.search(r"来源|名称|^项目$", column):
+    if _LABEL_COLUMN.match(column) or re.search(r"来源|名称|^项目$|情况", column):
         return -2.0 if cell.numeric else 0.0
     score_col = bool(_SCORE_COLUMN.search(column))
     if not cell.numeric:
@@ -133,19 +133,18 @@ def _columns_for(header: list[str], n_labels: int, slots: list[Cell]) -> list[st
     k, n = len(header), len(slots)
     if not header or n > k:
         return None
-    if k == n_labels + n:
-        return header[n_labels:]
     first = next(
         (i for i, t in enumerate(header) if _VALUE_COLUMN.search(t) and not _LABEL_COLUMN.match(t)), 0
     )
-    best: tuple[float, int, int] | None = None
+    best: tuple[float, bool, int, int] | None = None
     for offset in range(0, k - n + 1):
         fit = sum(_fit(c, col) for c, col in zip(slots, header[offset : offset + n], strict=True))
-        key = (fit, -abs(offset - first), -offset)
+        # ties: the row read by position under its header (its label cells under the title columns)
+        key = (fit, offset == k - n and k == n_labels + n, -abs(offset - first), -offset)
         if best is None or key > best:
             best = key
     assert best is not None
-    offset = -best[2]
+    offset = -best[3]
     return header[offset : offset + n]
 
 
