@@ -21,6 +21,8 @@ from index.normalize import CJK
 # Report words, years and punctuation say nothing about which unit a report is.
 _GENERIC = re.compile(
     r"(?:19|20)\d{2}\s*年?度?|部门整体支出|整体支出|项目支出|部门|绩效|自评|评价|报告|情况|公开|年度|"
+    # a title that is really a table's first lines: its column words name no unit
+    r"年初|全年|预算数?|执行数?|执行率|决算|分值|得分|资金总额|支出|收入|[^\u4e00-\u9fff]*\d+[^\u4e00-\u9fff]*|"
     r"[表（）()\[\]【】|:：.·,，、\s]|pdf|docx?|xlsx?"
 )
 PLACE = re.compile(rf"([{CJK}]{{2,4}}?)(?:自治区|自治州|省|市|州|县|区|旗|镇|乡|街道)")
@@ -76,6 +78,7 @@ class FuzzyUnits:
             df.update(grams)
         n = max(1, len(self.metas))
         self.idf = {g: math.log(1 + n / c) for g, c in df.items()}
+        self.df = dict(df)
         # the places the library's units are in, as typed without their suffix ("保山" for 保山市)
         self.places = {
             p[:-1] if len(p) > 2 else p
@@ -109,7 +112,12 @@ class FuzzyUnits:
         for i, meta in enumerate(self.metas):
             shared = asked & self.grams[meta.doc]
             score = sum(self.idf[g] for g in sorted(shared))  # sorted: float sums in one order
-            if self.elsewhere(question, meta) or score < MIN_NAME_SCORE or len(shared) < 2:
+            # one shared bigram is enough when no other report's name has it and the question calls the unit
+            # by its kind ("茶谷中心" for 金寨县茶谷和美丽乡村建设服务中心)
+            sole = any(self.df.get(g) == 1 for g in shared) and any(
+                meta.org.endswith(m[-2:]) for m in org_mentions(question)
+            )
+            if self.elsewhere(question, meta) or score < MIN_NAME_SCORE or (len(shared) < 2 and not sole):
                 continue
             scored.append((score, i, meta))
         if not scored:
@@ -117,7 +125,7 @@ class FuzzyUnits:
         scored.sort(key=lambda s: (-s[0], s[1]))
         top = scored[0][0]
         picked = [m for s, _, m in scored if s * LEAD > top]
-        if len({m.org for m in picked}) > 1:
+        if len({_who(m) for m in picked}) > 1:
             return (), question  # two reports fit about equally: none is named clearly
         # one unit's reports of one year on several projects: the one whose project the question names
         score_of = {m.doc: s for s, _, m in scored}
@@ -127,6 +135,11 @@ class FuzzyUnits:
         picked = [m for m in picked if score_of[m.doc] == best_of[(m.org, m.year)]]
         shared = asked & self.grams[picked[0].doc]
         return tuple(picked), _blank(question, shared)
+
+
+def _who(meta: ReportMeta) -> str:
+    """A report's unit for telling units apart; reports whose unit was not found are each their own."""
+    return meta.doc if meta.org == "未知单位" else meta.org
 
 
 def _blank(text: str, grams: set[str]) -> str:
