@@ -26,6 +26,7 @@ ALIGNED_EXTRA = 0.05  # more of both for a figure read from run-together table c
 NEAR_BONUS = 0.15  # a later part of a question, in the row its first part was read from
 TOTAL_BONUS = 0.1  # a table's total row, when the question names no row
 _TOTAL_ROW = re.compile(r"合计|总计|资金总额|总额")
+_PART = re.compile(r"项目支出|基本支出|人员经费|公用经费")
 # words that say which measure of a row is asked, not which row ("全年实际执行了多少")
 _MEASURE_GRAMS = {
     "全年",
@@ -337,6 +338,9 @@ def score_figures(
             score *= 0.4  # "绩效目标完成率" is a rate by that name: "完成预算的100%" is another figure
         if heads and not any(h in named_by for h in heads):
             score *= 0.4
+        part = None if f.column else _PART.search(f.context[:16])
+        if part and part.group(0) not in question:
+            score *= 0.7  # "项目支出…全年预算数…" is the projects' figure, not the unit's, unless asked
         if not wants_change and _CHANGE.search(f.label):
             score *= 0.6  # "比上年增长5%" does not answer "增长率" unless asked
         if f.qualifier == "bound" and not wants_target:
