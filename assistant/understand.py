@@ -518,7 +518,9 @@ class QuestionParser:
         grams = {rest[i : i + 2] for i in range(len(rest) - 1)} - {""}
         extra = {
             u.doc: sum(
-                g in f"{u.org}{u.district or ''}{u.city or ''}{u.title}" for g in grams if "〇" not in g
+                g in f"{u.org}{u.district or ''}{u.city or ''}{u.province or ''}{''.join(u.aliases)}"
+                for g in grams
+                if "〇" not in g
             )
             for u in units
         }
