@@ -290,27 +290,12 @@ def _aligned(doc: str, tokens: list[_Token], source: dict[int, str], loose: bool
                 if _YEARISH.match(tok.text):
                     continue
                 if not unit:
-                    if col.text.endswith("率"):
-                        unit = "%"
-                    elif re.search(r"分值|得分|权重", col.text):
-                        unit = "分"
-                    else:
-                        hm = _HEADER_UNIT.search(col.text)
-                        unit = hm.group(1) if hm else unit_hint
-                        if not unit and _MONEY_COLUMN.search(f"{row_label} {col.text}"):
-                            unit = money[v]
-                yield Figure(
-                    doc=doc,
-                    value=value,
-                    unit=unit,
-                    text=tok.text,
-                    label=f"{row_label} {col.text}".strip(),
-                    quote=_span(col, tok, source)[-240:],
-                    line=tok.line,
-                    column=col.text,
-                    row=row_label,
-                    qualifier="aligned",  # read by position from run-together cells: the least sure reading
-                    context=" ".join(t.text for t in tokens[max(0, i - 2) : k])[:240],
+                    unit = _unit_for_column(col.text, "") or unit_hint
+                    if not unit and _MONEY_COLUMN.search(f"{row_label} {col.text}"):
+                        unit = money[v]
+                context = " ".join(t.text for t in tokens[max(0, i - 2) : k])
+                yield _cell_by_position(
+                    doc, value, unit, tok, col.text, row_label, _span(col, tok, source), context
                 )
         i = max(k, i + 1)
 
@@ -411,23 +396,33 @@ def _records(doc: str, tokens: list[_Token], source: dict[int, str]) -> Iterator
                 unit = unit or _unit_for_column(col.text, row)
                 if not unit:
                     continue
-                yield Figure(
-                    doc=doc,
-                    value=value,
-                    unit=unit,
-                    text=tok.text,
-                    label=f"{row} {col.text}".strip(),
-                    quote=_span(cells[0], tok, source)[-240:],
-                    line=tok.line,
-                    column=col.text,
-                    row=row,
-                    qualifier="aligned",
-                    context=" ".join(t.text for t in [*header, *cells])[:240],
+                context = " ".join(t.text for t in [*header, *cells])
+                yield _cell_by_position(
+                    doc, value, unit, tok, col.text, row, _span(cells[0], tok, source), context
                 )
         i = h + 1 + fit * width
 
 
+def _cell_by_position(
+    doc: str, value: float, unit: str, tok: _Token, column: str, row: str, quote: str, context: str
+) -> Figure:
+    return Figure(
+        doc=doc,
+        value=value,
+        unit=unit,
+        text=tok.text,
+        label=f"{row} {column}".strip(),
+        quote=quote[-240:],
+        line=tok.line,
+        column=column,
+        row=row,
+        qualifier="aligned",  # read by position from cells run together or one per line: the least sure reading
+        context=context[:240],
+    )
+
+
 def _unit_for_column(column: str, row: str) -> str:
+    """A bare cell's unit from its column ("执行率" → %, "得分" → 分, "(万元)") or its row's "(个)"."""
     if column.endswith("率") or re.search(r"率[（(]", column):
         return "%"
     if re.search(r"分值|得分|权重", column):
