@@ -47,6 +47,17 @@ MAX_QUESTION_CHARS = 300
 TOO_LONG = "（问题过长，只按开头部分作答。）\n"
 
 
+_UNIT_WIDE = {"全年预算数", "年初预算数", "执行数", "预算执行率"}
+_PART_SUBJECT = re.compile(r"^[^，,；;。]{0,12}?(项目支出|基本支出|人员经费|公用经费)")
+
+
+def _about_a_part(quote: str, question: str) -> bool:
+    """A unit-wide figure read from a sentence whose subject is a part of the spending the question does not
+    name ("2023年度项目支出年初预算安排…，全年预算数…")."""
+    m = _PART_SUBJECT.search(quote)
+    return bool(m) and m.group(1) not in question
+
+
 def cap_question(question: str) -> tuple[str, bool]:
     question = question.strip()
     return (question[:MAX_QUESTION_CHARS], True) if len(question) > MAX_QUESTION_CHARS else (question, False)
@@ -199,6 +210,13 @@ class Engine:
         asked = [(meta, metric) for meta in parsed.units for metric in parsed.metrics or (parsed.metric,)]
         for meta, metric in asked:
             fact = self.index.best(meta.doc, metric, parsed.item)
+            if (
+                fact is not None
+                and not parsed.item
+                and fact.metric in _UNIT_WIDE
+                and _about_a_part(fact.quote, parsed.text)
+            ):
+                fact = None  # "项目支出…全年预算数…" is the projects' figure; the open layer looks further
             if fact is None:
                 if parsed.metrics:
                     lines.append(f"{short_name(meta)}{year_of(meta)}的报告中没有载明{metric_label(metric)}。")

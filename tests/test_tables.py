@@ -189,3 +189,12 @@ def test_one_cell_per_line_records_under_their_header():
     got = {(f.row.split()[-1], f.column): f.value for f in figures if f.column in ("目标值", "实际完成值")}
     assert got[("补助发放率", "实际完成值")] == 97
     assert got[("覆盖率", "目标值")] == 90
+
+
+def test_a_unit_wide_figure_from_a_sentence_about_a_part_is_not_taken():
+    from assistant.engine import _about_a_part
+
+    quote = "2023年度项目支出年初预算安排370.2万元，全年预算数497.5万元"
+    assert _about_a_part(quote, "青禾县残联全年预算是多少")
+    assert not _about_a_part(quote, "青禾县残联项目支出全年预算是多少")
+    assert not _about_a_part("2023年度全年预算为635.1万元", "青禾县残联全年预算是多少")
