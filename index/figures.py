@@ -16,6 +16,8 @@ from dataclasses import dataclass, replace
 from index.facts import NUM
 from index.models import Block, Figure, Report
 from index.normalize import CJK, is_web_residue, match_key, split_sentences
+from index.tables import MONEY_COLUMN as _MONEY_COLUMN
+from index.tables import YEARISH as _YEARISH
 from index.tables import read_cell, table_figures
 
 # Longest first: 万平方米 before 平方米 before 米, 个百分点 before 个, 万人次 before 万人 before 人.
@@ -49,7 +51,6 @@ _UNIT_HINT = re.compile(r"(?:单位|金额单位)\s*[:：]\s*(亿元|万元|千�
 # a table's title line naming its unit: "资金情况 (万元)", "项目资金（万元"
 _TITLE_UNIT = re.compile(r"[（(]\s*(亿元|万元|千元|元)\s*[）)]?\s*\|?\s*$")
 _HEADER_UNIT = re.compile(r"[（(](亿元|万元|千元|元|%|分|人|个)[）)]")
-_YEARISH = re.compile(r"^(?:19|20)\d{2}$")
 MAX_LABEL = 24
 
 
@@ -198,7 +199,6 @@ _ROW_LABEL = re.compile(
 _COLUMN_WORD = re.compile(r"数|率|分|值|额|权重|指标|目标|完成|实际|预算|执行|金额|人|时间|[（(][A-Z][）)]")
 _GROUP_TITLE = re.compile(r"情况|[（(](?:万元|元|亿元|人|个|%)[）)]?$")
 _MONEY_HINT = re.compile(r"(?:[（(]\s*|(?:单位|金额单位)\s*[:：]\s*)(亿元|万元|千元|元)")
-_MONEY_COLUMN = re.compile(r"预算|执行数|决算|资金|金额|拨款|支出|投资|结转")
 _GROUP_UNIT = re.compile(r"[（(](万元|元|亿元|人|个|%)[）)]?$")
 MAX_CELL = 24
 

@@ -40,8 +40,8 @@ _UNIT_IN = re.compile(
 _TABLE_UNIT = re.compile(
     r"(?:单位|金额单位)\s*[:：]\s*(亿元|万元|千元|元)|[（(]\s*(亿元|万元|千元|元)\s*[）)]?"
 )
-_MONEY_COLUMN = re.compile(r"预算|执行数|决算|资金|金额|拨款|支出|投资|结转|收入")
-_YEARISH = re.compile(r"^(?:19|20)\d{2}$")
+MONEY_COLUMN = re.compile(r"预算|执行数|决算|资金|金额|拨款|支出|投资|结转|收入")
+YEARISH = re.compile(r"^(?:19|20)\d{2}$")
 _UNIT_ALIASES = {"百分比": "%"}
 
 
@@ -65,7 +65,7 @@ class Cell:
 def read_cell(text: str, start: int) -> Cell:
     squeezed = text.replace(" ", "").replace(",", "")
     m = _VALUE.match(squeezed)
-    if not m or (_YEARISH.match(squeezed)):
+    if not m or (YEARISH.match(squeezed)):
         return Cell(text, start)
     unit = _UNIT_ALIASES.get(m.group(3) or "", m.group(3) or "")
     if unit in ("年", "月", "日"):
@@ -123,7 +123,7 @@ def _fit(cell: Cell, column: str) -> float:
         if score_col or _RATE_COLUMN.search(column):
             return -2.0
         return 1.0 if _FILLED_COLUMN.search(column) else 0.0
-    return 0.5 if _MONEY_COLUMN.search(column) else 0.0
+    return 0.5 if MONEY_COLUMN.search(column) else 0.0
 
 
 def _columns_for(header: list[str], n_labels: int, slots: list[Cell]) -> list[str] | None:
@@ -163,7 +163,7 @@ def _unit_of(cell: Cell, column: str, row_label: str, row_units: list[str], tabl
         return in_label.group(1)
     if row_units and re.search(r"值|目标|完成|实际", column):
         return row_units[0]  # "≥50个 | 50": the achieved value is counted as its target is
-    if table_unit and (_MONEY_COLUMN.search(column) or _MONEY_COLUMN.search(row_label)):
+    if table_unit and (MONEY_COLUMN.search(column) or MONEY_COLUMN.search(row_label)):
         return table_unit
     return ""
 
