@@ -239,7 +239,7 @@ class QuestionParser:
         units = tuple(u for u in units if not self.fuzzy.elsewhere(text, u))
         same_name = self._same_name(text, units)
         if same_name:
-            # "零陵林业局": the shared name (林业局) and a word of only one unit's name (零陵) say which
+            # "青禾林业局": the shared name (林业局) and a word of only one unit's name (青禾) say which
             units, same_name = self._by_other_words(text, units), ()
             if len({u.org for u in units}) > 1:
                 same_name = tuple(sorted({u.org for u in units}))

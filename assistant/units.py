@@ -52,7 +52,7 @@ def name_text(meta: ReportMeta) -> str:
 _COUNTY = re.compile(rf"([{CJK}]{{2,3}}?)(?:县|州)")
 
 
-# a question that opens with a place ("抚远市农村饮水…", "2022年瓯海区…") says where its unit is
+# a question that opens with a place ("石川市农村饮水…", "2022年青禾区…") says where its unit is
 _LEAD_PLACE = re.compile(rf"^(?:(?:19|20)\d{{2}}年度?)?([{CJK}]{{2,3}}?)(?:市|区|县|旗)")
 
 
@@ -79,7 +79,7 @@ class FuzzyUnits:
         n = max(1, len(self.metas))
         self.idf = {g: math.log(1 + n / c) for g, c in df.items()}
         self.df = dict(df)
-        # the places the library's units are in, as typed without their suffix ("保山" for 保山市)
+        # the places the library's units are in, as typed without their suffix ("青禾" for 青禾市)
         self.places = {
             p[:-1] if len(p) > 2 else p
             for m in self.metas
@@ -89,7 +89,7 @@ class FuzzyUnits:
 
     def elsewhere(self, question: str, meta: ReportMeta) -> bool:
         """The question places the unit somewhere this report's name does not ("石川县交通运输局" is not
-        松原市交通运输局; "保山卫健委" is not 红河州卫健委: 保山 is a place the library knows). A report that
+        松原市交通运输局; "青禾卫健委" is not 石川州卫健委: 青禾 is a place the library knows). A report that
         names no place at all is not ruled out."""
         known = {p for p in self.places if question.startswith(p) or f"{p}的" in question}
         asked = (
@@ -113,7 +113,7 @@ class FuzzyUnits:
             shared = asked & self.grams[meta.doc]
             score = sum(self.idf[g] for g in sorted(shared))  # sorted: float sums in one order
             # one shared bigram is enough when no other report's name has it and the question calls the unit
-            # by its kind ("茶谷中心" for 金寨县茶谷和美丽乡村建设服务中心)
+            # by its kind ("云雾中心" for 青禾县云雾茶产业服务中心)
             sole = any(self.df.get(g) == 1 for g in shared) and any(
                 meta.org.endswith(m[-2:]) for m in org_mentions(question)
             )

@@ -173,7 +173,7 @@ def read_org(title: str, blocks: list[Block], publisher: str | None = None, file
         stem = re.sub(r"\.[A-Za-z0-9]+$", "", file_name)
         m = re.search(rf"[{CJK}]{{2,30}}(?:{_ORG_SUFFIX})", stem)
         org = m.group(0) if m else "未知单位"
-    # "根据《抚远市人民政府…", "中国政府网/省委/市委/市人大张家界市统计局", "标题西藏自治区…": words of the
+    # "根据《青禾市人民政府…", "中国政府网/省委/市委/市人大石川市统计局", "标题青禾自治州…": words of the
     # sentence, the menu or the field the name was read from are not the name
     org = re.sub(r"^.*[《“\"「/>|]", "", org)
     org = re.sub(rf"^.*(?:下达|拨付|划入|划拨|报送|上报|印发|转发)(?=[{CJK}]{{2}})", "", org)
@@ -194,9 +194,9 @@ _PLACE_END = "省市县区州盟旗"
 
 
 def _place_at(org: str, end: int, text: str) -> int:
-    """Where the place ending at `end` begins ("帮助换肤随州市": 随州市): of the spans of 2 to 4 characters
-    before the suffix, the one the report repeats most (ties: the longer, "张家界市" over "家界市")."""
-    # a place's name neither begins with a suffix nor holds one ("市贵池" is no name; 州 is, in 随州)
+    """Where the place ending at `end` begins ("帮助换肤石川市": 石川市): of the spans of 2 to 4 characters
+    before the suffix, the one the report repeats most (ties: the longer, "青禾岭市" over "禾岭市")."""
+    # a place's name neither begins with a suffix nor holds one ("市石川" is no name; 州 is, in 青州)
     spans = [
         end - k
         for k in (2, 3, 4)
@@ -210,14 +210,14 @@ def _place_at(org: str, end: int, text: str) -> int:
 
 
 def _without_junk(org: str, text: str) -> str:
-    """Menu or toolbar words glued before a unit's name ("市人大张家界市统计局") are dropped; a chain of
+    """Menu or toolbar words glued before a unit's name ("市人大石川市统计局") are dropped; a chain of
     places ("广州市白云区…") is kept whole."""
     m = re.search(rf"[{_PLACE_END}](?=[^{_PLACE_END}]*$)", org)
     if not m or m.start() < 3 or org[: m.start()].endswith("自治"):
         return org
     start = _place_at(org, m.start(), text)
     prefix = org[:start]
-    # a place before it, or a party/body name that is part of the unit's own (政协平凉市委员会), stays
+    # a place before it, or a party/body name that is part of the unit's own (政协青禾市委员会), stays
     if prefix and not re.search(rf"(?:[{_PLACE_END}]|自治区|政协|中共|共青团)$", prefix):
         return org[start:]
     return org
@@ -290,7 +290,7 @@ def aliases_for(org: str, district: str | None, city: str | None, province: str 
                 "区政府办" if district.endswith("区") else "县政府办",
             }
         )
-    # "政协平凉市委员会(办公室)" is called 平凉市政协, 平凉政协
+    # "政协青禾市委员会(办公室)" is called 青禾市政协, 青禾政协
     zx = re.match(rf"^(?:中国人民政治协商会议|政协)([{CJK}]{{2,8}}?)(省|市|县|区|州)?委员会", org)
     if zx:
         place, level = zx.group(1), zx.group(2) or ""
