@@ -19,7 +19,7 @@ from assistant.facts_view import (
 )
 from assistant.models import Answer, Citation, Evidence, ParsedQuestion
 from assistant.multipart import ask_parts
-from assistant.open_figures import best_figure, shown_label, unmatched_words
+from assistant.open_figures import asks_unit, best_figure, expected_units, shown_label, unmatched_words
 from assistant.passages import (
     best_sentences,
     coverage,
@@ -31,7 +31,7 @@ from assistant.passages import (
 )
 from assistant.retrieve import HybridRetriever
 from assistant.understand import QuestionParser
-from assistant.units import strip_places
+from assistant.units import CONTENT_CHARS, strip_places
 from assistant.verify import is_instruction, verify
 from index.embedders import Embedder, make_embedder
 from index.metrics import BY_NAME
@@ -85,7 +85,8 @@ class Engine:
         for fact in self.facts:
             if fact.item:
                 items.setdefault(fact.doc, set()).add(fact.item)
-        self.parser = QuestionParser(self.metas, items)
+        texts = {m.doc: (self.store.source_text(m.doc) or "")[:CONTENT_CHARS] for m in self.metas}
+        self.parser = QuestionParser(self.metas, items, texts)
         self.index = FactIndex(self.facts)
         self.years = {m.doc: m.year for m in self.metas}
         self._sources: dict[str, str | None] = {}
@@ -601,10 +602,18 @@ class Engine:
         if parsed.asks_figure and parsed.metric is None and parsed.subject:
             # a figure no metric covers: only sentences that hold a number and nearly all of the subject's
             # words answer it ("编制人员业务素质" does not answer "编制人数是多少")
+            # a unit the asker names ("多少人", not the generic 个)
+            units = expected_units(parsed.text) if asks_unit(parsed.text) else None
             good = [
                 c
                 for c in good
-                if holds_number(c.quote) and coverage(parsed.subject, c.quote) >= FIGURE_COVERAGE
+                if holds_number(c.quote)
+                and coverage(parsed.subject, c.quote) >= FIGURE_COVERAGE
+                # "发了多少人": a sentence with rates only does not answer it
+                and (
+                    units is None
+                    or any(re.search(rf"\d[\s多余（(]*[万千百]?{re.escape(u)}", c.quote) for u in units)
+                )
             ]
         if not good:
             return self._not_in_reports(parsed)

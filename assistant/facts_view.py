@@ -20,6 +20,10 @@ _ITEM_LEVEL = {
 
 
 def short_name(meta: ReportMeta) -> str:
+    if meta.org == "未知单位":  # the file the user gave, and the place its text keeps naming
+        # named by its title (no digits: every number an answer shows must be a cited figure)
+        title = re.sub(r"(?:19|20)\d{2}\s*年度?|[^\u4e00-\u9fff（）()]", "", meta.title)[:24]
+        return f"{meta.district or meta.city or ''}《{title or '未识别单位的报告'}》"
     for alias in reversed(meta.aliases):  # shortest first
         if alias.endswith(("街道", "镇", "乡")) or (alias.endswith(("区府办", "县府办")) and len(alias) > 3):
             return alias

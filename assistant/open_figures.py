@@ -137,6 +137,12 @@ def _grams(text: str) -> list[str]:
     return out
 
 
+def asks_unit(question: str) -> bool:
+    """The question names the unit of its answer ("多少人", "几台"; not the generic 几个)."""
+    m = _EXPLICIT_UNIT.search(question.replace("块钱", "钱"))
+    return bool(m) and m.group(1) != "个"
+
+
 def expected_units(question: str) -> tuple[str, ...] | None:
     """The units a right answer may carry; None when the question does not say."""
     m = _EXPLICIT_UNIT.search(question.replace("块钱", "钱"))

@@ -13,7 +13,8 @@ _THANKS = re.compile(
 _GREETING = re.compile(r"^(?:你好|您好|hi|hello|嗨|在吗|在不在)[，,。!！?？~～\s啊呀]*$", re.I)
 # words that make it a question about reports even with no unit or metric named
 _ABOUT_REPORTS = re.compile(
-    r"预算|资金|经费|支出|收入|绩效|自评|得分|指标|项目|报告|单位|问题|措施|执行|编制|人员|部门|街道"
+    r"预算|资金|经费|支出|收入|绩效|自评|得分|指标|项目|报告|单位|问题|措施|执行|编制|人员|部门|街道|"
+    r"[率额]|目标|完成|投资|工程|补助|补贴|人次|下达|安排|拨付|决算|治理|建设|服务"
 )
 HELP = "可以问报告中的数字（如“永平街的预算执行率是多少？”）、存在的问题和改进措施。"
 

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.models import Kind, ParsedQuestion
-from assistant.units import FuzzyUnits, org_mentions, strip_places
+from assistant.units import ContentUnits, FuzzyUnits, org_mentions, strip_places
 from index.models import ReportMeta
 
 
@@ -217,10 +217,18 @@ def _mentions(text: str, table: tuple[tuple[str, tuple[str, ...]], ...]) -> list
 
 
 class QuestionParser:
-    def __init__(self, metas: Sequence[ReportMeta], items_by_doc: dict[str, set[str]]) -> None:
+    def __init__(
+        self,
+        metas: Sequence[ReportMeta],
+        items_by_doc: dict[str, set[str]],
+        texts: dict[str, str] | None = None,
+    ) -> None:
+        """`texts`: each report's source text, to find a report by what it talks about when the question
+        names no unit."""
         self.metas = list(metas)
         self.items_by_doc = items_by_doc
         self.fuzzy = FuzzyUnits(self.metas)
+        self.content = ContentUnits(self.metas, texts or {})
         alias_pairs = [(alias, meta) for meta in self.metas for alias in meta.aliases]
         self.aliases = sorted(alias_pairs, key=lambda p: -len(p[0]))
         districts = {m.district for m in self.metas if m.district}
@@ -246,6 +254,8 @@ class QuestionParser:
         if not units and (previous is None or org_mentions(text)):
             # a follow-up names a unit only in so many words ("那白石卫生院呢"), never by a stray bigram
             units, rest = self.fuzzy.find(text)
+        if not units and previous is None:
+            units = tuple(u for u in self.content.find(text) if not self.fuzzy.elsewhere(text, u))
         year_m = YEAR.search(rest)
         year = int(year_m.group(1)) if year_m else None
         years = tuple(dict.fromkeys(int(y) for y in YEAR.findall(rest)))

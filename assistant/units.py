@@ -44,8 +44,14 @@ def _grams(text: str) -> set[str]:
     return out
 
 
+# a title that is really a sentence of the body ("根据区财政局《关于…》…") names no unit
+_TITLE_LIKE = re.compile(r"报告|自评|评价|评估|决算|绩效")
+
+
 def name_text(meta: ReportMeta) -> str:
-    return _GENERIC.sub(" ", " ".join((meta.org, meta.title, *meta.aliases)))
+    title = meta.title if _TITLE_LIKE.search(meta.title[:80]) else ""
+    places = (meta.city or "", meta.district or "") if meta.org == "未知单位" else ()
+    return _GENERIC.sub(" ", " ".join((meta.org, title, *meta.aliases, *places)))
 
 
 # 县 and 州 are places whenever they follow a name ("石川县农村公路…"); 市, 区, 乡 are too often other words
@@ -165,3 +171,56 @@ def org_mentions(text: str) -> list[str]:
 def strip_places(text: str) -> str:
     """The asker's words less the places in them ("红枫区编制" → 编制): who, not what is asked."""
     return PLACE.sub(lambda m: " " if not _NOT_PLACE.match(m.group(1)) else m.group(0), text)
+
+
+# Question words that say what is asked, not which report: never evidence of a report's content.
+_ASK_WORDS = re.compile(
+    r"多少|是多少|几[个项人次家台分]?|什么|哪些|哪个|怎么|如何|为什么|是否|有没有|分别|各是|一共|总共|合计|"
+    r"预算|执行|支出|资金|经费|金额|目标|指标|完成|实际|情况|项目|年度|全年|今年|去年|万元|亿元|元|"
+    r"报告|绩效|自评|评价|得分|单位|这个|那个|这块|那块|这项|[的了呢吗啊呀是有和与及或在对为把被]"
+)
+# A report is found by its content only when the question shares this many words no other report (or
+# only one other) holds, and clearly more than the next report.
+CONTENT_MIN_RARE = 2
+CONTENT_LEAD = 1.5
+CONTENT_CHARS = 6000  # the opening of a report: its overview, where projects and places are named
+
+
+@dataclass
+class ContentUnits:
+    """The report a question is about when it names no unit but something only one report talks about
+    ("保山站房扩规模这块隆阳区要承担多少"): matched on the rare bigrams of each report's opening text."""
+
+    metas: Sequence[ReportMeta]
+    texts: dict[str, str]
+
+    def __post_init__(self) -> None:
+        self.grams = {m.doc: _grams(self.texts.get(m.doc, "")[:CONTENT_CHARS]) for m in self.metas}
+        df: Counter[str] = Counter()
+        for grams in self.grams.values():
+            df.update(grams)
+        self.df = dict(df)
+        self.n = max(1, len(self.metas))
+
+    def find(self, question: str) -> tuple[ReportMeta, ...]:
+        if self.n < 2:
+            return ()
+        asked = _grams(_ASK_WORDS.sub(" ", question))
+        scored: list[tuple[float, int, ReportMeta]] = []
+        for i, meta in enumerate(self.metas):
+            shared = sorted(asked & self.grams[meta.doc])
+            rare = [g for g in shared if self.df[g] <= 2]
+            if len(rare) < CONTENT_MIN_RARE:
+                continue
+            scored.append((sum(math.log(1 + self.n / self.df[g]) for g in shared), i, meta))
+        if not scored:
+            return ()
+        scored.sort(key=lambda s: (-s[0], s[1]))
+        if len(scored) > 1 and scored[1][0] * CONTENT_LEAD > scored[0][0]:
+            return ()
+        meta = scored[0][2]
+        # a unit the question names ("天河区财政局") must be one the report itself talks about
+        text = self.texts.get(meta.doc, "")[:CONTENT_CHARS]
+        if any(m not in text for m in org_mentions(question)):
+            return ()
+        return (meta,)

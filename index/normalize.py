@@ -246,14 +246,17 @@ def normalize(raw: RawDocument) -> list[Block]:
 def _find_title(lines: list[_Line | None]) -> set[int]:
     """Indexes of the lines that make up the title: the line naming the report and the one before it
     when the title wraps ("…南洲街道" / "办事处部门整体支出绩效自评报告")."""
-    content = [(i, ln) for i, ln in enumerate(lines[:400]) if ln is not None and ln is not _PAGE_BREAK][:15]
+    content = [(i, ln) for i, ln in enumerate(lines[:400]) if ln is not None and ln is not _PAGE_BREAK][:20]
     for k, (i, ln) in enumerate(content):
-        if TITLE_WORDS.search(ln.text) and len(ln.text) <= 80:
+        # a portal's menu item "• 自评报告" or a numbered heading names no report
+        named = re.sub(rf"{TITLE_WORDS.pattern}|[^{CJK}]", "", ln.text)
+        if TITLE_WORDS.search(ln.text) and len(ln.text) <= 80 and len(named) >= 3 and not enum_of(ln.text):
             picked = {i}
             if k > 0:
                 j, prev = content[k - 1]
                 if (
                     not prev.text.endswith(_TERMINAL)
+                    and len(re.sub(rf"[^{CJK}]", "", prev.text)) >= 5  # a menu word ("•主题词") is no title
                     and not enum_of(prev.text)
                     and not ATTACHMENT.match(prev.text)
                 ):

@@ -34,8 +34,12 @@ _ORG_SUFFIX = (
     "街道|镇|乡|园|校|大学|中学|小学|政协|残联|妇联|团委|工会|科协|侨联|文联"
 )
 _PROVINCE = re.compile(rf"([{CJK}]{{2,7}}?(?:省|自治区))")
-_CITY = re.compile(rf"([{CJK}]{{2,4}}?市)")
-_DISTRICT = re.compile(rf"^([{CJK}]{{1,5}}?(?:区|县|旗))")
+# 市, 区 and 县 inside common words (城市管理, 市场监管, 社区, 县域) end no place
+_CITY_END = r"(?<![城都超])市(?![场政民级容])"
+_COUNTY_END = r"(?:(?<![社小园景营片辖矿])区(?![域级])|县(?![域级])|旗)"
+_HAS_PLACE = re.compile(rf"^[{CJK}]{{1,8}}?(?:省|自治区|{_CITY_END}|州|盟|{_COUNTY_END}|镇|乡)")
+_CITY = re.compile(rf"((?:(?![县区旗])[{CJK}]){{2,4}}?{_CITY_END})")
+_DISTRICT = re.compile(rf"^([{CJK}]{{1,5}}?{_COUNTY_END})")
 
 
 def canonical_of(title: str) -> str | None:
@@ -87,7 +91,6 @@ _PUBLISHER = re.compile(
     rf"|欢迎(?:来到|访问)\s*([{CJK}]{{2,20}}(?:{_ORG_SUFFIX}))(?:网站|门户|官网|政务网)"
 )
 _NAMED_BEFORE_SHORT = re.compile(rf"([{CJK}]{{2,30}}(?:{_ORG_SUFFIX}))\s*[（(]以下简称")
-_HAS_PLACE = re.compile(rf"^[{CJK}]{{1,8}}?(?:省|自治区|市|州|盟|县|区|旗|镇|乡)")
 
 
 def _org_of_title(title: str) -> str | None:
@@ -206,19 +209,29 @@ def _place_at(org: str, end: int, text: str) -> int:
     ]
     if not spans:
         return end
-    return max(spans, key=lambda start: (text.count(org[start:end]), end - start))
+    # a span right after a place or a body's name ("…公安局|曾都区分局") over one that cuts into a word
+    boundary = rf"(?:[{_PLACE_END}]|局|委|厅|办)$"
+    return max(
+        spans,
+        key=lambda start: (bool(re.search(boundary, org[:start])), text.count(org[start:end]), end - start),
+    )
 
 
 def _without_junk(org: str, text: str) -> str:
     """Menu or toolbar words glued before a unit's name ("市人大石川市统计局") are dropped; a chain of
     places ("广州市白云区…") is kept whole."""
-    m = re.search(rf"[{_PLACE_END}](?=[^{_PLACE_END}]*$)", org)
-    if not m or m.start() < 3 or org[: m.start()].endswith("自治"):
+    ends = [m.start() for m in re.finditer(rf"[省州盟]|{_CITY_END}|{_COUNTY_END}", org)]
+    if not ends or ends[-1] < 3 or org[: ends[-1]].endswith("自治"):
         return org
-    start = _place_at(org, m.start(), text)
+    start = _place_at(org, ends[-1], text)
     prefix = org[:start]
-    # a place before it, or a party/body name that is part of the unit's own (政协青禾市委员会), stays
-    if prefix and not re.search(rf"(?:[{_PLACE_END}]|自治区|政协|中共|共青团)$", prefix):
+    # a place before it, a body the unit belongs to (公安局…分局) or a party/body name that is part of the
+    # unit's own (政协青禾市委员会) stays
+    if (
+        prefix
+        and start < ends[-1]
+        and not re.search(rf"(?:[{_PLACE_END}]|自治区|政协|中共|共青团|局|委|厅|办)$", prefix)
+    ):
         return org[start:]
     return org
 
@@ -312,6 +325,29 @@ def aliases_for(org: str, district: str | None, city: str | None, province: str 
     return tuple(sorted(names, key=lambda n: (-len(n), n)))
 
 
+_NOT_IN_PLACE = "治省市县区州盟旗局委府的是了在对为和与及等中央国家年度月日于向由至达将把从全本各该我批点试"
+
+
+def _repeated_place(blocks: list[Block]) -> tuple[str | None, str | None]:
+    """(city, county) a report names at least twice in its opening ("临城县2021年…", "下达青禾县…")."""
+    counts: dict[str, int] = {}
+    for block in blocks[:60]:
+        text = block.text
+        for m in re.finditer(rf"{_CITY_END}|{_COUNTY_END}", text):
+            for k in (2, 3, 4):
+                name = text[max(0, m.start() - k) : m.end()]
+                # a name neither begins with a function word or a date nor holds a suffix or a verb
+                if len(name) == k + 1 and re.fullmatch(
+                    rf"(?:(?![{_NOT_IN_PLACE}])[{CJK}]){{{k}}}.",
+                    name,
+                ):
+                    counts[name] = counts.get(name, 0) + 1
+    places = sorted((n for n, c in counts.items() if c >= 2), key=lambda n: (-counts[n], -len(n), n))
+    city = next((p for p in places if p.endswith("市")), None)
+    county = next((p for p in places if not p.endswith("市")), None)
+    return city, county
+
+
 def read_meta(raw: RawDocument, blocks: list[Block]) -> ReportMeta:
     title_block = next((b for b in blocks[:6] if b.kind == "title"), None)
     # with no report title, the first line stands for it (a 自评表's heading, an excerpt's first sentence)
@@ -334,6 +370,8 @@ def read_meta(raw: RawDocument, blocks: list[Block]) -> ReportMeta:
     province = province_m.group(1) if province_m else None
     city = city_m.group(1) if city_m else None
     district = district_m.group(1) if district_m else None
+    if org == "未知单位":  # a report whose unit is not named is still placed by the place it keeps naming
+        city, district = _repeated_place(blocks)
     aliases = aliases_for(org, district, city, province)
     project = project_of(blocks)
     if project and len(project) >= 4:

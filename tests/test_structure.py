@@ -100,3 +100,43 @@ def test_org_from_a_form_line_when_the_title_names_none():
     assert meta.org == "湖南省长沙市岳麓区教育局"
     assert (meta.province, meta.city, meta.district, meta.year) == ("湖南省", "长沙市", "岳麓区", 2022)
     assert {"岳麓区教育局", "教育局"} <= set(meta.aliases)
+
+
+def _meta_of(text: str, name: str = "x.txt"):
+    from index.models import RawDocument, SourceLine
+
+    lines = [SourceLine(i + 1, t) for i, t in enumerate(text.split("\n"))]
+    return parse_report(RawDocument(name, "txt", lines, "sha")).meta
+
+
+@pytest.mark.parametrize(
+    ("title", "org"),
+    [
+        # 市 and 区 inside 城市管理, 市场监管 end no place; a parent body before a branch stays
+        ("青禾市城市管理监督指挥中心2019年度部门整体支出绩效自评报告", "青禾市城市管理监督指挥中心"),
+        ("石川市松溪区城市管理局2020年度部门整体支出绩效评价报告", "石川市松溪区城市管理局"),
+        ("云岭县市场监督管理局2019年度部门整体支出绩效自评报告", "云岭县市场监督管理局"),
+        ("白鹭市公安局青石区分局2019年部门整体支出绩效自评报告", "白鹭市公安局青石区分局"),
+    ],
+)
+def test_place_words_inside_a_units_name_are_kept(title: str, org: str):
+    meta = _meta_of(f"{title}\n\n一、基本情况\n\n本单位主要职能是依法履职。")
+    assert meta.org == org
+    assert not any(a.startswith(("场", "市管理", "安局")) for a in meta.aliases)
+
+
+def test_a_portal_menu_word_is_no_title():
+    text = "• 公开目录\n• 自评报告\n• 发布日期\n青禾市图书馆2022年度项目支出绩效自评报告\n一、自评结论\n自评得分100分。"
+    meta = _meta_of(text)
+    assert meta.org == "青禾市图书馆"
+    assert meta.title.startswith("青禾市图书馆")
+
+
+def test_a_report_naming_no_unit_is_placed_by_the_place_it_repeats():
+    text = (
+        "建设项目绩效自评报告\n一、项目概况\n我局承担云岭县2021年度道路建设项目实施任务，"
+        "下达云岭县资金3374.3万元，涉及2021年石桥镇等8个乡镇。"
+    )
+    meta = _meta_of(text)
+    assert meta.org == "未知单位"
+    assert meta.district == "云岭县"

@@ -262,3 +262,20 @@ def test_two_units_named_by_the_name_they_share_are_asked_about():
     one = parser.parse("青川司法局的预算执行率是多少")
     assert [u.doc for u in one.units] == ["a.txt"] and not one.ambiguous_units
     assert not parser.parse("青川县司法局和大英县司法局哪个执行率高").ambiguous_units
+
+
+def test_a_question_naming_no_unit_finds_the_one_report_that_talks_about_it():
+    """ "青禾站房扩规模…": no unit named, but only one report's text talks about 青禾站房."""
+    a = _meta("a.txt", "青禾市交通运输局", "", 2021)
+    b = _meta("b.txt", "青禾市卫生健康委员会", "", 2021)
+    c = _meta("c.txt", "石川县司法局", "石川县", 2021)
+    texts = {
+        "a.txt": "原铁路设计批复青禾站房4000平方米，站房规模扩至12000平方米，松溪区承担65万元。",
+        "b.txt": "春节慰问经费项目，慰问困难医务人员120人，资金执行率100%。",
+        "c.txt": "一村一法律顾问经费指标金额110万元，实际拨付108万元。",
+    }
+    parser = QuestionParser([a, b, c], {}, texts)
+    assert [u.doc for u in parser.parse("青禾站房扩规模这块松溪区要承担多少").units] == ["a.txt"]
+    # words every report could hold, or a unit the chosen report never names, find none
+    assert parser.parse("这个项目预算执行了多少").units == ()
+    assert parser.parse("天河区财政局站房扩规模承担多少").units == ()
