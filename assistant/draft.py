@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from assistant import themes
-from assistant.facts_view import fact_citation, short_name, stated
+from assistant.facts_view import fact_citation, indexed_names, short_name, stated
 from assistant.models import Citation
 from assistant.prompts import Prompts
 from assistant.review import Indicator, best_fact, indicator_tree
@@ -136,7 +136,7 @@ def resolve_unit(engine: Engine, name: str, year: int | None = None) -> ReportMe
     if not metas and name:
         metas = [m for m in engine.metas if name in m.org or any(name in a for a in m.aliases)]
     if not metas:
-        indexed = "、".join(sorted({short_name(m) for m in engine.metas}))
+        indexed = indexed_names(engine.metas, name)
         raise UnitNotFound(f"索引中没有“{name}”的报告。已索引的单位：{indexed}。")
     if len({m.org for m in metas}) > 1:
         names = "、".join(sorted({short_name(m) for m in metas}))

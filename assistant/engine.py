@@ -11,6 +11,7 @@ from assistant.facts_view import (
     FactIndex,
     fact_citation,
     fmt_number,
+    indexed_names,
     item_level,
     metric_label,
     short_name,
@@ -379,6 +380,8 @@ class Engine:
                 return self._not_in_reports(
                     parsed, "问题涉及多个单位，请逐个单位提问，以便给出各自的计算过程。"
                 )
+        if answer is None and parsed.operation == "sum":
+            answer = self._open_figure(parsed)  # "三批合计批复总投资": the total the report states
         return answer or self._not_in_reports(
             parsed, "计算所需的数字在报告中不全（或与问题所说的项数不符），无法计算。"
         )
@@ -624,7 +627,7 @@ class Engine:
 
     def _not_in_reports(self, parsed: ParsedQuestion, reason: str | None = None) -> Answer:
         if parsed.unknown_unit:
-            indexed = "、".join(sorted({short_name(m) for m in self.metas}))
+            indexed = indexed_names(self.metas, parsed.unknown_unit)
             return Answer(
                 parsed.text,
                 f"索引中没有“{parsed.unknown_unit}”的报告。已索引的单位：{indexed}。",

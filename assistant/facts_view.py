@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.models import Citation, ParsedQuestion
@@ -32,6 +33,19 @@ def short_name(meta: ReportMeta) -> str:
         if with_district:
             return min(with_district, key=len)
     return meta.aliases[-1] if meta.aliases and len(meta.aliases[-1]) >= 3 else meta.org
+
+
+MAX_NAMES_LISTED = 12
+
+
+def indexed_names(metas: Sequence[ReportMeta], near: str) -> str:
+    """The indexed units to show someone whose unit is not there: those whose names share most with what
+    they typed first, at most a dozen (a library holds thousands)."""
+    typed = {near[i : i + 2] for i in range(len(near) - 1)}
+    names = sorted({short_name(m) for m in metas})
+    ranked = sorted(names, key=lambda n: (-len(typed & {n[i : i + 2] for i in range(len(n) - 1)}), "《" in n))
+    shown = "、".join(ranked[:MAX_NAMES_LISTED])
+    return shown if len(names) <= MAX_NAMES_LISTED else f"{shown}等"
 
 
 def year_of(meta: ReportMeta) -> str:

@@ -25,6 +25,12 @@ _GENERIC = re.compile(
     r"年初|全年|预算数?|执行数?|执行率|决算|分值|得分|资金总额|支出|收入|[^\u4e00-\u9fff]*\d+[^\u4e00-\u9fff]*|"
     r"[表（）()\[\]【】|:：.·,，、\s]|pdf|docx?|xlsx?"
 )
+# Question words that say what is asked, not which report: never evidence of a report's content.
+_ASK_WORDS = re.compile(
+    r"多少|是多少|几[个项人次家台分]?|什么|哪些|哪个|怎么|如何|为什么|是否|有没有|分别|各是|一共|总共|合计|"
+    r"预算|执行|支出|资金|经费|金额|目标|指标|完成|实际|情况|项目|年度|全年|今年|去年|万元|亿元|元|"
+    r"报告|绩效|自评|评价|得分|单位|这个|那个|这块|那块|这项|[的了呢吗啊呀是有和与及或在对为把被]"
+)
 PLACE = re.compile(rf"([{CJK}]{{2,4}}?)(?:自治区|自治州|省|市|州|县|区|旗|镇|乡|街道)")
 _NOT_PLACE = re.compile(r"^(?:哪|各|每|本|我|该|这|那|其|全|所|几|多|地|社|小|城|园|景|辖|片|市|县|区|镇)")
 # A share of the question's rare name bigrams a report must hold, and its lead over the next report.
@@ -33,7 +39,7 @@ LEAD = 1.25
 # A unit the question names: "<place/name><kind of unit>" (used to tell an unindexed unit from none).
 ORG_MENTION = re.compile(
     rf"((?:(?!哪|各|每|本|我|该|这|那|其|全|所|的|和|与|及)[{CJK}]){{2,8}}?)"
-    r"(?:街道办事处|街道办|街道|街|镇|乡|区府办|县府办|局|委|厅|医院|卫生院|中心|中学|小学|学校|幼儿园|馆|站)"
+    r"(?:街道办事处|街道办|街道|街|镇|乡|区府办|县府办|局|委|厅|医院|卫生院|中心|中学|小学|学校|幼儿园|馆|站|联络处)"
 )
 
 
@@ -51,7 +57,7 @@ _TITLE_LIKE = re.compile(r"报告|自评|评价|评估|决算|绩效")
 def name_text(meta: ReportMeta) -> str:
     title = meta.title if _TITLE_LIKE.search(meta.title[:80]) else ""
     places = (meta.city or "", meta.district or "") if meta.org == "未知单位" else ()
-    return _GENERIC.sub(" ", " ".join((meta.org, title, *meta.aliases, *places)))
+    return _ASK_WORDS.sub(" ", _GENERIC.sub(" ", " ".join((meta.org, title, *meta.aliases, *places))))
 
 
 # 县 and 州 are places whenever they follow a name ("石川县农村公路…"); 市, 区, 乡 are too often other words
@@ -113,15 +119,18 @@ class FuzzyUnits:
 
     def find(self, question: str) -> tuple[tuple[ReportMeta, ...], str]:
         """(the reports named, the question with their matched words blanked as 〇)."""
-        asked = _grams(question)
+        asked = _grams(_ASK_WORDS.sub(" ", question))
         scored: list[tuple[float, int, ReportMeta]] = []
         for i, meta in enumerate(self.metas):
             shared = asked & self.grams[meta.doc]
             score = sum(self.idf[g] for g in sorted(shared))  # sorted: float sums in one order
             # one shared bigram is enough when no other report's name has it and the question calls the unit
-            # by its kind ("云雾中心" for 青禾县云雾茶产业服务中心)
-            sole = any(self.df.get(g) == 1 for g in shared) and any(
-                meta.org.endswith(m[-2:]) for m in org_mentions(question)
+            # by its kind ("云雾中心" for 青禾县云雾茶产业服务中心), or it is the place of a report whose
+            # unit was not found
+            where = f"{meta.district or ''}{meta.city or ''}" if meta.org == "未知单位" else ""
+            sole = any(self.df.get(g) == 1 for g in shared) and (
+                any(meta.org.endswith(m[-2:]) for m in org_mentions(question))
+                or any(self.df.get(g) == 1 and g in where for g in shared)
             )
             if self.elsewhere(question, meta) or score < MIN_NAME_SCORE or (len(shared) < 2 and not sole):
                 continue
@@ -173,12 +182,6 @@ def strip_places(text: str) -> str:
     return PLACE.sub(lambda m: " " if not _NOT_PLACE.match(m.group(1)) else m.group(0), text)
 
 
-# Question words that say what is asked, not which report: never evidence of a report's content.
-_ASK_WORDS = re.compile(
-    r"多少|是多少|几[个项人次家台分]?|什么|哪些|哪个|怎么|如何|为什么|是否|有没有|分别|各是|一共|总共|合计|"
-    r"预算|执行|支出|资金|经费|金额|目标|指标|完成|实际|情况|项目|年度|全年|今年|去年|万元|亿元|元|"
-    r"报告|绩效|自评|评价|得分|单位|这个|那个|这块|那块|这项|[的了呢吗啊呀是有和与及或在对为把被]"
-)
 # A report is found by its content only when the question shares this many words no other report (or
 # only one other) holds, and clearly more than the next report.
 CONTENT_MIN_RARE = 2

@@ -35,6 +35,7 @@ _MONEY_LABEL = r"支出|预算数?|资金|收入|拨款|决算数?|结转|结余
 _LABELLED_BARE = re.compile(
     rf"(?:({_SCORE_LABEL})\s*[:：为是]?|({_MONEY_LABEL})\s*[:：])\s*((?:{NUM}))(?![\d.,%‰]|\s*(?!项目)(?:{UNITS}))"
 )
+_HEADER_WORD = re.compile(r"预算数|执行数|分值|执行率|得分|指标值|完成值|实际值|权重")
 _BOUND_CELL = re.compile(r"^(?:[≥≧≤≦>＞<＜]|不低于|不少于|不高于|不超过)")
 _EMPTY_CELL = re.compile(r"^(?:[-—–/／]+|无|—)$")
 # A label stops at a clause mark or the figure before it.
@@ -109,14 +110,15 @@ def _labelled_bare(doc: str, block: Block, section: str, unit_hint: str) -> Iter
             else:
                 continue
             left, right = _clause(sentence, m.start(), m.end())
+            label = _label_before(sentence, m.start(3), _after_last_number(sentence, m.start()))
+            if len(_HEADER_WORD.findall(label)) >= 3:
+                continue  # "全年预算数 全年执行数 分值 执行率 得分 0 …": a header run, its values come after
             yield Figure(
                 doc=doc,
                 value=value,
                 unit=unit,
                 text=m.group(3),
-                label=_label_before(sentence, m.start(3), _after_last_number(sentence, m.start()))
-                or m.group(1)
-                or m.group(2),
+                label=label or m.group(1) or m.group(2),
                 quote=sentence[left:right].strip(),
                 line=block.line_at(s + m.start(3)),
                 section=section,
