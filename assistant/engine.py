@@ -49,6 +49,7 @@ TOO_LONG = "（问题过长，只按开头部分作答。）\n"
 
 
 _UNIT_WIDE = {"全年预算数", "年初预算数", "执行数", "预算执行率"}
+CHANGE_WORDS = re.compile(r"增加|增长|减少|下降|上升|提高|降低|增幅|降幅|变动|增减")
 _PART_SUBJECT = re.compile(r"^[^，,；;。]{0,12}?(项目支出|基本支出|人员经费|公用经费)")
 
 
@@ -163,7 +164,8 @@ class Engine:
         answer = handler.get(parsed.kind, self._not_in_reports)(parsed)
         # a computation asks a figure ("还差多少"); "为啥没完成" asks for the report's words
         computation = parsed.units and parsed.asks_figure and open_derive.plan(parsed.text) is not None
-        if computation and (not answer.found or answer.kind != "derived"):
+        stated_change = answer.found and parsed.operation == "yoy"  # "比上年减少…" stated, not computed
+        if computation and not stated_change and (not answer.found or answer.kind != "derived"):
             # a computation the closed layer could not do (or answered with a plain figure): over open figures
             return self._open_derived(parsed) or (
                 answer
@@ -307,9 +309,10 @@ class Engine:
             lines.insert(0, f"报告中有{len(citations)}处载明{parsed.subject}：")
         return Answer(parsed.text, "\n".join(lines), True, value, unit, citations, "lookup")
 
-    def _open_figure(self, parsed: ParsedQuestion) -> Answer | None:
+    def _open_figure(self, parsed: ParsedQuestion, change: bool = False) -> Answer | None:
         """Any figure the report states, matched by the words that name it (the open layer); only when
-        one figure clearly wins, never a guess between rivals."""
+        one figure clearly wins, never a guess between rivals. `change`: the question asks a change against
+        last year, which only a figure stated as a change answers ("比上年减少2.10万元")."""
         lines: list[str] = []
         citations: list[Citation] = []
         first: Figure | None = None
@@ -318,11 +321,19 @@ class Engine:
             asked = strip_places(parsed.asked or parsed.subject)
             near = parsed.near[1] if parsed.near and parsed.near[0] == meta.doc else None
             match = best_figure(
-                parsed.text, asked, self.figures(meta.doc), names, near=near, year=parsed.year or meta.year
+                parsed.text,
+                asked,
+                self.figures(meta.doc),
+                names,
+                compute_ok=change,
+                near=near,
+                year=parsed.year or meta.year,
             )
             if match is None or not match.confident:
                 continue
             fig = match.figure
+            if change and not CHANGE_WORDS.search(fig.label):
+                continue
             in_row = near is not None and abs(fig.line - near) <= 1
             if (
                 parsed.item_missing
@@ -392,7 +403,10 @@ class Engine:
             reason = "请写明一个单位，以便比较它前后两年的报告。" if not orgs else "同比请逐个单位提问。"
             return self._not_in_reports(parsed, reason)
         if parsed.metric is None and parsed.item is None:
-            return self._not_in_reports(parsed, "请说明要比较哪一项数字（如预算执行率、自评得分）。")
+            # "收支总计比上年少了多少": a change the report states in so many words
+            return self._open_figure(parsed, change=True) or self._not_in_reports(
+                parsed, "请说明要比较哪一项数字（如预算执行率、自评得分），或换一种说法。"
+            )
         metas = [m for m in self.metas if m.org == orgs[0]]
         now_year, before_year = derive.year_pair(parsed, metas)
         now = next((m for m in metas if m.year == now_year), None)

@@ -125,6 +125,8 @@ _SUBJECT_NOISE = re.compile(
     r"是啥|啥|请问|一下|情况|具体|呢|吗|吧|啊|呀|[\s，,。？?！!：:、“”\"'（）()]"
 )
 YEAR = re.compile(r"((?:19|20)\d{2})\s*年?")
+# "23年" as staff write it: the year 2023 (not "运行10年", not "第5年")
+SHORT_YEAR = re.compile(r"(?<![\d.第])(1[5-9]|2\d)(?=\s*年(?![代龄限内以来]))")
 # A place the question names; "哪个街道", "几个街道", "最多的街道" name none.
 PLACE = re.compile(
     r"((?:(?!的|哪|几|各|每|所有|全部|其他|其余|这|那)[\u4e00-\u9fff]){2,4}?)(?:街道办事处|街道办|街道|镇|区府办|县府办)"
@@ -242,7 +244,7 @@ class QuestionParser:
         self, question: str, previous: ParsedQuestion | None = None, carry: bool = False
     ) -> ParsedQuestion:
         """`carry`: the question is a later part of one the user asked (its units, year and subject hold)."""
-        text = question.strip()
+        text = SHORT_YEAR.sub(r"20\1", question.strip())
         units, rest = self._units(text)
         units = tuple(u for u in units if not self.fuzzy.elsewhere(text, u))
         same_name = self._same_name(text, units)

@@ -35,6 +35,9 @@ _MONEY_LABEL = r"支出|预算数?|资金|收入|拨款|决算数?|结转|结余
 _LABELLED_BARE = re.compile(
     rf"(?:({_SCORE_LABEL})\s*[:：为是]?|({_MONEY_LABEL})\s*[:：])\s*((?:{NUM}))(?![\d.,%‰]|\s*(?!项目)(?:{UNITS}))"
 )
+_CHANGE = r"(?:同比|比上年|较上年)?(?:增长|增加|下降|减少|上升|降低|提高|增幅|降幅)了?为?"
+_CHANGE_ONLY = re.compile(_CHANGE)
+_CHANGE_END = re.compile(rf"各?{_CHANGE}$")
 _HEADER_WORD = re.compile(r"预算数|执行数|分值|执行率|得分|指标值|完成值|实际值|权重")
 _BOUND_CELL = re.compile(r"^(?:[≥≧≤≦>＞<＜]|不低于|不少于|不高于|不超过)")
 _EMPTY_CELL = re.compile(r"^(?:[-—–/／]+|无|—)$")
@@ -155,6 +158,10 @@ def sentence_figures(doc: str, block: Block, section: str, unit_hint: str = "") 
             )
             paired = previous is not None and not re.search(rf"[{CJK}]", bare) and floor > 0
             label = previous.label if paired and previous else _label_before(sentence, m.start(), floor)
+            if previous and not paired and _CHANGE_ONLY.fullmatch(label):
+                # "收、支总计各增加61.54万元，增长8.35%": the rate is of the same subject
+                subject = _CHANGE_END.sub("", previous.label)
+                label = subject + label if subject != previous.label else label
             floor = m.end()
             left, right = _clause(sentence, m.start(), m.end())
             quote = sentence[left:right].strip()
@@ -433,6 +440,43 @@ def _unit_for_column(column: str, row: str) -> str:
     return m.group(1) if m else ""
 
 
+_FIELD_LABEL = re.compile(rf"[{CJK}（）()、]{{2,12}}")
+_PEOPLE_FIELD = re.compile(r"人数|编制|人员|职工|在职|退休|在编")
+
+
+def _field_pairs(doc: str, tokens: list[_Token], source: dict[int, str]) -> Iterator[Figure]:
+    """A form filled in one cell per line, a field then its value ("人员编制" / "128" / "实有人数" / "185"):
+    each value named by its field. A field followed by more than one value heads a table (read as records)."""
+    for i in range(len(tokens) - 1):
+        label, cell = tokens[i], tokens[i + 1]
+        after = tokens[i + 2].text if i + 2 < len(tokens) else ""
+        found = _numeric_token(cell.text)
+        if (
+            found is None
+            or found[0] != found[0]  # an empty cell
+            or not _FIELD_LABEL.fullmatch(label.text)
+            or _numeric_token(after) is not None
+            or (i > 0 and _FIELD_LABEL.fullmatch(tokens[i - 1].text) and _COLUMN_WORD.search(tokens[i - 1].text))
+        ):
+            continue
+        value, unit = found
+        if not unit:
+            unit = "人" if _PEOPLE_FIELD.search(label.text) and value == int(value) else ""
+        if not unit or _IMPLAUSIBLE(value, unit):
+            continue  # a code, a phone number, an amount whose unit is not said
+        yield Figure(
+            doc=doc,
+            value=value,
+            unit=unit,
+            text=cell.text,
+            label=label.text,
+            quote=_span(label, cell, source),
+            line=cell.line,
+            section="",
+            context=f"{label.text} {cell.text}",
+        )
+
+
 def flattened_figures(doc: str, report: Report) -> Iterator[Figure]:
     """自评表 and other tables pasted as text, where the clean text has lost the cells: read from the source
     lines, both as one cell per line (header lines, then value lines) and as cells split by spaces within a
@@ -451,6 +495,10 @@ def flattened_figures(doc: str, report: Report) -> Iterator[Figure]:
         seen.add((fig.line, hash(fig.text)))
         yield fig
     for fig in _aligned(doc, per_line, source, loose=True):
+        if (fig.line, hash(fig.text)) not in seen:
+            seen.add((fig.line, hash(fig.text)))
+            yield fig
+    for fig in _field_pairs(doc, per_line, source):
         if (fig.line, hash(fig.text)) not in seen:
             seen.add((fig.line, hash(fig.text)))
             yield fig

@@ -198,3 +198,34 @@ def test_readable_excerpt_without_headings_is_indexed(tmp_path: Path, fake_embed
     outcome = Indexer(Settings(index_dir=tmp_path / "idx"), embedder=fake_embedder).ingest_file(excerpt)
     assert outcome.status == "added"
     assert "未找到" in outcome.message  # it says what it did not find
+
+
+def test_a_form_of_fields_one_per_line_names_each_value():
+    """ "人员编制" / "128" / "实有人数" / "185": each value named by the field above it; a phone number or an
+    amount whose unit is not said is no figure."""
+    text = "\n".join(
+        [
+            "青禾县石桥镇2021年度部门整体支出绩效自评报告",
+            "一、基本概况",
+            "联系人",
+            "张三",
+            "联络电话",
+            "0730-7802036",
+            "人员编制",
+            "128",
+            "实有人数",
+            "185",
+            "职能职责概述",
+            "负责全镇经济发展。",
+        ]
+    )
+    found = {(f.label, f.value, f.unit) for f in extract_figures(_report(text))}
+    assert {("人员编制", 128.0, "人"), ("实有人数", 185.0, "人")} <= found
+    assert not any(label == "联络电话" for label, _, _ in found)
+
+
+def test_a_rate_after_a_change_is_of_the_same_subject():
+    """ "收、支总计各增加61.54万元，增长8.35%": the 8.35% is the 收支总计's growth, not a bare 增长."""
+    text = "青禾县第一幼儿园2023年度单位决算\n一、收入支出决算总体情况说明\n2023年度收、支总计各增加61.54万元，增长8.35%。"
+    labels = {f.value: f.label for f in extract_figures(_report(text))}
+    assert labels[8.35].endswith("收、支总计增长")

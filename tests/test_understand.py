@@ -279,3 +279,9 @@ def test_a_question_naming_no_unit_finds_the_one_report_that_talks_about_it():
     # words every report could hold, or a unit the chosen report never names, find none
     assert parser.parse("这个项目预算执行了多少").units == ()
     assert parser.parse("天河区财政局站房扩规模承担多少").units == ()
+
+
+def test_a_two_digit_year_is_the_year(parser):
+    """ "23年" as staff write it is 2023; "运行10年" is no year."""
+    assert parser.parse("永平街23年预算执行率是多少").year == 2023
+    assert parser.parse("永平街的设备运行10年了吗").year is None
