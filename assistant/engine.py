@@ -25,7 +25,9 @@ from assistant.passages import (
     best_sentences,
     coverage,
     explanation,
+    field_value,
     holds_number,
+    reason_sentences,
     section_items,
     stated_changes,
     stated_figures,
@@ -550,7 +552,29 @@ class Engine:
             answer = self._section(parsed)
             if answer:
                 return answer
-        return self._passages(parsed)
+        return self._field(parsed) or self._passages(parsed)
+
+    def _field(self, parsed: ParsedQuestion) -> Answer | None:
+        """ "联系人是谁", "主管部门是哪个": a field of the report's form, answered with its value."""
+        if parsed.asks_figure or parsed.explain or len(parsed.units) != 1:
+            return None
+        meta = parsed.units[0]
+        text = self.source(meta.doc) or ""
+        found = field_value(list(enumerate(text.split("\n"), 1)), parsed.asked or parsed.text)
+        if found is None:
+            return None
+        name, value, line = found
+        quote = next((t.strip() for n, t in enumerate(text.split("\n"), 1) if n == line), value)
+        citation = Citation(meta.doc, meta.org, "", quote, line)
+        return Answer(
+            parsed.text,
+            f"{short_name(meta)}{year_of(meta)}报告载明：{name}为{value}。[1]",
+            True,
+            None,
+            None,
+            [citation],
+            "text",
+        )
 
     def _section(self, parsed: ParsedQuestion) -> Answer | None:
         lines, citations = [], []
@@ -610,6 +634,12 @@ class Engine:
             chunks += [c for c in self._chunks_of(parsed.units[0].doc) if id(c) not in seen]
         # a question for words may share few of them with its answer ("谁当组长" / "以镇长为组长")
         least = MIN_PASSAGE_OVERLAP if parsed.asks_figure else MIN_TEXT_OVERLAP
+        if parsed.explain and not parsed.asks_figure:
+            reasons = reason_sentences(chunks, strip_places(parsed.asked or parsed.text), least)
+            if reasons:
+                lines = [f"{self._who(parsed)}报告中说明原因的原文："]
+                lines += [f"{c.quote}[{i}]" for i, c in enumerate(reasons, 1)]
+                return Answer(parsed.text, "\n".join(lines), True, None, None, reasons, "text")
         good = [c for score, c in best_sentences(chunks, parsed.text, 3) if score >= least]
         if not good and parsed.subject:
             # a long unit name can outweigh a short subject ("武侯区财政局的公务接待费"): match the subject alone

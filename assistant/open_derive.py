@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assistant.open_figures import TO_YUAN, Match, best_figure, expected_units, score_figures
+from assistant.open_figures import MIN_SCORE, TO_YUAN, Match, best_figure, expected_units, score_figures
 from index.models import Figure
 
 _COMPARE_BI = re.compile(
@@ -117,14 +117,13 @@ def compute(question: str, figures: Sequence[Figure], names: Sequence[str]) -> C
     for words in op.operands[1:]:
         bare = not _MEASURE_WORDS.sub("", words).strip()
         said = f"{subject}{words}" if bare else words
+        # operands of one comparison are mostly stated together: the first one's line is a hint, and of
+        # rivals named alike, the one in the first one's sentence is meant ("核定行政编制103人，在职人员89人。
+        # …核定编制320人，在职人员288人")
+        asked_as = f"{said}{_asked_as(said, units_q)}"
         found.append(
-            _find(
-                said,
-                f"{said}{_asked_as(said, units_q)}",
-                figures,
-                names,
-                near=first.figure.line if bare else None,
-            )
+            _find(said, asked_as, figures, names, near=first.figure.line)
+            or _in_sentence_of(first.figure, said, asked_as, figures, names)
         )
     if any(m is None for m in found):
         return None
@@ -143,6 +142,20 @@ def compute(question: str, figures: Sequence[Figure], names: Sequence[str]) -> C
         return Computed(value, a.unit, (a, b), f"{_fmt(a.value)} + {_fmt(b.value)} = {_fmt(value)}{a.unit}")
     # "实际拨付比指标少了多少": how much less, a positive figure (指标 − 实际)
     return _difference(b, a) if op.less else _difference(a, b)
+
+
+def _in_sentence_of(
+    anchor: Figure, words: str, question: str, figures: Sequence[Figure], names: Sequence[str]
+) -> Match | None:
+    """Of the figures that best fit `words` equally, the one stated in the anchor's sentence, if only one is."""
+    ranked = score_figures(question, words, figures, names)
+    if not ranked or ranked[0][0] < MIN_SCORE:
+        return None
+    top = [f for s, f in ranked if s >= ranked[0][0] - 1e-9 and f is not anchor]
+    mine = {(f.value, f.unit): f for f in top if f.context == anchor.context and f.line == anchor.line}
+    if len(mine) != 1 or len(top) < 2:
+        return None
+    return Match(next(iter(mine.values())), ranked[0][0], None, 0.0)
 
 
 def _asked_as(words: str, units_q: str) -> str:
@@ -191,8 +204,10 @@ def _remaining(question: str, figures: Sequence[Figure], names: Sequence[str]) -
     pairs = [
         (rank.get(id(b), 0.0) + rank.get(id(s), 0.0) + (1.0 if b.line == s.line else 0.0), -i, b, s)
         for i, (b, s) in enumerate((b, s) for b in budget for s in spent)
-        # stated together: one sentence or table line, or one table row read cell by cell
-        if b.line == s.line or (b.row and b.row == s.row and abs(b.line - s.line) <= 12)
+        # stated together: one sentence or table line, or one table row read cell by cell; what is left
+        # is never less than nothing ("行政编制0人…在职实有19人" is no pair)
+        if (b.line == s.line or (b.row and b.row == s.row and abs(b.line - s.line) <= 12))
+        and _convert(b.value, b.unit, s.unit) >= s.value
     ]
     if not pairs:
         return None

@@ -249,3 +249,45 @@ def explanation(chunk: Chunk, quote: str, line: int, after: int = 2) -> Citation
     s0 = spans[idx][0]
     e0 = spans[min(idx + after, len(spans) - 1)][1]
     return sentence_citation(chunk, s0, chunk.text[s0:e0])
+
+
+_REASON = re.compile(r"原因|由于|因为|主要是|主要系|系因|导致|所致|影响")
+
+
+def reason_sentences(chunks: Sequence[Chunk], question: str, least: float) -> list[Citation]:
+    """ "收支减少的主要原因是什么": the sentences about the asked subject that give a reason."""
+    ranked = best_sentences(chunks, question, 40)
+    out: dict[str, Citation] = {}
+    for score, c in ranked:
+        if score >= least and _REASON.search(c.quote):
+            out.setdefault(c.quote.rstrip("。；;，, "), c)  # one sentence, whichever chunk holds it
+    return list(out.values())[:2]
+
+
+# A form's field and its value, on one line ("报告日期：2021年7月12日") or on two ("联系人" / "张三").
+_FIELD_INLINE = re.compile(r"^[•·\s]*([\u4e00-\u9fff（）()]{2,10})\s*[:：]\s*(\S.{0,40}?)\s*\|?$")
+_FIELD_NAME = re.compile(r"^[\u4e00-\u9fff（）()]{2,10}$")
+MAX_FIELD_VALUE = 40
+# a line that is itself a field's name, not a value ("联系电话" after "联系人" left blank)
+_FIELD_WORD = re.compile(r"(?:人|名称|日期|电话|部门|单位|方式|机构|编码|地址|情况|概述|内容|目标|指标)$")
+
+
+def field_value(lines: Sequence[tuple[int, str]], question: str) -> tuple[str, str, int] | None:
+    """(field, value, line) of the form field the question names ("联系人是谁" → 联系人 / 张三): the longest
+    field name standing in the question, read from `lines` (number, text) of the source."""
+    fields: list[tuple[str, str, int]] = []
+    texts = [(n, t.strip().strip("|").strip()) for n, t in lines]
+    texts = [(n, t) for n, t in texts if t]
+    for k, (n, text) in enumerate(texts):
+        if m := _FIELD_INLINE.match(text):
+            fields.append((m.group(1), m.group(2).strip(" |"), n))
+        elif _FIELD_NAME.match(text) and k + 1 < len(texts):
+            value = texts[k + 1][1]
+            if len(value) <= MAX_FIELD_VALUE and not _FIELD_WORD.search(value):
+                fields.append((text, value, texts[k + 1][0]))
+    named = [f for f in fields if f[0] in question and f[1]]
+    if not named:
+        return None
+    longest = max(len(f[0]) for f in named)
+    values = {f[1] for f in named if len(f[0]) == longest}
+    return next(f for f in named if len(f[0]) == longest) if len(values) == 1 else None

@@ -24,7 +24,9 @@ from index.tables import read_cell, table_figures
 UNITS = (
     "万平方米|平方公里|平方米|立方米|万人次|个百分点|百分点|个月|亿元|万元|千元|元|万人|万户|万亩|万吨|万千瓦|"
     "人次|户次|批次|架次|车次|场次|TB|GB|公里|千米|公顷|学时|课时|小时|千瓦|%|‰|㎡|亩|吨|米|分|个|人|名|项|台|套|辆|次|场|家|户|所|座|处|"
-    "件|宗|篇|份|批|条|间|张|册|棵|株|只|头|天|床|艘|架|期|块|口|眼|盏|种|年"
+    "件|宗|篇|份|批|条|间|张|册|棵|株|只|头|天|床|艘|架|期|块|口|眼|盏|种|年|"
+    # lengths and areas in Latin letters ("管长1100m", "3.75km", "500m²"), never a word's first letter
+    "km(?![A-Za-z])|m²|m³|m(?![A-Za-z²³])"
 )
 MONEY_UNITS = ("亿元", "万元", "千元", "元")
 # "95项目实施单位": 项 there begins a word, it counts nothing
