@@ -28,10 +28,10 @@ def short_name(meta: ReportMeta) -> str:
     for alias in reversed(meta.aliases):  # shortest first
         if alias.endswith(("街道", "镇", "乡")) or (alias.endswith(("区府办", "县府办")) and len(alias) > 3):
             return alias
-    if meta.district:  # 雨湖区教育局: a bare 教育局 would fit every district
-        with_district = [a for a in meta.aliases if a.startswith(meta.district) and a != meta.district]
-        if with_district:
-            return min(with_district, key=len)
+    for place in (meta.district, meta.city):  # 雨湖区教育局: a bare 教育局 would fit every district
+        with_place = [a for a in meta.aliases if place and a.startswith(place) and a != place]
+        if with_place:
+            return min(with_place, key=len)
     return meta.aliases[-1] if meta.aliases and len(meta.aliases[-1]) >= 3 else meta.org
 
 

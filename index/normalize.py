@@ -257,6 +257,7 @@ def _find_title(lines: list[_Line | None]) -> set[int]:
                 if (
                     not prev.text.endswith(_TERMINAL)
                     and len(re.sub(rf"[^{CJK}]", "", prev.text)) >= 5  # a menu word ("•主题词") is no title
+                    and not re.search(r"[/>|｜»]", prev.text)  # nor a menu ("省委/市委/市人大")
                     and not enum_of(prev.text)
                     and not ATTACHMENT.match(prev.text)
                 ):

@@ -179,6 +179,7 @@ def read_org(title: str, blocks: list[Block], publisher: str | None = None, file
     # "根据《青禾市人民政府…", "中国政府网/省委/市委/市人大石川市统计局", "标题青禾自治州…": words of the
     # sentence, the menu or the field the name was read from are not the name
     org = re.sub(r"^.*[《“\"「/>|]", "", org)
+    org = re.sub(r"^.*?(?:我|本)(?:县|市|区|镇|乡|局|校|院|单位|部门)", "", org)  # "建设我县图书馆": 我县 is no name
     org = re.sub(rf"^.*(?:下达|拨付|划入|划拨|报送|上报|印发|转发)(?=[{CJK}]{{2}})", "", org)
     org = (
         re.sub(r"^(?:[\d\-./年月日\s]+|根据|按照|依据|经|由|对|向|到|在|给|从|将|把|标题|题目|名称)", "", org)
@@ -392,6 +393,13 @@ def read_meta(raw: RawDocument, blocks: list[Block]) -> ReportMeta:
     if org == "未知单位":  # a report whose unit is not named is still placed by the place it keeps naming
         city, district = _repeated_place(blocks)
     aliases = aliases_for(org, district, city, province)
+    if org != "未知单位" and not (province or city or district) and not _HAS_PLACE.match(org):
+        # "教育局" in a report that keeps naming 宁晋县: known as 宁晋县教育局 too
+        city, district = _repeated_place(blocks)
+        place = district or city
+        if place:
+            extra = aliases_for(place + re.sub(r"^[省市县区]", "", org), district, city, None)
+            aliases = tuple(sorted({*aliases, *extra}, key=lambda n: (-len(n), n)))
     project = project_of(blocks)
     if project and len(project) >= 4:
         aliases = tuple(sorted({*aliases, project}, key=lambda n: (-len(n), n)))

@@ -140,3 +140,22 @@ def test_a_report_naming_no_unit_is_placed_by_the_place_it_repeats():
     meta = _meta_of(text)
     assert meta.org == "未知单位"
     assert meta.district == "云岭县"
+
+
+def test_a_unit_named_without_its_place_is_known_with_the_place_its_report_repeats():
+    text = (
+        "2019年度青禾县高中助学金项目绩效评价指标表\n实施单位:教育局\n"
+        "青禾县高中助学金发放到位，青禾县共资助学生2100人。"
+    )
+    meta = _meta_of(text)
+    assert meta.org == "教育局" and "青禾县教育局" in meta.aliases
+
+
+def test_a_menu_line_above_the_title_and_our_county_are_no_part_of_the_name():
+    meta = _meta_of(
+        "中国政府网/省委/市委/市人大\n石川市统计局部门整体支出绩效自评报告\n一、基本情况\n本局编制33人。"
+    )
+    assert meta.org == "石川市统计局"
+    assert not _meta_of("项目实施绩效自评报告\n为建设我县图书馆总分馆模式，根据文件要求。").org.startswith(
+        "建设"
+    )
