@@ -24,7 +24,8 @@ _BARE = re.compile(
 )
 _DEIXIS = re.compile(r"这项|这块|这个|该项|此项")
 _MEASURE_AT_END = re.compile(
-    r"(?:年初预算数?|全年预算数?|调整后预算数?|预算数?|执行数?|支出数?|编制数?|目标值?|计划|实有|在职|人数|定的|定了|多少)+$"
+    r"(?:年初预算数?|全年预算数?|调整后预算数?|预算数?|执行数?|支出数?|编制数?|目标值?|指标值?|计划|实有|在职|人数|"
+    r"定的|定了|多少)+$"
 )
 _MARKER = re.compile(r"\[(\d+)\]")
 _CN = "一二三四五六七八九十"
@@ -102,5 +103,17 @@ def ask_parts(
     near = (answers[0].citations[0].doc, answers[0].citations[0].line) if answers[0].citations else None
     for part in parts[1:]:
         said = part if len(_BARE.sub("", part)) > 2 else subject + _DEIXIS.sub("", part)
-        answers.append(answer(replace(parse(said, first, carry=True), near=near)))
+        got = answer(replace(parse(said, first, carry=True), near=near))
+        if any(_same_figure(got, earlier) for earlier in answers):
+            # two different things asked, one figure found for both: one of them is misread
+            got = Answer(said, "报告中没有找到与前一问不同的数字，无法分别回答这一问。", False, kind="unanswerable")
+        answers.append(got)
     return join_answers(question, answers), first
+
+
+def _same_figure(a: Answer, b: Answer) -> bool:
+    """Both answered with one figure of one place in one report."""
+    if not (a.found and b.found and a.value is not None and a.citations and b.citations):
+        return False
+    ca, cb = a.citations[0], b.citations[0]
+    return a.value == b.value and (ca.doc, ca.line, ca.quote) == (cb.doc, cb.line, cb.quote)

@@ -229,3 +229,23 @@ def test_a_rate_after_a_change_is_of_the_same_subject():
     text = "青禾县第一幼儿园2023年度单位决算\n一、收入支出决算总体情况说明\n2023年度收、支总计各增加61.54万元，增长8.35%。"
     labels = {f.value: f.label for f in extract_figures(_report(text))}
     assert labels[8.35].endswith("收、支总计增长")
+
+
+def test_two_parts_never_answered_with_one_figure():
+    """ "指标多少、实际拨了多少": if both parts find the same figure one is misread, so the later one is refused."""
+    from assistant.models import Answer, Citation
+    from assistant.multipart import ask_parts
+
+    cite = Citation("r.txt", "青禾县司法局", "", "指标金额是110万元", 4)
+
+    def answer(parsed):
+        return Answer(parsed.text, "指标金额 110万元。[1]", True, 110.0, "万元", [cite], "lookup")
+
+    from assistant.understand import QuestionParser
+
+    joined, _ = ask_parts(
+        "青禾县司法局经费指标多少、实际拨了多少", None, QuestionParser([], {}).parse, answer
+    )
+    first, second = joined.parts
+    assert first.found and first.value == 110.0
+    assert not second.found and second.value is None
