@@ -106,7 +106,9 @@ def ask_parts(
         got = answer(replace(parse(said, first, carry=True), near=near))
         if any(_same_figure(got, earlier) for earlier in answers):
             # two different things asked, one figure found for both: one of them is misread
-            got = Answer(said, "报告中没有找到与前一问不同的数字，无法分别回答这一问。", False, kind="unanswerable")
+            got = Answer(
+                said, "报告中没有找到与前一问不同的数字，无法分别回答这一问。", False, kind="unanswerable"
+            )
         answers.append(got)
     return join_answers(question, answers), first
 

@@ -218,6 +218,13 @@ def _mentions(text: str, table: tuple[tuple[str, tuple[str, ...]], ...]) -> list
     return kept
 
 
+def _latest_first(units: tuple[ReportMeta, ...]) -> tuple[ReportMeta, ...]:
+    """One unit's reports of several years, the latest first (a question naming no year is answered for the
+    latest, the others listed after it); different units keep the order the question names them in."""
+    first_seen = {org: i for i, org in reversed(list(enumerate(u.org for u in units)))}
+    return tuple(sorted(units, key=lambda u: (first_seen[u.org], -(u.year or 0))))
+
+
 class QuestionParser:
     def __init__(
         self,
@@ -392,7 +399,7 @@ class QuestionParser:
                 ASKS_FIGURE.search(rest) or re.search(r"(?:率|数|额|费)$", _subject(rest_no_year))
             ),
             text=text,
-            units=units_in_year if units_in_year else units,
+            units=(units_in_year or units) if years else _latest_first(units_in_year or units),
             year=year,
             metric=metric,
             item=item,

@@ -285,3 +285,17 @@ def test_a_two_digit_year_is_the_year(parser):
     """ "23年" as staff write it is 2023; "运行10年" is no year."""
     assert parser.parse("永平街23年预算执行率是多少").year == 2023
     assert parser.parse("永平街的设备运行10年了吗").year is None
+
+
+def test_a_units_reports_of_several_years_latest_first():
+    from dataclasses import replace as _replace
+
+    old = _replace(YP, doc="yp2020.txt", year=2020)
+    new = _replace(YP, doc="yp2022.txt", year=2022)
+    parser = QuestionParser([old, YP, new, LP], ITEMS)
+    assert [u.doc for u in parser.parse("永平街的预算执行率是多少").units] == [
+        "yp2022.txt",
+        "yp.txt",
+        "yp2020.txt",
+    ]
+    assert [u.doc for u in parser.parse("洛浦街和永平街执行率比较").units][0] == "lp.txt"
