@@ -458,7 +458,11 @@ def _field_pairs(doc: str, tokens: list[_Token], source: dict[int, str]) -> Iter
             or found[0] != found[0]  # an empty cell
             or not _FIELD_LABEL.fullmatch(label.text)
             or _numeric_token(after) is not None
-            or (i > 0 and _FIELD_LABEL.fullmatch(tokens[i - 1].text) and _COLUMN_WORD.search(tokens[i - 1].text))
+            or (
+                i > 0
+                and _FIELD_LABEL.fullmatch(tokens[i - 1].text)
+                and _COLUMN_WORD.search(tokens[i - 1].text)
+            )
         ):
             continue
         value, unit = found
@@ -494,15 +498,15 @@ def flattened_figures(doc: str, report: Report) -> Iterator[Figure]:
     )
     seen: set[tuple[int, int]] = set()
     for fig in _records(doc, per_line, source):
-        seen.add((fig.line, hash(fig.text)))
+        seen.add((fig.line, hash(fig.text), fig.column))
         yield fig
     for fig in _aligned(doc, per_line, source, loose=True):
-        if (fig.line, hash(fig.text)) not in seen:
-            seen.add((fig.line, hash(fig.text)))
+        if (fig.line, hash(fig.text), fig.column) not in seen:
+            seen.add((fig.line, hash(fig.text), fig.column))
             yield fig
     for fig in _field_pairs(doc, per_line, source):
-        if (fig.line, hash(fig.text)) not in seen:
-            seen.add((fig.line, hash(fig.text)))
+        if (fig.line, hash(fig.text), fig.column) not in seen:
+            seen.add((fig.line, hash(fig.text), fig.column))
             yield fig
     for src in report.raw.lines:
         if "|" in src.text:
@@ -510,8 +514,36 @@ def flattened_figures(doc: str, report: Report) -> Iterator[Figure]:
         tokens = _joined([_Token(m.group(0), src.number, m.start()) for m in _TOKEN.finditer(src.text)])
         if len(tokens) >= 4:
             for fig in _aligned(doc, tokens, source, loose=False):
-                if (fig.line, hash(fig.text)) not in seen:
+                if (fig.line, hash(fig.text), fig.column) not in seen:
+                    seen.add((fig.line, hash(fig.text), fig.column))
                     yield fig
+    for fig in _spaced_rows(doc, report.raw.lines, source):
+        if (fig.line, hash(fig.text), fig.column) not in seen:
+            seen.add((fig.line, hash(fig.text), fig.column))
+            yield fig
+
+
+def _spaced_rows(doc: str, lines: list, source: dict[int, str]) -> Iterator[Figure]:
+    """A table whose cells are split by spaces, one row per line: a header line ("资金来源 年初预算数 全年预算数
+    …") and the rows under it ("年度资金总额 5.28 1.96 1.96 10 100.00% 10"), read as one stream of cells; the
+    table's unit from a "(万元)" just above it."""
+    run: list = []
+    for src in [*lines, None]:
+        cells = _TOKEN.findall(src.text) if src is not None and "|" not in src.text else []
+        if len(cells) >= 2:
+            run.append(src)
+            continue
+        if len(run) >= 2:
+            tokens = _joined(
+                [_Token(m.group(0), r.number, m.start()) for r in run for m in _TOKEN.finditer(r.text)]
+            )
+            above = " ".join(source.get(n, "") for n in range(run[0].number - 6, run[0].number))
+            hint = _MONEY_HINT.findall(above)
+            for fig in _aligned(doc, tokens, source, loose=False):
+                if not fig.unit and hint and _MONEY_COLUMN.search(f"{fig.row} {fig.column}"):
+                    fig = replace(fig, unit=hint[-1])
+                yield fig
+        run = []
 
 
 def extract_figures(report: Report) -> list[Figure]:

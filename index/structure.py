@@ -179,7 +179,9 @@ def read_org(title: str, blocks: list[Block], publisher: str | None = None, file
     # "根据《青禾市人民政府…", "中国政府网/省委/市委/市人大石川市统计局", "标题青禾自治州…": words of the
     # sentence, the menu or the field the name was read from are not the name
     org = re.sub(r"^.*[《“\"「/>|]", "", org)
-    org = re.sub(r"^.*?(?:我|本)(?:县|市|区|镇|乡|局|校|院|单位|部门)", "", org)  # "建设我县图书馆": 我县 is no name
+    org = re.sub(
+        r"^.*?(?:我|本)(?:县|市|区|镇|乡|局|校|院|单位|部门)", "", org
+    )  # "建设我县图书馆": 我县 is no name
     org = re.sub(rf"^.*(?:下达|拨付|划入|划拨|报送|上报|印发|转发)(?=[{CJK}]{{2}})", "", org)
     org = (
         re.sub(r"^(?:[\d\-./年月日\s]+|根据|按照|依据|经|由|对|向|到|在|给|从|将|把|标题|题目|名称)", "", org)

@@ -249,3 +249,23 @@ def test_two_parts_never_answered_with_one_figure():
     first, second = joined.parts
     assert first.found and first.value == 110.0
     assert not second.found and second.value is None
+
+
+def test_a_table_split_by_spaces_one_row_per_line():
+    """ "资金来源 年初预算数 全年预算数 全年执行数 分值 执行率 得分" over "年度资金总额 5.28 1.96 1.96 10 100.00% 10":
+    every cell named by its row and column, equal values in two columns both kept, the unit from "(万元)"."""
+    text = "\n".join(
+        [
+            "青禾县统计局调查队专项经费项目支出绩效自评表",
+            "项目资金",
+            "(万元)",
+            "资金来源 年初预算数 全年预算数 全年执行数 分值 执行率 得分",
+            "年度资金总额 5.28 1.96 1.96 10 100.00% 10",
+            "其中:当年财政拨款 5.28 1.96 1.96 - - -",
+        ]
+    )
+    cells = {(f.row, f.column): (f.value, f.unit) for f in extract_figures(_report(text)) if f.column}
+    assert cells[("年度资金总额", "年初预算数")] == (5.28, "万元")
+    assert cells[("年度资金总额", "全年执行数")] == (1.96, "万元")
+    assert cells[("年度资金总额", "执行率")] == (100.0, "%")
+    assert cells[("其中:当年财政拨款", "全年预算数")] == (1.96, "万元")
