@@ -40,6 +40,7 @@ _LABELLED_BARE = re.compile(
 _CHANGE = r"(?:同比|比上年|较上年)?(?:增长|增加|下降|减少|上升|降低|提高|增幅|降幅)了?为?"
 _CHANGE_ONLY = re.compile(_CHANGE)
 _CHANGE_END = re.compile(rf"各?{_CHANGE}$")
+_UNIT_ONLY = re.compile(r"^[（(]\s*(?:亿元|万元|千元|元)\s*[）)]$")
 _HEADER_WORD = re.compile(r"预算数|执行数|分值|执行率|得分|指标值|完成值|实际值|权重")
 _BOUND_CELL = re.compile(r"^(?:[≥≧≤≦>＞<＜]|不低于|不少于|不高于|不超过)")
 _EMPTY_CELL = re.compile(r"^(?:[-—–/／]+|无|—)$")
@@ -249,7 +250,8 @@ def _aligned(doc: str, tokens: list[_Token], source: dict[int, str], loose: bool
         k = j
         while k < len(tokens) and kinds[k] is not None:
             k += 1
-        words, values = tokens[i:j], list(range(j, k))
+        # "(万元)" between the header and the values says the unit (money[] holds it); it names no column
+        words, values = [t for t in tokens[i:j] if not _UNIT_ONLY.match(t.text)], list(range(j, k))
         row_label = ""
         n = len(values)
         if n >= 2 and len(words) >= 2:
@@ -291,7 +293,7 @@ def _aligned(doc: str, tokens: list[_Token], source: dict[int, str], loose: bool
         else:
             i = max(k, j, i + 1)
             continue
-        if header and len(header) == len(values):
+        if header and len(header) == len(values) and _consistent(header, [kinds[v] for v in values]):
             for col, v in zip(header, values, strict=True):
                 found = kinds[v]
                 if found is None or found[0] != found[0]:  # an empty cell (—)
@@ -309,6 +311,16 @@ def _aligned(doc: str, tokens: list[_Token], source: dict[int, str], loose: bool
                     doc, value, unit, tok, col.text, row_label, _span(col, tok, source), context
                 )
         i = max(k, i + 1)
+
+
+def _consistent(header: list[_Token], cells: list[tuple[float, str] | None]) -> bool:
+    """A row read by position is trusted only when its cells fit their columns: no 分值 or 得分 above 100 (a
+    row read with its columns shifted puts an amount there). A 执行率 that disagrees with 执行数 ÷ 预算数 is
+    no such sign: reports do print those."""
+    for col, cell in zip(header, cells, strict=True):
+        if cell is not None and cell[0] == cell[0] and re.search(r"分值|得分|权重", col.text) and cell[0] > 100:
+            return False
+    return True
 
 
 def _span(first: _Token, last: _Token, source: dict[int, str]) -> str:

@@ -269,3 +269,29 @@ def test_a_table_split_by_spaces_one_row_per_line():
     assert cells[("年度资金总额", "全年执行数")] == (1.96, "万元")
     assert cells[("年度资金总额", "执行率")] == (100.0, "%")
     assert cells[("其中:当年财政拨款", "全年预算数")] == (1.96, "万元")
+
+
+def test_a_unit_cell_between_header_and_values_names_no_column():
+    """One cell per line: "…执行率" / "得分" / "(万元)" / "年度资金总额" / "200" …: the (万元) says the unit."""
+    cells = [
+        "项目资金",
+        "年初预算数",
+        "全年预算数",
+        "全年执行数",
+        "分值",
+        "执行率",
+        "得分",
+        "(万元)",
+        "年度资金总额",
+        "200",
+        "200",
+        "179.43",
+        "10",
+        "89.7%",
+        "9",
+    ]
+    text = "\n\n".join(["青禾市文旅局项目支出绩效自评表", *cells])
+    got = {f.column: (f.value, f.unit) for f in extract_figures(_report(text)) if f.row == "年度资金总额"}
+    assert (
+        got["全年执行数"] == (179.43, "万元") and got["执行率"] == (89.7, "%") and got["得分"] == (9.0, "分")
+    )
