@@ -40,7 +40,13 @@ _LABELLED_BARE = re.compile(
 _CHANGE = r"(?:同比|比上年|较上年)?(?:增长|增加|下降|减少|上升|降低|提高|增幅|降幅)了?为?"
 _CHANGE_ONLY = re.compile(_CHANGE)
 _CHANGE_END = re.compile(rf"各?{_CHANGE}$")
-_UNIT_ONLY = re.compile(r"^[（(]\s*(?:亿元|万元|千元|元)\s*[）)]$")
+# an indicator row naming its unit: "场地硬化(≥**平方米)", "种母猪(≥头)"
+_ROW_UNIT = re.compile(rf"[（(][^（）()]*?({UNITS})\s*[）)]")
+_NOTE_CELL = re.compile(r"^[（(][^（）()]*[）)]$")
+_LEVEL_TITLE = re.compile(
+    r"^(?:产出|效益|满意度|成本|数量|质量|时效|经济效益|社会效益|生态效益|可持续影响|服务对象满意度)指标"
+    r"(?:[（(]\d+分[）)])?$"
+)
 _HEADER_WORD = re.compile(r"预算数|执行数|分值|执行率|得分|指标值|完成值|实际值|权重")
 _BOUND_CELL = re.compile(r"^(?:[≥≧≤≦>＞<＜]|不低于|不少于|不高于|不超过)")
 _EMPTY_CELL = re.compile(r"^(?:[-—–/／]+|无|—)$")
@@ -250,8 +256,10 @@ def _aligned(doc: str, tokens: list[_Token], source: dict[int, str], loose: bool
         k = j
         while k < len(tokens) and kinds[k] is not None:
             k += 1
-        # "(万元)" between the header and the values says the unit (money[] holds it); it names no column
-        words, values = [t for t in tokens[i:j] if not _UNIT_ONLY.match(t.text)], list(range(j, k))
+        # "(万元)" or "(20分*执行率)" between the header and the values says the unit or how a column is
+        # scored (money[] holds the unit); "产出指标(40分)", "数量指标" title a group of rows: no column either
+        words = [t for t in tokens[i:j] if not (_NOTE_CELL.match(t.text) or _LEVEL_TITLE.match(t.text))]
+        values = list(range(j, k))
         row_label = ""
         n = len(values)
         if n >= 2 and len(words) >= 2:
@@ -303,7 +311,7 @@ def _aligned(doc: str, tokens: list[_Token], source: dict[int, str], loose: bool
                 if _YEARISH.match(tok.text):
                     continue
                 if not unit:
-                    unit = _unit_for_column(col.text, "") or unit_hint
+                    unit = _unit_for_column(col.text, row_label) or unit_hint
                     if not unit and _MONEY_COLUMN.search(f"{row_label} {col.text}"):
                         unit = money[v]
                 context = " ".join(t.text for t in tokens[max(0, i - 2) : k])
@@ -450,7 +458,7 @@ def _unit_for_column(column: str, row: str) -> str:
         return "%"
     if re.search(r"分值|得分|权重", column):
         return "分"
-    m = _HEADER_UNIT.search(column) or _HEADER_UNIT.search(row)
+    m = _HEADER_UNIT.search(column) or _HEADER_UNIT.search(row) or _ROW_UNIT.search(row)
     return m.group(1) if m else ""
 
 
@@ -510,28 +518,30 @@ def flattened_figures(doc: str, report: Report) -> Iterator[Figure]:
     )
     seen: set[tuple[int, int]] = set()
     for fig in _records(doc, per_line, source):
-        seen.add((fig.line, hash(fig.text), fig.column))
+        seen.add((fig.line, hash(fig.text)))
         yield fig
     for fig in _aligned(doc, per_line, source, loose=True):
-        if (fig.line, hash(fig.text), fig.column) not in seen:
-            seen.add((fig.line, hash(fig.text), fig.column))
+        if (fig.line, hash(fig.text)) not in seen:
+            seen.add((fig.line, hash(fig.text)))
             yield fig
     for fig in _field_pairs(doc, per_line, source):
-        if (fig.line, hash(fig.text), fig.column) not in seen:
-            seen.add((fig.line, hash(fig.text), fig.column))
+        if (fig.line, hash(fig.text)) not in seen:
+            seen.add((fig.line, hash(fig.text)))
             yield fig
     for src in report.raw.lines:
         if "|" in src.text:
             continue  # cells marked as such are read as a table (index/tables.py)
         tokens = _joined([_Token(m.group(0), src.number, m.start()) for m in _TOKEN.finditer(src.text)])
         if len(tokens) >= 4:
+            # cells of one row may hold equal values ("207.45 207.45"): within a line each column is its own
+            before = set(seen)
             for fig in _aligned(doc, tokens, source, loose=False):
-                if (fig.line, hash(fig.text), fig.column) not in seen:
-                    seen.add((fig.line, hash(fig.text), fig.column))
+                if (fig.line, hash(fig.text)) not in before:
+                    seen.add((fig.line, hash(fig.text)))
                     yield fig
+    earlier = set(seen)
     for fig in _spaced_rows(doc, report.raw.lines, source):
-        if (fig.line, hash(fig.text), fig.column) not in seen:
-            seen.add((fig.line, hash(fig.text), fig.column))
+        if (fig.line, hash(fig.text)) not in earlier:
             yield fig
 
 

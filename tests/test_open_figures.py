@@ -295,3 +295,39 @@ def test_a_unit_cell_between_header_and_values_names_no_column():
     assert (
         got["全年执行数"] == (179.43, "万元") and got["执行率"] == (89.7, "%") and got["得分"] == (9.0, "分")
     )
+
+
+def test_an_indicator_table_one_cell_per_line_with_group_titles_and_notes():
+    """ "预算数(A)" / "执行数(B)" / "执行率(B/A)" / "得分" / "(20分*执行率)" / "年度财政资金总额" / "50" / "10" / "20" / "4":
+    the note under 得分 names no column; "产出指标(40分)" / "数量指标" title rows; the row's "(≥**平方米)" its unit."""
+    cells = [
+        "预算执行情况(万元)",
+        "(20分)",
+        "预算数(A)",
+        "执行数(B)",
+        "执行率(B/A)",
+        "得分",
+        "(20分*执行率)",
+        "年度财政资金总额",
+        "50",
+        "10",
+        "20",
+        "4",
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "年初目标值(A)",
+        "实际完成值(B)",
+        "得分",
+        "产出指标(40分)",
+        "数量指标",
+        "场地硬化(≥**平方米)",
+        "230",
+        "230",
+        "2",
+    ]
+    text = "\n\n".join(["青禾县供销社生猪养殖场建设项目绩效自评表", *cells])
+    got = {(f.row, f.column): (f.value, f.unit) for f in extract_figures(_report(text)) if f.column}
+    assert got[("年度财政资金总额", "执行数(B)")] == (10.0, "万元")
+    assert got[("年度财政资金总额", "得分")] == (4.0, "分")
+    assert got[("场地硬化(≥**平方米)", "实际完成值(B)")] == (230.0, "平方米")
