@@ -62,6 +62,11 @@ def _about_a_part(quote: str, question: str) -> bool:
     return bool(m) and m.group(1) not in question
 
 
+def topic_of(meta: ReportMeta) -> str:
+    """What every figure of a report is about: its title and names (its project)."""
+    return f"{meta.title} {' '.join(meta.aliases)}"
+
+
 def cap_question(question: str) -> tuple[str, bool]:
     question = question.strip()
     return (question[:MAX_QUESTION_CHARS], True) if len(question) > MAX_QUESTION_CHARS else (question, False)
@@ -330,6 +335,7 @@ class Engine:
                 compute_ok=change,
                 near=near,
                 year=parsed.year or meta.year,
+                topic=topic_of(meta),
             )
             if match is None or not match.confident:
                 continue
@@ -367,7 +373,7 @@ class Engine:
         meta = parsed.units[0]
         names = (meta.org, *meta.aliases)
         asked = strip_places(parsed.asked or parsed.text)
-        done = open_derive.compute(asked, self.figures(meta.doc), names)
+        done = open_derive.compute(asked, self.figures(meta.doc), names, topic_of(meta))
         if done is None:
             return None
         citations = [Citation(meta.doc, meta.org, f.section, f.quote, f.line) for f in done.inputs]

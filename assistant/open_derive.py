@@ -92,24 +92,34 @@ _MEASURE_WORDS = re.compile(
 
 
 def _find(
-    words: str, question: str, figures: Sequence[Figure], names: Sequence[str], near: int | None = None
+    words: str,
+    question: str,
+    figures: Sequence[Figure],
+    names: Sequence[str],
+    near: int | None = None,
+    topic: str = "",
 ) -> Match | None:
-    match = best_figure(question, words, figures, names, compute_ok=True, near=near)
+    match = best_figure(question, words, figures, names, compute_ok=True, near=near, topic=topic)
     return match if match is not None and match.confident else None
 
 
-def compute(question: str, figures: Sequence[Figure], names: Sequence[str]) -> Computed | None:
+def compute(
+    question: str, figures: Sequence[Figure], names: Sequence[str], topic: str = ""
+) -> Computed | None:
+    """`topic`: the report's title and names, what all of its figures are about."""
     op = plan(question)
     if op is None:
         return None
     units_q = re.sub(r"^.*?(?=多少|几)", "", question)  # "…差几个人" → the unit asked, for each operand
     if op.pair_label:
-        return _pair_gap(question, figures, names)
+        return _pair_gap(question, figures, names, topic)
     if op.kind == "remaining":
-        return _remaining(question, figures, names)
+        return _remaining(question, figures, names, topic)
     # each operand asked in its own terms ("行政编制比在职人数多几个": people, not 个 of something); one
     # naming only a measure ("项目支出实际比年初预算多花了多少") is about the first one's subject, in its row
-    first = _find(op.operands[0], f"{op.operands[0]}{_asked_as(op.operands[0], units_q)}", figures, names)
+    first = _find(
+        op.operands[0], f"{op.operands[0]}{_asked_as(op.operands[0], units_q)}", figures, names, topic=topic
+    )
     if first is None:
         return None
     found: list[Match | None] = [first]
@@ -122,7 +132,7 @@ def compute(question: str, figures: Sequence[Figure], names: Sequence[str]) -> C
         # …核定编制320人，在职人员288人")
         asked_as = f"{said}{_asked_as(said, units_q)}"
         found.append(
-            _find(said, asked_as, figures, names, near=first.figure.line)
+            _find(said, asked_as, figures, names, near=first.figure.line, topic=topic)
             or _in_sentence_of(first.figure, said, asked_as, figures, names)
         )
     if any(m is None for m in found):
@@ -185,7 +195,9 @@ def _difference(a: Figure, b: Figure) -> Computed | None:
     return Computed(value, a.unit, (a, b), f"{_fmt(a.value)} − {_fmt(b.value)} = {_fmt(value)}{unit}")
 
 
-def _remaining(question: str, figures: Sequence[Figure], names: Sequence[str]) -> Computed | None:
+def _remaining(
+    question: str, figures: Sequence[Figure], names: Sequence[str], topic: str = ""
+) -> Computed | None:
     """What is left: a budget-side figure (预算, 下达, 核定编制…) less a spent-side one (执行, 拨付, 实有…) of
     the same subject, preferably stated together (one table row, one sentence)."""
     units = expected_units(question) or expected_units("多少钱")
@@ -193,7 +205,7 @@ def _remaining(question: str, figures: Sequence[Figure], names: Sequence[str]) -
         units = ("人", "名", "个")
     subject = _REMAINING_WORDS.sub(" ", question)
     pool = [f for f in figures if units is None or f.unit in units]
-    scored = score_figures(f"{subject}多少", subject, pool, names) if subject.strip() else []
+    scored = score_figures(f"{subject}多少", subject, pool, names, topic=topic) if subject.strip() else []
     rank = {id(f): s for s, f in scored}
     budget = [f for f in pool if _BUDGET_SIDE.search(f.column or f.label)]
     spent = [
@@ -223,13 +235,15 @@ def _remaining(question: str, figures: Sequence[Figure], names: Sequence[str]) -
     return done if done is not None and done.value >= 0 else None
 
 
-def _pair_gap(question: str, figures: Sequence[Figure], names: Sequence[str]) -> Computed | None:
+def _pair_gap(
+    question: str, figures: Sequence[Figure], names: Sequence[str], topic: str = ""
+) -> Computed | None:
     """A target and what was achieved, stated side by side under one label: achieved − target."""
     # the subject stands before "实际比目标多…" / "离目标还差…"
     cut = _ACTUAL_OVER.search(question) or _TARGET_GAP.search(question)
     words = question[: cut.start()] if cut and cut.start() >= 2 else question
     words = re.sub(r"(?:实际|的)$", "", words.strip(" ，,？?"))
-    match = _find(words, f"{words}{re.sub(r'^.*?(?=多少|几)', '', question)}", figures, names)
+    match = _find(words, f"{words}{re.sub(r'^.*?(?=多少|几)', '', question)}", figures, names, topic=topic)
     if match is None:
         return None
     fig = match.figure

@@ -303,6 +303,7 @@ def score_figures(
     names: Sequence[str] = (),
     near: int | None = None,
     year: int | None = None,
+    topic: str = "",
 ) -> list[tuple[float, Figure]]:
     """Every figure of the expected kind, scored against the asked words; best first, ties in reading order.
     `names` (the unit's names) say who, not what: their words are not matched."""
@@ -320,7 +321,9 @@ def score_figures(
     asked = {g: said[g] for g, w in weights.items() if w is not None}
     units_asked = _EXPLICIT_UNIT.search(question)
     only = len({comparable(f.value, f.unit) for f in pool}) == 1 and units_asked and units is not None
-    if not only and (not asked or sum(asked.values()) < MIN_PRESENT * sum(said.values())):
+    # the report's title words (its project: "重大传染病防治项目") are spoken of, though near no figure
+    spoken = sum(v for g, v in said.items() if g in asked or (topic and g in topic))
+    if not only and (not asked or spoken < MIN_PRESENT * sum(said.values())):
         return []
     heads = head_grams(subject) - who
     rate_head = next((h for h in sorted(heads) if h.endswith("率")), "")
@@ -386,12 +389,13 @@ def best_figure(
     compute_ok: bool = False,
     near: int | None = None,
     year: int | None = None,
+    topic: str = "",
 ) -> Match | None:
     """The figure a question asks for. A question asking a computation gets none (unless `compute_ok`:
     the caller is finding one operand of it)."""
     if COMPUTE.search(question) and not compute_ok:
         return None
-    ranked = score_figures(question, subject, figures, names, near, year)
+    ranked = score_figures(question, subject, figures, names, near, year, topic)
     if not ranked:
         return None
     score, best = ranked[0]

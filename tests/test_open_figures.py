@@ -331,3 +331,23 @@ def test_an_indicator_table_one_cell_per_line_with_group_titles_and_notes():
     assert got[("年度财政资金总额", "执行数(B)")] == (10.0, "万元")
     assert got[("年度财政资金总额", "得分")] == (4.0, "分")
     assert got[("场地硬化(≥**平方米)", "实际完成值(B)")] == (230.0, "平方米")
+
+
+def test_a_project_named_only_in_the_title_is_what_the_figures_are_about():
+    """ "重大传染病防治项目全年执行数": the project's words stand in the title, near no figure; the report still
+    speaks of it, and its table's total row answers."""
+    text = "\n".join(
+        [
+            "青禾县卫健局重大传染病防治项目绩效自评表",
+            "项目资金 (万元) |",
+            "全年预算数(A) | 全年执行数(B) | 预算执行率(B/A) |",
+            "年度资金总额: | 811.54 | 811.54 | 100% |",
+            "其中:中央财政资金 | 730.4 | 730.4 | 100.00% |",
+        ]
+    )
+    report = _report(text)
+    figures = extract_figures(report)
+    question = "重大传染病防治项目全年执行数是多少"
+    assert best_figure(question, question, figures) is None  # the words near no figure: not spoken of
+    match = best_figure(question, question, figures, topic=report.meta.title)
+    assert match is not None and match.confident and match.figure.value == 811.54
