@@ -51,7 +51,7 @@ TITLE_WORDS = re.compile(r"自评报告|评价报告|绩效报告|自评情况�
 # Web-page residue around a published report (source line, breadcrumbs, the portal's metadata fields, a
 # document site's download box): never part of the report, never its title.
 WEB_RESIDUE = re.compile(
-    r"^[\[【\s]*(?:SOURCE:|您?(?:当前|现在)?所?在的?位置|当前位置|首页\s*[>＞»]|索引号|发布机构|发文机关|发文日期|"
+    r"^[\[【\s\-•·–—]*(?:SOURCE:|您?(?:当前|现在)?所?在的?位置|当前位置|首页\s*[>＞»]|索引号|发布机构|发文机关|发文日期|"
     r"发布日期|发布时间|成文日期|主题分类|体裁分类|公开方式|公开范围|公开时限|统一登记号|信息时效性|时效性|"
     r"信息来源|来源\s*[:：]|文号\s*[:：]|发文字号|字号\s*[:：]|【?字体|打印|关闭|分享到?|下载积分|资源ID|资源大小|"
     r"全文页数|资源格式|快捷下载|会员登录|微信扫一扫|微信登录|三方登录|友情提示|归档时间|详细信息|公开具体内容|欢迎|浏览次数|"
