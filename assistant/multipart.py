@@ -10,10 +10,14 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
+import jieba
+
 from assistant.models import Answer, ParsedQuestion
 
 # What makes a clause a question of its own.
-_ASKS = re.compile(r"多少|几|是否|有没有|什么|哪些|哪个|怎么|如何|百分之|比例|占比")
+_ASKS = re.compile(
+    r"多少|几|是否|有没有|什么|哪些|哪个|怎么|如何|百分之|比例|占比|多大|多长|多高|多重|多久|多深|多宽"
+)
 _CUT = re.compile(r"[，,；;。？?、]|(?:另外|还有|以及|同时)")
 # "行政编制和事业编制各多少名": two figures asked with one question word
 _EACH = re.compile(r"^(?P<a>.+?)(?:和|及|与|跟|、)(?P<b>[^和及与跟、]+?)(?:各|分别)(?:是|为|有)?(?P<ask>.*)$")
@@ -38,7 +42,8 @@ def split_question(question: str) -> list[str]:
     # "2023年和2024年的执行率分别是多少": years listed are one question the engine answers for each year
     if each and _ASKS.search(each.group("ask")) and len(years) < 2:
         ask = each.group("ask")
-        return [each.group("a") + ask, each.group("b") + ask]
+        a, b = _parallel(each.group("a"), each.group("b"))
+        return [a + ask, b + ask]
     pieces = [p.strip() for p in _CUT.split(question) if p and p.strip()]
     asking = [p for p in pieces if _ASKS.search(p)]
     if len(asking) < 2:
@@ -55,6 +60,17 @@ def split_question(question: str) -> list[str]:
         else:
             lead += p
     return parts
+
+
+def _parallel(a: str, b: str) -> tuple[str, str]:
+    """Two things asked "A和B各…", each made whole: B takes the words before the thing A names ("预拨资金中中央和
+    省级" → 预拨资金中省级), A what B's thing is of ("九山河一期和耒水段的监理费" → 九山河一期的监理费)."""
+    a_words, b_words = jieba.lcut(a), jieba.lcut(b)
+    if "的" in b and "的" not in a:
+        a += b[b.rfind("的") :]
+    if len(b_words) == 1 and len(a_words) > 1 and len(a_words[-1]) == len(b) >= 2:
+        b = "".join(a_words[:-1]) + b  # "预拨资金中中央和省级": 省级 of the same 预拨资金
+    return a, b
 
 
 def _renumber(text: str, offset: int) -> str:

@@ -161,8 +161,20 @@ def expected_units(question: str) -> tuple[str, ...] | None:
         return ("%", "‰")
     if _PEOPLE.search(question) and not _MONEY.search(question):
         return COUNT_UNITS["人"]
-    if _LENGTH.search(question):
+    if _LENGTH.search(question) or re.search(r"多[深高宽]", question):
         return COUNT_UNITS["公里"]
+    if re.search(r"多大|多重", question) and not _AREA.search(question):
+        # a size: of an area, a volume, a weight or a capacity, never a count ("水塔多大" is not "1座")
+        return (
+            *COUNT_UNITS["平方米"],
+            *COUNT_UNITS["亩"],
+            *COUNT_UNITS["吨"],
+            "立方米",
+            "m³",
+            "千瓦",
+            "TB",
+            "GB",
+        )
     if _CAPACITY.search(question):
         return ("TB", "GB")
     if _AREA.search(question):

@@ -351,3 +351,16 @@ def test_a_project_named_only_in_the_title_is_what_the_figures_are_about():
     assert best_figure(question, question, figures) is None  # the words near no figure: not spoken of
     match = best_figure(question, question, figures, topic=report.meta.title)
     assert match is not None and match.confident and match.figure.value == 811.54
+
+
+def test_two_things_asked_each_made_whole():
+    assert split_question("青禾县水利局九山河一期和石门段的监理费各是多少?") == [
+        "青禾县水利局九山河一期的监理费多少?",
+        "石门段的监理费多少?",
+    ]
+    assert split_question("青禾县基本公卫预拨资金中中央和省级各多少?") == [
+        "青禾县基本公卫预拨资金中中央多少?",
+        "青禾县基本公卫预拨资金中省级多少?",
+    ]
+    assert split_question("仓储基地的物流中心和加工车间面积各多大?")[1] == "加工车间面积多大?"
+    assert expected_units("水塔多大") is not None and "座" not in expected_units("水塔多大")
