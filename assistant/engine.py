@@ -34,7 +34,7 @@ from assistant.passages import (
 )
 from assistant.retrieve import HybridRetriever
 from assistant.understand import QuestionParser
-from assistant.units import CONTENT_CHARS, strip_places
+from assistant.units import strip_places
 from assistant.verify import is_instruction, verify
 from index.embedders import Embedder, make_embedder
 from index.metrics import BY_NAME
@@ -94,8 +94,8 @@ class Engine:
         for fact in self.facts:
             if fact.item:
                 items.setdefault(fact.doc, set()).add(fact.item)
-        texts = {m.doc: (self.store.source_text(m.doc) or "")[:CONTENT_CHARS] for m in self.metas}
-        self.parser = QuestionParser(self.metas, items, texts)
+        # a report's text, read only when a question names no unit (and then not kept)
+        self.parser = QuestionParser(self.metas, items, lambda doc: self.store.source_text(doc) or "")
         self.index = FactIndex(self.facts)
         self.years = {m.doc: m.year for m in self.metas}
         self._sources: dict[str, str | None] = {}

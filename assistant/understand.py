@@ -8,7 +8,7 @@ back or refuses rather than guessing a number.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from assistant.models import Kind, ParsedQuestion
@@ -230,14 +230,14 @@ class QuestionParser:
         self,
         metas: Sequence[ReportMeta],
         items_by_doc: dict[str, set[str]],
-        texts: dict[str, str] | None = None,
+        text_of: Callable[[str], str] | None = None,
     ) -> None:
-        """`texts`: each report's source text, to find a report by what it talks about when the question
+        """`text_of`: a report's source text, to find a report by what it talks about when the question
         names no unit."""
         self.metas = list(metas)
         self.items_by_doc = items_by_doc
         self.fuzzy = FuzzyUnits(self.metas)
-        self.content = ContentUnits(self.metas, texts or {})
+        self.content = ContentUnits(self.metas, text_of or (lambda doc: ""))
         alias_pairs = [(alias, meta) for meta in self.metas for alias in meta.aliases]
         self.aliases = sorted(alias_pairs, key=lambda p: -len(p[0]))
         districts = {m.district for m in self.metas if m.district}

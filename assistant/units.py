@@ -12,8 +12,8 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 
 from index.models import ReportMeta
 from index.normalize import CJK
@@ -192,38 +192,43 @@ CONTENT_CHARS = 6000  # the opening of a report: its overview, where projects an
 @dataclass
 class ContentUnits:
     """The report a question is about when it names no unit but something only one report talks about
-    ("保山站房扩规模这块隆阳区要承担多少"): matched on the rare bigrams of each report's opening text."""
+    ("保山站房扩规模这块隆阳区要承担多少"): matched on the rare bigrams of each report's opening text. The
+    index (bigram → reports) is built the first time it is needed, from `text_of`, and holds no text."""
 
     metas: Sequence[ReportMeta]
-    texts: dict[str, str]
+    text_of: Callable[[str], str]
+    _postings: dict[str, list[int]] | None = field(default=None, init=False, repr=False)
 
-    def __post_init__(self) -> None:
-        self.grams = {m.doc: _grams(self.texts.get(m.doc, "")[:CONTENT_CHARS]) for m in self.metas}
-        df: Counter[str] = Counter()
-        for grams in self.grams.values():
-            df.update(grams)
-        self.df = dict(df)
-        self.n = max(1, len(self.metas))
+    def _index(self) -> dict[str, list[int]]:
+        if self._postings is None:
+            postings: dict[str, list[int]] = {}
+            for i, meta in enumerate(self.metas):
+                for g in sorted(_grams(self.text_of(meta.doc)[:CONTENT_CHARS])):
+                    postings.setdefault(g, []).append(i)
+            self._postings = postings
+        return self._postings
 
     def find(self, question: str) -> tuple[ReportMeta, ...]:
-        if self.n < 2:
+        n = len(self.metas)
+        if n < 2:
             return ()
-        asked = _grams(_ASK_WORDS.sub(" ", question))
-        scored: list[tuple[float, int, ReportMeta]] = []
-        for i, meta in enumerate(self.metas):
-            shared = sorted(asked & self.grams[meta.doc])
-            rare = [g for g in shared if self.df[g] <= 2]
-            if len(rare) < CONTENT_MIN_RARE:
-                continue
-            scored.append((sum(math.log(1 + self.n / self.df[g]) for g in shared), i, meta))
-        if not scored:
+        postings = self._index()
+        scores: dict[int, float] = {}
+        rare: Counter[int] = Counter()
+        for g in sorted(_grams(_ASK_WORDS.sub(" ", question))):
+            docs = postings.get(g, [])
+            weight = math.log(1 + n / len(docs)) if docs else 0.0
+            for i in docs:
+                scores[i] = scores.get(i, 0.0) + weight
+                rare[i] += len(docs) <= 2
+        ranked = sorted(
+            ((s, i) for i, s in scores.items() if rare[i] >= CONTENT_MIN_RARE), key=lambda x: (-x[0], x[1])
+        )
+        if not ranked or (len(ranked) > 1 and ranked[1][0] * CONTENT_LEAD > ranked[0][0]):
             return ()
-        scored.sort(key=lambda s: (-s[0], s[1]))
-        if len(scored) > 1 and scored[1][0] * CONTENT_LEAD > scored[0][0]:
-            return ()
-        meta = scored[0][2]
+        meta = self.metas[ranked[0][1]]
         # a unit the question names ("天河区财政局") must be one the report itself talks about
-        text = self.texts.get(meta.doc, "")[:CONTENT_CHARS]
+        text = self.text_of(meta.doc)[:CONTENT_CHARS]
         if any(m not in text for m in org_mentions(question)):
             return ()
         return (meta,)

@@ -274,7 +274,7 @@ def test_a_question_naming_no_unit_finds_the_one_report_that_talks_about_it():
         "b.txt": "春节慰问经费项目，慰问困难医务人员120人，资金执行率100%。",
         "c.txt": "一村一法律顾问经费指标金额110万元，实际拨付108万元。",
     }
-    parser = QuestionParser([a, b, c], {}, texts)
+    parser = QuestionParser([a, b, c], {}, lambda doc: texts.get(doc, ""))
     assert [u.doc for u in parser.parse("青禾站房扩规模这块松溪区要承担多少").units] == ["a.txt"]
     # words every report could hold, or a unit the chosen report never names, find none
     assert parser.parse("这个项目预算执行了多少").units == ()
