@@ -299,3 +299,8 @@ def test_a_units_reports_of_several_years_latest_first():
         "yp2020.txt",
     ]
     assert [u.doc for u in parser.parse("洛浦街和永平街执行率比较").units][0] == "lp.txt"
+
+
+def test_an_average_in_a_names_own_words_is_no_average_asked(parser):
+    assert parser.parse("永平街低保发放人数(按月平均)是多少").operation != "average"
+    assert parser.parse("永平街和洛浦街的执行率平均是多少").operation == "average"
