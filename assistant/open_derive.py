@@ -20,6 +20,8 @@ _COMPARE_BI = re.compile(
 _BOTH = re.compile(
     r"^(?P<a>.+?)(?:和|与|跟|同|加上|加|及)(?P<b>.+?)(?P<op>一共|合计|总共|共|加起来|之和|差|相差|相比)"
 )
+_LIST_SUM = re.compile(r"^(?P<items>.+?)(?:加起来|一共|合计|总共|共计|之和|总计)")
+_LIST_SEP = re.compile(r"、|和|及|与|加上|以及|，|,")
 _SHARE = re.compile(r"^(?P<a>.+?)占(?P<b>.+?)(?:的)?(?:比例|比重|百分比|多少|几成|%)")
 _EXCEPT = re.compile(
     r"(?:除去|除了|扣除|去掉|扣掉|减去)(?P<b>[^，,。？?]+?)[，,]?(?:还有|还剩|剩下|剩余|其余|其他)(?P<a>.*)"
@@ -60,6 +62,8 @@ def plan(question: str) -> Operation | None:
     if m := _COMPARE_BI.match(q):
         less = m.group("op").startswith(("少", "低"))
         return Operation("difference", (m.group("a"), m.group("b")), less=less)
+    if (m := _LIST_SUM.match(q)) and len(items := [i for i in _LIST_SEP.split(m.group("items")) if i]) >= 3:
+        return Operation("sum", tuple(items))  # "监理费、测绘费和青苗补偿费加起来"
     if m := _BOTH.match(q):
         kind = "difference" if m.group("op") in ("差", "相差", "相比") else "sum"
         return Operation(kind, (m.group("a"), m.group("b")))
@@ -137,6 +141,8 @@ def compute(
         )
     if any(m is None for m in found):
         return None
+    if len(found) > 2:
+        return _sum_of([m.figure for m in found if m is not None])
     a, b = (m.figure for m in found if m is not None)
     if a == b or (a.value == b.value and a.line == b.line):
         return None
@@ -152,6 +158,18 @@ def compute(
         return Computed(value, a.unit, (a, b), f"{_fmt(a.value)} + {_fmt(b.value)} = {_fmt(value)}{a.unit}")
     # "实际拨付比指标少了多少": how much less, a positive figure (指标 − 实际)
     return _difference(b, a) if op.less else _difference(a, b)
+
+
+def _sum_of(figures: list[Figure]) -> Computed | None:
+    """Three or more stated figures added up, each a different figure of one kind."""
+    first = figures[0]
+    if len({(f.line, f.value, f.label) for f in figures}) < len(figures) or not all(
+        _same_kind(first, f) for f in figures
+    ):
+        return None
+    value = round(sum(_convert(f.value, f.unit, first.unit) for f in figures), 4)
+    terms = " + ".join(_fmt(f.value) for f in figures)
+    return Computed(value, first.unit, tuple(figures), f"{terms} = {_fmt(value)}{first.unit}")
 
 
 def _in_sentence_of(

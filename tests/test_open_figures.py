@@ -364,3 +364,14 @@ def test_two_things_asked_each_made_whole():
     ]
     assert split_question("仓储基地的物流中心和加工车间面积各多大?")[1] == "加工车间面积多大?"
     assert expected_units("水塔多大") is not None and "座" not in expected_units("水塔多大")
+
+
+def test_three_stated_figures_added_up():
+    figures = extract_figures(
+        _report(
+            "青禾县水利局专项资金绩效评价报告\n九山河一期治理工程监理费22万元，建设用地测绘费4.98万元，青苗补偿费16.11万元。"
+        )
+    )
+    done = compute("九山河一期治理工程监理费、测绘费和青苗补偿费加起来是多少", figures, ())
+    assert done is not None and done.value == pytest.approx(43.09) and done.unit == "万元"
+    assert done.formula == "22 + 4.98 + 16.11 = 43.09万元"
