@@ -373,7 +373,18 @@ class Engine:
         meta = parsed.units[0]
         names = (meta.org, *meta.aliases)
         asked = strip_places(parsed.asked or parsed.text)
-        done = open_derive.compute(asked, self.figures(meta.doc), names, topic_of(meta))
+        figures = self.figures(meta.doc)
+        op = open_derive.plan(asked)
+        if op is not None and op.kind == "share":
+            # "财政拨款占收入多少": a share the report states ("占本年收入63%") is its answer, not a recomputation
+            shares = [f for f in figures if f.unit == "%" and "占" in f.label]
+            match = best_figure(f"{asked}占比", asked, shares, names, compute_ok=True, topic=topic_of(meta))
+            if match is not None and match.confident and coverage(op.operands[0], match.figure.label) >= 0.5:
+                fig = match.figure
+                citation = Citation(meta.doc, meta.org, fig.section, fig.quote, fig.line)
+                text = f"{short_name(meta)}{year_of(meta)}报告载明：{shown_label(fig)} {fig.text}。[1]"
+                return Answer(parsed.text, text, True, fig.value, "%", [citation], "lookup")
+        done = open_derive.compute(asked, figures, names, topic_of(meta))
         if done is None:
             return None
         citations = [Citation(meta.doc, meta.org, f.section, f.quote, f.line) for f in done.inputs]

@@ -131,21 +131,29 @@ def compute(
     for words in op.operands[1:]:
         bare = not _MEASURE_WORDS.sub("", words).strip()
         said = f"{subject}{words}" if bare else words
-        # operands of one comparison are mostly stated together: the first one's line is a hint, and of
-        # rivals named alike, the one in the first one's sentence is meant ("核定行政编制103人，在职人员89人。
-        # …核定编制320人，在职人员288人")
+        # an operand naming only a measure is in the first one's row; of rivals named alike, the one in the
+        # first one's sentence is meant ("核定行政编制103人，在职人员89人。…核定编制320人，在职人员288人")
         asked_as = f"{said}{_asked_as(said, units_q)}"
+        others = [f for f in figures if f is not first.figure]  # another operand is another figure
         found.append(
-            _find(said, asked_as, figures, names, near=first.figure.line, topic=topic)
-            or _in_sentence_of(first.figure, said, asked_as, figures, names)
+            # (a share's base is the whole, not a row beside the part: no row hint for it)
+            _find(
+                said,
+                asked_as,
+                others,
+                names,
+                near=first.figure.line if bare and op.kind != "share" else None,
+                topic=topic,
+            )
+            or _in_sentence_of(first.figure, said, asked_as, others, names)
         )
     if any(m is None for m in found):
         return None
     if len(found) > 2:
         return _sum_of([m.figure for m in found if m is not None])
     a, b = (m.figure for m in found if m is not None)
-    if a == b or (a.value == b.value and a.line == b.line):
-        return None
+    if a == b or (a.value == b.value and (a.line == b.line or a.label == b.label)):
+        return None  # one figure, or one figure stated twice
     if op.kind == "share":
         if not _same_kind(a, b) or not b.value:
             return None

@@ -171,6 +171,9 @@ def sentence_figures(doc: str, block: Block, section: str, unit_hint: str = "") 
                 # "收、支总计各增加61.54万元，增长8.35%": the rate is of the same subject
                 subject = _CHANGE_END.sub("", previous.label)
                 label = subject + label if subject != previous.label else label
+            elif previous and not paired and label.startswith("占") and unit in ("%", "‰"):
+                # "财政拨款收入2982.61万元，占本年收入63%": the share is the previous figure's
+                label = (previous.label + label)[-MAX_LABEL:]
             floor = m.end()
             left, right = _clause(sentence, m.start(), m.end())
             quote = sentence[left:right].strip()

@@ -375,3 +375,9 @@ def test_three_stated_figures_added_up():
     done = compute("九山河一期治理工程监理费、测绘费和青苗补偿费加起来是多少", figures, ())
     assert done is not None and done.value == pytest.approx(43.09) and done.unit == "万元"
     assert done.formula == "22 + 4.98 + 16.11 = 43.09万元"
+
+
+def test_a_share_after_a_figure_is_that_figures_share():
+    text = "青禾县卫生院2023年度部门决算\n其中:财政拨款收入2982.61万元,占本年收入63%;上级补助收入0万元。"
+    labels = {f.value: f.label for f in extract_figures(_report(text))}
+    assert labels[63.0] == "财政拨款收入占本年收入"
