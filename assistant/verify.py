@@ -96,6 +96,9 @@ def verify(answer: Answer, source_of: Callable[[str], str | None], years: dict[s
     text = "\n".join(lines_out).strip()
     value = answer.value if answer.value is None or _supported(answer.value, allowed) else None
     found = answer.found and bool(text) and (answer.value is None or value is not None)
+    if answer.found and answer.citations and not kept:
+        text = ""  # an answer none of whose sources could be checked says nothing (its lead line aside)
+        found = False
     if not text:
         text = "未能给出经核实的答案：相关内容没有通过引文核对。"
     return replace(answer, answer=text, citations=kept, dropped=dropped, value=value, found=found)

@@ -34,6 +34,12 @@ def test_verify_drops_a_quote_that_is_not_in_the_source():
     assert any("未能在原文中核实" in d for d in out.dropped)
 
 
+def test_verify_a_text_answer_whose_every_source_fails_is_no_answer():
+    text = "某单位报告中与问题最相关的原文：\n资金发放到个人账户。[1]"
+    out = verify(_answer(text, "资金发放到个人账户"), {"a.txt": SOURCE}.get, {})
+    assert not out.found and not out.citations and "未能给出经核实的答案" in out.answer
+
+
 def test_verify_drops_an_uncited_number_but_keeps_computed_ones():
     text = "执行率为94.96%。[1]\n因此节约了 5 个亿。"
     out = verify(_answer(text, "执行率为94.96%", value=94.96), {"a.txt": SOURCE}.get, {})
