@@ -35,10 +35,11 @@ from assistant.passages import (
 from assistant.retrieve import HybridRetriever
 from assistant.understand import QuestionParser
 from assistant.units import strip_places
-from assistant.verify import is_instruction, verify
+from assistant.verify import is_instruction, numbers_in, verify
 from index.embedders import Embedder, make_embedder
 from index.metrics import BY_NAME
 from index.models import Chunk, Fact, Figure, ReportMeta
+from index.normalize import match_key
 from index.settings import Settings
 from index.store import ChromaVectorStore, IndexMissing, ReportStore, VectorStore
 
@@ -358,13 +359,31 @@ class Engine:
                 # answers it (not 预算数, the year's; not 办公经费 for 三公经费)
                 continue
             citations.append(Citation(meta.doc, meta.org, fig.section, fig.quote, fig.line))
+            marks = f"[{len(citations)}]"
+            named = self._row_citation(meta, fig, fig.label)
+            if named is not None:  # "7岁以下儿童健康管理率": the row's name, cited where it stands
+                citations.append(named)
+                marks += f"[{len(citations)}]"
+                fig = replace(fig, quote=f"{fig.quote} {named.quote}")
             what = shown_label(fig) or parsed.subject
-            lines.append(f"{short_name(meta)}{year_of(meta)}报告载明：{what} {fig.text}。[{len(citations)}]")
+            lines.append(f"{short_name(meta)}{year_of(meta)}报告载明：{what} {fig.text}。{marks}")
             first = first or fig
         if first is None:
             return None
         unit = first.unit or None
         return Answer(parsed.text, "\n".join(lines), True, first.value, unit, citations, "lookup")
+
+    def _row_citation(self, meta: ReportMeta, fig: Figure, shown: str) -> Citation | None:
+        """A table cell's row name holding numbers its quote lacks ("7岁以下…" over the cell "≧85%"): the source
+        line naming the row, a few lines above the cell, so every number shown is cited."""
+        if not fig.row or not (numbers_in(shown) - numbers_in(fig.quote)):
+            return None
+        key = match_key(fig.row)
+        lines = (self.source(meta.doc) or "").split("\n")
+        for n in range(fig.line - 1, max(0, fig.line - 16), -1):
+            if key and key in match_key(lines[n - 1]):
+                return Citation(meta.doc, meta.org, fig.section, lines[n - 1].strip(), n)
+        return None
 
     def _open_derived(self, parsed: ParsedQuestion) -> Answer | None:
         """A difference, sum or share of figures the report states, each found as a lookup would be."""
