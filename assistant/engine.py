@@ -365,7 +365,7 @@ class Engine:
                 citations.append(named)
                 marks += f"[{len(citations)}]"
                 fig = replace(fig, quote=f"{fig.quote} {named.quote}")
-            what = shown_label(fig) or parsed.subject
+            what = shown_label(fig) or "原文数字"  # never the asker's words as if the report said them
             lines.append(f"{short_name(meta)}{year_of(meta)}报告载明：{what} {fig.text}。{marks}")
             first = first or fig
         if first is None:
