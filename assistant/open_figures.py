@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import jieba
 
+from assistant.units import report_words
 from index.figures import MONEY_UNITS, UNITS
 from index.models import Figure
 from index.normalize import CJK
@@ -337,6 +338,12 @@ def score_figures(
     spoken = sum(v for g, v in said.items() if g in asked or (topic and g in topic))
     if not only and (not asked or spoken < MIN_PRESENT * sum(said.values())):
         return []
+    # the project the whole report is about ("春节走访慰问经费…执行数"), named by no figure: it tells no figure
+    # from another, so it does not lower every figure's match either
+    project = report_words(topic) if topic else ""
+    naming = {
+        g: w for g, w in asked.items() if not (project and g in project and not any(g in f.label for f in pool))
+    } or asked
     heads = head_grams(subject) - who
     rate_head = next((h for h in sorted(heads) if h.endswith("率")), "")
     wants_change = bool(_CHANGE.search(question))
@@ -347,10 +354,10 @@ def score_figures(
     totals = {f.column for f in pool if f.row and _TOTAL_ROW.search(f.row)}
     scored: list[tuple[float, int, Figure]] = []
     for seq, f in enumerate(pool):
-        label = _overlap(asked, f.label)
+        label = _overlap(naming, f.label)
         # a cell's clause is its row read with its column's header
-        clause = _overlap(asked, f"{f.column} {f.quote}" if f.column else _words_near(f))
-        wide = _overlap(asked, f"{f.context} {f.section}")
+        clause = _overlap(naming, f"{f.column} {f.quote}" if f.column else _words_near(f))
+        wide = _overlap(naming, f"{f.context} {f.section}")
         # nothing of what was asked names this figure: its sentence or table alone is no answer
         score = 0.55 * label + 0.3 * clause + 0.15 * wide if label or clause else 0.0
         # a table cell is named by its row and column: the row's other cells name other figures

@@ -54,6 +54,11 @@ def _grams(text: str) -> set[str]:
 _TITLE_LIKE = re.compile(r"报告|自评|评价|评估|决算|绩效")
 
 
+def report_words(text: str) -> str:
+    """A title or name less the words every report uses (整体支出, 预算, 执行, 项目…): what is its own."""
+    return _ASK_WORDS.sub(" ", _GENERIC.sub(" ", text))
+
+
 def name_text(meta: ReportMeta) -> str:
     title = meta.title if _TITLE_LIKE.search(meta.title[:80]) else ""
     places = (meta.city or "", meta.district or "") if meta.org == "未知单位" else ()
