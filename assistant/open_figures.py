@@ -342,7 +342,9 @@ def score_figures(
     # from another, so it does not lower every figure's match either
     project = report_words(topic) if topic else ""
     naming = {
-        g: w for g, w in asked.items() if not (project and g in project and not any(g in f.label for f in pool))
+        g: w
+        for g, w in asked.items()
+        if not (project and g in project and not any(g in f.label for f in pool))
     } or asked
     heads = head_grams(subject) - who
     rate_head = next((h for h in sorted(heads) if h.endswith("率")), "")

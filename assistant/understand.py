@@ -627,7 +627,11 @@ def _unscored_name(text: str, metric_words: list[str], unit_names: Sequence[str]
         if any(chunk in name for name in unit_names) or not strip_places(chunk).strip():
             continue  # the unit's place or a piece of its name ("广水", "廊坊"), not an indicator
         if len(_SCORE_FILLER.sub("", chunk)) >= 2:
-            return re.sub(r"^(?:的|是|了)+|(?:的|是|了|呢|吗|得了|得)+$", "", chunk)
+            name = re.sub(r"^(?:的|是|了)+|(?:的|是|了|呢|吗|得了|得)+$", "", chunk)
+            # "…项目里学生满意度这项", "委托业务报告合格率这个三级指标": the indicator's own name
+            name = re.sub(r"^.*?项目(?:里|中|的)", "", name)
+            name = re.sub(r"(?:(?:这|那|该|此)(?:一)?(?:项|个|块)?|(?:三级|二级|一级)?指标|自评)+$", "", name)
+            return name if len(name) >= 2 else None
     return None
 
 

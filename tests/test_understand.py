@@ -304,3 +304,8 @@ def test_a_units_reports_of_several_years_latest_first():
 def test_an_average_in_a_names_own_words_is_no_average_asked(parser):
     assert parser.parse("永平街低保发放人数(按月平均)是多少").operation != "average"
     assert parser.parse("永平街和洛浦街的执行率平均是多少").operation == "average"
+
+
+def test_an_indicator_asked_for_is_named_without_the_askers_fillers(parser):
+    assert parser.parse("永平街委托业务报告合格率这项指标得了几分").item_missing == "委托业务报告合格率"
+    assert parser.parse("永平街暖通改造项目里学生满意度这项得了几分").item_missing == "学生满意度"
