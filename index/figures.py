@@ -42,6 +42,11 @@ _CHANGE_ONLY = re.compile(_CHANGE)
 _CHANGE_END = re.compile(rf"各?{_CHANGE}$")
 # an indicator row naming its unit: "场地硬化(≥**平方米)", "种母猪(≥头)"
 _ROW_UNIT = re.compile(rf"[（(][^（）()]*?({UNITS})\s*[）)]")
+# an indicator table's value columns, and its title columns (一级指标, 指标名称) which hold no values
+_INDICATOR_COL = re.compile(r"指标值|目标值|完成值|实际值|分值|权重|得分|自评分")
+_TITLE_COL = re.compile(r"[一二三]级指标|名称|内容")
+# a row of an indicator table named with its number ("指标1学生满意度", "3.受益人口")
+_ROW_NAME = re.compile(rf"^(?:指标\s*\d{{1,2}}\s*[:：、.．]?|\d{{1,2}}\s*[、.．:：])\s*[{CJK}]{{2,}}")
 _NOTE_CELL = re.compile(r"^[（(][^（）()]*[）)]$")
 _LEVEL_TITLE = re.compile(
     r"^(?:产出|效益|满意度|成本|数量|质量|时效|经济效益|社会效益|生态效益|可持续影响|服务对象满意度)指标"
@@ -242,6 +247,7 @@ def _aligned(doc: str, tokens: list[_Token], source: dict[int, str], loose: bool
     its column (and by the row's label where one stands before the values)."""
     kinds = [_numeric_token(t.text) if len(t.text) <= MAX_CELL else None for t in tokens]
     header: list[_Token] = []
+    indicator_cols: list[_Token] = []
     unit_hint = ""
     # "项目资金 (万元) 年初预算数 全年预算数 …": the amounts of the columns after it are in 万元
     money = [""] * len(tokens)
@@ -265,7 +271,16 @@ def _aligned(doc: str, tokens: list[_Token], source: dict[int, str], loose: bool
         values = list(range(j, k))
         row_label = ""
         n = len(values)
-        if n >= 2 and len(words) >= 2:
+        cols = [w for w in words if _INDICATOR_COL.search(w.text) and not _TITLE_COL.search(w.text)]
+        if len(cols) >= 3:
+            indicator_cols = cols  # "年度指标值 实际完成值 分值 得分": the indicator table's value columns
+        if n >= 2 and words and indicator_cols and _ROW_NAME.match(words[-1].text):
+            # "指标1学生满意度 100 100 10 10": a row of the indicator table, its values under those columns in
+            # order, however many group titles and blank cells stand between it and the header
+            row_label = words[-1].text
+            values = values[: len(indicator_cols)]
+            header = indicator_cols[: len(values)]
+        elif n >= 2 and len(words) >= 2:
             if (
                 len(words) > n
                 and _GROUP_TITLE.search(words[-n - 1].text)
@@ -461,6 +476,8 @@ def _unit_for_column(column: str, row: str) -> str:
         return "%"
     if re.search(r"分值|得分|权重", column):
         return "分"
+    if re.search(r"(?:率|满意度)$", row):
+        return "%"  # "指标1工程完工率 | 100": a rate's target and achieved value
     m = _HEADER_UNIT.search(column) or _HEADER_UNIT.search(row) or _ROW_UNIT.search(row)
     return m.group(1) if m else ""
 

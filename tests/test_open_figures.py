@@ -381,3 +381,45 @@ def test_a_share_after_a_figure_is_that_figures_share():
     text = "青禾县卫生院2023年度部门决算\n其中:财政拨款收入2982.61万元,占本年收入63%;上级补助收入0万元。"
     labels = {f.value: f.label for f in extract_figures(_report(text))}
     assert labels[63.0].endswith("财政拨款收入占本年收入")
+
+
+def test_indicator_rows_one_cell_per_line_under_a_header_far_above():
+    """ "一级指标 … 年度 指标值 实际 完成值 分值 得分 偏差原因…" then rows "指标1工程完工率 100 100 10 10" with group titles
+    and "……" between: each row's values under the header's value columns, in order."""
+    cells = [
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "年度",
+        "指标值",
+        "实际",
+        "完成值",
+        "分值",
+        "得分",
+        "偏差原因分析及改进措施",
+        "产出指标",
+        "数量指标",
+        "指标1工程资金金额",
+        "43.2",
+        "37.24",
+        "10",
+        "9",
+        "已完工，尾款未付。",
+        "指标2",
+        "……",
+        "满意度",
+        "指标",
+        "服务对象满意度指标",
+        "指标1学生满意度",
+        "100",
+        "100",
+        "10",
+        "10",
+        "0",
+    ]
+    text = "\n\n".join(["青禾市食品学校暖通改造项目支出绩效自评表", *cells])
+    got = {(f.row, f.column): (f.value, f.unit) for f in extract_figures(_report(text)) if f.column}
+    assert got[("指标1工程资金金额", "实际完成值")] == (37.24, "")
+    assert got[("指标1学生满意度", "得分")] == (10.0, "分")
+    assert got[("指标1学生满意度", "实际完成值")] == (100.0, "%")
+    assert not any(col in ("满意度", "指标", "……") for _, col in got)
