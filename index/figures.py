@@ -344,7 +344,12 @@ def _consistent(header: list[_Token], cells: list[tuple[float, str] | None]) -> 
     row read with its columns shifted puts an amount there). A 执行率 that disagrees with 执行数 ÷ 预算数 is
     no such sign: reports do print those."""
     for col, cell in zip(header, cells, strict=True):
-        if cell is not None and cell[0] == cell[0] and re.search(r"分值|得分|权重", col.text) and cell[0] > 100:
+        if (
+            cell is not None
+            and cell[0] == cell[0]
+            and re.search(r"分值|得分|权重", col.text)
+            and cell[0] > 100
+        ):
             return False
     return True
 
