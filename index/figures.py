@@ -270,6 +270,7 @@ def _aligned(doc: str, tokens: list[_Token], source: dict[int, str], loose: bool
         words = [t for t in tokens[i:j] if not (_NOTE_CELL.match(t.text) or _LEVEL_TITLE.match(t.text))]
         values = list(range(j, k))
         row_label = ""
+        numbered = False
         n = len(values)
         cols = [w for w in words if _INDICATOR_COL.search(w.text) and not _TITLE_COL.search(w.text)]
         if len(cols) >= 3:
@@ -280,6 +281,7 @@ def _aligned(doc: str, tokens: list[_Token], source: dict[int, str], loose: bool
             row_label = words[-1].text
             values = values[: len(indicator_cols)]
             header = indicator_cols[: len(values)]
+            numbered = True
         elif n >= 2 and len(words) >= 2:
             if (
                 len(words) > n
@@ -333,9 +335,11 @@ def _aligned(doc: str, tokens: list[_Token], source: dict[int, str], loose: bool
                     if not unit and _MONEY_COLUMN.search(f"{row_label} {col.text}"):
                         unit = money[v]
                 context = " ".join(t.text for t in tokens[max(0, i - 2) : k])
-                yield _cell_by_position(
+                fig = _cell_by_position(
                     doc, value, unit, tok, col.text, row_label, _span(col, tok, source), context
                 )
+                # a numbered indicator row under its table's value columns is read by structure, not guessed
+                yield replace(fig, qualifier="") if numbered else fig
         i = max(k, i + 1)
 
 
