@@ -374,7 +374,7 @@ class Engine:
         return Answer(parsed.text, "\n".join(lines), True, first.value, unit, citations, "lookup")
 
     def _row_citation(self, meta: ReportMeta, fig: Figure, shown: str) -> Citation | None:
-        """A table cell's row name holding numbers its quote lacks ("7岁以下…" over the cell "≧85%"): the source
+        """A table cell's row name holding numbers its quote lacks ("7岁以下…" over the cell "≥90%"): the source
         line naming the row, a few lines above the cell, so every number shown is cited."""
         if not fig.row or not (numbers_in(shown) - numbers_in(fig.quote)):
             return None
@@ -395,7 +395,7 @@ class Engine:
         figures = self.figures(meta.doc)
         op = open_derive.plan(asked)
         if op is not None and op.kind == "share":
-            # "财政拨款占收入多少": a share the report states ("占本年收入63%") is its answer, not a recomputation
+            # "财政拨款占收入多少": a share the report states ("占本年收入71%") is its answer, not a recomputation
             shares = [f for f in figures if f.unit == "%" and "占" in f.label]
             match = best_figure(f"{asked}占比", asked, shares, names, compute_ok=True, topic=topic_of(meta))
             if match is not None and match.confident and coverage(op.operands[0], match.figure.label) >= 0.5:
@@ -430,7 +430,7 @@ class Engine:
                     parsed, "问题涉及多个单位，请逐个单位提问，以便给出各自的计算过程。"
                 )
         if answer is None and parsed.operation == "sum":
-            answer = self._open_figure(parsed)  # "三批合计批复总投资": the total the report states
+            answer = self._open_figure(parsed)  # "三个标段合计投资多少": the total the report states
         return answer or self._not_in_reports(
             parsed, "计算所需的数字在报告中不全（或与问题所说的项数不符），无法计算。"
         )

@@ -64,7 +64,7 @@ def split_question(question: str) -> list[str]:
 
 def _parallel(a: str, b: str) -> tuple[str, str]:
     """Two things asked "A和B各…", each made whole: B takes the words before the thing A names ("预拨资金中中央和
-    省级" → 预拨资金中省级), A what B's thing is of ("九山河一期和耒水段的监理费" → 九山河一期的监理费)."""
+    省级" → 预拨资金中省级), A what B's thing is of ("东渠一期和西渠段的监理费" → 东渠一期的监理费)."""
     a_words, b_words = jieba.lcut(a), jieba.lcut(b)
     if "的" in b and "的" not in a:
         a += b[b.rfind("的") :]

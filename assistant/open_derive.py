@@ -132,7 +132,7 @@ def compute(
         bare = not _MEASURE_WORDS.sub("", words).strip()
         said = f"{subject}{words}" if bare else words
         # an operand naming only a measure is in the first one's row; of rivals named alike, the one in the
-        # first one's sentence is meant ("核定行政编制103人，在职人员89人。…核定编制320人，在职人员288人")
+        # first one's sentence is meant ("核定行政编制40人，在职人员36人。…核定编制150人，在职人员141人")
         asked_as = f"{said}{_asked_as(said, units_q)}"
         others = [f for f in figures if f is not first.figure]  # another operand is another figure
         found.append(
@@ -243,7 +243,7 @@ def _remaining(
         (rank.get(id(b), 0.0) + rank.get(id(s), 0.0) + (1.0 if b.line == s.line else 0.0), -i, b, s)
         for i, (b, s) in enumerate((b, s) for b in budget for s in spent)
         # stated together: one sentence or table line, or one table row read cell by cell; what is left
-        # is never less than nothing ("行政编制0人…在职实有19人" is no pair)
+        # is never less than nothing ("行政编制0人…在职实有12人" is no pair)
         if (b.line == s.line or (b.row and b.row == s.row and abs(b.line - s.line) <= 12))
         and _convert(b.value, b.unit, s.unit) >= s.value
     ]

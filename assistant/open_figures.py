@@ -334,11 +334,11 @@ def score_figures(
     asked = {g: said[g] for g, w in weights.items() if w is not None}
     units_asked = _EXPLICIT_UNIT.search(question)
     only = len({comparable(f.value, f.unit) for f in pool}) == 1 and units_asked and units is not None
-    # the report's title words (its project: "重大传染病防治项目") are spoken of, though near no figure
+    # the report's title words (its project: "村道养护项目") are spoken of, though near no figure
     spoken = sum(v for g, v in said.items() if g in asked or (topic and g in topic))
     if not only and (not asked or spoken < MIN_PRESENT * sum(said.values())):
         return []
-    # the project the whole report is about ("春节走访慰问经费…执行数"), named by no figure: it tells no figure
+    # the project the whole report is about ("村道养护经费…执行数"), named by no figure: it tells no figure
     # from another, so it does not lower every figure's match either
     project = report_words(topic) if topic else ""
     naming = {

@@ -264,7 +264,7 @@ def reason_sentences(chunks: Sequence[Chunk], question: str, least: float) -> li
     return list(out.values())[:2]
 
 
-# A form's field and its value, on one line ("报告日期：2021年7月12日") or on two ("联系人" / "张三").
+# A form's field and its value, on one line ("报告日期：2022年3月8日") or on two ("联系人" / "张三").
 _FIELD_INLINE = re.compile(r"^[•·\s]*([\u4e00-\u9fff（）()]{2,10})\s*[:：]\s*(\S.{0,40}?)\s*\|?$")
 _FIELD_NAME = re.compile(r"^[\u4e00-\u9fff（）()]{2,10}$")
 MAX_FIELD_VALUE = 40

@@ -99,7 +99,7 @@ DIFFERENCE = re.compile(
     r"相差|差多少|差了多少|高多少|低多少|高出|低出|多多少|少多少|差距|差额|几个百分点|高几|低几|多几|少几"
 )
 SUM = re.compile(r"加起来|合计|总共|一共|总和|共计|加总")
-# "平均是多少", "平均每个单位"; not a name's own words ("发放人数(按月平均)", "人均", "年平均气温")
+# "平均是多少", "平均每个单位"; not a name's own words ("受助人数(按月平均)", "人均", "年平均气温")
 AVERAGE = re.compile(r"(?<![按月年日周人])平均(?![）)])")
 SUPERLATIVE_MAX = re.compile(
     r"最高|最多|最大|最好|第一|领先|哪个.{0,8}(?:高|多|大|好)|谁.{0,6}(?:高|多|大|好)"
@@ -628,7 +628,7 @@ def _unscored_name(text: str, metric_words: list[str], unit_names: Sequence[str]
             continue  # the unit's place or a piece of its name ("广水", "廊坊"), not an indicator
         if len(_SCORE_FILLER.sub("", chunk)) >= 2:
             name = re.sub(r"^(?:的|是|了)+|(?:的|是|了|呢|吗|得了|得)+$", "", chunk)
-            # "…项目里学生满意度这项", "委托业务报告合格率这个三级指标": the indicator's own name
+            # "…项目里学生满意度这项", "档案归档合格率这个三级指标": the indicator's own name
             name = re.sub(r"^.*?项目(?:里|中|的)", "", name)
             name = re.sub(r"(?:(?:这|那|该|此)(?:一)?(?:项|个|块)?|(?:三级|二级|一级)?指标|自评)+$", "", name)
             return name if len(name) >= 2 else None

@@ -197,7 +197,7 @@ CONTENT_CHARS = 6000  # the opening of a report: its overview, where projects an
 @dataclass
 class ContentUnits:
     """The report a question is about when it names no unit but something only one report talks about
-    ("保山站房扩规模这块隆阳区要承担多少"): matched on the rare bigrams of each report's opening text. The
+    ("青禾站房扩建这块松溪区要承担多少"): matched on the rare bigrams of each report's opening text. The
     index (bigram → reports) is built the first time it is needed, from `text_of`, and holds no text."""
 
     metas: Sequence[ReportMeta]

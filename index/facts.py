@@ -552,7 +552,7 @@ class _Extractor:
     ) -> None:
         if header[0][0] not in ("", "name") and words[0] and not parse_amount(words[0]):
             # a header with no title column over rows that start with their label ("年初预算数 | 全年预算数 |…"
-            # over "年度资金总额 | 329.77 | …"): the row's values stand one cell to the right
+            # over "年度资金总额 | 412.50 | …"): the row's values stand one cell to the right
             header = [("", None), *header[:-1]]
         roles = [r for r, _ in header]
         names = [w for r, w in zip(roles, words, strict=True) if r == "name" and not parse_amount(w)]

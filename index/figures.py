@@ -25,7 +25,7 @@ UNITS = (
     "万平方米|平方公里|平方米|立方米|万人次|个百分点|百分点|个月|亿元|万元|千元|元|万人|万户|万亩|万吨|万千瓦|"
     "人次|户次|批次|架次|车次|场次|TB|GB|公里|千米|公顷|学时|课时|小时|千瓦|%|‰|㎡|亩|吨|米|分|个|人|名|项|台|套|辆|次|场|家|户|所|座|处|"
     "件|宗|篇|份|批|条|间|张|册|棵|株|只|头|天|床|艘|架|期|块|口|眼|盏|种|年|"
-    # lengths and areas in Latin letters ("管长1100m", "3.75km", "500m²"), never a word's first letter
+    # lengths and areas in Latin letters ("管长800m", "2.6km", "500m²"), never a word's first letter
     "km(?![A-Za-z])|m²|m³|m(?![A-Za-z²³])"
 )
 MONEY_UNITS = ("亿元", "万元", "千元", "元")
@@ -40,12 +40,12 @@ _LABELLED_BARE = re.compile(
 _CHANGE = r"(?:同比|比上年|较上年)?(?:增长|增加|下降|减少|上升|降低|提高|增幅|降幅)了?为?"
 _CHANGE_ONLY = re.compile(_CHANGE)
 _CHANGE_END = re.compile(rf"各?{_CHANGE}$")
-# an indicator row naming its unit: "场地硬化(≥**平方米)", "种母猪(≥头)"
+# an indicator row naming its unit: "围墙修缮(≥**平方米)", "种羊(≥头)"
 _ROW_UNIT = re.compile(rf"[（(][^（）()]*?({UNITS})\s*[）)]")
 # an indicator table's value columns, and its title columns (一级指标, 指标名称) which hold no values
 _INDICATOR_COL = re.compile(r"指标值|目标值|完成值|实际值|分值|权重|得分|自评分")
 _TITLE_COL = re.compile(r"[一二三]级指标|名称|内容")
-# a row of an indicator table named with its number ("指标1学生满意度", "3.受益人口")
+# a row of an indicator table named with its number ("指标1群众满意度", "3.受益人口")
 _ROW_NAME = re.compile(rf"^(?:指标\s*\d{{1,2}}\s*[:：、.．]?|\d{{1,2}}\s*[、.．:：])\s*[{CJK}]{{2,}}")
 _NOTE_CELL = re.compile(r"^[（(][^（）()]*[）)]$")
 _LEVEL_TITLE = re.compile(
@@ -173,11 +173,11 @@ def sentence_figures(doc: str, block: Block, section: str, unit_hint: str = "") 
             paired = previous is not None and not re.search(rf"[{CJK}]", bare) and floor > 0
             label = previous.label if paired and previous else _label_before(sentence, m.start(), floor)
             if previous and not paired and _CHANGE_ONLY.fullmatch(label):
-                # "收、支总计各增加61.54万元，增长8.35%": the rate is of the same subject
+                # "收、支总计各增加42.10万元，增长6.20%": the rate is of the same subject
                 subject = _CHANGE_END.sub("", previous.label)
                 label = subject + label if subject != previous.label else label
             elif previous and not paired and label.startswith("占") and unit in ("%", "‰"):
-                # "财政拨款收入2982.61万元，占本年收入63%": the share is the previous figure's
+                # "财政拨款收入1520.40万元，占本年收入71%": the share is the previous figure's
                 label = (previous.label + label)[-MAX_LABEL:]
             floor = m.end()
             left, right = _clause(sentence, m.start(), m.end())
@@ -276,7 +276,7 @@ def _aligned(doc: str, tokens: list[_Token], source: dict[int, str], loose: bool
         if len(cols) >= 3:
             indicator_cols = cols  # "年度指标值 实际完成值 分值 得分": the indicator table's value columns
         if n >= 2 and words and indicator_cols and _ROW_NAME.match(words[-1].text):
-            # "指标1学生满意度 100 100 10 10": a row of the indicator table, its values under those columns in
+            # "指标1群众满意度 95 96 10 10": a row of the indicator table, its values under those columns in
             # order, however many group titles and blank cells stand between it and the header
             row_label = words[-1].text
             values = values[: len(indicator_cols)]
@@ -486,7 +486,7 @@ def _unit_for_column(column: str, row: str) -> str:
     if re.search(r"分值|得分|权重", column):
         return "分"
     if re.search(r"(?:率|满意度)$", row):
-        return "%"  # "指标1工程完工率 | 100": a rate's target and achieved value
+        return "%"  # "指标2工程验收合格率 | 100": a rate's target and achieved value
     m = _HEADER_UNIT.search(column) or _HEADER_UNIT.search(row) or _ROW_UNIT.search(row)
     return m.group(1) if m else ""
 
@@ -496,7 +496,7 @@ _PEOPLE_FIELD = re.compile(r"人数|编制|人员|职工|在职|退休|在编")
 
 
 def _field_pairs(doc: str, tokens: list[_Token], source: dict[int, str]) -> Iterator[Figure]:
-    """A form filled in one cell per line, a field then its value ("人员编制" / "128" / "实有人数" / "185"):
+    """A form filled in one cell per line, a field then its value ("人员编制" / "46" / "实有人数" / "52"):
     each value named by its field. A field followed by more than one value heads a table (read as records)."""
     for i in range(len(tokens) - 1):
         label, cell = tokens[i], tokens[i + 1]
@@ -562,7 +562,7 @@ def flattened_figures(doc: str, report: Report) -> Iterator[Figure]:
             continue  # cells marked as such are read as a table (index/tables.py)
         tokens = _joined([_Token(m.group(0), src.number, m.start()) for m in _TOKEN.finditer(src.text)])
         if len(tokens) >= 4:
-            # cells of one row may hold equal values ("207.45 207.45"): within a line each column is its own
+            # cells of one row may hold equal values ("96.30 96.30"): within a line each column is its own
             before = set(seen)
             for fig in _aligned(doc, tokens, source, loose=False):
                 if (fig.line, hash(fig.text)) not in before:
@@ -576,7 +576,7 @@ def flattened_figures(doc: str, report: Report) -> Iterator[Figure]:
 
 def _spaced_rows(doc: str, lines: list, source: dict[int, str]) -> Iterator[Figure]:
     """A table whose cells are split by spaces, one row per line: a header line ("资金来源 年初预算数 全年预算数
-    …") and the rows under it ("年度资金总额 5.28 1.96 1.96 10 100.00% 10"), read as one stream of cells; the
+    …") and the rows under it ("年度资金总额 6.40 2.50 2.50 10 100.00% 10"), read as one stream of cells; the
     table's unit from a "(万元)" just above it."""
     run: list = []
     for src in [*lines, None]:

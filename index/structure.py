@@ -213,7 +213,7 @@ def _place_at(org: str, end: int, text: str) -> int:
     ]
     if not spans:
         return end
-    # a span right after a place or a body's name ("…公安局|曾都区分局") over one that cuts into a word
+    # a span right after a place or a body's name ("…公安局|松溪区分局") over one that cuts into a word
     boundary = rf"(?:[{_PLACE_END}]|局|委|厅|办)$"
     return max(
         spans,
@@ -241,7 +241,7 @@ def _without_junk(org: str, text: str) -> str:
 
 
 def _with_place(org: str, blocks: list[Block]) -> str | None:
-    """ "县司法局" in a title, "紫金县司法局" in the text: the name with its place, where the report says it."""
+    """ "县司法局" in a title, "云岭县司法局" in the text: the name with its place, where the report says it."""
     bare = re.sub(r"^[省市县区州]", "", org)
     if len(bare) < 2:
         return None
@@ -352,7 +352,7 @@ _NOT_IN_PLACE = "治省市县区州盟旗局委府的是了在对为和与及等
 
 
 def _repeated_place(blocks: list[Block]) -> tuple[str | None, str | None]:
-    """(city, county) a report names at least twice in its opening ("临城县2021年…", "下达青禾县…")."""
+    """(city, county) a report names at least twice in its opening ("云岭县2021年…", "下达青禾县…")."""
     counts: dict[str, int] = {}
     for block in blocks[:60]:
         text = block.text
@@ -397,7 +397,7 @@ def read_meta(raw: RawDocument, blocks: list[Block]) -> ReportMeta:
         city, district = _repeated_place(blocks)
     aliases = aliases_for(org, district, city, province)
     if org != "未知单位" and not (province or city or district) and not _HAS_PLACE.match(org):
-        # "教育局" in a report that keeps naming 宁晋县: known as 宁晋县教育局 too
+        # "教育局" in a report that keeps naming 青禾县: known as 青禾县教育局 too
         city, district = _repeated_place(blocks)
         place = district or city
         if place:
