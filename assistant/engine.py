@@ -20,7 +20,14 @@ from assistant.facts_view import (
 )
 from assistant.models import Answer, Citation, Evidence, ParsedQuestion
 from assistant.multipart import ask_parts
-from assistant.open_figures import asks_unit, best_figure, expected_units, shown_label, unmatched_words
+from assistant.open_figures import (
+    CHANGE,
+    asks_unit,
+    best_figure,
+    expected_units,
+    shown_label,
+    unmatched_words,
+)
 from assistant.passages import (
     best_sentences,
     coverage,
@@ -52,7 +59,6 @@ TOO_LONG = "（问题过长，只按开头部分作答。）\n"
 
 
 _UNIT_WIDE = {"全年预算数", "年初预算数", "执行数", "预算执行率"}
-CHANGE_WORDS = re.compile(r"增加|增长|减少|下降|上升|提高|降低|增幅|降幅|变动|增减")
 _PART_SUBJECT = re.compile(r"^[^，,；;。]{0,12}?(项目支出|基本支出|人员经费|公用经费)")
 
 
@@ -341,7 +347,7 @@ class Engine:
             if match is None or not match.confident:
                 continue
             fig = match.figure
-            if change and not CHANGE_WORDS.search(fig.label):
+            if change and not CHANGE.search(fig.label):
                 continue
             in_row = near is not None and abs(fig.line - near) <= 1
             if (
@@ -595,12 +601,12 @@ class Engine:
         if parsed.asks_figure or parsed.explain or len(parsed.units) != 1:
             return None
         meta = parsed.units[0]
-        text = self.source(meta.doc) or ""
-        found = field_value(list(enumerate(text.split("\n"), 1)), parsed.asked or parsed.text)
+        lines = (self.source(meta.doc) or "").split("\n")
+        found = field_value(list(enumerate(lines, 1)), parsed.asked or parsed.text)
         if found is None:
             return None
         name, value, line = found
-        quote = next((t.strip() for n, t in enumerate(text.split("\n"), 1) if n == line), value)
+        quote = lines[line - 1].strip() or value
         citation = Citation(meta.doc, meta.org, "", quote, line)
         return Answer(
             parsed.text,

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import jieba
 
 from assistant.units import report_words
-from index.figures import MONEY_UNITS, UNITS
+from index.figures import CHANGE_VERB, MONEY_UNITS, UNITS
 from index.models import Figure
 from index.normalize import CJK
 
@@ -122,7 +122,7 @@ _NOISE = re.compile(
     r"查一下|查查|看看|这块|这一块|这一项|方面|那块|大概|大约|具体|还有|都是|就是|"
     r"[的了吗呢吧啊呀？?！!。，,、：:\s]"
 )
-_CHANGE = re.compile(r"比上年|较上年|同比|增长|增加|减少|下降|上升|提高")
+CHANGE = re.compile(rf"比上年|较上年|同比|{CHANGE_VERB}")
 _TARGET = re.compile(r"目标|计划|预计|预期|指标值|年度指标|不低于|不少于|达到|≥|以上")
 _PLANNED = re.compile(r"预算|目标|计划|预计|预期|指标值|年度指标|不低于|不少于|≥")
 _ACTUAL = re.compile(r"实际|完成值|完成情况|实绩|实际完成|全年完成|做到|达到了|实现了|搞到|完成了")
@@ -138,17 +138,21 @@ def _grams(text: str) -> list[str]:
     return out
 
 
+def _unit_named(question: str) -> str | None:
+    """The unit a question names after 多少/几 ("多少人" → 人), if any."""
+    m = _EXPLICIT_UNIT.search(question.replace("块钱", "钱"))
+    return m.group(1) if m else None
+
+
 def asks_unit(question: str) -> bool:
     """The question names the unit of its answer ("多少人", "几台"; not the generic 几个)."""
-    m = _EXPLICIT_UNIT.search(question.replace("块钱", "钱"))
-    return bool(m) and m.group(1) != "个"
+    return _unit_named(question) not in (None, "个")
 
 
 def expected_units(question: str) -> tuple[str, ...] | None:
     """The units a right answer may carry; None when the question does not say."""
-    m = _EXPLICIT_UNIT.search(question.replace("块钱", "钱"))
-    if m:
-        unit = m.group(1)
+    unit = _unit_named(question)
+    if unit:
         if unit in TO_YUAN:
             return MONEY_UNITS
         if unit == "分":
@@ -341,14 +345,11 @@ def score_figures(
     # the project the whole report is about ("村道养护经费…执行数"), named by no figure: it tells no figure
     # from another, so it does not lower every figure's match either
     project = report_words(topic) if topic else ""
-    naming = {
-        g: w
-        for g, w in asked.items()
-        if not (project and g in project and not any(g in f.label for f in pool))
-    } or asked
+    labels = "|".join(f.label for f in pool) if project else ""
+    naming = {g: w for g, w in asked.items() if not (project and g in project and g not in labels)} or asked
     heads = head_grams(subject) - who
     rate_head = next((h for h in sorted(heads) if h.endswith("率")), "")
-    wants_change = bool(_CHANGE.search(question))
+    wants_change = bool(CHANGE.search(question))
     wants_target = bool(re.search(r"目标|计划|预计|指标值", question))
     wants_actual = bool(_ACTUAL.search(question))
     # does the question name one of the report's table rows? if not, a row total answers it
@@ -371,7 +372,7 @@ def score_figures(
         part = None if f.column else _PART.search(f.context[:16])
         if part and part.group(0) not in question:
             score *= 0.7  # "项目支出…全年预算数…" is the projects' figure, not the unit's, unless asked
-        if not wants_change and _CHANGE.search(f.label):
+        if not wants_change and CHANGE.search(f.label):
             score *= 0.6  # "比上年增长5%" does not answer "增长率" unless asked
         if f.qualifier == "bound" and not wants_target:
             score *= 0.7

@@ -37,7 +37,9 @@ _MONEY_LABEL = r"支出|预算数?|资金|收入|拨款|决算数?|结转|结余
 _LABELLED_BARE = re.compile(
     rf"(?:({_SCORE_LABEL})\s*[:：为是]?|({_MONEY_LABEL})\s*[:：])\s*((?:{NUM}))(?![\d.,%‰]|\s*(?!项目)(?:{UNITS}))"
 )
-_CHANGE = r"(?:同比|比上年|较上年)?(?:增长|增加|下降|减少|上升|降低|提高|增幅|降幅)了?为?"
+# the words a report states a change with ("比上年增长5%"); the query side reads changes with the same words
+CHANGE_VERB = r"增长|增加|下降|减少|上升|降低|提高|增幅|降幅"
+_CHANGE = rf"(?:同比|比上年|较上年)?(?:{CHANGE_VERB})了?为?"
 _CHANGE_ONLY = re.compile(_CHANGE)
 _CHANGE_END = re.compile(rf"各?{_CHANGE}$")
 # an indicator row naming its unit: "围墙修缮(≥**平方米)", "种羊(≥头)"
@@ -52,7 +54,7 @@ _LEVEL_TITLE = re.compile(
     r"^(?:产出|效益|满意度|成本|数量|质量|时效|经济效益|社会效益|生态效益|可持续影响|服务对象满意度)指标"
     r"(?:[（(]\d+分[）)])?$"
 )
-_HEADER_WORD = re.compile(r"预算数|执行数|分值|执行率|得分|指标值|完成值|实际值|权重")
+_HEADER_WORD = re.compile(rf"预算数|执行数|执行率|{_INDICATOR_COL.pattern}")
 _BOUND_CELL = re.compile(r"^(?:[≥≧≤≦>＞<＜]|不低于|不少于|不高于|不超过)")
 _EMPTY_CELL = re.compile(r"^(?:[-—–/／]+|无|—)$")
 # A label stops at a clause mark or the figure before it.
