@@ -35,9 +35,15 @@ _REMAINING = re.compile(
 )
 _BUDGET_SIDE = re.compile(r"预算|计划|下达|安排|核定|编制|申请|总投资|批复|资金总额")
 _SPENT_SIDE = re.compile(r"执行|支出|实际|拨付|到位|在职|实有|已|完成|使用")
+# "收到的钱还剩多少没支出": what arrived is the budget side when the question asks what was not spent
+_RECEIVED = re.compile(r"收到|到位|拨付|拨入|下拨|筹集")
+_NOT_SPENT = re.compile(r"没(?:花|用|执行|支出)|未(?:执行|支出|使用)|结余")
 _REMAINING_WORDS = re.compile(
     r"还剩|还有|剩下|剩|没花|没用|没执行|未执行|没拨付?|未拨付|没拨出去|空着|结余了?|结转到下年|多少钱?|几个?"
 )
+
+
+_CONTAINER = re.compile(r"^.+?(?:项目|资金|经费|预算|支出|收入)(?:中|里|里面|当中|之中)(?=.{2,})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +60,9 @@ def plan(question: str) -> Operation | None:
     if m := _EXCEPT.search(q):
         return Operation("difference", (m.group("a") or q, m.group("b")))
     if m := _SHARE.match(q):
-        return Operation("share", (m.group("a"), m.group("b")))
+        # "XX项目中高水平医院建设占总预算…": the part is what follows the whole it is in
+        part = _CONTAINER.sub("", m.group("a")) or m.group("a")
+        return Operation("share", (part, m.group("b")))
     if _TARGET_GAP.search(q):
         return Operation("difference", (q,), pair_label=True)
     if _ACTUAL_OVER.search(q):
@@ -87,7 +95,8 @@ class Computed:
 
 
 def _fmt(x: float) -> str:
-    return f"{round(x, 4):g}" if abs(x) < 1e15 else str(x)
+    # every digit the report states (278.4449, not :g's 278.445), so that the formula's inputs verify
+    return f"{x:.4f}".rstrip("0").rstrip(".") if abs(x) < 1e15 else str(x)
 
 
 _MEASURE_WORDS = re.compile(
@@ -158,6 +167,8 @@ def compute(
         if not _same_kind(a, b) or not b.value:
             return None
         value = round(_convert(a.value, a.unit, b.unit) / b.value * 100, 2)
+        if value > 100 and a.unit != "%":
+            return None  # a part larger than its whole: one of the two is the wrong figure
         return Computed(value, "%", (a, b), f"{_fmt(a.value)} ÷ {_fmt(b.value)} × 100% = {_fmt(value)}%")
     if op.kind == "sum":
         if not _same_kind(a, b):
@@ -233,11 +244,14 @@ def _remaining(
     pool = [f for f in figures if units is None or f.unit in units]
     scored = score_figures(f"{subject}多少", subject, pool, names, topic=topic) if subject.strip() else []
     rank = {id(f): s for s, f in scored}
-    budget = [f for f in pool if _BUDGET_SIDE.search(f.column or f.label)]
+    received_is_budget = bool(_NOT_SPENT.search(question))
+
+    def budget_side(name: str) -> bool:
+        return bool(_BUDGET_SIDE.search(name) or (received_is_budget and _RECEIVED.search(name)))
+
+    budget = [f for f in pool if budget_side(f.column or f.label)]
     spent = [
-        f
-        for f in pool
-        if _SPENT_SIDE.search(f.column or f.label) and not _BUDGET_SIDE.search(f.column or f.label)
+        f for f in pool if _SPENT_SIDE.search(f.column or f.label) and not budget_side(f.column or f.label)
     ]
     pairs = [
         (rank.get(id(b), 0.0) + rank.get(id(s), 0.0) + (1.0 if b.line == s.line else 0.0), -i, b, s)

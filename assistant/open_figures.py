@@ -297,6 +297,14 @@ def _weight_of(key: str) -> float:
     return 0.5 if len(key) == 1 else 1.0  # one character says less than a two-character word
 
 
+def heading_label(f: Figure) -> str:
+    """A figure standing alone on its line ("(一)自评得分" / "100分。") is named by the heading above it."""
+    if f.column or len(re.findall(rf"[{CJK}]", f.quote.replace(f.text, ""))) > 2:
+        return ""
+    heading = f.section.rsplit(">", 1)[-1].strip()
+    return re.sub(r"^[(（]?[一二三四五六七八九十\d]+[)）、.．]\s*", "", heading)
+
+
 def _idf(keys: Sequence[str], figures: Sequence[Figure]) -> dict[str, float | None]:
     """Inverse document frequency of each asked key over the report's figure sentences (None: never used)."""
     texts = [f"{f.label} {f.quote} {f.section} {f.context}" for f in figures]
@@ -357,7 +365,7 @@ def score_figures(
     totals = {f.column for f in pool if f.row and _TOTAL_ROW.search(f.row)}
     scored: list[tuple[float, int, Figure]] = []
     for seq, f in enumerate(pool):
-        label = _overlap(naming, f.label)
+        label = _overlap(naming, f.label or heading_label(f))
         # a cell's clause is its row read with its column's header
         clause = _overlap(naming, f"{f.column} {f.quote}" if f.column else _words_near(f))
         wide = _overlap(naming, f"{f.context} {f.section}")
@@ -455,7 +463,7 @@ def shown_label(fig: Figure) -> str:
     row does not hold are left out, so that every number shown stands in the quote."""
     quoted = set(re.findall(r"\d+(?:\.\d+)?", fig.quote))
     words = []
-    for word in fig.label.split():
+    for word in (fig.label or heading_label(fig)).split():
         word = re.sub(
             r"[（(][^）)]*[）)]", lambda m: m.group(0) if not re.search(r"\d", m.group(0)) else "", word
         )
