@@ -323,6 +323,11 @@ class Engine:
             lines.insert(0, f"报告中有{len(citations)}处载明{parsed.subject}：")
         return Answer(parsed.text, "\n".join(lines), True, value, unit, citations, "lookup")
 
+    def _asked_of(self, words: str, meta: ReportMeta) -> str:
+        """What is asked of this report: the words less the unit's own places (a place its figures
+        speak of stays)."""
+        return strip_places(words, meta, "".join(f.quote for f in self.figures(meta.doc)))
+
     def _open_figure(self, parsed: ParsedQuestion, change: bool = False) -> Answer | None:
         """Any figure the report states, matched by the words that name it (the open layer); only when
         one figure clearly wins, never a guess between rivals. `change`: the question asks a change against
@@ -332,7 +337,7 @@ class Engine:
         first: Figure | None = None
         for meta in parsed.units[:3]:
             names = (meta.org, *meta.aliases)
-            asked = strip_places(parsed.asked or parsed.subject)
+            asked = self._asked_of(parsed.asked or parsed.subject, meta)
             near = parsed.near[1] if parsed.near and parsed.near[0] == meta.doc else None
             match = best_figure(
                 parsed.text,
@@ -397,7 +402,7 @@ class Engine:
             return None
         meta = parsed.units[0]
         names = (meta.org, *meta.aliases)
-        asked = strip_places(parsed.asked or parsed.text)
+        asked = self._asked_of(parsed.asked or parsed.text, meta)
         figures = self.figures(meta.doc)
         op = open_derive.plan(asked)
         if op is not None and op.kind == "share":

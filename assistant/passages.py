@@ -288,6 +288,14 @@ def field_value(lines: Sequence[tuple[int, str]], question: str) -> tuple[str, s
     named = [f for f in fields if f[0] in question and f[1]]
     if not named:
         return None
-    longest = max(len(f[0]) for f in named)
-    values = {f[1] for f in named if len(f[0]) == longest}
-    return next(f for f in named if len(f[0]) == longest) if len(values) == 1 else None
+
+    # the field asked is the name written last ("青禾工程自评等级是什么": 自评等级, not the row's name), the
+    # longest of those ending there (联系人电话 over 电话)
+    def rank(f: tuple[str, str, int]) -> tuple[int, int]:
+        return question.rfind(f[0]) + len(f[0]), len(f[0])
+
+    best = max(rank(f) for f in named)
+    values = {f[1] for f in named if rank(f) == best}
+    if len(values) != 1 or next(iter(values)) in question:
+        return None  # a value the question itself holds is the next cell of a table's header, no answer
+    return next(f for f in named if rank(f) == best)

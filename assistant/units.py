@@ -182,9 +182,28 @@ def org_mentions(text: str) -> list[str]:
     return [m.group(0) for m in ORG_MENTION.finditer(text)]
 
 
-def strip_places(text: str) -> str:
-    """The asker's words less the places in them ("红枫区编制" → 编制): who, not what is asked."""
-    return PLACE.sub(lambda m: " " if not _NOT_PLACE.match(m.group(1)) else m.group(0), text)
+def strip_places(text: str, meta: ReportMeta | None = None, report_text: str = "") -> str:
+    """The asker's words less the places in them ("红枫区编制" → 编制): who, not what is asked. Given the
+    report asked about, a place that is not the unit's own but the report speaks of stays: it is what is
+    asked ("资金分给石川市多少")."""
+    own = (
+        " ".join((meta.org, *meta.aliases, meta.district or "", meta.city or "", meta.province or ""))
+        if meta
+        else ""
+    )
+
+    def drop(m: re.Match[str]) -> str:
+        if _NOT_PLACE.match(m.group(1)):
+            return m.group(0)
+        if meta:
+            # the match may start early ("分给石川市"): the place is any ending of it of two or more characters
+            name, place = m.group(1), m.group(0)
+            for k in range(len(name) - 1):
+                if name[k:] not in own and place[k:] in report_text:
+                    return place
+        return " "
+
+    return PLACE.sub(drop, text)
 
 
 # A report is found by its content only when the question shares this many words no other report (or

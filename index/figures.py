@@ -90,7 +90,8 @@ def _label_before(text: str, start: int, floor: int) -> str:
         prev = seg[:cut].rstrip("，,；;：: ")
         back = max((m.end() for m in _LABEL_STOP.finditer(prev)), default=0)
         label = (prev[back:] + label).strip()
-    return label[-MAX_LABEL:]
+    # a long label is cut from its start, never inside a number ("2024年度…" is not "024年度…")
+    return re.sub(r"^[\d.,%]+(?:年度|年)?", "", label[-MAX_LABEL:]) if len(label) > MAX_LABEL else label
 
 
 def _clause(text: str, start: int, end: int) -> tuple[int, int]:

@@ -141,7 +141,17 @@ def publisher_of(lines: list[str]) -> str | None:
         m = re.match(rf"(?:来源|发布机构)\s*[:：]\s*([{CJK}]{{2,12}}办)$", line)
         if m:
             return m.group(1)
+        # "来源:青禾县教育和科技单位": a portal that writes 单位 for the unit's own suffix
+        m = re.match(rf"(?:来源|发布机构)\s*[:：]\s*([{CJK}]{{4,30}}?)单位(?:\s|$)", line)
+        if m and _HAS_PLACE.match(m.group(1)):
+            return f"{m.group(1)}单位"
     return None
+
+
+# words that end in an organisation suffix yet name none
+_COMMON_WORD = re.compile(
+    r"(?:城乡|城镇|乡镇|村镇|集镇|县乡|市县|县区|省市|城区|社区|园区|校园|家园|公园|学校|医院)"
+)
 
 
 def read_org(title: str, blocks: list[Block], publisher: str | None = None, file_name: str = "") -> str:
@@ -188,6 +198,8 @@ def read_org(title: str, blocks: list[Block], publisher: str | None = None, file
         re.sub(r"^(?:[\d\-./年月日\s]+|根据|按照|依据|经|由|对|向|到|在|给|从|将|把|标题|题目|名称)", "", org)
         or "未知单位"
     )
+    if _COMMON_WORD.fullmatch(org):
+        org = "未知单位"  # "城乡义务教育…": 城乡 ends in 乡 but names no township
     if org != "未知单位" and not _HAS_PLACE.match(org):
         org = _with_place(org, blocks) or org
     org = _without_junk(org, "".join(b.text for b in blocks[:60]))
@@ -276,6 +288,10 @@ _ABBREVIATIONS = (
     ("林业和草原", "林草"),
     ("文化和旅游", "文旅"),
     ("教育和体育", "教体"),
+    ("教育和科技", "教科"),
+    ("教育科技", "教科"),
+    ("民族宗教事务", "民宗"),
+    ("农业农村", "农业"),
     ("医疗保障", "医保"),
     ("应急管理", "应急"),
     ("交通运输", "交通"),
@@ -331,6 +347,8 @@ def aliases_for(org: str, district: str | None, city: str | None, province: str 
     if zx:
         place, level = zx.group(1), zx.group(2) or ""
         names.update({f"{place}{level}政协", f"{place}政协"})
+    if org.endswith("单位"):  # "教育和科技单位" on a portal is the 教育和科技局 people name
+        names.update(n[:-2] + "局" for n in list(names) if n.endswith("单位"))
     # Departments are called by their standard abbreviations: 卫生健康委员会 → 卫健委, 发展和改革局 → 发改局.
     for name in list(names):
         short = name

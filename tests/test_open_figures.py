@@ -10,8 +10,9 @@ import pytest
 
 from assistant.multipart import split_question
 from assistant.open_derive import compute, plan
-from assistant.open_figures import best_figure, expected_units, head_grams
-from assistant.units import FuzzyUnits, org_mentions
+from assistant.open_figures import best_figure, expected_units, head_grams, shown_label
+from assistant.passages import field_value
+from assistant.units import FuzzyUnits, org_mentions, strip_places
 from index.figures import extract_figures
 from index.models import RawDocument, SourceLine
 from index.structure import parse_report
@@ -423,3 +424,66 @@ def test_indicator_rows_one_cell_per_line_under_a_header_far_above():
     assert got[("指标1学生满意度", "得分")] == (10.0, "分")
     assert got[("指标1学生满意度", "实际完成值")] == (96.0, "%")
     assert not any(col in ("满意度", "指标", "……") for _, col in got)
+
+
+def test_a_figure_alone_under_its_heading_is_named_by_the_heading():
+    text = "石川市图书馆2022年度项目支出绩效自评报告\n一、自评结论\n(一)自评得分\n\n96分。\n\n(二)绩效目标完成情况\n年度服务读者12万人次。"
+    report = _report(text)
+    figures = extract_figures(report)
+    question = "石川市图书馆项目自评得了多少分"
+    match = best_figure(question, "自评得了多少分", figures, (report.meta.org,))
+    assert match is not None and match.confident and match.figure.value == 96
+    assert shown_label(match.figure) == "自评得分"
+
+
+def test_remaining_from_what_arrived_and_what_was_spent():
+    text = "云岭县退役军人事务局优抚资金绩效自评报告\n2023年收到财政资金共812.6万元,其中:中央资金500万元。2023年支出790.35万元。"
+    done = compute("优抚资金收到的钱还剩多少没支出", extract_figures(_report(text)), ())
+    assert done is not None and done.value == pytest.approx(22.25)
+    assert done.formula == "812.6 − 790.35 = 22.25万元"
+
+
+def test_a_formula_keeps_every_stated_digit():
+    text = "云岭县土肥站项目绩效自评表\n预算执行情况(万元) | 预算数(A) | 执行数(B) | 执行率\n年度财政资金总额 | 156.2371 | 40.00 | 25.6%"
+    done = compute("土肥站项目还剩多少钱没执行", extract_figures(_report(text)), ())
+    assert done is not None and done.formula.startswith("156.2371 − 40 = 116.2371")
+
+
+def test_a_share_reads_the_part_after_its_whole_and_is_never_over_a_whole():
+    assert plan("青禾县医院改革项目中重点专科建设占总预算的比例是多少").operands[0] == "重点专科建设"
+    text = "青禾县卫健局医院改革项目绩效自评报告\n安排医院改革项目预算资金 9000万元。其中重点专科建设安排 6000万元。"
+    figures = extract_figures(_report(text))
+    done = compute("重点专科建设占医院改革项目预算资金的比例是多少", figures, ())
+    assert done is not None and done.value == pytest.approx(66.67)
+
+
+def test_a_unit_a_portal_calls_by_its_kind_and_a_common_word_is_no_unit():
+    text = "首页 > 政务公开\n农村学生补助经费2023年度绩效自评报告\n来源:云岭县教育和科技单位 作者:云岭县人民政府\n一、基本情况\n安排预算120万元。"
+    meta = _report(text).meta
+    assert meta.org == "云岭县教育和科技单位" and "云岭县教科局" in meta.aliases
+    other = _report("城乡居民补助经费2023年度绩效自评报告\n一、基本情况\n城乡居民补助安排预算80万元。").meta
+    assert other.org != "城乡"
+
+
+def test_a_place_the_report_speaks_of_is_what_is_asked():
+    report = _report("石川省水利厅救灾资金绩效自评报告\n资金已分解到位,其中青禾市780万元、云岭市835万元。")
+    figures = extract_figures(report)
+    quotes = "".join(f.quote for f in figures)
+    asked = strip_places("石川省救灾资金分给云岭市多少", report.meta, quotes)
+    assert "云岭市" in asked and "石川省" not in asked
+    match = best_figure("资金分给云岭市多少", asked, figures, (report.meta.org,))
+    assert match is not None and match.confident and match.figure.value == 835
+
+
+def test_a_field_value_the_question_holds_is_no_answer():
+    lines = list(
+        enumerate(["项目名称", "自评分数", "自评等级", "青禾医院扩建工程", "其他项目收益专项债券"], 1)
+    )
+    assert field_value(lines, "青禾医院扩建工程自评等级是什么") is None
+    assert field_value(list(enumerate(["联系人", "王五"], 1)), "联系人是谁") == ("联系人", "王五", 2)
+
+
+def test_a_long_label_is_never_cut_inside_a_number():
+    text = "青禾县交通局车购税资金绩效自评报告\n2024年度车辆购置税收入补助地方预算资金转移支付资金共10401.21万元。"
+    (fig,) = [f for f in extract_figures(_report(text)) if f.value == 10401.21]
+    assert not fig.label[0].isdigit()
