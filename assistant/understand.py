@@ -292,7 +292,9 @@ class QuestionParser:
         score_asked = bool(generic) and generic[0].metric == "自评得分" and not specific
         if score_asked and item is None and not item_missing and operation is None and not explain:
             # "预算编制得了几分" with no such indicator: only the score words are taken out of the name
-            named = [n for u in units for n in (u.org, u.title, *u.aliases)]
+            named = [
+                n for u in units for n in (u.org, u.title, *u.aliases, u.city, u.district, u.province) if n
+            ]
             item_missing = _unscored_name(rest_no_year, [m.word for m in scores], named)
         base_metric = None
         if operation == "share":

@@ -82,7 +82,7 @@ _TITLE_CUT = re.compile(
 _FIELD_VALUE = rf"\s*[:：|]?\s*(?:\d+-)?([{CJK}（）()]{{2,40}}(?:{_ORG_SUFFIX}))"
 _FIELD = re.compile(
     r"(?:单位名称|部门名称|部门[（(]单位[）)]名称|评价部门名称|评价单位|实施单位|项目实施单位|填报单位|报送单位|(?<![\u4e00-\u9fff])部门(?=\s*\|)|"
-    r"预算单位|单位[（(]盖章[）)]|评价单位[（(]公章[）)])" + _FIELD_VALUE
+    r"预算单位|单位[（(]盖章[）)]|评价单位[（(]公章[）)]|(?<![\u4e00-\u9fff])单位(?=\s*[:：]))" + _FIELD_VALUE
 )
 # the department a project belongs to: the reporting unit only when no field names the unit itself
 _SUPERVISOR = re.compile(r"主管部门" + _FIELD_VALUE)
@@ -96,17 +96,21 @@ _NAMED_BEFORE_SHORT = re.compile(rf"([{CJK}]{{2,30}}(?:{_ORG_SUFFIX}))\s*[（(]�
 def _org_of_title(title: str) -> str | None:
     """ "2021年度红枫区青石街道办事处整体支出绩效自评报告" → 红枫区青石街道办事处: the words before the first
     year or report word, once a leading year, 附件 or 关于 is taken off."""
-    segments = re.split(r"[|:：]", title) if re.search(r"[|:：]", title[:-4]) else [title]
+    segments = re.split(r"[|:：•·]", title) if re.search(r"[|:：•·]", title[:-4]) else [title]
     for text in [*segments[::-1]]:
         text = re.sub(
             r"^(?:[\[【][^\]】]{0,8}[\]】]|[（(][一二三四五六七八九十\d][）)]|附件\s*\d*[:：]?|关于|"
-            r"(?:19|20)\d{2}[-./]\d{1,2}[-./]\d{1,2}|(?:19|20)\d{2}\s*年度?|\s)+",
+            r"(?:19|20)\d{2}[-./]\d{1,2}[-./]\d{1,2}|(?:19|20)\d{2}\s*年度?|名称|标题|题目|\s)+",
             "",
             text,
         )
         cut = _TITLE_CUT.search(text)
         text = text[: cut.start()] if cut else text
-        text = _fix_typos(re.sub(r"[（(](?:本级|汇总|合并)[）)]$|[\s（(度的]+$", "", text))
+        text = _fix_typos(
+            re.sub(
+                r"[（(]?(?:本级|汇总|合并)[）)]?$|(?<=[府局委办院校园所站馆心])部门$|[\s（(度的]+$", "", text
+            )
+        )
         if re.search(rf"(?:{_ORG_SUFFIX})$", text) and len(text) >= 3:
             return text
     return None
@@ -148,6 +152,39 @@ def publisher_of(lines: list[str]) -> str | None:
     return None
 
 
+_ORG_AT = re.compile(rf"(?:^|[\s，,。；;：:（(“、])([{CJK}]{{2,30}}?(?:{_ORG_SUFFIX}))(?<!乡(?=村))")
+_NOT_IN_NAME = re.compile(r"[的是了对于为和与及用把将在由按据经着负担从向]|名称|项目|目标")
+
+
+def _named_organisation(blocks: list[Block]) -> str | None:
+    """The organisation a report names with its place and keeps naming ("青禾县龙山镇石门中学是…"), never a
+    phrase that merely ends in a suffix word ("用于建设长安学校", "担负着石川镇…"). A name is taken whole: a
+    place's body after the place ("龙山镇" + "石门中学"). Of several, the one repeated most, then the first."""
+    text = "".join(b.text for b in blocks[:80])
+    found: list[str] = []
+    for block in blocks[:60]:
+        if block.kind == "heading":
+            continue
+        # the name a paragraph opens with ("青禾县第四幼儿园归…"), not one cited in passing after it
+        for m in filter(None, [_ORG_AT.search(block.text)]):
+            name = m.group(1)
+            rest = block.text[m.end(1) :]
+            while (more := re.match(rf"[{CJK}]{{2,12}}?(?:{_ORG_SUFFIX})", rest)) and not _NOT_IN_NAME.search(
+                more.group(0)
+            ):
+                name += more.group(0)  # "青禾县龙山镇" then "石门中学": one name
+                rest = rest[more.end() :]
+            if _HAS_PLACE.match(name) and not _NOT_IN_NAME.search(name) and not _COMMON_WORD.fullmatch(name):
+                found.append(_fix_typos(name))
+    if not found:
+        return None
+    return max(found, key=lambda n: (text.count(n), -found.index(n)))
+
+
+# a form's field name glued before the name it labels ("主管部门市财政局")
+_FIELD_WORDS = re.compile(
+    rf"^(?:主管部门|实施单位|项目单位|预算单位|单位名称|部门名称|填报单位)[:：]?(?=[{CJK}]{{2}})"
+)
 # words that end in an organisation suffix yet name none
 _COMMON_WORD = re.compile(
     r"(?:城乡|城镇|乡镇|村镇|集镇|县乡|市县|县区|省市|城区|社区|园区|校园|家园|公园|学校|医院)"
@@ -167,20 +204,7 @@ def read_org(title: str, blocks: list[Block], publisher: str | None = None, file
                 org = _fix_typos(m.group(1))
                 break
     if org is None:
-        for block in blocks[:40]:
-            # the first organisation named with its place ("青禾县农业农村局为…"), never a phrase that merely
-            # ends in a suffix word ("用于建设长安学校")
-            m = re.search(
-                rf"(?:^|[\s，,。；;：:（(“、])([{CJK}]{{2,30}}?(?:{_ORG_SUFFIX}))(?<!乡(?=村))", block.text
-            )
-            if (
-                m
-                and block.kind != "heading"
-                and _HAS_PLACE.match(m.group(1))
-                and not re.search(r"[的是了对于为和与用把将在由按据经]|名称|项目|目标", m.group(1))
-            ):
-                org = _fix_typos(m.group(1))
-                break
+        org = _named_organisation(blocks)
     if org is None:
         org = publisher
     if org is None:
@@ -198,11 +222,12 @@ def read_org(title: str, blocks: list[Block], publisher: str | None = None, file
         re.sub(r"^(?:[\d\-./年月日\s]+|根据|按照|依据|经|由|对|向|到|在|给|从|将|把|标题|题目|名称)", "", org)
         or "未知单位"
     )
+    org = _FIELD_WORDS.sub("", org)
     if _COMMON_WORD.fullmatch(org):
         org = "未知单位"  # "城乡义务教育…": 城乡 ends in 乡 but names no township
     if org != "未知单位" and not _HAS_PLACE.match(org):
         org = _with_place(org, blocks) or org
-    org = _without_junk(org, "".join(b.text for b in blocks[:60]))
+    org = _FIELD_WORDS.sub("", _without_junk(org, "".join(b.text for b in blocks[:60])))
     # "林业局(本级)" in a title, "松原区林业局" as the publisher: the publisher's name says where
     if publisher and not _HAS_PLACE.match(org) and publisher.endswith(org) and publisher != org:
         org = publisher
@@ -312,6 +337,16 @@ _ABBREVIATIONS = (
 _SHORT_FORM = re.compile(rf"(?:以下|下文)简称[“\"「『]?([{CJK}]{{2,12}})[”\"」』]?")
 
 
+_NATIONALITIES = (
+    "土家|回|彝|苗|壮|藏|蒙古|满|侗|瑶|白|哈尼|傣|黎|傈僳|佤|畲|拉祜|水|东乡|纳西|景颇|柯尔克孜|达斡尔|仫佬|羌|"
+    "布依|朝鲜|锡伯|撒拉|毛南|仡佬|布朗|鄂温克|怒|京|基诺|德昂|保安|裕固|塔吉克|普米|阿昌|独龙|鄂伦春|赫哲|哈萨克|"
+    "维吾尔|各"
+)
+_ETHNIC = re.compile(rf"(?:(?:{_NATIONALITIES})族)+(?:自治)?(?=[县乡镇旗州])")
+_INSTITUTION = "中学|小学|学校|幼儿园|医院|卫生院|中心|馆|站|所"
+_NUMBERED = re.compile(r"第([一二三四五六七八九十]{1,2})(幼儿园|中学|小学)")
+
+
 def aliases_for(org: str, district: str | None, city: str | None, province: str | None) -> tuple[str, ...]:
     """Short names people type for an organisation, longest first."""
     names: set[str] = {org}
@@ -347,6 +382,20 @@ def aliases_for(org: str, district: str | None, city: str | None, province: str 
     if zx:
         place, level = zx.group(1), zx.group(2) or ""
         names.update({f"{place}{level}政协", f"{place}政协"})
+    # "石川回族自治县…", "火场土家族乡": people drop the nationality ("石川县…", "火场乡")
+    names.update(_ETHNIC.sub("", n) for n in list(names))
+    # a school or hospital under a chain of places is called by its own name ("龙山镇石门中学", "石门中学")
+    for name in list(names):
+        if tail := re.match(rf"^(?:[{CJK}]{{2,6}}?(?:省|自治区|市|州|盟|县|区|旗))+", name):
+            own = name[tail.end() :]
+            town = re.match(rf"^[{CJK}]{{2,4}}?[镇乡](?=[{CJK}]{{2,}}(?:{_INSTITUTION})$)", own)
+            for part in (own, own[town.end() :] if town else ""):
+                if re.search(rf"(?:{_INSTITUTION})$", part) and len(part) >= 4:
+                    names.add(part)
+    # 第四幼儿园 → 四幼, 第一中学 → 一中 (with the place before it too)
+    names.update(
+        _NUMBERED.sub(lambda m: m.group(1) + m.group(2)[0], n) for n in list(names) if _NUMBERED.search(n)
+    )
     if org.endswith("单位"):  # "教育和科技单位" on a portal is the 教育和科技局 people name
         names.update(n[:-2] + "局" for n in list(names) if n.endswith("单位"))
     # Departments are called by their standard abbreviations: 卫生健康委员会 → 卫健委, 发展和改革局 → 发改局.
@@ -378,9 +427,13 @@ def _repeated_place(blocks: list[Block]) -> tuple[str | None, str | None]:
             for k in (2, 3, 4):
                 name = text[max(0, m.start() - k) : m.end()]
                 # a name neither begins with a function word or a date nor holds a suffix or a verb
-                if len(name) == k + 1 and re.fullmatch(
-                    rf"(?:(?![{_NOT_IN_PLACE}])[{CJK}]){{{k}}}.",
-                    name,
+                if (
+                    len(name) == k + 1
+                    and re.fullmatch(
+                        rf"(?:(?![{_NOT_IN_PLACE}])[{CJK}]){{{k}}}.",
+                        name,
+                    )
+                    and not re.search(r"部门|单位|主管|实施|机关", name)
                 ):
                     counts[name] = counts.get(name, 0) + 1
     places = sorted((n for n, c in counts.items() if c >= 2), key=lambda n: (-counts[n], -len(n), n))

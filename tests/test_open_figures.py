@@ -487,3 +487,34 @@ def test_a_long_label_is_never_cut_inside_a_number():
     text = "青禾县交通局车购税资金绩效自评报告\n2024年度车辆购置税收入补助地方预算资金转移支付资金共10401.21万元。"
     (fig,) = [f for f in extract_figures(_report(text)) if f.value == 10401.21]
     assert not fig.label[0].isdigit()
+
+
+def test_units_of_schools_townships_and_portals():
+    school = _report(
+        "目 录\n第一部分 部门概况\n一、部门职责\n我校担负着石门村的义务教育。\n"
+        "青禾回族自治县龙山镇石门中学是一所九年一贯制学校,担负着石门村及周边的初中教育。\n"
+        "青禾回族自治县龙山镇石门中学为全额拨款事业单位,现有教职工73人。"
+    ).meta
+    assert school.org == "青禾回族自治县龙山镇石门中学"
+    assert {"青禾县龙山镇石门中学", "龙山镇石门中学", "石门中学"} <= set(school.aliases)
+    kindergarten = _report(
+        "目 录\n一、部门职责\n促进学前教育发展。担负着石川镇的幼儿保育。\n青禾县第四幼儿园归青禾县教育局主管。\n"
+        "单位:青禾回族自治县第四幼儿园 | 2024年度 | 金额单位:万元"
+    ).meta
+    assert kindergarten.org.endswith("第四幼儿园") and "石川镇" not in kindergarten.org
+    assert "青禾县四幼" in kindergarten.aliases
+    township = _report(
+        "2024年沅石县火塘土家族乡人民政府部门整体支出绩效自评报告\n一、基本情况\n共支出1211.89万元。"
+    ).meta
+    assert "火塘乡" in township.aliases
+    portal = _report(
+        "欢迎访问石川县人民政府网站!\n今天是\n• 发布机构 石川县第二小学\n• 名称 2023年度石川县第二小学本级决算\n"
+        "第一部分 单位概况"
+    ).meta
+    assert portal.org == "石川县第二小学" and "石川县二小" in portal.aliases
+    town = _report("2020年度云岭省青州市石川县大义乡人民政府部门决算\n来源:大义乡\n第一部分 部门概况").meta
+    assert town.org.endswith("大义乡人民政府")
+    form = _report(
+        "市财政局2019年度项目支出绩效自评表\n项目名称 | 购买服务 | 主管部门 | 主管部门市财政局\n主管部门市财政局 实施单位"
+    ).meta
+    assert form.org == "市财政局" and not (form.city or "").startswith("主管")

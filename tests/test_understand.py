@@ -309,3 +309,18 @@ def test_an_average_in_a_names_own_words_is_no_average_asked(parser):
 def test_an_indicator_asked_for_is_named_without_the_askers_fillers(parser):
     assert parser.parse("永平街档案归档合格率这项指标得了几分").item_missing == "档案归档合格率"
     assert parser.parse("永平街校舍维修项目里学生满意度这项得了几分").item_missing == "学生满意度"
+
+
+def test_the_units_place_is_no_missing_item():
+    """ "石川妇幼健康工程自评得了多少分" of a report placed only by its city: 石川 says where, not which indicator."""
+    from dataclasses import replace as _replace
+
+    report = _replace(
+        _meta("fy.txt", "未知单位", "", 2021),
+        district=None,
+        city="石川市",
+        aliases=(),
+        title="2021年妇幼健康工程绩效自评报告",
+    )
+    parsed = QuestionParser([report], {}).parse("石川妇幼健康工程2021年自评得了多少分")
+    assert parsed.item_missing != "石川"
