@@ -297,6 +297,15 @@ def _weight_of(key: str) -> float:
     return 0.5 if len(key) == 1 else 1.0  # one character says less than a two-character word
 
 
+_TABLE_PROJECT = re.compile(r"(?:^|> )项目 ([^>]+)$")
+
+
+def _table_project(f: Figure) -> str:
+    """The project of the 自评表 a figure stands in, where a file holds several (index/figures.py)."""
+    m = _TABLE_PROJECT.search(f.section)
+    return m.group(1) if m else ""
+
+
 def heading_label(f: Figure) -> str:
     """A figure standing alone on its line ("(一)自评得分" / "100分。") is named by the heading above it."""
     if f.column or len(re.findall(rf"[{CJK}]", f.quote.replace(f.text, ""))) > 2:
@@ -365,7 +374,8 @@ def score_figures(
     totals = {f.column for f in pool if f.row and _TOTAL_ROW.search(f.row)}
     scored: list[tuple[float, int, Figure]] = []
     for seq, f in enumerate(pool):
-        label = _overlap(naming, f.label or heading_label(f))
+        # a table of one project among several ("> 项目 购买服务"): the project names its cells too
+        label = _overlap(naming, f"{f.label or heading_label(f)} {_table_project(f)}")
         # a cell's clause is its row read with its column's header
         clause = _overlap(naming, f"{f.column} {f.quote}" if f.column else _words_near(f))
         wide = _overlap(naming, f"{f.context} {f.section}")

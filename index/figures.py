@@ -577,27 +577,35 @@ def flattened_figures(doc: str, report: Report) -> Iterator[Figure]:
             yield fig
 
 
+_UNIT_LINE = re.compile(r"[(（](?:万元|元|亿元|千元)[)）]")
+
+
 def _spaced_rows(doc: str, lines: list, source: dict[int, str]) -> Iterator[Figure]:
     """A table whose cells are split by spaces, one row per line: a header line ("资金来源 年初预算数 全年预算数
     …") and the rows under it ("年度资金总额 6.40 2.50 2.50 10 100.00% 10"), read as one stream of cells; the
     table's unit from a "(万元)" just above it."""
     run: list = []
+    inner = ""
     for src in [*lines, None]:
         cells = _TOKEN.findall(src.text) if src is not None and "|" not in src.text else []
         if len(cells) >= 2:
             run.append(src)
             continue
+        if run and src is not None and _UNIT_LINE.fullmatch(src.text.strip()):
+            inner = src.text.strip()  # "(万元)" on its own line under the header: the table goes on
+            continue
+
         if len(run) >= 2:
             tokens = _joined(
                 [_Token(m.group(0), r.number, m.start()) for r in run for m in _TOKEN.finditer(r.text)]
             )
             above = " ".join(source.get(n, "") for n in range(run[0].number - 6, run[0].number))
-            hint = _MONEY_HINT.findall(above)
+            hint = _MONEY_HINT.findall(f"{above} {inner}")
             for fig in _aligned(doc, tokens, source, loose=False):
                 if not fig.unit and hint and _MONEY_COLUMN.search(f"{fig.row} {fig.column}"):
                     fig = replace(fig, unit=hint[-1])
                 yield fig
-        run = []
+        run, inner = [], ""
 
 
 def extract_figures(report: Report) -> list[Figure]:
@@ -641,7 +649,30 @@ def extract_figures(report: Report) -> list[Figure]:
     # a 自评表 read from its source lines names its values better than the run-together clean text does
     flat = list(flattened_figures(doc, report))
     seen = {(f.line, f.value, f.unit) for f in flat}
-    return _quotable(report, flat + [f for f in out if (f.line, f.value, f.unit) not in seen])
+    return _with_projects(
+        report, _quotable(report, flat + [f for f in out if (f.line, f.value, f.unit) not in seen])
+    )
+
+
+_PROJECT_LINE = re.compile(rf"项目名称\s*[:：|]?\s*([{CJK}A-Za-z0-9（）()“”]{{3,40}})")
+
+
+def _with_projects(report: Report, figures: list[Figure]) -> list[Figure]:
+    """A file of several 自评表, one per project: each figure's section names the project of the table it
+    stands under ("项目名称 购买服务"), so that two tables' 年度资金总额 rows are told apart."""
+    starts = []
+    for src in report.raw.lines:
+        if m := _PROJECT_LINE.search(src.text):
+            name = re.split(r"\s|主管部门|实施单位|项目单位", m.group(1))[0]
+            if len(name) >= 3:
+                starts.append((src.number, name))
+    if len({name for _, name in starts}) < 2:
+        return figures  # one project: the report's title already says it
+    out = []
+    for f in figures:
+        project = next((name for line, name in reversed(starts) if line <= f.line), None)
+        out.append(replace(f, section=f"{f.section} > 项目 {project}".lstrip(" >")) if project else f)
+    return out
 
 
 def _quotable(report: Report, figures: list[Figure]) -> list[Figure]:

@@ -518,3 +518,25 @@ def test_units_of_schools_townships_and_portals():
         "市财政局2019年度项目支出绩效自评表\n项目名称 | 购买服务 | 主管部门 | 主管部门市财政局\n主管部门市财政局 实施单位"
     ).meta
     assert form.org == "市财政局" and not (form.city or "").startswith("主管")
+
+
+def test_several_forms_split_by_spaces_each_read_under_its_project():
+    form = (
+        "项目支出绩效自评表\n项目名称 {name}\n主管部门 市财政局 实施单位 市财政局\n"
+        "项目资金   年初预算数 全年预算数 全年执行数 分值 执行率 得分\n(万元)\n"
+        "  年度资金总额 {budget} {budget} {spent} 10 {rate}% {score}\n"
+        "  其中:当年财政拨款 {budget} {budget} {spent}\n"
+    )
+    text = "青禾市财政局2019年度项目支出绩效自评表\n" + "\n".join(
+        [
+            form.format(name="购买评审服务", budget=180, spent=120, rate=67, score=7),
+            form.format(name="政务平台维护", budget=90, spent=45, rate=50, score=5),
+        ]
+    )
+    report = _report(text)
+    figures = extract_figures(report)
+    spent = {(f.section, f.value) for f in figures if f.unit == "万元" and "执行数" in f.label}
+    assert spent >= {("项目 购买评审服务", 120.0), ("项目 政务平台维护", 45.0)}
+    question = "政务平台维护项目执行率是多少"
+    match = best_figure(question, question, figures, (report.meta.org,))
+    assert match is not None and match.confident and match.figure.value == 50
