@@ -47,10 +47,16 @@ from index.embedders import Embedder, make_embedder
 from index.metrics import BY_NAME
 from index.models import Chunk, Fact, Figure, ReportMeta
 from index.normalize import match_key
+from index.provenance import locate
 from index.settings import Settings
 from index.store import ChromaVectorStore, IndexMissing, ReportStore, VectorStore
 
 MAX_TEXT_ITEMS = 8
+# "这份自评报告是哪个年度的", "评的是哪一年": the year a report covers (not a figure's year)
+_ASKS_REPORT_YEAR = re.compile(
+    r"(?:报告|自评|评价|这份|决算).{0,8}(?:是|为|评的是|属于)?(?:哪个|哪一|什么|几)(?:年度|年份|年)(?:的)?[？?]?$"
+)
+_TITLE_WORDS = re.compile(r"报告|自评|评价|决算|绩效")
 # A passage answers a free question only when it holds this share of the question's words.
 MIN_PASSAGE_OVERLAP = 0.45
 # A question longer than this is cut before it is parsed or embedded (a pasted page would take a minute).
@@ -157,6 +163,8 @@ class Engine:
                 False,
                 kind=parsed.kind,
             )
+        if (year_answer := self._report_year(parsed)) is not None:
+            return year_answer
         if parsed.kind != "unanswerable" and parsed.ambiguous_items:
             names = "、".join(parsed.ambiguous_items)
             return Answer(
@@ -601,6 +609,29 @@ class Engine:
                 return answer
         return self._field(parsed) or self._passages(parsed)
 
+    def _report_year(self, parsed: ParsedQuestion) -> Answer | None:
+        """ "这份自评报告是哪个年度的": the year the report covers, cited from the line of its title that says it."""
+        if len({u.doc for u in parsed.units}) != 1 or not _ASKS_REPORT_YEAR.search(parsed.text):
+            return None
+        meta = parsed.units[0]
+        if meta.year is None:
+            return None
+        lines = (self.source(meta.doc) or "").split("\n")
+        said = re.compile(rf"(?<!\d){meta.year}(?:\s*年度|(?=\s*年?.{{0,12}}(?:{_TITLE_WORDS.pattern})))")
+        at = next((n for n, line in enumerate(lines[:40], 1) if said.search(line)), None)
+        if at is None:
+            return None
+        quote = lines[at - 1].strip()[:200]
+        return Answer(
+            parsed.text,
+            f"{short_name(meta)}这份报告是{meta.year}年度的。[1]",
+            True,
+            float(meta.year),
+            "年",
+            [Citation(meta.doc, meta.org, "", quote, at)],
+            "lookup",
+        )
+
     def _field(self, parsed: ParsedQuestion) -> Answer | None:
         """ "联系人是谁", "主管部门是哪个": a field of the report's form, answered with its value."""
         if parsed.asks_figure or parsed.explain or len(parsed.units) != 1:
@@ -687,11 +718,15 @@ class Engine:
                 lines = [f"{self._who(parsed)}报告中说明原因的原文："]
                 lines += [f"{c.quote}[{i}]" for i, c in enumerate(reasons, 1)]
                 return Answer(parsed.text, "\n".join(lines), True, None, None, reasons, "text")
-        good = [c for score, c in best_sentences(chunks, parsed.text, 3) if score >= least]
+        good = [
+            c for score, c in best_sentences(chunks, parsed.text, 3, keep=self._citable) if score >= least
+        ]
         if not good and parsed.subject:
             # a long unit name can outweigh a short subject ("武侯区财政局的公务接待费"): match the subject alone
             good = [
-                c for score, c in best_sentences(chunks, parsed.subject, 3) if score >= MIN_PASSAGE_OVERLAP
+                c
+                for score, c in best_sentences(chunks, parsed.subject, 3, keep=self._citable)
+                if score >= MIN_PASSAGE_OVERLAP
             ]
         if parsed.asks_figure and parsed.metric is None and parsed.subject:
             # a figure no metric covers: only sentences that hold a number and nearly all of the subject's
@@ -715,6 +750,11 @@ class Engine:
             f"{c.quote}[{i}]" for i, c in enumerate(good, 1)
         ]
         return Answer(parsed.text, "\n".join(lines), True, None, None, good, "text")
+
+    def _citable(self, citation: Citation) -> bool:
+        """The sentence stands in the source as quoted (the check every answer gets before it is shown)."""
+        source = self.source(citation.doc)
+        return bool(source) and locate(source, citation.quote, citation.line) is not None
 
     def _not_in_reports(self, parsed: ParsedQuestion, reason: str | None = None) -> Answer:
         if parsed.unknown_unit:

@@ -4,7 +4,7 @@ sentences that best match a question. Every piece is a verbatim quote with its l
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from assistant.models import Citation
@@ -98,8 +98,15 @@ def holds_number(sentence: str) -> bool:
     return bool(_ANY_NUMBER.search(sentence))
 
 
-def best_sentences(chunks: Sequence[Chunk], question: str, limit: int = 3) -> list[tuple[float, Citation]]:
-    """Sentences ranked by how much of the question (less its question words) they contain."""
+def best_sentences(
+    chunks: Sequence[Chunk],
+    question: str,
+    limit: int = 3,
+    keep: Callable[[Citation], bool] | None = None,
+) -> list[tuple[float, Citation]]:
+    """Sentences ranked by how much of the question (less its question words) they contain. `keep` drops a
+    sentence that could not be cited (one the cleaner joined across lines it dropped), so that the next
+    best is shown instead of nothing."""
     grams = _grams(_QUESTION_NOISE.sub("〇", question))
     if not grams:
         return []
@@ -118,7 +125,7 @@ def best_sentences(chunks: Sequence[Chunk], question: str, limit: int = 3) -> li
     seen: set[str] = set()
     out = []
     for score, cite in scored:
-        if cite.quote not in seen:
+        if cite.quote not in seen and (keep is None or keep(cite)):
             seen.add(cite.quote)
             out.append((score, cite))
         if len(out) == limit:

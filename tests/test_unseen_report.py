@@ -322,3 +322,11 @@ def test_a_draft_from_bare_heading_items_answers_each_problem(deyang_engine):
         ("加快资金支付进度", [1]),
         ("强化绩效运行监控", [2]),
     ]
+
+
+@pytest.mark.slow
+@pytest.mark.integration
+def test_the_year_a_report_covers_cited_from_its_title(unseen_engine):
+    answer, _ = unseen_engine.ask("雨湖区教育局这份自评报告是哪个年度的？")
+    assert answer.found and answer.value == 2022 and answer.unit == "年"
+    assert "2022" in answer.citations[0].quote
