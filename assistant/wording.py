@@ -110,7 +110,8 @@ def _latin_both_sides(m: re.Match[str]) -> bool:
 
 def _names_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
     kept = sorted({n for n in names if len(n) >= 3}, key=len, reverse=True)
-    return re.compile("|".join(map(re.escape, kept))) if kept else None
+    # 市教育局 in a county 教育局's report is the city's bureau, not the unit
+    return re.compile(r"(?<![省市县区州旗镇乡])(?:" + "|".join(map(re.escape, kept)) + ")") if kept else None
 
 
 def clean(text: str, voice: str, own: ReportMeta | None = None) -> str:

@@ -240,8 +240,7 @@ def test_draft_and_review_for_luopu_and_docx(page, tmp_path):
     problems.click()
     page.keyboard.press("Control+End")
     page.keyboard.type("\n\n（九）由用户补充的一条问题。")
-    status = _wait_text(page, "body", "草稿已修改", "88.2 不在所引原文中", "问题（三）是新增内容")
-    assert "不再注明" in status
+    status = _wait_text(page, "body", "草稿已修改", "88.2 不在所引原文中", "是新增内容")
     with page.expect_download() as download:
         page.click("#docx-download")
     assert download.value.suggested_filename.endswith(".docx")
@@ -254,6 +253,7 @@ def test_draft_and_review_for_luopu_and_docx(page, tmp_path):
     assert "问题（一）中的数字 88.2 不在所引原文中" in text and "问题（三）是新增内容" in text
     assert not re.search(r"\[\d+\]", text) and "〔对应问题" not in text
     assert round(document.sections[0].top_margin.mm) == 37 and "<w:endnoteReference" in document.element.xml
+    assert "Word 文件将附上以下提示" in status
 
     page.get_by_role("tab", name="审核：数字自查").click()
     review = page.locator("#review-html")
