@@ -222,7 +222,7 @@ def build_document(draft: Draft) -> DocumentObject:
     _font(_paragraph(doc, False, WD_ALIGN_PARAGRAPH.CENTER).add_run(sub), ITEM_FONT, BODY_PT)
     _paragraph(doc, False)
     note = _paragraph(doc)
-    _font(note.add_run("说明：" + draft.basis_note()), ITEM_FONT, BODY_PT)
+    _font(note.add_run("【草稿说明】" + draft.basis_note()), ITEM_FONT, BODY_PT)
     for warning in draft.warnings:
         _font(_paragraph(doc).add_run("※ " + warning), ITEM_FONT, BODY_PT)
     _paragraph(doc, False)
