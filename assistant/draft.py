@@ -1,11 +1,16 @@
-"""Draft 三、存在的主要问题 and 四、下一步改进措施 for a unit from evidence, every item cited (offline, no LLM).
+"""Draft 三、存在的主要问题 and 四、下一步改进措施 for a unit, in its own voice, every item cited (offline, no LLM).
 
-Problems, in this order: what the unit's own figures show (预算执行率 short of the target, indicators scored
-below their weight, 预算调整率, 结转结余率), then the problems its own report states, then problems that
-recur across peer reports on a theme the unit's list does not yet cover. Measures answer the problems theme
-by theme: the unit's own measure on the theme, else a peer's (cited as a reference), else an offline
-template measure without numbers. Every item passes the rule of `assistant.verify`: its quotes stand in
-their sources and every number it shows stands in one of its cited quotes (the report's year aside).
+Problems, in this order: what the unit's own figures show (`draft_findings`: a 预算执行率 short of the report's
+own target or of the Settings standard, 预算调整率/结转结余率 the report lists, indicators that lost points with
+the report's explanation), then the problems its report states, each tidied into a clean sentence in the
+unit's voice (`wording`); a statement that explains a figure problem (“…导致预算执行率不理想”) joins it.
+Peers' problems are not the unit's and are not drafted.
+
+Measures answer the problems theme by theme: the unit's own measures on the theme, else a peer's measure made
+the unit's own (the peer is named only in the references), else the theme's template measure. Every item
+passes the rule of `assistant.verify`: its quotes stand in their sources, every number it shows stands in one
+of its cited quotes (the report's year aside), and an item built on a peer's words names no other unit.
+The same index gives the same draft: every choice breaks ties on document order.
 """
 
 from __future__ import annotations
@@ -14,25 +19,25 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
-from assistant import themes
-from assistant.facts_view import fact_citation, indexed_names, short_name, stated
+from assistant import draft_findings as findings
+from assistant import themes, wording
+from assistant.facts_view import indexed_names, short_name
 from assistant.models import Citation
 from assistant.prompts import Prompts
-from assistant.review import Indicator, best_fact, indicator_tree
 from assistant.verify import numbers_in
-from index.models import Chunk, Fact, ReportMeta
+from index.models import Chunk, ReportMeta
 from index.normalize import split_sentences
 from index.provenance import locate
 
 if TYPE_CHECKING:
     from assistant.engine import Engine
+    from index.settings import Settings
 
-EXECUTION_TARGET = 95.0  # policy: a 预算执行率 below this is a problem; never printed (“未达到预期”)
 MAX_QUOTE = 200  # characters of an item kept as its quote: its first sentence, then whole sentences
-MAX_PEER_PROBLEMS = 2
-MAX_PEER_QUOTES = 2
-MAX_OWN_MEASURES = 3  # of the unit's own measures on one theme
-MAX_TITLE = 40  # an item's first sentence longer than this is not set off as its title
+MAX_OWN_MEASURES = 2  # of the unit's own measures on one theme
+MAX_TITLE = 40  # a measure's first sentence longer than this is not set off as its title
+MAX_PROBLEM_HEAD = 30  # a stated problem's first sentence this short, saying what is wrong, is its title
+MIN_MEASURE = 12  # a peer's measure shorter than this once adapted says too little to use
 PROBLEMS, MEASURES = "存在的主要问题", "下一步改进措施"
 _MARK = re.compile(
     r"(?:^|(?<=[。；;：:]))[ \t]*"
@@ -40,9 +45,12 @@ _MARK = re.compile(
     r"|\d{1,2}(?:[、．]|\.(?!\d))|[一二三四五六七八九十]{1,3}、|[①-⑳])",
     re.M,
 )
-_LEADING = re.compile(r"^(?:同时|此外|另外|其次|再次|最后)[，,]?")
-_SELF = re.compile(r"我街|我办|我单位|我部门|我局|我镇")
+_WRONG = re.compile(
+    r"不足|不够|有待|欠缺|不完善|不健全|不合理|不充分|不理想|不高|不强|不到位|不明确|不规范|不及时|偏差|偏低|偏慢"
+    r"|滞后|缺乏|缺少|笼统|薄弱|问题|未能|未达"
+)
 _CN = "零一二三四五六七八九十"
+OWN_TEMPLATES = ("条目", *(f"标题.{t}" for t in themes.NAMES), f"措施.{themes.FALLBACK}")
 
 
 class UnitNotFound(LookupError):
@@ -55,7 +63,7 @@ class DraftItem:
     title: str
     text: str  # the item as shown, title first; no citation markers
     theme: str
-    basis: list[str]  # figures | own | peer | template
+    basis: list[str]  # figures | own | peer | template | user
     citations: list[Citation]
     answers: list[int] = field(default_factory=list)  # measures: the problems (1-based) they answer
 
@@ -69,14 +77,20 @@ class Draft:
     dropped: list[str] = field(default_factory=list)
     names: dict[str, str] = field(default_factory=dict)  # doc → short name of its unit, for references
     polished_by: str | None = None  # the model that rewrote some items' prose (LLM mode), else None
+    voice: str = wording.DEFAULT_VOICE  # how the draft calls the unit (我街, 我办, 本单位 …)
+    edited: bool = False  # the user changed the text on screen
+    warnings: list[str] = field(default_factory=list)  # what the user's edits put beyond the sources
 
     def basis_note(self) -> str:
-        """The line under the title: what the draft rests on and how it was written."""
+        """The line under the title: what the draft rests on, how it was written, and whether its numbers
+        all stand in the quotes it cites (not after an edit put one there that no source holds)."""
+        peers = any(c.doc != self.meta.doc for c in self.references())
+        source = f"{self.meta.doc}《{self.meta.title}》" + ("及同类单位报告" if peers else "")
         how = f"文字经模型 {self.polished_by} 润色，数字与引文逐条核对" if self.polished_by else "离线生成"
-        return (
-            f"依据：{self.meta.doc}《{self.meta.title}》及同类单位报告。{how}；每条均注明引文，"
-            "所列数字均出自所引原文。"
-        )
+        how += "，经人工修改" if self.edited else ""
+        if self.warnings:
+            return f"依据：{source}。{how}。以下内容未能与所引原文核对，定稿前请逐条核实："
+        return f"依据：{source}。{how}；每条均注明引文，所列数字均出自所引原文。"
 
     def name_of(self, c: Citation) -> str:
         return self.names.get(c.doc, c.org)
@@ -106,16 +120,8 @@ class SectionItem:
     def citation(self, quote: str | None = None) -> Citation:
         return Citation(self.meta.doc, self.meta.org, self.section, quote or self.quote, self.line)
 
-    def themes(self, kind: themes.Kind) -> list[tuple[str, int]]:
-        return themes.classify(self.quote, kind)
-
     def primary(self, kind: themes.Kind) -> str:
         return themes.theme_of(self.quote, kind)
-
-    def best_sentence(self, theme: str) -> str:
-        """The sentence of the item that speaks most to a theme (the first sentence on a tie)."""
-        sentences = [self.quote[s:e].strip() for s, e in split_sentences(self.quote)] or [self.quote]
-        return max(sentences, key=lambda t: themes.score(t, theme, "problem"))
 
 
 def _key(c: Citation) -> tuple[str, str]:
@@ -147,7 +153,7 @@ def resolve_unit(engine: Engine, name: str, year: int | None = None) -> ReportMe
             years = "、".join(f"{m.year}年" for m in metas if m.year) or "无年份"
             raise UnitNotFound(f"索引中没有{short_name(metas[0])}{year}年的报告（已有：{years}）。")
         metas = in_year
-    return max(metas, key=lambda m: m.year or 0)
+    return max(metas, key=lambda m: (m.year or 0, m.doc))
 
 
 def split_items(meta: ReportMeta, chunks: list[Chunk]) -> list[SectionItem]:
@@ -186,155 +192,87 @@ def split_items(meta: ReportMeta, chunks: list[Chunk]) -> list[SectionItem]:
     return items
 
 
-def prose(text: str) -> str:
-    """A quote as draft prose: one line, no leading connective, ending in a full stop."""
-    text = _LEADING.sub("", re.sub(r"\s*\n\s*", "", text.strip()))
-    text = re.sub(r"[；;，,：:、]+$", "", text)
-    return text if text.endswith(("。", "！", "？")) else text + "。"
-
-
 def _bare(text: str) -> str:
     return re.sub(r"[。；;，,：:！？]+$", "", re.sub(r"\s*\n\s*", "", text.strip()))
+
+
+def _head(text: str) -> tuple[str, str]:
+    """(first sentence, the rest) of a cleaned item."""
+    spans = split_sentences(text)
+    cut = spans[0][1] if spans else len(text)
+    return text[:cut], text[cut:]
 
 
 @dataclass
 class _Context:
     engine: Engine
     meta: ReportMeta
-    facts: list[Fact]
     prompts: Prompts
-    unit: str
-    period: str
+    voice: str
+    foreign: set[str]  # names of other units, which no item built on a peer's words may carry
 
 
-@dataclass
-class _Clause:
-    theme: str
-    title: str
-    template: str
-    values: dict[str, str]
-    facts: list[Fact]
+def standards_of(settings: Settings) -> findings.Standards:
+    return findings.Standards(
+        settings.draft_execution_standard, settings.draft_adjustment_ceiling, settings.draft_carryover_ceiling
+    )
 
 
-def _figure_problems(ctx: _Context) -> list[DraftItem]:
-    """What the unit's own figures show, clauses in the order of the issue, one item per theme."""
-    p, facts = ctx.prompts, ctx.facts
-    clauses: list[_Clause] = []
-
-    rate = best_fact(facts, "预算执行率")
-    if rate and rate.value < EXECUTION_TARGET:
-        budget, spent = best_fact(facts, "全年预算数"), best_fact(facts, "执行数")
-        title = p.render("标题.执行率偏低")
-        if budget and spent:
-            values = {"budget": stated(budget), "spent": stated(spent), "rate": stated(rate)}
-            clauses.append(_Clause("预算执行", title, "执行率偏低", values, [budget, spent, rate]))
-        else:
-            clauses.append(_Clause("预算执行", title, "执行率偏低.仅执行率", {"rate": stated(rate)}, [rate]))
-
-    for root in indicator_tree(facts):
-        short = [k for k in root.children if k.short_of_weight]
-        if not (root.short_of_weight or short):
+def _problems(
+    ctx: _Context, found: list[findings.FigureProblem], stated: list[SectionItem]
+) -> list[DraftItem]:
+    """The figure problems, then the report's own statements as clean problems; a statement that explains
+    a figure problem is added to it."""
+    p = ctx.prompts
+    pairs = [
+        (fp, DraftItem("problem", fp.title, p.render("条目", title=fp.title, body=fp.body), fp.theme,
+                       ["figures"], list(fp.citations)))
+        for fp in found
+    ]  # fmt: skip
+    out = [item for _, item in pairs]
+    titles = {item.title for item in out}
+    seen: set[str] = set()
+    for statement in stated:
+        text = wording.clean(statement.quote, ctx.voice, ctx.meta)
+        if len(text) < 6 or text in seen:
             continue
-        details = "，".join(_detail(p, k) for k in short)
-        if root.short_of_weight:
-            head = _detail(p, root)
-            details = p.render("指标明细.其中", parent=head, children=details) if short else head
-        nodes = [root, *short] if root.short_of_weight else short
-        theme = themes.theme_of(" ".join(n.item for n in (root, *short)), "problem")
-        cited = [f for node in nodes for f in node.facts()]
-        clauses.append(_Clause(theme, p.render(f"标题.{theme}"), "指标扣分", {"details": details}, cited))
-
-    for metric, name, theme in (
-        ("预算调整率", "预算调整", "预算编制"),
-        ("结转结余率", "结转结余", "预算执行"),
-    ):
-        fact = best_fact(facts, metric)
-        if fact and fact.value > 0:
-            clauses.append(_Clause(theme, p.render(f"标题.{name}"), name, {"rate": stated(fact)}, [fact]))
-
-    merged: dict[str, DraftItem] = {}
-    for clause in clauses:
-        item = merged.get(clause.theme)
-        # the first clause names the unit and year; the ones merged after it say 同期
-        who = {"unit": ctx.unit, "period": ctx.period} if item is None else {"unit": "", "period": "同期"}
-        sentence = p.render(clause.template, **who, **clause.values)
-        citations = [fact_citation(f) for f in clause.facts]
-        if item is None:
-            text = p.render("条目", title=clause.title, body=sentence)
-            merged[clause.theme] = DraftItem(
-                "problem", clause.title, text, clause.theme, ["figures"], citations
-            )
+        seen.add(text)
+        host = next((it for fp, it in pairs if any(w in statement.quote for w in fp.explains)), None)
+        if host is not None:
+            host.text += text
+            host.citations.append(statement.citation())
+            host.basis += [] if "own" in host.basis else ["own"]
+            continue
+        theme = statement.primary("problem")
+        head, rest = _head(text)
+        # its title: its own first sentence when that names what is wrong, else the title of the first theme
+        # it speaks of that no earlier item took
+        spoken = [name for name, _ in themes.classify(statement.quote, "problem")] + [themes.FALLBACK]
+        free = [t for t in (p.render(f"标题.{name}") for name in spoken) if t not in titles]
+        if rest and len(_bare(head)) <= MAX_PROBLEM_HEAD and _WRONG.search(head):
+            title, body = _bare(head), rest
         else:
-            item.text += sentence
-            item.citations.extend(citations)
-    return list(merged.values())
-
-
-def _detail(p: Prompts, node: Indicator) -> str:
-    assert node.weight and node.score
-    return p.render("指标明细", item=node.item, weight=stated(node.weight), score=stated(node.score))
-
-
-def _own_problems(ctx: _Context, items: list[SectionItem]) -> list[DraftItem]:
-    out = []
-    for item in items:
-        citation = [item.citation()]
-        out.append(
-            DraftItem(
-                "problem", _title(item.head), prose(item.quote), item.primary("problem"), ["own"], citation
-            )
-        )
-    return out
-
-
-def _peer_problems(ctx: _Context, covered: set[str], peers: dict[str, list[SectionItem]]) -> list[DraftItem]:
-    by_theme: dict[str, list[SectionItem]] = {}
-    for items in peers.values():
-        for item in items:
-            by_theme.setdefault(item.primary("problem"), []).append(item)
-    order = {name: i for i, name in enumerate(themes.NAMES)}
-    recurring = [
-        (theme, found)
-        for theme, found in by_theme.items()
-        if theme not in covered and theme != themes.FALLBACK and len({i.meta.doc for i in found}) >= 2
-    ]
-    recurring.sort(key=lambda tf: (-len({i.meta.doc for i in tf[1]}), order[tf[0]]))
-    out = []
-    for theme, found in recurring[:MAX_PEER_PROBLEMS]:
-        chosen: dict[str, SectionItem] = {}
-        for item in sorted(found, key=lambda i: -themes.score(i.quote, theme, "problem")):
-            chosen.setdefault(item.meta.doc, item)
-        picks = list(chosen.values())[:MAX_PEER_QUOTES]
-        said = [_bare(i.best_sentence(theme)) for i in picks]
-        quotes = "；".join(
-            ctx.prompts.render("共性问题.引文", quote=q, peer=short_name(i.meta))
-            for q, i in zip(said, picks, strict=True)
-        )
-        title = ctx.prompts.render(f"标题.{theme}")
-        body = ctx.prompts.render("共性问题", quotes=quotes)
-        text = ctx.prompts.render("条目", title=title, body=body)
-        citations = [i.citation(q) for q, i in zip(said, picks, strict=True)]
-        out.append(DraftItem("problem", title, text, theme, ["peer"], citations))
+            title, body = (free[0] if free else ""), text
+        titles.add(title)
+        shown = p.render("条目", title=title, body=body) if title else text
+        out.append(DraftItem("problem", title, shown, theme, ["own"], [statement.citation()]))
     return out
 
 
 def _measures(
-    ctx: _Context, problems: list[DraftItem], own: list[SectionItem], peers: dict[str, list[SectionItem]]
+    ctx: _Context, problems: list[DraftItem], own: list[SectionItem], peers: list[SectionItem]
 ) -> list[DraftItem]:
     """Measures theme by theme, in the order of the problems they answer: the unit's own measures on the
-    theme, else the best peer measure (cited as a reference), else the theme's template measure."""
+    theme, else the best peer measure in the unit's words, else the theme's template measure."""
     chosen: list[DraftItem] = []
     used: set[tuple[str, int, str]] = set()
-    peer_items = [i for items in peers.values() for i in items]
 
-    def pick(pool: list[SectionItem], theme: str, limit: int) -> list[SectionItem]:
-        """Items whose main theme is this one, best first; a passing mention is not enough."""
+    def ranked(pool: list[SectionItem], theme: str) -> list[SectionItem]:
+        """Items whose main theme is this one, best first (document order on a tie)."""
         free = [
             i for i in pool if (i.meta.doc, i.line, i.quote) not in used and i.primary("measure") == theme
         ]
-        free.sort(key=lambda i: -themes.score(i.quote, theme, "measure"))
-        used.update((i.meta.doc, i.line, i.quote) for i in free[:limit])
-        return free[:limit]
+        return sorted(free, key=lambda i: -themes.score(i.quote, theme, "measure"))
 
     for number, problem in enumerate(problems, 1):
         theme = problem.theme
@@ -343,39 +281,43 @@ def _measures(
             m.answers.append(number)
         if existing:
             continue
-        mine = pick(own, theme, MAX_OWN_MEASURES)
+        mine = ranked(own, theme)[:MAX_OWN_MEASURES]
         for item in mine:
-            title = _title(item.head)
+            used.add((item.meta.doc, item.line, item.quote))
+            text = wording.clean(item.quote, ctx.voice, ctx.meta)
             chosen.append(
-                DraftItem("measure", title, prose(item.quote), theme, ["own"], [item.citation()], [number])
+                DraftItem("measure", _title(text), text, theme, ["own"], [item.citation()], [number])
             )
-        theirs = [] if mine else pick(peer_items, theme, 1)
-        for item in theirs:
-            text = _SELF.sub("本单位", prose(item.quote))
-            for alias in item.meta.aliases:
-                text = text.replace(alias, "本单位")
-            text = ctx.prompts.render("参考措施", text=text, peer=short_name(item.meta))
-            title = _title(_SELF.sub("本单位", item.head))
-            chosen.append(DraftItem("measure", title, text, theme, ["peer"], [item.citation()], [number]))
-        if mine or theirs:
+        if mine:
             continue
-        name = f"措施.{theme}" if ctx.prompts.has(f"措施.{theme}") else f"措施.{themes.FALLBACK}"
-        text = ctx.prompts.render(name)
-        cited = list(problem.citations)  # a template measure rests on the evidence of the problem it answers
-        chosen.append(
-            DraftItem("measure", _title(text.split("。")[0]), text, theme, ["template"], cited, [number])
-        )
+        for item in ranked(peers, theme):
+            text = wording.adapt(item.quote, ctx.voice, item.meta, ctx.meta)
+            if len(text) < MIN_MEASURE or any(n in text for n in ctx.foreign):
+                continue
+            used.add((item.meta.doc, item.line, item.quote))
+            chosen.append(
+                DraftItem("measure", _title(text), text, theme, ["peer"], [item.citation()], [number])
+            )
+            break
+        else:
+            name = f"措施.{theme}" if ctx.prompts.has(f"措施.{theme}") else f"措施.{themes.FALLBACK}"
+            text = ctx.prompts.render(name)
+            cited = list(
+                problem.citations
+            )  # a template measure rests on the evidence of the problem it answers
+            chosen.append(DraftItem("measure", _title(text), text, theme, ["template"], cited, [number]))
     return chosen
 
 
-def _title(sentence: str) -> str:
+def _title(text: str) -> str:
     """An item's first sentence as its title when it is short enough to be one, else no title."""
-    head = _bare(prose(sentence))
-    return head if len(head) <= MAX_TITLE else ""
+    head = _bare(_head(text)[0])
+    return head if len(head) <= MAX_TITLE and head != _bare(text) else ""
 
 
 def _verify(item: DraftItem, ctx: _Context, dropped: list[str]) -> DraftItem | None:
-    """The gate of assistant.verify, per item: quotes re-found in their sources, numbers only from quotes."""
+    """The gate of assistant.verify, per item: quotes re-found in their sources, numbers only from quotes,
+    no other unit named in an item built on a peer's words."""
     kept: list[Citation] = []
     for c in item.citations:
         source = ctx.engine.store.source_text(c.doc)
@@ -396,49 +338,60 @@ def _verify(item: DraftItem, ctx: _Context, dropped: list[str]) -> DraftItem | N
     if stray:
         dropped.append(f"含引文之外的数字 {stray}，已删除：{item.text[:40]}")
         return None
+    if "peer" in item.basis and any(n in item.text for n in ctx.foreign):
+        dropped.append(f"正文出现其他单位名称，已删除：{item.text[:40]}")
+        return None
     item.citations = kept
     return item
 
 
 def build_draft(engine: Engine, unit_name: str, year: int | None = None) -> Draft:
     meta = resolve_unit(engine, unit_name, year)
-    ctx = _Context(
-        engine,
-        meta,
-        [f for f in engine.facts if f.doc == meta.doc],
-        Prompts(),
-        short_name(meta),
-        f"{meta.year}年" if meta.year else "本年度",
-    )
-    ctx.prompts.require(
-        ["条目", "执行率偏低", "指标扣分", "指标明细", "共性问题", "参考措施"]
-        + [f"标题.{t}" for t in themes.NAMES]
-        + [f"措施.{themes.FALLBACK}"]
+    prompts = Prompts()
+    prompts.require([*OWN_TEMPLATES, *findings.TEMPLATES])
+    voice = wording.voice_of(engine.store.source_text(meta.doc) or "")
+    ctx = _Context(engine, meta, prompts, voice, wording.names_of(engine.metas, meta))
+    by_id = engine.retriever.by_id
+    found = findings.figure_problems(
+        findings.Context(
+            meta,
+            [f for f in engine.facts if f.doc == meta.doc],
+            engine.store.figures(meta.doc),
+            lambda f: by_id.get(f.chunk_id) if f.chunk_id else None,
+            prompts,
+            voice,
+            f"{meta.year}年度" if meta.year else "本年度",
+            standards_of(engine.settings),
+        )
     )
 
     def section(m: ReportMeta, canonical: str) -> list[SectionItem]:
         return split_items(m, engine.retriever.section_chunks(m.doc, canonical))
 
     peers = [m for m in engine.metas if m.doc != meta.doc and m.org != meta.org and m.kind == meta.kind]
-    peer_problems = {m.doc: section(m, PROBLEMS) for m in peers}
-    peer_measures = {m.doc: section(m, MEASURES) for m in peers}
+    peer_measures = [i for m in sorted(peers, key=lambda m: m.doc) for i in section(m, MEASURES)]
 
     dropped: list[str] = []
-    problems = _figure_problems(ctx) + _own_problems(ctx, section(meta, PROBLEMS))
+    problems = _problems(ctx, found, section(meta, PROBLEMS))
     problems = [p for p in (_verify(p, ctx, dropped) for p in problems) if p]
-    extra = _peer_problems(ctx, {p.theme for p in problems}, peer_problems)
-    problems += [p for p in (_verify(p, ctx, dropped) for p in extra) if p]
-
     measures = _measures(ctx, problems, section(meta, MEASURES), peer_measures)
     measures = [m for m in (_verify(m, ctx, dropped) for m in measures) if m]
     names = {m.doc: short_name(m) for m in engine.metas}
-    return Draft(meta, ctx.unit, problems, measures, dropped, names)
+    return Draft(meta, short_name(meta), problems, measures, dropped, names, voice=voice)
 
 
 # ---- output -------------------------------------------------------------------------------------------
-def heading(draft: Draft) -> str:
+def title_lines(draft: Draft) -> tuple[str, str]:
+    """The document title and the line under it."""
     year = f"{draft.meta.year}年度" if draft.meta.year else ""
-    return f"{draft.unit}{year}部门整体支出绩效自评报告（存在的主要问题与下一步改进措施草稿）"
+    return (
+        f"{draft.unit}{year}{draft.meta.kind or '部门整体支出'}绩效自评报告",
+        "（存在的主要问题与下一步改进措施草稿）",
+    )
+
+
+def heading(draft: Draft) -> str:
+    return "".join(title_lines(draft))
 
 
 def answers_note(item: DraftItem) -> str:
@@ -455,9 +408,14 @@ def split_title(item: DraftItem) -> tuple[str, str]:
     return item.text[:cut], item.text[cut:]
 
 
+def span_of(c: Citation) -> str:
+    return f"第{c.line}行" if not c.line_end or c.line_end == c.line else f"第{c.line}–{c.line_end}行"
+
+
 def render_markdown(draft: Draft) -> str:
     lines = [f"# {heading(draft)}", ""]
     lines.append(f"> {draft.basis_note()}")
+    lines += [f"> - ⚠ {w}" for w in draft.warnings]
     for title, items in (("三、存在的主要问题", draft.problems), ("四、下一步改进措施", draft.measures)):
         lines += ["", f"## {title}", ""]
         if not items:
@@ -470,8 +428,7 @@ def render_markdown(draft: Draft) -> str:
             lines.append("")
     lines += ["", "## 引文", ""]
     for i, c in enumerate(draft.references(), 1):
-        span = f"第{c.line}行" if not c.line_end or c.line_end == c.line else f"第{c.line}–{c.line_end}行"
-        lines.append(f"{i}. {draft.name_of(c)} · {c.doc} {span} · {c.section}")
+        lines.append(f"{i}. {draft.name_of(c)} · {c.doc} {span_of(c)} · {c.section}")
         lines.append(f"   「{one_line(c.quote)}」")
     if draft.dropped:
         lines += ["", "## 未通过核验而删除的内容", ""] + [f"- {d}" for d in draft.dropped]
@@ -501,9 +458,12 @@ def to_json(draft: Draft) -> dict[str, object]:
         "org": draft.meta.org,
         "doc": draft.meta.doc,
         "year": draft.meta.year,
+        "voice": draft.voice,
+        "note": draft.basis_note(),
         "problems": [item_json(i) for i in draft.problems],
         "measures": [item_json(i) for i in draft.measures],
         "references": [_cite_json(draft, c) for c in refs],
+        "warnings": draft.warnings,
         "dropped": draft.dropped,
     }
 

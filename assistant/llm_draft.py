@@ -11,7 +11,7 @@ when, with the rules of `assistant.llm_answer`:
   states is still there (a figure is never lost);
 - it carries no [n] marker beyond the item's quotes (markers are then removed: the draft cites per item);
 - it shares enough of its character bigrams with the item's quotes and offline text;
-- a peer's item still names the peer it comes from.
+- it names no other unit (a peer's measure is the unit's own in the draft; the peer is only cited).
 
 Otherwise — or when the call fails — the item keeps its offline text and a note goes to `Draft.dropped`.
 After a failed call no further calls are made: the rest stays offline with one note. The title, the
@@ -268,11 +268,19 @@ def check(
         return "百分比与所引原文不符"
     if any(m.group(0) not in source for m in _CN_NUMBER.finditer(plain)):
         return "含所引原文中没有的数字"
-    peers = {draft.name_of(c) for c in item.citations if c.doc != draft.meta.doc}
-    if "peer" in item.basis and any(p and p in body and p not in plain for p in peers):
-        return "未注明所参考的同类单位"
+    if any(name in plain for name in _peer_names(item, draft)):  # peers go to the references only
+        return "写出了其他单位的名称"
     grams = _grams(re.sub(r"\s+", "", plain))
     support = _grams(re.sub(r"\s+", "", source))
     if grams and len(grams & support) / len(grams) < MIN_SUPPORT:
         return "与所引原文内容不符"
     return None
+
+
+def _peer_names(item: DraftItem, draft: Draft) -> set[str]:
+    """How the draft names the other indexed units (南洲街道, 南洲街) and the units the item cites."""
+    own = draft.names.get(draft.meta.doc, draft.unit)
+    names = {name for doc, name in draft.names.items() if doc != draft.meta.doc and name != own}
+    names |= {c.org for c in item.citations if c.org != draft.meta.org}
+    names |= {n.removesuffix("道") for n in names if n.endswith("街道")}
+    return {n for n in names if len(n) >= 3 and n not in draft.meta.org}

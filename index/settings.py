@@ -65,6 +65,13 @@ class Settings(BaseSettings):
     app_auth: SecretStr | None = None  # "user:password" turns on Gradio's login
     upload_max_mb: int = 50
 
+    # Drafts (assistant/draft.py): policy standards the unit's figures are measured against. A 预算执行率
+    # below draft_execution_standard (%) is a problem when the report states no target of its own; a
+    # 预算调整率 / 结转结余率 above its ceiling (%) is one too (None: only when the report lists it itself).
+    draft_execution_standard: float = 90.0
+    draft_adjustment_ceiling: float | None = None
+    draft_carryover_ceiling: float | None = None
+
     @property
     def llm_enabled(self) -> bool:
         return bool(self.llm_base_url)

@@ -94,6 +94,20 @@ def small_engine(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path):
     return Engine.open(settings, embedder=embedder)
 
 
+@pytest.fixture(scope="session")
+def five_engine(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path):
+    """The five corpus reports indexed with the fake embedder: fast tests of what needs no retrieval (drafts)."""
+    from assistant.engine import Engine
+    from index.pipeline import Indexer
+    from index.settings import Settings
+
+    embedder = FakeEmbedder()
+    settings = Settings(index_dir=tmp_path_factory.mktemp("five_index"))
+    outcomes = Indexer(settings, embedder=embedder).ingest([corpus_dir])
+    assert [o.status for o in outcomes] == ["added"] * 5
+    return Engine.open(settings, embedder=embedder)
+
+
 @contextmanager
 def serving(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
     """A local HTTP server (a scripted OpenAI-compatible endpoint) on a free loopback port, for the block."""

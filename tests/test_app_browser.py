@@ -4,6 +4,7 @@ port, over a copy of the session's real index. Screenshots go to tests/artifacts
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -232,18 +233,27 @@ def test_draft_and_review_for_luopu_and_docx(page, tmp_path):
     page.locator("#draft-source mark").first.wait_for()
     _shot(page, "05_draft")
 
-    # the draft is editable, and the .docx follows the edit
+    # the draft is editable, and the .docx follows the edit: a clean 公文 body, the sources as endnotes,
+    # and a number no source holds is warned about in the file as on screen, with no claim that all stand
+    edited = problems.input_value().replace("82.2%", "88.2%", 1)
+    problems.fill(edited)
     problems.click()
     page.keyboard.press("Control+End")
     page.keyboard.type("\n\n（九）由用户补充的一条问题。")
-    _wait_text(page, "body", "草稿已修改")
+    status = _wait_text(page, "body", "草稿已修改", "88.2 不在所引原文中", "是新增内容")
     with page.expect_download() as download:
         page.click("#docx-download")
     assert download.value.suggested_filename.endswith(".docx")
     path = tmp_path / "draft.docx"
     download.value.save_as(path)
-    text = "\n".join(p.text for p in Document(str(path)).paragraphs)
+    document = Document(str(path))
+    text = "\n".join(p.text for p in document.paragraphs)
     assert "洛浦街道" in text and "预算执行率偏低" in text and "由用户补充的一条问题" in text
+    assert "88.2%" in text and "所列数字均出自所引原文" not in text
+    assert "问题（一）中的数字 88.2 不在所引原文中" in text and "问题（三）是新增内容" in text
+    assert not re.search(r"\[\d+\]", text) and "〔对应问题" not in text
+    assert round(document.sections[0].top_margin.mm) == 37 and "<w:endnoteReference" in document.element.xml
+    assert "Word 文件将附上以下提示" in status
 
     page.get_by_role("tab", name="审核：数字自查").click()
     review = page.locator("#review-html")

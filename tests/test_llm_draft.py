@@ -14,7 +14,7 @@ from conftest import serving
 from test_llm_server import llama_server  # noqa: F401 — the SmolLM2 server fixture, reused
 from test_llm_unit import KEY, Script, _handler, _llm
 
-from assistant.draft import Draft, build_draft, render_markdown, split_title, to_json
+from assistant.draft import Draft, build_draft, cn_number, render_markdown, split_title, to_json
 from assistant.llm_draft import TEMPLATES, kept_offline, polish_draft
 from assistant.prompts import PromptError, Prompts, parse_templates
 from assistant.verify import numbers_in
@@ -101,7 +101,7 @@ def test_a_good_rewrite_is_kept_and_nothing_else_changes(small_engine, fake):
     assert_trustworthy(small_engine, offline, polished)
 
     first = polished.problems[0]
-    assert first.basis == ["figures"] and first.text.startswith(first.title + "。经核查，")
+    assert first.basis[0] == "figures" and first.text.startswith(first.title + "。经核查，")
     assert "82.2%" in first.text and "仍需进一步加快" in first.text
     assert split_title(first)[0] == split_title(offline.problems[0])[0]  # the title still leads
     rewritable = [i for i in _items(offline) if split_title(i)[1].strip()]
@@ -168,6 +168,20 @@ def test_other_unfaithful_rewrites_are_refused(small_engine, fake, rewrite, reas
     polished = polish_draft(offline, small_engine, llm=_llm(url))
     assert label in kept_offline(offline, polished)
     assert any(d.startswith(label) and reason in d for d in polished.dropped), polished.dropped
+    assert_trustworthy(small_engine, offline, polished)
+
+
+def test_a_rewrite_that_names_another_unit_is_refused(small_engine, fake):
+    url, script = fake
+    offline = build_draft(small_engine, "永平")
+    peer = next(n for n, m in enumerate(offline.measures, 1) if "peer" in m.basis)
+    assert not any("洛浦" in i.text for i in _items(offline))  # the peer's measure, in 永平's words
+    script.rewrite = lambda b: "参照洛浦街道的做法，" + polish_well(b)
+    polished = polish_draft(offline, small_engine, llm=_llm(url))
+    label = f"措施（{cn_number(peer)}）"
+    assert label in kept_offline(offline, polished)
+    assert any(d.startswith(label) and "其他单位的名称" in d for d in polished.dropped), polished.dropped
+    assert not any("洛浦" in i.text for i in _items(polished))
     assert_trustworthy(small_engine, offline, polished)
 
 

@@ -25,6 +25,7 @@ from index.models import ReportMeta
 log = logging.getLogger(__name__)
 
 SOURCE_HINT = "点击引文编号或审核结果中的引文，这里显示报告原文。"
+WORD_NOTE = "公文格式，正文不带引文编号，出处列为尾注"
 _NUMBERED = re.compile(r"^[ \t]*（([一二三四五六七八九十]{1,3})）", re.M)
 _TAIL = re.compile(r"(?:\s*(?:\[\d+\])+|\s*〔对应问题[^〕]*〕)+\s*$")
 _CN = {cn_number(i): i for i in range(1, 100)}
@@ -67,7 +68,8 @@ def parse_items(text: str) -> list[tuple[int | None, str]]:
 
 
 def apply_edits(draft: Draft, problems_text: str, measures_text: str) -> tuple[Draft, list[str]]:
-    """The draft as edited: items kept, changed, reordered or added; warnings for numbers no quote holds."""
+    """The draft as edited: items kept, changed, reordered or added; warnings for numbers no quote holds.
+    The edited draft carries the warnings, so the Word file says what the screen says."""
     warnings: list[str] = []
     allowed_year = {float(draft.meta.year)} if draft.meta.year else set()
 
@@ -98,7 +100,12 @@ def apply_edits(draft: Draft, problems_text: str, measures_text: str) -> tuple[D
     measures, _ = edited("measure", draft.measures, measures_text)
     for item in measures:
         item.answers = [renumber[n] for n in item.answers if n in renumber]
-    return replace(draft, problems=problems, measures=measures), warnings
+    before = [(i.text, i.citations) for i in (*draft.problems, *draft.measures)]
+    edited = before != [(i.text, i.citations) for i in (*problems, *measures)]
+    out = replace(
+        draft, problems=problems, measures=measures, edited=draft.edited or edited, warnings=warnings
+    )
+    return out, warnings
 
 
 def citation_dict(c: Citation, names: dict[str, str]) -> dict[str, object]:
@@ -172,7 +179,8 @@ class DraftTab:
                 elem_classes=["align-bottom"],
             )
         self.status = gr.Markdown(
-            "选择单位后点击“生成草稿并审核”。草稿可直接修改，下载的 Word 文件按修改后的内容生成。"
+            "选择单位后点击“生成草稿并审核”。草稿可直接修改，下载的 Word 文件按修改后的内容生成"
+            f"（{WORD_NOTE}）。"
         )
         with gr.Row(equal_height=False):
             with gr.Column(scale=3), gr.Tabs():
@@ -266,8 +274,9 @@ class DraftTab:
         if not state:
             return gr.update()
         _, warnings = apply_edits(state["draft"], problems or "", measures or "")
-        status = "草稿已修改，下载的 Word 文件按修改后的内容生成。"
+        status = f"草稿已修改，下载的 Word 文件按修改后的内容生成（{WORD_NOTE}）。"
         if warnings:
+            status += "Word 文件将附上以下提示，不再注明“所列数字均出自所引原文”。"
             status += "\n\n" + "\n".join(f"- ⚠ {w}" for w in warnings)
         return status
 
