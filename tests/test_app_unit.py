@@ -366,6 +366,9 @@ def test_upload_makes_a_report_answerable_and_remove_takes_it_away(small_app, co
     upload = tmp_path / "upload"
     upload.mkdir()
     shutil.copyfile(corpus_dir / NANZHOU, upload / "南洲街道2023年报告.txt")
+    shutil.copyfile(
+        corpus_dir / YONGPING, upload / "永平街道报告副本.txt"
+    )  # indexed already, under its own name
     (upload / "病毒.exe").write_bytes(b"MZ")
     (upload / "通知.md").write_text("# 会议通知\n请准时参加。\n", "utf-8")
     seen = []
@@ -378,16 +381,20 @@ def test_upload_makes_a_report_answerable_and_remove_takes_it_away(small_app, co
     assert status["南洲街道2023年报告.txt"][0] == "已导入"
     assert status["病毒.exe"][0] == "未导入" and "不支持的文件类型" in status["病毒.exe"][1]
     assert status["通知.md"][0] == "未导入" and "通知.md" in status["通知.md"][1]
+    assert status["永平街道报告副本.txt"][0] == "未变化"
     assert seen and seen[-1][0] == 1.0
-    # the steps of each file as they happen, with the share of the whole upload done (two files were stored)
-    first = [(f, d) for f, d in seen if d.startswith("第 1/2 份")]
+    # the steps of each file as they happen, with the share of the whole upload done (three files were stored)
+    first = [(f, d) for f, d in seen if d.startswith("第 1/3 份")]
     steps = [re.search(r"：(解析|切分|向量化|入库)", d).group(1) for _, d in first]  # type: ignore[union-attr]
     assert [s for i, s in enumerate(steps) if s not in steps[:i]] == ["解析", "切分", "向量化", "入库"]
     assert any("向量化（0/" in d for _, d in first)  # the chunks embedded are counted
     fractions = [f for f, _ in seen]
-    assert fractions == sorted(fractions) and 0.4 < fractions[len(first) - 1] < 0.5 == fractions[len(first)]
+    assert fractions == sorted(fractions) and fractions[1] > 0 and 0.25 < fractions[len(first) - 1] < 1 / 3
+    # the file refused at 解析 is the third: it starts at two thirds of the whole
+    assert seen[len(first)] == (2 / 3, "第 3/3 份 通知.md：解析")
     stored = [p.name for p in small_app.uploads_dir.iterdir()]
-    assert len(stored) == 1 and stored[0].startswith("南洲街道2023年报告_")  # failed uploads are not kept
+    # neither failed uploads nor a renamed copy of a report already indexed are kept
+    assert len(stored) == 1 and stored[0].startswith("南洲街道2023年报告_")
 
     html = list(respond(small_app, "南洲街道的预算执行率是多少？", None))[-1][0]
     assert "99.56%" in html
@@ -415,6 +422,7 @@ def test_launch_options_come_from_settings(monkeypatch, tmp_path):
     assert options["auth"] == ("finance", "s3cret:x")
     assert options["max_file_size"] == "7mb"
     assert options["blocked_paths"] == [str(tmp_path.resolve())]
+    assert [m.cls.__name__ for m in options["app_kwargs"]["middleware"]] == ["ChineseLocale"]
     monkeypatch.delenv("GRADIO_SERVER_NAME")
     monkeypatch.delenv("JIXIAO_APP_AUTH")
     default = launch_options(Settings(index_dir=tmp_path))
@@ -463,3 +471,38 @@ def test_removing_a_report_ingested_from_elsewhere_leaves_the_original_file(smal
     )
     assert original.read_bytes() == (corpus_dir / NANZHOU).read_bytes()
     assert (small_app.uploads_dir / original.name).read_text("utf-8") == "另一份文件"
+
+
+def test_the_page_is_pinned_to_chinese_and_nothing_else_is_rewritten():
+    import asyncio
+
+    from assistant.webapp.locale import SCRIPT, ChineseLocale, localize
+
+    page = b'<!doctype html>\n<html\n\tlang="en"\n>\n\t<head>\n\t\t<meta charset="utf-8" />'
+    out = localize(page)
+    assert out.index(SCRIPT) == out.index(b"<head>") + 6 and b'lang="zh-CN"' in out
+    assert b"Navigator.prototype, k" in SCRIPT and b"'zh-CN'" in SCRIPT
+    assert localize(b"<p>no head</p>") == b"<p>no head</p>"
+
+    def serve(content_type: bytes, body: bytes, path: str = "/") -> list[dict]:
+        async def app(scope, receive, send):
+            headers = [(b"content-type", content_type), (b"content-length", str(len(body)).encode())]
+            await send({"type": "http.response.start", "status": 200, "headers": headers})
+            await send({"type": "http.response.body", "body": body[:10], "more_body": True})
+            await send({"type": "http.response.body", "body": body[10:]})
+
+        sent: list[dict] = []
+
+        async def send(message):
+            sent.append(message)
+
+        scope = {"type": "http", "method": "GET", "path": path}
+        asyncio.run(ChineseLocale(app)(scope, None, send))
+        return sent
+
+    html = serve(b"text/html; charset=utf-8", page)
+    body = b"".join(m.get("body", b"") for m in html)
+    assert body == out and dict(html[0]["headers"])[b"content-length"] == str(len(out)).encode()
+    data = b'{"x": "<head>"}'
+    for sent in (serve(b"application/json", data), serve(b"text/html", page, "/gradio_api/file=a.html")):
+        assert b"".join(m.get("body", b"") for m in sent) in (data, page)  # passed through untouched

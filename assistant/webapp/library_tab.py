@@ -23,6 +23,7 @@ from assistant.webapp.render import esc
 from assistant.webapp.state import AppState
 from index.loaders import sha256_file
 from index.models import IngestOutcome, IngestStage
+from index.pipeline import StageFn
 
 log = logging.getLogger(__name__)
 
@@ -160,6 +161,8 @@ def ingest_uploads(
             outcome = indexer.ingest_file(item.path, stage_reporter(progress, i, len(stored), item.original))
             if outcome.status == "failed":
                 log.warning("ingest of %s failed: %s", item.path.name, outcome.message)
+            # a copy the index does not hold (refused, or a renamed copy of a report already indexed) is not kept
+            if outcome.status == "failed" or indexer.store.document_sha(item.path.name) is None:
                 item.path.unlink(missing_ok=True)
             rows.append(
                 (item.original, STATUS[outcome.status], outcome_text(outcome, item.original, item.path.name))
@@ -171,7 +174,7 @@ def ingest_uploads(
     return rows
 
 
-def stage_reporter(progress: Any, i: int, total: int, name: str) -> Any:
+def stage_reporter(progress: Any, i: int, total: int, name: str) -> StageFn | None:
     """The pipeline's steps for file i of total, as gradio progress: the whole upload's share done, and in
     words which file and which step (解析/切分/向量化/入库), with the chunks embedded so far."""
     if progress is None:
