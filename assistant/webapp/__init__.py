@@ -10,12 +10,15 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # offline: no teleme
 from typing import Any  # noqa: E402
 
 import gradio as gr  # noqa: E402
+from starlette.middleware import Middleware  # noqa: E402
 
 from assistant.webapp import chat_tab  # noqa: E402
+from assistant.webapp.chart import CHART_CSS  # noqa: E402
 from assistant.webapp.common import CSS, theme  # noqa: E402
 from assistant.webapp.data_tab import DataTab  # noqa: E402
 from assistant.webapp.draft_tab import DraftTab  # noqa: E402
 from assistant.webapp.library_tab import LibraryTab  # noqa: E402
+from assistant.webapp.locale import TRANSLATIONS, ChineseLocale  # noqa: E402
 from assistant.webapp.state import AppState, ResponderFactory  # noqa: E402
 from index.settings import Settings  # noqa: E402
 
@@ -78,5 +81,8 @@ def launch_options(settings: Settings) -> dict[str, Any]:
         "ssr_mode": False,
         "show_error": False,
         "theme": theme(),
-        "css": CSS,
+        "css": CSS + CHART_CSS,
+        # gradio's built-in words follow the browser's language: pinned to Chinese (see locale.py)
+        "app_kwargs": {"middleware": [Middleware(ChineseLocale)]},
+        "i18n": gr.I18n(**TRANSLATIONS),
     }

@@ -10,7 +10,7 @@ from typing import Any
 import gradio as gr
 
 from assistant.models import Answer, Citation
-from assistant.webapp.common import clickable_html, event_data, to_int
+from assistant.webapp.common import clickable_html, event_data, reveal, source_panel, to_int, with_back
 from assistant.webapp.render import conversation_html, placeholder, source_html
 from assistant.webapp.state import AppState
 
@@ -103,6 +103,7 @@ def build(app: AppState) -> None:
             with gr.Row():
                 question = gr.Textbox(
                     placeholder="输入问题，按回车或点“发送”，例如：永平街的预算执行率是多少？",
+                    label="问题",
                     show_label=False,
                     lines=1,
                     max_lines=4,
@@ -118,14 +119,15 @@ def build(app: AppState) -> None:
                 clear = gr.Button("清空对话", size="sm", variant="stop", min_width=60)
         with gr.Column(scale=2, elem_classes=["sticky-col"]):
             gr.Markdown("#### 原文出处")
-            source = gr.HTML(placeholder(SOURCE_HINT), elem_id="chat-source")
+            source = source_panel(placeholder(SOURCE_HINT), "chat-source")
 
     def on_send(q: str, s: dict[str, Any]) -> Iterator[tuple[str, dict, str]]:
         yield from respond(app, q, s)
 
     def on_click(s: dict[str, Any], evt: gr.EventData) -> str:
         data = event_data(evt)
-        return source_for(app, s, to_int(data.get("turn")), to_int(data.get("cite")))
+        html = source_for(app, s, to_int(data.get("turn")), to_int(data.get("cite")))
+        return with_back(html, "chat-html", "返回对话")
 
     def on_clear() -> tuple[str, dict, str]:
         return conversation_html([], {}), new_state(), placeholder(SOURCE_HINT)
@@ -135,5 +137,7 @@ def build(app: AppState) -> None:
     question.submit(on_send, **io)
     for button in examples:
         button.click(lambda q: q, button, question, queue=False).then(on_send, **io)
-    chat.click(on_click, state, source, show_progress="hidden")
+    chat.click(on_click, state, source, show_progress="hidden").then(
+        None, None, None, js=reveal("chat-source")
+    )
     clear.click(on_clear, None, [chat, state, source], queue=False)

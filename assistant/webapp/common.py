@@ -15,6 +15,7 @@ element.addEventListener('click', (event) => {
   if (!el || !element.contains(el)) return;
   element.querySelectorAll('.active').forEach((x) => x.classList.remove('active'));
   el.classList.add('active');
+  window.jixiaoLastCite = el;  // where a phone's "back" link returns to
   trigger('click', Object.assign({}, el.dataset));
 });
 watch('value', () => {
@@ -46,6 +47,38 @@ def theme() -> gr.themes.Base:
 
 def clickable_html(value: str = "", **kwargs: Any) -> gr.HTML:
     return gr.HTML(value, js_on_load=CLICK_JS, **kwargs)
+
+
+# A source panel's "back" link (shown on narrow screens only) returns to what was tapped.
+BACK_JS = """
+element.addEventListener('click', (event) => {
+  const link = event.target.closest('.back-link');
+  if (!link) return;
+  const box = document.getElementById(link.dataset.back);
+  const last = window.jixiaoLastCite;
+  const target = box && last && box.contains(last) ? last : box;
+  if (target) target.scrollIntoView({ behavior: 'smooth', block: 'center' });
+});
+"""
+
+
+def source_panel(value: str, elem_id: str) -> gr.HTML:
+    return gr.HTML(value, elem_id=elem_id, js_on_load=BACK_JS)
+
+
+def with_back(html: str, target: str, label: str) -> str:
+    """A source passage with a link back to `target` (an elem_id), for a phone where the passage is far below."""
+    return f'{html}<button type="button" class="back-link" data-back="{target}">↑ {label}</button>'
+
+
+def reveal(elem_id: str) -> str:
+    """JS run once a source panel is filled. On a phone the panel sits under everything else, far below what
+    was tapped: bring it into view. Side by side on a wide screen it is already in view, and nothing moves."""
+    return (
+        f"() => {{ const el = document.getElementById('{elem_id}'); if (!el) return;"
+        " const top = el.getBoundingClientRect().top;"
+        " if (top < 0 || top > window.innerHeight * 0.6) el.scrollIntoView({ behavior: 'smooth', block: 'start' }); }"
+    )
 
 
 class Download:
@@ -131,6 +164,12 @@ button.cite-chip:hover, button.cite-chip.active { background: #b91c1c !important
 .src-quote { border-left: 3px solid #cbd5e1; padding-left: 10px; color: #475569; }
 .warn { color: #b45309; font-size: 13px; }
 .sticky-col { position: sticky; top: 8px; align-self: flex-start; }
+.back-link { display: none; }
+@media (max-width: 700px) {
+  .back-link { display: inline-block; margin-top: 8px; padding: 4px 12px; border-radius: 999px; font-size: 13px;
+    border: 1px solid var(--border-color-primary); background: var(--background-fill-secondary); cursor: pointer; }
+  .sticky-col { position: static; }
+}
 
 /* draft, review, library */
 .refs ol { padding-left: 1.6em; margin: 4px 0; }

@@ -3,7 +3,6 @@ units on one metric whose every bar shows its file, line and quote, and both as 
 
 from __future__ import annotations
 
-import math
 import uuid
 from collections.abc import Sequence
 from io import BytesIO
@@ -12,8 +11,17 @@ from typing import Any
 import gradio as gr
 import pandas as pd
 
-from assistant.facts_view import FactIndex, short_name, stated
-from assistant.webapp.common import Download
+from assistant.facts_view import short_name, stated
+from assistant.webapp.chart import bar_label, chart_html, chart_metrics, chart_rows
+from assistant.webapp.common import (
+    Download,
+    clickable_html,
+    event_data,
+    reveal,
+    source_panel,
+    to_int,
+    with_back,
+)
 from assistant.webapp.render import placeholder, source_html
 from assistant.webapp.state import AppState
 from index.models import Fact, ReportMeta
@@ -33,12 +41,7 @@ TABLE_COLUMNS = [
     "引文",
 ]
 VIEW_COLUMNS = ["单位", "年度", "指标", "项目或指标名称", "原文数字", "引文", "文件", "行"]
-CHART_VIEW = ["单位", "原文数字", "引文", "文件", "行", "年度"]
-CHART_COLUMNS = ["单位", "数值", "计量单位", "原文数字", "年度", "文件", "行", "引文"]
-# Metrics offered for the chart first, in this order; any other unit-level metric follows.
-CHART_FIRST = ("预算执行率", "自评得分", "全年预算数", "执行数", "结转结余率", "预算调整率", "三公经费")
-MONEY = {"元": 0.0001, "万元": 1.0, "亿元": 10000.0}
-TIP_QUOTE = 90  # characters of the quote in a bar's tooltip (the table below the chart has all of it)
+CHART_VIEW = ["单位", "年度", "原文数字", "引文", "文件", "行"]
 SOURCE_HINT = "点击表格中的任意一行，这里显示该数字的报告原文。"
 
 
@@ -87,77 +90,6 @@ def filter_rows(
     return table[mask].reset_index(drop=True)
 
 
-def chart_metrics(facts: Sequence[Fact]) -> list[str]:
-    present = {f.metric for f in facts if f.item is None}
-    return [m for m in CHART_FIRST if m in present] + sorted(present.difference(CHART_FIRST))
-
-
-def chart_rows(
-    facts: Sequence[Fact],
-    metas: Sequence[ReportMeta],
-    metric: str | None,
-    units: Sequence[str] | None = None,
-    years: Sequence[str] | None = None,
-) -> tuple[pd.DataFrame, str]:
-    """One bar per report: the unit's own figure for the metric, the same fact a chat answer would cite.
-    Money in mixed units is shown in 万元; the note says so and the table keeps the figure as written."""
-    index = FactIndex(list(facts))
-    rows = []
-    for meta in metas:
-        if units and short_name(meta) not in units:
-            continue
-        if years and str(meta.year or "") not in [str(y) for y in years]:
-            continue
-        fact = index.best(meta.doc, metric) if metric else None
-        if fact is None:
-            continue
-        rows.append((meta, fact))
-    note = ""
-    if len({f.unit for _, f in rows}) > 1 and all(f.unit in MONEY for _, f in rows):
-        note = "各报告的金额单位不同，图中统一换算为万元（元 ÷ 10000，亿元 × 10000）；“原文数字”为报告原文。"
-    repeated = {short_name(m) for m, _ in rows if sum(short_name(o) == short_name(m) for o, _ in rows) > 1}
-    out = []
-    for meta, fact in rows:
-        value, unit = fact.value, fact.unit
-        if note:
-            value, unit = round(fact.value * MONEY[fact.unit], 6), "万元"
-        name = short_name(meta)
-        out.append(
-            {
-                "单位": f"{name} {meta.year}年" if name in repeated and meta.year else name,
-                "数值": value,
-                "计量单位": unit,
-                "原文数字": stated(fact),
-                "年度": str(meta.year or ""),
-                "文件": fact.doc,
-                "行": fact.line,
-                "引文": fact.quote,
-            }
-        )
-    frame = pd.DataFrame(out, columns=CHART_COLUMNS)
-    return frame.sort_values("数值", ascending=False, kind="stable").reset_index(drop=True), note
-
-
-def axis_top(values: list[float], unit: str) -> float:
-    """A round top for the value axis, from 0: 100 for rates up to 100%, else the next round number."""
-    top = max([v for v in values if v == v] or [0.0])
-    if unit == "%" and top <= 100:
-        return 100.0
-    if top <= 0:
-        return 1.0
-    step = 10 ** math.floor(math.log10(top))
-    for nice in (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
-        if nice * step >= top * 1.05:
-            return nice * step
-    return 10 * step
-
-
-def tooltip_frame(chart: pd.DataFrame) -> pd.DataFrame:
-    tips = chart.copy()
-    tips["引文"] = [q if len(q) <= TIP_QUOTE else q[:TIP_QUOTE] + "…" for q in tips["引文"]]
-    return tips
-
-
 def xlsx_bytes(table: pd.DataFrame, chart: pd.DataFrame, metric: str | None) -> bytes:
     """The filtered table and the chart's data (with an Excel bar chart) as an .xlsx workbook."""
     from openpyxl import Workbook
@@ -166,6 +98,7 @@ def xlsx_bytes(table: pd.DataFrame, chart: pd.DataFrame, metric: str | None) -> 
 
     book = Workbook()
     widths = {
+        "图中标签": 20,
         "单位": 16,
         "指标": 16,
         "项目或指标名称": 24,
@@ -193,13 +126,21 @@ def xlsx_bytes(table: pd.DataFrame, chart: pd.DataFrame, metric: str | None) -> 
     first.title = "数字明细"
     fill(first, table)
     second = book.create_sheet("图表数据")
-    fill(second, chart)
+    # the bar's label names the year too, as on screen: reports of different years are never mixed unsaid
+    labelled = chart.drop(columns=["图中数值"], errors="ignore")
+    labelled.insert(
+        0, "图中标签", [bar_label(u, y) for u, y in zip(chart["单位"], chart["年度"], strict=True)]
+    )
+    fill(second, labelled)
     if len(chart):
         bars = BarChart()
         unit = chart["计量单位"].iloc[0]
         bars.title = f"{metric or ''}（{unit}）"
         bars.y_axis.title = str(unit)
-        bars.add_data(Reference(second, min_col=2, min_row=1, max_row=len(chart) + 1), titles_from_data=True)
+        column = list(labelled.columns).index("数值") + 1
+        bars.add_data(
+            Reference(second, min_col=column, min_row=1, max_row=len(chart) + 1), titles_from_data=True
+        )
         bars.set_categories(Reference(second, min_col=1, min_row=2, max_row=len(chart) + 1))
         bars.legend = None
         second.add_chart(bars, "J2")
@@ -257,28 +198,19 @@ class DataTab:
                         variant="primary",
                         elem_classes=["align-bottom"],
                     )
-                self.chart = gr.BarPlot(
-                    x="单位",
-                    y="数值",
-                    tooltip=["单位", "原文数字", "文件", "行", "引文"],
-                    sort="-y",
-                    y_lim=[0, None],
-                    height=320,
-                    show_label=False,
-                    elem_id="metric-chart",
-                )
-                self.chart_note = gr.Markdown("", elem_classes=["section-note"])
+                self.chart = clickable_html(chart_html(pd.DataFrame(), None), elem_id="metric-chart")
+                self.chart_note = gr.Markdown("", elem_classes=["section-note"], elem_id="chart-note")
                 self.chart_table = gr.Dataframe(
                     headers=CHART_VIEW,
                     interactive=False,
                     max_height=260,
                     label="图中各柱的出处（点击一行查看原文）",
-                    column_widths=["100px", "100px", "420px", "190px", "56px", "60px"],
+                    column_widths=["100px", "60px", "100px", "420px", "190px", "56px"],
                     elem_id="chart-table",
                 )
             with gr.Column(scale=2, elem_classes=["sticky-col"]):
                 gr.Markdown("#### 原文出处")
-                self.source = gr.HTML(placeholder(SOURCE_HINT), elem_id="data-source")
+                self.source = source_panel(placeholder(SOURCE_HINT), "data-source")
 
         filters = [self.units, self.years, self.metrics, self.chart_metric]
         for control in filters:
@@ -289,10 +221,22 @@ class DataTab:
 
         def pick(frame: pd.DataFrame, evt: gr.SelectData) -> str:
             index = evt.index if isinstance(evt.index, (list, tuple)) else [evt.index]
-            return row_source(app, frame, int(index[0]))
+            return with_back(row_source(app, frame, int(index[0])), "facts-table", "返回表格")
 
-        self.table.select(pick, self.table, self.source, show_progress="hidden")
-        self.chart_table.select(pick, self.chart_table, self.source, show_progress="hidden")
+        def pick_chart_row(frame: pd.DataFrame, evt: gr.SelectData) -> str:
+            index = evt.index if isinstance(evt.index, (list, tuple)) else [evt.index]
+            return with_back(row_source(app, frame, int(index[0])), "chart-table", "返回图表")
+
+        def pick_bar(frame: pd.DataFrame, evt: gr.EventData) -> str:
+            row = to_int(event_data(evt).get("row"))
+            return with_back(row_source(app, frame, row), "metric-chart", "返回图表")
+
+        for event in (
+            self.table.select(pick, self.table, self.source, show_progress="hidden"),
+            self.chart_table.select(pick_chart_row, self.chart_table, self.source, show_progress="hidden"),
+            self.chart.click(pick_bar, self.chart_table, self.source, show_progress="hidden"),
+        ):
+            event.then(None, None, None, js=reveal("data-source"))
 
     def filters(self) -> list[gr.components.Component]:
         return [self.units, self.years, self.metrics, self.chart_metric]
@@ -327,13 +271,11 @@ class DataTab:
         metas = engine.metas if engine else []
         table = filter_rows(fact_rows(facts, metas), units, years, metrics)
         chart, note = chart_rows(facts, metas, metric, units, years)
-        unit = chart["计量单位"].iloc[0] if len(chart) else ""
         summary = f"共 **{len(table)}** 条数字（全部 {len(facts)} 条）。点击任意一行可查看原文。"
         if not metas:
             summary = "报告库中还没有报告。请先到“报告库”页上传报告。"
-        title = f"各单位{metric or ''}比较（{unit}）" if len(chart) else "没有可比较的数字"
         missing = [
-            short_name(m)
+            bar_label(short_name(m), m.year)
             for m in metas
             if (not units or short_name(m) in units)
             and (not years or str(m.year or "") in years)
@@ -344,12 +286,7 @@ class DataTab:
         return (
             summary,
             table[VIEW_COLUMNS],
-            gr.update(
-                value=tooltip_frame(chart),
-                title=title,
-                y_title=f"{metric or ''}（{unit}）",
-                y_lim=[0, axis_top(chart["数值"].tolist(), unit)],
-            ),
+            chart_html(chart, metric),
             note,
             chart[CHART_VIEW],
         )

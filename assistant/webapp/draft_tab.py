@@ -17,7 +17,16 @@ from assistant.facts_view import short_name
 from assistant.models import Citation
 from assistant.review import VERDICT_LABEL, Finding, review
 from assistant.verify import numbers_in
-from assistant.webapp.common import Download, clickable_html, event_data, to_int, user_error
+from assistant.webapp.common import (
+    Download,
+    clickable_html,
+    event_data,
+    reveal,
+    source_panel,
+    to_int,
+    user_error,
+    with_back,
+)
 from assistant.webapp.render import esc, line_span, placeholder, source_html
 from assistant.webapp.state import AppState
 from index.models import ReportMeta
@@ -198,7 +207,7 @@ class DraftTab:
                     )
             with gr.Column(scale=2, elem_classes=["sticky-col"]):
                 gr.Markdown("#### 原文出处")
-                self.source = gr.HTML(placeholder(SOURCE_HINT), elem_id="draft-source")
+                self.source = source_panel(placeholder(SOURCE_HINT), "draft-source")
 
         outputs = [
             self.state,
@@ -223,12 +232,15 @@ class DraftTab:
 
         def on_click(s: dict[str, Any] | None, evt: gr.EventData) -> str:
             data = event_data(evt)
-            return self.source_for(
+            html = self.source_for(
                 s, data.get("kind", ""), to_int(data.get("check")), to_int(data.get("cite"))
             )
+            return with_back(html, "draft-refs", "返回草稿")
 
-        self.refs.click(on_click, self.state, self.source, show_progress="hidden")
-        self.review.click(on_click, self.state, self.source, show_progress="hidden")
+        for cites in (self.refs, self.review):
+            cites.click(on_click, self.state, self.source, show_progress="hidden").then(
+                None, None, None, js=reveal("draft-source")
+            )
 
     def refresh_outputs(self) -> list[gr.components.Component]:
         return [self.unit]

@@ -21,7 +21,9 @@ import pandas as pd
 from assistant.webapp.common import user_error
 from assistant.webapp.render import esc
 from assistant.webapp.state import AppState
-from index.models import IngestOutcome
+from index.loaders import sha256_file
+from index.models import IngestOutcome, IngestStage
+from index.pipeline import StageFn
 
 log = logging.getLogger(__name__)
 
@@ -156,14 +158,11 @@ def ingest_uploads(
         indexer = app.indexer()
         for i, item in enumerate(stored):
             assert item.path is not None
-            if progress is not None:
-                progress(
-                    i / len(stored),
-                    desc=f"正在导入第 {i + 1}/{len(stored)} 份：{item.original}（解析、抽取数字、建立索引）",
-                )
-            outcome = indexer.ingest_file(item.path)
+            outcome = indexer.ingest_file(item.path, stage_reporter(progress, i, len(stored), item.original))
             if outcome.status == "failed":
                 log.warning("ingest of %s failed: %s", item.path.name, outcome.message)
+            # a copy the index does not hold (refused, or a renamed copy of a report already indexed) is not kept
+            if outcome.status == "failed" or indexer.store.document_sha(item.path.name) is None:
                 item.path.unlink(missing_ok=True)
             rows.append(
                 (item.original, STATUS[outcome.status], outcome_text(outcome, item.original, item.path.name))
@@ -175,16 +174,62 @@ def ingest_uploads(
     return rows
 
 
+def stage_reporter(progress: Any, i: int, total: int, name: str) -> StageFn | None:
+    """The pipeline's steps for file i of total, as gradio progress: the whole upload's share done, and in
+    words which file and which step (解析/切分/向量化/入库), with the chunks embedded so far."""
+    if progress is None:
+        return None
+
+    def report(stage: IngestStage) -> None:
+        detail = f"（{stage.detail}）" if stage.detail else ""
+        progress((i + stage.done) / total, desc=f"第 {i + 1}/{total} 份 {name}：{stage.step}{detail}")
+
+    return report
+
+
+def uploaded_copy(app: AppState, doc: str) -> Path | None:
+    """The app's own stored copy of an indexed report: a file of that name in the uploads folder holding the
+    very content indexed. A report ingested from anywhere else has none, and nothing outside is touched."""
+    sha = next((d.get("sha256") for d in app.documents() if d["doc"] == doc), None)
+    uploads = app.uploads_dir.resolve()
+    path = (uploads / Path(doc).name).resolve()
+    if not sha or path.parent != uploads or not path.is_file() or path.is_symlink():
+        return None
+    return path if sha256_file(path) == sha else None
+
+
+def removal_question(app: AppState, doc: str | None) -> str | None:
+    """What the user is asked before a report is removed; None when there is nothing to remove."""
+    found = next((d for d in app.documents() if d["doc"] == doc), None) if doc else None
+    if found is None:
+        return None
+    who = f"{found['org']}（{found.get('year') or '年份不详'}）"
+    copy = "，应用保存的上传副本也一并删除" if uploaded_copy(app, str(doc)) else ""
+    return (
+        f'<p class="confirm-text">确定从报告库删除 <b>{esc(who)}</b> 的报告 <code>{esc(doc)}</code> 吗？'
+        f"删除后问答、数据和起草都不再使用它{copy}。此操作不能撤销。</p>"
+    )
+
+
 def remove_report(app: AppState, doc: str | None) -> str:
     if not doc:
         return "请先选择要删除的报告。"
     org = next((str(d["org"]) for d in app.documents() if d["doc"] == doc), "")
     with app.write_lock:
+        copy = uploaded_copy(app, doc)
         indexer = app.indexer()
         ok = indexer.remove(doc)
         indexer.store.close()
         app.reload()
-    return f"已从报告库删除 {doc}（{org}）。" if ok else f"报告库中没有 {doc}。"
+        if ok and copy is not None:
+            try:
+                copy.unlink()
+            except OSError:  # the index no longer holds it; a leftover file is only disk space
+                log.warning("could not delete the uploaded copy %s", copy, exc_info=True)
+                return f"已从报告库删除 {doc}（{org}），但上传副本未能删除：{copy}。"
+    if not ok:
+        return f"报告库中没有 {doc}。"
+    return f"已从报告库删除 {doc}（{org}）" + ("，并删除了上传副本。" if copy is not None else "。")
 
 
 class LibraryTab:
@@ -213,12 +258,19 @@ class LibraryTab:
         )
         with gr.Row(equal_height=False):
             self.to_remove = gr.Dropdown(
-                label="删除报告（选择后点右侧按钮）", choices=[], scale=4, elem_id="remove-doc"
+                label="删除报告（选择后点“从报告库删除”）", choices=[], scale=4, elem_id="remove-doc"
             )
             self.remove = gr.Button(
                 "从报告库删除", variant="stop", scale=1, elem_id="remove-btn", elem_classes=["align-bottom"]
             )
-        self.remove_status = gr.Markdown("")
+        # removal asks first; the question names the report, and only that report is removed on 确认删除
+        self.pending = gr.State(None)
+        with gr.Column(visible=False, elem_id="remove-confirm") as self.confirm_box:
+            self.question = gr.HTML("", elem_id="remove-question")
+            with gr.Row():
+                self.confirm = gr.Button("确认删除", variant="stop", elem_id="remove-confirm-btn")
+                self.cancel = gr.Button("取消", variant="secondary", elem_id="remove-cancel-btn")
+        self.remove_status = gr.Markdown("", elem_id="remove-status")
 
     def wire(self, after: list[tuple[Any, list[Any], list[Any]]]) -> None:
         """Connect the buttons; `after` are (function, inputs, outputs) to run once the index has changed."""
@@ -229,8 +281,29 @@ class LibraryTab:
             rows = ingest_uploads(self.app, files, progress)
             return (outcomes_html(rows), None, "", *self.refresh())
 
+        def ask_remove(doc: str | None) -> tuple[Any, ...]:
+            question = removal_question(self.app, doc)
+            if question is None:
+                return None, "", gr.update(visible=False), "请先选择要删除的报告。"
+            return doc, question, gr.update(visible=True), ""
+
         def do_remove(doc: str | None) -> tuple[Any, ...]:
-            return (remove_report(self.app, doc), *self.refresh())
+            return (remove_report(self.app, doc), None, gr.update(visible=False), *self.refresh())
+
+        def cancel() -> tuple[Any, ...]:
+            return None, gr.update(visible=False), "已取消，报告未删除。"
+
+        self.remove.click(
+            ask_remove,
+            self.to_remove,
+            [self.pending, self.question, self.confirm_box, self.remove_status],
+            show_progress="hidden",
+        )
+        self.cancel.click(cancel, None, [self.pending, self.confirm_box, self.remove_status], queue=False)
+        # another choice needs its own confirmation
+        self.to_remove.change(
+            lambda: (None, gr.update(visible=False)), None, [self.pending, self.confirm_box], queue=False
+        )
 
         ingest_event = self.ingest.click(
             do_ingest,
@@ -239,10 +312,10 @@ class LibraryTab:
             concurrency_limit=1,
             show_progress_on=self.outcomes,
         )
-        remove_event = self.remove.click(
+        remove_event = self.confirm.click(
             do_remove,
-            self.to_remove,
-            [self.remove_status, self.listing, self.to_remove],
+            self.pending,
+            [self.remove_status, self.pending, self.confirm_box, self.listing, self.to_remove],
             concurrency_limit=1,
             show_progress_on=self.remove_status,
         )

@@ -82,7 +82,7 @@ def conversation_html(
     if not turns:
         return (
             '<div class="chat-log empty"><div class="hint">请输入问题，例如“永平街的预算执行率是多少？”。'
-            "每个回答都附有引文编号，点击编号即可在右侧查看原文段落。</div></div>"
+            "每个回答都附有引文编号，点击编号即可查看所引的原文段落。</div></div>"
         )
     body = "".join(turn_html(i, t, names, pending and i == len(turns) - 1) for i, t in enumerate(turns))
     return f'<div class="chat-log">{body}</div>'
