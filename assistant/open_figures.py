@@ -70,6 +70,8 @@ COUNT_UNITS = {
     "平方米": ("平方米", "万平方米", "㎡", "m²"),
     "年": ("年",),
     "天": ("天", "日"),
+    "起": ("起", "件", "次"),
+    "例": ("例", "人"),
 }
 # what the question asks for → acceptable units
 _EXPLICIT_UNIT = re.compile(rf"(?:多少|几)(?:个)?({UNITS.replace('|%|‰', '')}|年)")

@@ -24,7 +24,7 @@ from index.tables import read_cell, table_figures
 UNITS = (
     "万平方米|平方公里|平方米|立方米|万人次|个百分点|百分点|个月|亿元|万元|千元|元|万人|万户|万亩|万吨|万千瓦|"
     "人次|户次|批次|架次|车次|场次|TB|GB|公里|千米|公顷|学时|课时|小时|千瓦|%|‰|㎡|亩|吨|米|分|个|人|名|项|台|套|辆|次|场|家|户|所|座|处|"
-    "件|宗|篇|份|批|条|间|张|册|棵|株|只|头|天|床|艘|架|期|块|口|眼|盏|种|年|"
+    "件|宗|篇|份|批|条|间|张|册|棵|株|只|头|天|床|艘|架|期|块|口|眼|盏|种|年|例|起(?![草来止点始步])|"
     # lengths and areas in Latin letters ("管长800m", "2.6km", "500m²"), never a word's first letter
     "km(?![A-Za-z])|m²|m³|m(?![A-Za-z²³])"
 )
@@ -92,6 +92,44 @@ def _label_before(text: str, start: int, floor: int) -> str:
         label = (prev[back:] + label).strip()
     # a long label is cut from its start, never inside a number ("2024年度…" is not "024年度…")
     return re.sub(r"^[\d.,%]+(?:年度|年)?", "", label[-MAX_LABEL:]) if len(label) > MAX_LABEL else label
+
+
+# what a count may name after it ("完成4个老旧小区改造"): the words up to the next clause or conjunction
+_NOT_COUNTED = {
+    "亿元",
+    "万元",
+    "千元",
+    "元",
+    "%",
+    "‰",
+    "分",
+    "个百分点",
+    "百分点",
+    "年",
+    "天",
+    "个月",
+    "小时",
+}
+_DONE_VERB = re.compile(
+    r"(?:^|[，,；;:：])?(?:共|累计|全年|已|先后|共计|合计)?(?:完成|新建|建成|改造|开展|举办|组织|培训|发放|实施|"
+    r"购置|新增|安装|修建|打造|建设|救助|资助|慰问|走访|接待|帮扶|签订|创建|召开|举行|开设|设立|引进|招聘|种植|"
+    r"栽植|养殖|维修|治理|整治|培育|认定|办理|受理|查处|调解|处理|办结|检查|覆盖|惠及|新增设|配备|采购|印发)$"
+)
+_OBJECT_AFTER = re.compile(rf"[{CJK}（）()]{{2,16}}?(?=[和及与、，,；;。]|$)")
+
+
+def _object_after(label: str, after: str) -> str:
+    """ "完成4个老旧小区改造和159个…": a count a verb introduces is named by the words after it; a label that ends
+    in a conjunction ("…改造和") is the previous item's, not this count's."""
+    verb_only = _DONE_VERB.search(label) and len(re.findall(rf"[{CJK}]", _DONE_VERB.sub("", label))) == 0
+    joined = re.search(r"[和及与、]$", label)
+    modifier = label.endswith("的")  # "牵头办理的3个整改案件"
+    if not (verb_only or joined or modifier or not label):
+        return label
+    m = _OBJECT_AFTER.match(after)
+    if not m:
+        return label
+    return f"{label if verb_only or modifier else ''}{m.group(0)}"
 
 
 def _clause(text: str, start: int, end: int) -> tuple[int, int]:
@@ -175,6 +213,8 @@ def sentence_figures(doc: str, block: Block, section: str, unit_hint: str = "") 
             )
             paired = previous is not None and not re.search(rf"[{CJK}]", bare) and floor > 0
             label = previous.label if paired and previous else _label_before(sentence, m.start(), floor)
+            if not paired and unit not in _NOT_COUNTED:
+                label = _object_after(label, sentence[m.end() :])
             if previous and not paired and _CHANGE_ONLY.fullmatch(label):
                 # "收、支总计各增加42.10万元，增长6.20%": the rate is of the same subject
                 subject = _CHANGE_END.sub("", previous.label)

@@ -540,3 +540,17 @@ def test_several_forms_split_by_spaces_each_read_under_its_project():
     question = "政务平台维护项目执行率是多少"
     match = best_figure(question, question, figures, (report.meta.org,))
     assert match is not None and match.confident and match.figure.value == 50
+
+
+def test_a_count_is_named_by_the_words_after_its_verb():
+    text = "石川街道2023年度部门整体支出绩效自评报告\n完成6个老旧小区改造和120个小区(庭院)雨污分流工程;完成上级督办的3个整改案件;粮食安全事件发生0起。"
+    report = _report(text)
+    labels = {f.value: f.label for f in extract_figures(report)}
+    assert labels[6.0] == "完成老旧小区改造"
+    assert labels[120.0] == "小区(庭院)雨污分流工程"
+    assert labels[3.0].endswith("的整改案件")
+    match = best_figure(
+        "完成了几个老旧小区改造", "完成了几个老旧小区改造", extract_figures(report), (report.meta.org,)
+    )
+    assert match is not None and match.confident and match.figure.value == 6
+    assert expected_units("粮食安全事件发生了几起") == ("起", "件", "次")
