@@ -26,6 +26,8 @@ _SHARE = re.compile(r"^(?P<a>.+?)占(?P<b>.+?)(?:的)?(?:比例|比重|百分比
 _EXCEPT = re.compile(
     r"(?:除去|除了|扣除|去掉|扣掉|减去)(?P<b>[^，,。？?]+?)[，,]?(?:还有|还剩|剩下|剩余|其余|其他)(?P<a>.*)"
 )
+# "除财政拨款外的收入有多少": the whole less the part named
+_EXCEPT_OUTSIDE = re.compile(r"除(?:了|去)?(?P<b>[^，,。？?外]{2,16}?)(?:以)?外(?:的)?(?P<a>[^，,。？?]{2,})")
 _TARGET_GAP = re.compile(r"(?:离|距)(?:年度)?(?:目标|计划)(?:值)?还差|没完成|未完成|差多少没完成")
 _ACTUAL_OVER = re.compile(
     r"实际比(?:年初)?(?:目标|计划|预期)(?:值)?(?:多|高|超)|比(?:年初)?(?:目标|计划)(?:值)?(?:多|高|超)"
@@ -52,13 +54,17 @@ class Operation:
     operands: tuple[str, ...]  # the asker's words for each operand
     pair_label: bool = False  # target vs actual of one label (the pair a report states side by side)
     less: bool = False  # "A比B少/低多少": B − A
+    whole: bool = False  # a whole less a part of it ("除…外"): never less than nothing
 
 
 def plan(question: str) -> Operation | None:
     """What to compute, from the question's shape; None when it asks no computation of stated figures."""
     q = re.sub(r"[？?。！!\s]", "", question)
     if m := _EXCEPT.search(q):
-        return Operation("difference", (m.group("a") or q, m.group("b")))
+        return Operation("difference", (m.group("a") or q, m.group("b")), whole=True)
+    if (m := _EXCEPT_OUTSIDE.search(q)) and not re.match(r"其他|其余|另外|别的", m.group("a")):
+        # ("除财政拨款外其他资金来源": the report states 其他资金来源 itself; a lookup)
+        return Operation("difference", (m.group("a"), m.group("b")), whole=True)
     if m := _SHARE.match(q):
         # "XX项目中高水平医院建设占总预算…": the part is what follows the whole it is in
         part = _CONTAINER.sub("", m.group("a")) or m.group("a")
@@ -130,8 +136,13 @@ def compute(
         return _remaining(question, figures, names, topic)
     # each operand asked in its own terms ("行政编制比在职人数多几个": people, not 个 of something); one
     # naming only a measure ("项目支出实际比年初预算多花了多少") is about the first one's subject, in its row
+    # "除财政拨款外的收入": of the figures named 收入, the one named by the part left out is no rival of the whole
+    left_out = (
+        _MEASURE_WORDS.sub("", op.operands[-1]) if op.kind == "difference" and len(op.operands) == 2 else ""
+    )
+    pool = [f for f in figures if not (len(left_out) >= 2 and left_out in f.label)] if left_out else figures
     first = _find(
-        op.operands[0], f"{op.operands[0]}{_asked_as(op.operands[0], units_q)}", figures, names, topic=topic
+        op.operands[0], f"{op.operands[0]}{_asked_as(op.operands[0], units_q)}", pool, names, topic=topic
     )
     if first is None:
         return None
@@ -176,7 +187,8 @@ def compute(
         value = round(a.value + _convert(b.value, b.unit, a.unit), 4)
         return Computed(value, a.unit, (a, b), f"{_fmt(a.value)} + {_fmt(b.value)} = {_fmt(value)}{a.unit}")
     # "实际拨付比指标少了多少": how much less, a positive figure (指标 − 实际)
-    return _difference(b, a) if op.less else _difference(a, b)
+    done = _difference(b, a) if op.less else _difference(a, b)
+    return None if op.whole and done is not None and done.value < 0 else done
 
 
 def _sum_of(figures: list[Figure]) -> Computed | None:

@@ -120,7 +120,9 @@ class FuzzyUnits:
             }
         )
         name = self.names[meta.doc]
-        return bool(asked) and bool(places_of(name)) and not any(_in_name(p, name) for p in asked)
+        # a one-character county ("忠县") is a place too, though no pattern of names finds it
+        placed = places_of(name) or any(p for p in (meta.district, meta.city, meta.province))
+        return bool(asked) and bool(placed) and not any(_in_name(p, name) for p in asked)
 
     def find(self, question: str) -> tuple[tuple[ReportMeta, ...], str]:
         """(the reports named, the question with their matched words blanked as 〇)."""

@@ -554,3 +554,21 @@ def test_a_count_is_named_by_the_words_after_its_verb():
     )
     assert match is not None and match.confident and match.figure.value == 6
     assert expected_units("粮食安全事件发生了几起") == ("起", "件", "次")
+
+
+def test_all_but_a_part_is_the_whole_less_it_and_never_negative():
+    text = "青禾县卫生院2023年度部门决算\n2023年度收入4680.58万元,其中:财政拨款收入2982.61万元。"
+    figures = extract_figures(_report(text))
+    done = compute("除财政拨款外的收入有多少", figures, ())
+    assert done is not None and done.value == pytest.approx(1697.97)
+    assert plan("除财政拨款外其他收入有多少") is None  # the report states 其他收入: a lookup
+
+
+def test_a_unit_in_a_one_character_county_is_not_another_county_s():
+    from dataclasses import replace as _replace
+
+    meta = _replace(_report("石县民政局2024年度资金绩效自评报告\n一、基本情况").meta)
+    assert meta.district == "石县"
+    assert FuzzyUnits([meta]).elsewhere("青禾县民政局的低保人数是多少", meta)
+    coded = _report("(临时救助)绩效目标自评表\n项目名称 |\n临时救助 |\n主管部门 |\n[155]青禾县民政局 |").meta
+    assert coded.org == "青禾县民政局"
