@@ -639,8 +639,8 @@ class Engine:
         meta = parsed.units[0]
         lines = (self.source(meta.doc) or "").split("\n")
         found = field_value(list(enumerate(lines, 1)), parsed.asked or parsed.text)
-        if found is None:
-            return None
+        if found is None or found[1] in parsed.text:
+            return None  # (a value the question holds is a header's next cell, not the answer)
         name, value, line = found
         quote = lines[line - 1].strip() or value
         citation = Citation(meta.doc, meta.org, "", quote, line)

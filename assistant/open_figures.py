@@ -130,6 +130,13 @@ _PLANNED = re.compile(r"预算|目标|计划|预计|预期|指标值|年度指�
 _ACTUAL = re.compile(r"实际|完成值|完成情况|实绩|实际完成|全年完成|做到|达到了|实现了|搞到|完成了")
 
 
+# what a sum of money is: spent, or budgeted (allocated, planned)
+_SPENT_ASKED = re.compile(r"支出|执行(?!率)|花了|花掉|花费|用了|用掉|使用了|支付了|开支")
+# (项目支出, 基本支出 are kinds of spending, not its measure)
+_SPENT_WORDS = re.compile(r"(?<![目本员用费])支出|执行|花|使用|(?<!转移)支付|开支|用于|用掉")
+_BUDGET_WORDS = re.compile(r"预算|安排|批复|计划|下达|核定")
+
+
 def _grams(text: str) -> list[str]:
     """CJK character bigrams (and single characters of one-character runs), in order."""
     out: list[str] = []
@@ -371,6 +378,8 @@ def score_figures(
     wants_change = bool(CHANGE.search(question))
     wants_target = bool(re.search(r"目标|计划|预计|指标值", question))
     wants_actual = bool(_ACTUAL.search(question))
+    wants_spent = bool(_SPENT_ASKED.search(question)) and not _BUDGET_WORDS.search(question)
+    wants_budget = bool(_BUDGET_WORDS.search(question)) and not _SPENT_ASKED.search(question)
     # does the question name one of the report's table rows? if not, a row total answers it
     names_a_row = any(len(g) > 1 and g not in _MEASURE_GRAMS for g in asked)
     totals = {f.column for f in pool if f.row and _TOTAL_ROW.search(f.row)}
@@ -406,6 +415,12 @@ def score_figures(
                 score *= 0.6
             if wants_actual and _PLANNED.search(f.column) and not _ACTUAL.search(f.column):
                 score *= 0.6  # "实际执行了多少" is not the 预算数 or 目标值 column
+        if score and not f.column:
+            # "实际支出了多少" is not answered by a sentence's budget ("下达预算资金…"), nor the reverse
+            if wants_spent and not _SPENT_WORDS.search(named_by):
+                score *= 0.3 if _BUDGET_WORDS.search(named_by) else 0.75
+            elif wants_budget and _SPENT_WORDS.search(named_by) and not _BUDGET_WORDS.search(named_by):
+                score *= 0.3
         if f.row and score and not names_a_row and f.column in totals:
             # "全年执行了多少", naming no row of the table: its total row, not one of the rows under it
             score = score + TOTAL_BONUS if _TOTAL_ROW.search(f.row) else score * 0.7

@@ -572,3 +572,14 @@ def test_a_unit_in_a_one_character_county_is_not_another_county_s():
     assert FuzzyUnits([meta]).elsewhere("青禾县民政局的低保人数是多少", meta)
     coded = _report("(临时救助)绩效目标自评表\n项目名称 |\n临时救助 |\n主管部门 |\n[155]青禾县民政局 |").meta
     assert coded.org == "青禾县民政局"
+
+
+def test_spending_asked_is_not_answered_by_an_allocation():
+    text = "青禾县交通运输局车购税资金绩效自评报告\n2024年度车辆购置税收入补助地方预算资金转移支付共5200.5万元。其中:中央资金5200.5万元。"
+    report = _report(text)
+    figures = extract_figures(report)
+    question = "青禾县交通局车购税资金实际支出了多少"
+    match = best_figure(question, "车购税资金实际支出了多少", figures, (report.meta.org,))
+    assert match is None or not match.confident
+    allocated = best_figure("车购税资金下达了多少", "车购税资金下达了多少", figures, (report.meta.org,))
+    assert allocated is not None and allocated.figure.value == 5200.5
