@@ -583,3 +583,12 @@ def test_spending_asked_is_not_answered_by_an_allocation():
     assert match is None or not match.confident
     allocated = best_figure("车购税资金下达了多少", "车购税资金下达了多少", figures, (report.meta.org,))
     assert allocated is not None and allocated.figure.value == 5200.5
+
+
+def test_a_special_fund_form_names_its_project():
+    text = (
+        "石川乡2021年度项目绩效自评表\n专项(项目)名称  青禾县石川乡东坪村移民安置区帮扶项目 负责人及电话  王五\n"
+        "项目资金(万元)\n全年预算数(A)  全年执行数(B)  执行率(B/A)\n年度资金总额:  215.5万元 215.5万元 100%"
+    )
+    report = _report(text)
+    assert any("东坪村移民安置区帮扶" in a for a in report.meta.aliases)
