@@ -687,7 +687,13 @@ def extract_figures(report: Report) -> list[Figure]:
         out.extend(sentence_figures(doc, block, section, unit_hint))
     flush()
     # a 自评表 read from its source lines names its values better than the run-together clean text does
-    flat = list(flattened_figures(doc, report))
+    # (a cell read by position under a "header" that names no measure — "30分)", a word a PDF broke in two —
+    # is misread: its sentence's own reading stands)
+    flat = [
+        f
+        for f in flattened_figures(doc, report)
+        if f.qualifier != "aligned" or _VALUE_HEAD.search(f.column) or _HEADER_WORD.search(f.column)
+    ]
     seen = {(f.line, f.value, f.unit) for f in flat}
     return _with_projects(
         report, _quotable(report, flat + [f for f in out if (f.line, f.value, f.unit) not in seen])

@@ -592,3 +592,27 @@ def test_a_special_fund_form_names_its_project():
     )
     report = _report(text)
     assert any("东坪村移民安置区帮扶" in a for a in report.meta.aliases)
+
+
+def test_cells_under_header_fragments_keep_their_sentence_reading():
+    cells = [
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "指标值",
+        "完成值",
+        "分值",
+        "得分",
+        "效益指标",
+        "30分)",
+        "经济效",
+        "益指标",
+        "林下经济收入",
+        "900万元",
+        "870万元",
+        "6",
+        "5",
+    ]
+    text = "\n\n".join(["青禾县林业局2021年度部门整体支出绩效自评表", *cells])
+    labels = {f.value: f.label for f in extract_figures(_report(text)) if f.unit == "万元"}
+    assert labels[900.0].endswith("林下经济收入") and labels[870.0].endswith("林下经济收入")
