@@ -92,6 +92,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             if o.status in ("added", "updated")
             else o.message
         )
+        if o.details.get("replaced"):
+            detail += "如要两份都保留，请加 --keep-both 重新导入旧文件。"
         doc = str(o.details.get("doc") or Path(o.path).name)
         shown = doc if doc == Path(o.path).name else f"{Path(o.path).name} → {doc}"
         print(f"[{label}] {_safe(shown)}  {detail}")
@@ -105,8 +107,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def _safe(name: str) -> str:
-    """A file name holding a tab or a line break would break a line of output: shown escaped."""
-    return name.encode("unicode_escape").decode("ascii") if re.search(r"[\t\r\n]", name) else name
+    """A file name holding a tab or a line break would break a line of output: those are shown escaped
+    (\\t, \\n), the rest of the name as it is."""
+    return re.sub(r"[\x00-\x1f\x7f]", lambda m: repr(m.group(0))[1:-1], name)
 
 
 def cmd_confirm(args: argparse.Namespace) -> int:

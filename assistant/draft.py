@@ -419,7 +419,11 @@ def build_draft(engine: Engine, unit_name: str, year: int | None = None) -> Draf
     def section(m: ReportMeta, canonical: str) -> list[SectionItem]:
         return split_items(m, engine.retriever.section_chunks(m.doc, canonical))
 
-    peers = [m for m in engine.metas if m.doc != meta.doc and m.org != meta.org and m.kind == meta.kind]
+    peers = [
+        m
+        for m in engine.metas
+        if m.doc != meta.doc and m.org != meta.org and m.kind == meta.kind and m.confirmed
+    ]  # a file unsure to be a report is no peer
     peer_problems = {m.doc: section(m, PROBLEMS) for m in peers}
     peer_measures = {m.doc: section(m, MEASURES) for m in peers}
 

@@ -73,10 +73,7 @@ def place(
     if same_unit and on_conflict == "replace" and len(same_unit) == 1:
         old = same_unit[0]
         doc = _free_name(path, taken - {old["doc"]})
-        note = (
-            f"已替换同单位同年度的 {old['doc']}（{_who(old)}），旧版本已从索引中移除；"
-            "如要两份都保留，请加 --keep-both 重新导入旧文件。"
-        )
+        note = f"已替换同单位同年度的 {old['doc']}（{_who(old)}），旧版本已从索引中移除。"
         return Placement(doc, (old["doc"],), "updated", note)
     doc = _free_name(path, taken)
     if same_unit:

@@ -34,7 +34,7 @@ from index.repair import (
 from index.report_check import NotAReport, assess
 from index.settings import Settings
 from index.sparse import add_words, tokenize
-from index.store import IndexMissing, ReportStore, VectorStore, read_only_message
+from index.store import IndexMissing, ReportStore, VectorStore, damaged_message, read_only_message
 from index.structure import parse_report
 
 ProgressFn = Callable[[int, int, str], None]
@@ -167,8 +167,20 @@ class Indexer:
                 return IngestOutcome(
                     str(path), "failed", f"{path.name} 未导入：{disk_full_message(self.settings)}"
                 )
-            if problem_of(exc) in ("damaged", "readonly") or isinstance(exc, IndexMissing):
-                raise  # the index itself is the problem: the command says so once, with the fix
+            # the index itself is the problem (the CLI says so once, before the first file: see prepare)
+            if isinstance(exc, IndexMissing):
+                return IngestOutcome(str(path), "failed", f"{path.name} 未导入：{exc}")
+            if problem_of(exc) == "readonly":
+                return IngestOutcome(
+                    str(path), "failed", f"{path.name} 未导入：{read_only_message(self.settings.index_dir)}"
+                )
+            if problem_of(exc) == "damaged":
+                where = self.settings.index_dir
+                return IngestOutcome(
+                    str(path),
+                    "failed",
+                    f"{path.name} 未导入：{damaged_message(where, '索引', str(exc)[:100])}",
+                )
             return IngestOutcome(
                 str(path), "failed", f"{path.name} 导入失败（索引未改动）：{type(exc).__name__}: {exc}"
             )

@@ -105,19 +105,26 @@ def open_query_vectors(settings: Settings) -> tuple[VectorStore, str | None]:
         if problem_of(exc) == "readonly":
             return _read_only_copy(settings)
         log.info("vector store unreadable: %s", exc)  # an embedded store that does not open is damaged
-        return NoVectors(), (
+        note = (
             f"向量索引已损坏，本次只按关键词检索（直接的数字问答不受影响）。修复：`python -m assistant ingest "
             f"--rebuild --index {settings.index_dir}`。"
         )
+        return NoVectors(note), note
+
+
+def _keywords_only(note: str) -> tuple[VectorStore, str]:
+    return NoVectors(note), note
 
 
 def _read_only_copy(settings: Settings) -> tuple[VectorStore, str | None]:
     chroma = settings.chroma_dir
     if not chroma.is_dir():
-        return NoVectors(), f"索引 {settings.index_dir} 是只读的，且没有向量索引：本次只按关键词检索。"
+        return _keywords_only(f"索引 {settings.index_dir} 是只读的，且没有向量索引：本次只按关键词检索。")
     size = sum(p.stat().st_size for p in chroma.rglob("*") if p.is_file())
     if size > COPY_LIMIT_BYTES:
-        return NoVectors(), f"索引 {settings.index_dir} 是只读的，向量索引过大无法复制：本次只按关键词检索。"
+        return _keywords_only(
+            f"索引 {settings.index_dir} 是只读的，向量索引过大无法复制：本次只按关键词检索。"
+        )
     target = Path(tempfile.mkdtemp(prefix="jixiao-ro-")) / "chroma"
     atexit.register(shutil.rmtree, target.parent, True)
     try:
@@ -126,7 +133,7 @@ def _read_only_copy(settings: Settings) -> tuple[VectorStore, str | None]:
     except Exception as exc:  # no room in the temp folder, or the copy is unreadable too
         log.info("read-only vector store could not be copied: %s", exc)
         shutil.rmtree(target.parent, ignore_errors=True)
-        return NoVectors(), f"索引 {settings.index_dir} 是只读的，向量索引无法打开：本次只按关键词检索。"
+        return _keywords_only(f"索引 {settings.index_dir} 是只读的，向量索引无法打开：本次只按关键词检索。")
     return copy, None  # same vectors, same answers: nothing to tell the user
 
 

@@ -97,8 +97,11 @@ class VectorStore(Protocol):
 class NoVectors:
     """No vector store to be had (damaged, or read-only and not copyable): keyword retrieval only."""
 
+    def __init__(self, why: str = "向量索引不可用，无法写入。") -> None:
+        self.why = why
+
     def add(self, chunks: Sequence[Chunk], vectors: np.ndarray) -> None:
-        raise IndexDamaged("向量索引不可用，无法写入。")
+        raise IndexDamaged(self.why)
 
     def delete(self, ids: Sequence[str]) -> None:
         return None

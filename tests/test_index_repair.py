@@ -196,3 +196,20 @@ def test_a_full_disk_from_chroma_is_said_in_chinese(built, capsys, corpus_dir, m
         capsys, "ingest", str(corpus_dir / "003_ceb9afcdf1314de4.txt"), "--index", str(built), "--quiet"
     )
     assert rc == 1 and "磁盘空间不足" in out and "database or disk" not in out
+
+
+def test_the_app_answers_from_a_damaged_vector_store_and_says_how_to_rebuild(
+    built, corpus_dir, fake_embedder
+):
+    from assistant.webapp.library_tab import ingest_uploads
+    from assistant.webapp.state import AppState
+
+    _truncate(built / "chroma" / "chroma.sqlite3")
+    _new_process()
+    app = AppState(Settings(index_dir=built), embedder=fake_embedder)
+    engine = app.engine()
+    assert engine is not None and engine.ask(QUESTION)[0].value == 94.96
+    upload = built.parent / "南洲.txt"
+    shutil.copy(corpus_dir / "003_ceb9afcdf1314de4.txt", upload)
+    [(name, status, text)] = ingest_uploads(app, [str(upload)])
+    assert status == "未导入" and "ingest --rebuild" in text

@@ -67,7 +67,7 @@ def test_a_new_version_of_a_units_report_replaces_it_and_says_so(tmp_path, corpu
     )
     outcome = indexer.ingest_file(revised)
     assert outcome.status == "updated" and outcome.details["replaced"] == [YONGPING]
-    assert "已替换同单位同年度的" in outcome.message and "--keep-both" in outcome.message
+    assert "已替换同单位同年度的" in outcome.message and YONGPING in outcome.message
     assert [r["doc"] for r in indexer.store.documents()] == [revised.name]
     assert [f.value for f in indexer.store.facts() if f.metric == "预算执行率"] == [95.12]
     _consistent(indexer)
@@ -109,7 +109,8 @@ def test_cli_names_where_each_file_went(two_years, tmp_path, monkeypatch, capsys
         (two_years / "2023" / "报告.txt").read_text(encoding="utf-8") + "\n补充。", encoding="utf-8"
     )
     assert cli.main(["ingest", str(revised), "--index", str(tmp_path / "idx"), "--quiet"]) == 0
-    assert "[已替换] 新版.txt" in capsys.readouterr().out
+    replaced = capsys.readouterr().out
+    assert "[已替换] 新版.txt" in replaced and "--keep-both" in replaced
     assert cli.main(["list", "--index", str(tmp_path / "idx")]) == 0
     listed = sorted(line.split("\t")[0] for line in capsys.readouterr().out.splitlines())
     assert listed == ["报告.txt", "新版.txt"]
@@ -131,3 +132,20 @@ def test_an_index_from_before_provenance_keeps_working(two_years, tmp_path, fake
     assert indexer.store.document("报告.txt")["source_path"] == str(
         (two_years / "2021" / "报告.txt").resolve()
     )
+
+
+def test_an_uploaded_new_version_replaces_the_old_one_and_its_copy(tmp_path, corpus_dir, fake_embedder):
+    from assistant.webapp.library_tab import ingest_uploads
+    from assistant.webapp.state import AppState
+
+    app = AppState(Settings(index_dir=tmp_path / "idx"), embedder=fake_embedder)
+    first = tmp_path / "永平街道.txt"
+    shutil.copy(corpus_dir / YONGPING, first)
+    [(_, status, _)] = ingest_uploads(app, [str(first)])
+    assert status == "已导入"
+    [old_copy] = list(app.uploads_dir.iterdir())
+    second = tmp_path / "永平街道（修订）.txt"
+    second.write_text(first.read_text(encoding="utf-8") + "\n补充说明。", encoding="utf-8")
+    [(_, status, text)] = ingest_uploads(app, [str(second)])
+    assert status == "已更新" and "已替换同单位同年度的" in text
+    assert len(app.documents()) == 1 and not old_copy.exists() and len(list(app.uploads_dir.iterdir())) == 1

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from assistant.engine import Engine
+from assistant.webapp.data_tab import chart_rows
 from index.loaders import load_document
 from index.pipeline import Indexer
 from index.report_check import NotAReport, assess
@@ -102,9 +103,14 @@ def test_a_news_article_stays_out_of_rankings_until_confirmed(tmp_path, corpus_d
         80.5
     ]
 
-    answer, _ = Engine.open(settings, embedder=fake_embedder).ask("哪个单位的预算执行率最低？")
+    engine = Engine.open(settings, embedder=fake_embedder)
+    answer, _ = engine.ask("哪个单位的预算执行率最低？")
     assert answer.value == 82.2 and news.name not in {c.doc for c in answer.citations}
     assert "未确认是绩效自评报告" in answer.answer and "石川" in answer.answer
+    chart, _ = chart_rows(engine.facts, engine.metas, "预算执行率")  # the 数据 tab's bars
+    assert sorted(chart["文件"]) == sorted(REPORTS)
+    picked, _ = chart_rows(engine.facts, engine.metas, "预算执行率", ["石川市财政局"])
+    assert list(picked["文件"]) == [news.name]
     # named, it is answered as any file is
     named, _ = Engine.open(settings, embedder=fake_embedder).ask("石川市财政局的预算执行率是多少？")
     assert named.value == 80.5

@@ -106,6 +106,8 @@ def chart_rows(
     for meta in metas:
         if units and short_name(meta) not in units:
             continue
+        if not meta.confirmed and not units:  # a file unsure to be a report ranks only when picked
+            continue
         if years and str(meta.year or "") not in [str(y) for y in years]:
             continue
         fact = index.best(meta.doc, metric) if metric else None

@@ -165,6 +165,8 @@ def ingest_uploads(
             if outcome.status == "failed":
                 log.warning("ingest of %s failed: %s", item.path.name, outcome.message)
                 item.path.unlink(missing_ok=True)
+            for old in outcome.details.get("replaced") or []:  # a new version took its place: its copy goes
+                (app.uploads_dir / str(old)).unlink(missing_ok=True)
             rows.append(
                 (item.original, STATUS[outcome.status], outcome_text(outcome, item.original, item.path.name))
             )

@@ -16,8 +16,9 @@ from assistant.session import ChatSession, Responder
 from index.embedders import Embedder, make_embedder
 from index.models import ReportMeta
 from index.pipeline import Indexer
+from index.repair import open_query_vectors
 from index.settings import Settings
-from index.store import ChromaVectorStore, IndexMissing, ReportStore, VectorStore
+from index.store import IndexMissing, ReportStore, VectorStore
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +55,10 @@ class AppState:
     def vectors(self) -> VectorStore:
         with self._lock:
             if self._vectors is None:
-                self._vectors = ChromaVectorStore(self.settings)
+                # a damaged store answers by keywords, a read-only index from a copy (index/repair.py)
+                self._vectors, note = open_query_vectors(self.settings)
+                if note:
+                    log.warning(note)
             return self._vectors
 
     @property
