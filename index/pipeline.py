@@ -209,6 +209,7 @@ class Indexer:
             )
         twin = self.store.doc_with_sha(sha)
         placement: Placement | None = None
+        confirmed = False
         if twin is not None:
             row = self.store.document(twin)
             assert row is not None
@@ -225,6 +226,7 @@ class Indexer:
                     details={"doc": twin},
                 )
             placement = Placement(twin, (), "updated")  # same file, read again by newer code
+            confirmed = row["verdict"] == "confirmed"  # what someone confirmed of this content stays so
 
         if stage:
             stage("解析", 0.0)
@@ -268,7 +270,7 @@ class Indexer:
                 PIPELINE_VERSION,
                 figures,
                 source_path=source,
-                verdict=assessment.verdict,
+                verdict="confirmed" if confirmed else assessment.verdict,
                 evidence="、".join(assessment.found + assessment.news),
                 replaces=placement.replaces,
             )

@@ -95,8 +95,6 @@ def assess(report: Report) -> Assessment:
     """Weigh the evidence; raises NotAReport for a file with nothing of such a report in it."""
     text = report.raw.text
     name = report.raw.name
-    if len(re.findall(rf"[{CJK}]", text)) < MIN_TEXT_CHARS:
-        raise NotAReport(f"{name} 几乎没有可读的中文正文，未导入。")
     meta = report.meta
     found: list[str] = []
     points = 0
@@ -108,7 +106,7 @@ def assess(report: Report) -> Assessment:
         points += min(len(headings), 3)
         found.append(f"{len(headings)}个报告章节")
     # an excerpt flattened to one paragraph keeps no headings, but still names its sections
-    named = {name for name, pattern in CANONICAL_SECTIONS if pattern.search(text)} - headings
+    named = {section for section, pattern in CANONICAL_SECTIONS if pattern.search(text)} - headings
     if len(named) >= 2:
         points += 1
         found.append("报告章节用语")
@@ -129,6 +127,8 @@ def assess(report: Report) -> Assessment:
         raise NotAReport(
             f"{name} 看起来不是绩效自评报告（没有找到绩效、预算执行、评价指标或评分方面的内容），未导入。"
         )
+    if len(re.findall(rf"[{CJK}]", text)) < MIN_TEXT_CHARS:
+        raise NotAReport(f"{name} 几乎没有可读的中文正文，未导入。")
     news = tuple(m.group(0) for m in (p.search(text) for p in _NEWS) if m)
     points -= 2 * len(news)
     missing = []

@@ -213,3 +213,13 @@ def test_the_app_answers_from_a_damaged_vector_store_and_says_how_to_rebuild(
     shutil.copy(corpus_dir / "003_ceb9afcdf1314de4.txt", upload)
     [(name, status, text)] = ingest_uploads(app, [str(upload)])
     assert status == "未导入" and "ingest --rebuild" in text
+
+
+def test_the_app_starts_on_a_damaged_report_database_and_says_how_to_rebuild(built, fake_embedder):
+    from assistant.webapp.state import AppState
+
+    _truncate(built / "reports.sqlite3")
+    app = AppState(Settings(index_dir=built), embedder=fake_embedder)
+    app.warm_up()
+    assert app.engine() is None and app.documents() == []
+    assert app.missing is not None and "ingest --rebuild" in app.missing

@@ -143,3 +143,15 @@ def test_the_unseen_reports_are_all_accepted_and_nearly_all_sure():
     docs = sorted((ROOT / "evals" / "unseen" / "docs").iterdir())
     verdicts = [assess(parse_report(load_document(p))).verdict for p in docs]
     assert len(verdicts) == 143 and verdicts.count("unsure") <= 4
+
+
+def test_a_confirmation_survives_a_re_read_by_newer_code(tmp_path, fake_embedder, monkeypatch):
+    settings = Settings(index_dir=tmp_path / "idx")
+    news = tmp_path / "石川新闻.txt"
+    news.write_text(NEWS, encoding="utf-8")
+    indexer = Indexer(settings, embedder=fake_embedder)
+    indexer.ingest_file(news)
+    assert indexer.confirm(news.name)
+    monkeypatch.setattr("index.pipeline.PIPELINE_VERSION", "newer")
+    assert indexer.ingest_file(news).status == "updated"
+    assert indexer.store.document(news.name)["verdict"] == "confirmed"

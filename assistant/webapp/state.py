@@ -4,6 +4,7 @@ re-opened after every ingest or removal so that new reports are answerable and r
 from __future__ import annotations
 
 import logging
+import sqlite3
 import tempfile
 import threading
 from collections.abc import Callable
@@ -18,7 +19,7 @@ from index.models import ReportMeta
 from index.pipeline import Indexer
 from index.repair import open_query_vectors
 from index.settings import Settings
-from index.store import IndexMissing, ReportStore, VectorStore
+from index.store import IndexMissing, ReportStore, VectorStore, damaged_message
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +76,9 @@ class AppState:
                     self.missing = None
                 except IndexMissing as exc:
                     self.missing = str(exc)
+                except sqlite3.DatabaseError as exc:  # a damaged report database: said, never a traceback
+                    self.missing = damaged_message(self.settings.index_dir, "报告数据库", str(exc))
+                    log.warning(self.missing)
             return self._engine
 
     def reload(self) -> Engine | None:
@@ -106,11 +110,14 @@ class AppState:
     def documents(self) -> list[dict[str, object]]:
         if not self.settings.sqlite_path.exists():
             return []
-        store = ReportStore(self.settings.sqlite_path, create=False)
         try:
-            return [dict(r) for r in store.documents()]
-        finally:
-            store.close()
+            store = ReportStore(self.settings.sqlite_path, create=False)
+            try:
+                return [dict(r) for r in store.documents()]
+            finally:
+                store.close()
+        except (sqlite3.DatabaseError, IndexMissing):  # damaged: `missing` says what to do
+            return []
 
     def source(self, doc: str) -> str | None:
         engine = self.engine()
