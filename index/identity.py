@@ -85,7 +85,7 @@ def place(
             "如要替换，请先用 remove 删除旧的。"
         )
         return Placement(doc, (), "added", note)
-    if same_path:
+    if same_path and same_path[0]["source_path"]:
         old = same_path[0]
         note = (
             f"此路径先前导入的是 {old['doc']}（{_who(old)}），现在是另一份报告：两份都保留；"

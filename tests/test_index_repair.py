@@ -223,3 +223,32 @@ def test_the_app_starts_on_a_damaged_report_database_and_says_how_to_rebuild(bui
     app.warm_up()
     assert app.engine() is None and app.documents() == []
     assert app.missing is not None and "ingest --rebuild" in app.missing
+
+
+def test_the_app_on_a_read_only_index_answers_and_says_uploads_cannot_be_stored(
+    built, corpus_dir, fake_embedder, monkeypatch
+):
+    import os
+
+    from assistant.webapp.library_tab import ingest_uploads, remove_report
+    from assistant.webapp.state import AppState
+
+    real_access = os.access
+    monkeypatch.setattr(
+        os,
+        "access",
+        lambda path, mode, *a, **k: (
+            False if mode & os.W_OK and str(path).startswith(str(built)) else real_access(path, mode, *a, **k)
+        ),
+    )
+    app = AppState(Settings(index_dir=built), embedder=fake_embedder)
+    assert app.engine().ask(QUESTION)[0].value == 94.96
+    upload = built.parent / "南洲.txt"
+    shutil.copy(corpus_dir / "003_ceb9afcdf1314de4.txt", upload)
+    [(_, status, text)] = ingest_uploads(app, [str(upload)])
+    assert status == "未导入" and "只读" in text and not list(app.uploads_dir.iterdir())
+    assert "只读" in remove_report(app, YONGPING)
+    shutil.rmtree(app.uploads_dir)
+    app.uploads_dir.write_text("")  # a folder that cannot be made, as on a read-only mount
+    [(_, status, text)] = ingest_uploads(app, [str(upload)])
+    assert status == "未导入" and "无法保存上传的文件" in text

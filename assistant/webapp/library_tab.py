@@ -22,6 +22,7 @@ from assistant.webapp.common import user_error
 from assistant.webapp.render import esc
 from assistant.webapp.state import AppState
 from index.models import IngestOutcome
+from index.store import IndexMissing
 
 log = logging.getLogger(__name__)
 
@@ -81,12 +82,18 @@ def store_upload(src: Path, original: str, uploads: Path, max_mb: int) -> Stored
     if error:
         return Stored(original, None, error)
     digest = hashlib.sha256(src.read_bytes()).hexdigest()
-    uploads.mkdir(parents=True, exist_ok=True)
-    target = (uploads / upload_name(original, digest)).resolve()
-    if target.parent != uploads.resolve():  # cannot happen with a generated name; refuse if it ever does
-        return Stored(original, None, "文件名无效。")
-    if not target.exists():
-        shutil.copyfile(src, target)
+    try:
+        uploads.mkdir(parents=True, exist_ok=True)
+        target = (uploads / upload_name(original, digest)).resolve()
+        if target.parent != uploads.resolve():  # cannot happen with a generated name; refuse if it ever does
+            return Stored(original, None, "文件名无效。")
+        if not target.exists():
+            shutil.copyfile(src, target)
+    except OSError as exc:  # a read-only index folder, a full disk
+        why = "磁盘空间不足" if exc.errno == 28 else "报告库所在的目录不可写（可能是只读的）"
+        return Stored(
+            original, None, f"无法保存上传的文件：{why}。请联系管理员检查索引目录 {uploads.parent}。"
+        )
     return Stored(original, target)
 
 
@@ -153,7 +160,13 @@ def ingest_uploads(
     if not stored:
         return rows
     with app.write_lock:
-        indexer = app.indexer()
+        try:
+            indexer = app.indexer()
+        except IndexMissing as exc:  # a read-only or damaged index: each file told why, in plain words
+            for item in stored:
+                assert item.path is not None
+                item.path.unlink(missing_ok=True)
+            return rows + [(item.original, STATUS["failed"], str(exc)) for item in stored]
         for i, item in enumerate(stored):
             assert item.path is not None
             if progress is not None:
@@ -182,7 +195,10 @@ def remove_report(app: AppState, doc: str | None) -> str:
         return "请先选择要删除的报告。"
     org = next((str(d["org"]) for d in app.documents() if d["doc"] == doc), "")
     with app.write_lock:
-        indexer = app.indexer()
+        try:
+            indexer = app.indexer()
+        except IndexMissing as exc:
+            return str(exc)
         ok = indexer.remove(doc)
         indexer.store.close()
         app.reload()
