@@ -4,6 +4,7 @@ re-opened after every ingest or removal so that new reports are answerable and r
 from __future__ import annotations
 
 import logging
+import sqlite3
 import tempfile
 import threading
 from collections.abc import Callable
@@ -16,8 +17,9 @@ from assistant.session import ChatSession, Responder
 from index.embedders import Embedder, make_embedder
 from index.models import ReportMeta
 from index.pipeline import Indexer
+from index.repair import open_query_vectors
 from index.settings import Settings
-from index.store import ChromaVectorStore, IndexMissing, ReportStore, VectorStore
+from index.store import IndexMissing, ReportStore, VectorStore, damaged_message
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +56,10 @@ class AppState:
     def vectors(self) -> VectorStore:
         with self._lock:
             if self._vectors is None:
-                self._vectors = ChromaVectorStore(self.settings)
+                # a damaged store answers by keywords, a read-only index from a copy (index/repair.py)
+                self._vectors, note = open_query_vectors(self.settings)
+                if note:
+                    log.warning(note)
             return self._vectors
 
     @property
@@ -71,6 +76,9 @@ class AppState:
                     self.missing = None
                 except IndexMissing as exc:
                     self.missing = str(exc)
+                except sqlite3.DatabaseError as exc:  # a damaged report database: said, never a traceback
+                    self.missing = damaged_message(self.settings.index_dir, "报告数据库", str(exc))
+                    log.warning(self.missing)
             return self._engine
 
     def reload(self) -> Engine | None:
@@ -102,11 +110,14 @@ class AppState:
     def documents(self) -> list[dict[str, object]]:
         if not self.settings.sqlite_path.exists():
             return []
-        store = ReportStore(self.settings.sqlite_path, create=False)
         try:
-            return [dict(r) for r in store.documents()]
-        finally:
-            store.close()
+            store = ReportStore(self.settings.sqlite_path, create=False)
+            try:
+                return [dict(r) for r in store.documents()]
+            finally:
+                store.close()
+        except (sqlite3.DatabaseError, IndexMissing):  # damaged: `missing` says what to do
+            return []
 
     def source(self, doc: str) -> str | None:
         engine = self.engine()
