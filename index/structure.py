@@ -154,7 +154,7 @@ def publisher_of(lines: list[str]) -> str | None:
 
 
 _ORG_AT = re.compile(rf"(?:^|[\s，,。；;：:（(“、])([{CJK}]{{2,30}}?(?:{_ORG_SUFFIX}))(?<!乡(?=村))")
-_NOT_IN_NAME = re.compile(r"[的是了对于为和与及用把将在由按据经着负担从向]|名称|项目|目标")
+_NOT_IN_NAME = re.compile(r"[的是了对于为和与及用把将在由按据经着负担]|名称|项目|目标")
 
 
 def _named_organisation(blocks: list[Block]) -> str | None:

@@ -138,11 +138,12 @@ def test_cli_marks_and_confirms_an_unsure_file(tmp_path, monkeypatch, capsys, fa
 
 
 def test_the_unseen_reports_are_all_accepted_and_nearly_all_sure():
-    """143 real published excerpts, gathered by readers who did not see the code: none refused, and at
-    most a handful left unsure (a 决算 page, an excerpt of project description only)."""
+    """The real published excerpts of evals/unseen, gathered by readers who did not see the code: none
+    refused, and at most one in thirty left unsure (a 决算 page, an excerpt of project description only)."""
     docs = sorted((ROOT / "evals" / "unseen" / "docs").iterdir())
     verdicts = [assess(parse_report(load_document(p))).verdict for p in docs]
-    assert len(verdicts) == 143 and verdicts.count("unsure") <= 4
+    assert len(verdicts) >= 143 and set(verdicts) <= {"report", "unsure"}
+    assert verdicts.count("unsure") <= len(verdicts) // 30
 
 
 def test_a_confirmation_survives_a_re_read_by_newer_code(tmp_path, fake_embedder, monkeypatch):
