@@ -249,12 +249,13 @@ def _problems(
         # it speaks of that no earlier item took
         spoken = [name for name, _ in themes.classify(statement.quote, "problem")] + [themes.FALLBACK]
         free = [t for t in (p.render(f"标题.{name}") for name in spoken) if t not in titles]
-        if rest and len(_bare(head)) <= MAX_PROBLEM_HEAD and _WRONG.search(head):
+        if len(_bare(head)) <= MAX_PROBLEM_HEAD and _WRONG.search(head) and _bare(head) not in titles:
+            # (a bare heading, "部分资金支付进度滞后。", is its own title and says all there is)
             title, body = _bare(head), rest
         else:
             title, body = (free[0] if free else ""), text
         titles.add(title)
-        shown = p.render("条目", title=title, body=body) if title else text
+        shown = (p.render("条目", title=title, body=body) if body else f"{title}。") if title else text
         out.append(DraftItem("problem", title, shown, theme, ["own"], [statement.citation()]))
     return out
 

@@ -22,6 +22,7 @@ from assistant.facts_view import fact_citation, stated
 from assistant.models import Citation
 from assistant.prompts import Prompts
 from assistant.review import Indicator, best_fact, indicator_tree
+from index.figures import run_cells
 from index.models import Chunk, Fact, Figure, ReportMeta
 from index.normalize import match_key
 
@@ -116,7 +117,7 @@ def stated_target(figures: list[Figure]) -> Figure | None:
 
 
 def _figure_citation(meta: ReportMeta, fig: Figure) -> Citation:
-    return Citation(fig.doc, meta.org, fig.section, fig.quote, fig.line)
+    return Citation(fig.doc, meta.org, fig.section, fig.quote, fig.line, cells=run_cells(fig))
 
 
 def _execution(ctx: Context) -> FigureProblem | None:

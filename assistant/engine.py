@@ -44,6 +44,7 @@ from assistant.understand import QuestionParser
 from assistant.units import strip_places
 from assistant.verify import is_instruction, numbers_in, verify
 from index.embedders import Embedder, make_embedder
+from index.figures import run_cells
 from index.metrics import BY_NAME
 from index.models import Chunk, Fact, Figure, ReportMeta
 from index.normalize import match_key
@@ -391,7 +392,9 @@ class Engine:
                 # "年初预算数是多少" names just a known metric: only a figure named with the asker's words
                 # answers it (not 预算数, the year's; not 办公经费 for 三公经费)
                 continue
-            citations.append(Citation(meta.doc, meta.org, fig.section, fig.quote, fig.line))
+            citations.append(
+                Citation(meta.doc, meta.org, fig.section, fig.quote, fig.line, cells=run_cells(fig))
+            )
             marks = f"[{len(citations)}]"
             named = self._row_citation(meta, fig, fig.label)
             if named is not None:  # "7岁以下儿童健康管理率": the row's name, cited where it stands
@@ -433,13 +436,17 @@ class Engine:
             match = best_figure(f"{asked}占比", asked, shares, names, compute_ok=True, topic=topic_of(meta))
             if match is not None and match.confident and coverage(op.operands[0], match.figure.label) >= 0.5:
                 fig = match.figure
-                citation = Citation(meta.doc, meta.org, fig.section, fig.quote, fig.line)
+                citation = Citation(
+                    meta.doc, meta.org, fig.section, fig.quote, fig.line, cells=run_cells(fig)
+                )
                 text = f"{short_name(meta)}{year_of(meta)}报告载明：{shown_label(fig)} {fig.text}。[1]"
                 return Answer(parsed.text, text, True, fig.value, "%", [citation], "lookup")
         done = open_derive.compute(asked, figures, names, topic_of(meta))
         if done is None:
             return None
-        citations = [Citation(meta.doc, meta.org, f.section, f.quote, f.line) for f in done.inputs]
+        citations = [
+            Citation(meta.doc, meta.org, f.section, f.quote, f.line, cells=run_cells(f)) for f in done.inputs
+        ]
         parts = "，".join(f"{shown_label(f) or '数字'} {f.text}[{i}]" for i, f in enumerate(done.inputs, 1))
         text = f"{short_name(meta)}{year_of(meta)}报告载明：{parts}；计算：{done.formula}。"
         computed = [done.value, abs(done.value), 100.0]

@@ -55,6 +55,9 @@ class Citation:
     line: int
     line_end: int | None = None
     page: int | None = None
+    # a row whose cells a PDF ran together ("2456.182456.1810"), as they were read: the checker joins them
+    # back and finds them in the quote, so the figures of the reading count as quoted
+    cells: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -63,7 +66,7 @@ class Citation:
             "section": self.section,
             "quote": self.quote,
             "line": self.line,
-        }
+        } | ({"cells": list(self.cells)} if self.cells else {})
 
 
 @dataclass(frozen=True, slots=True)

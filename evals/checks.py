@@ -269,11 +269,23 @@ def _input_cited(inp: dict[str, Any], citations: Sequence[dict[str, Any]]) -> bo
     return False
 
 
+def _cell_numbers(citation: dict[str, Any]) -> list[float]:
+    """A row read from run-together digits ("2456.182456.18…") names its cells; they count as quoted only
+    when, joined back, they stand in the quote."""
+    cells = [str(c) for c in citation.get("cells") or []]
+    quote = re.sub(r"\s+", "", str(citation.get("quote") or ""))
+    if not cells or "".join(cells) not in quote:
+        return []
+    return [float(c.rstrip("%")) for c in cells]
+
+
 def _value_in_quotes(value: float, unit: str | None, citations: Sequence[dict[str, Any]]) -> bool:
     for c in citations:
         for number in parse_number(c.get("quote") or ""):
             if compare(value, unit, *number)["value_ok"]:
                 return True
+        if any(abs(value - v) <= 1e-6 * max(1.0, abs(v)) for v in _cell_numbers(c)):
+            return True
     return False
 
 
@@ -284,7 +296,7 @@ def uncited_numbers(answer: dict[str, Any], question: str = "") -> list[float]:
     text = _YEARS.sub("", text)
     allowed = [100.0] + [v for v, _ in parse_number(question, chinese=False)]
     for c in answer.get("citations") or []:
-        allowed += [v for v, _ in parse_number(c.get("quote") or "", chinese=False)]
+        allowed += [v for v, _ in parse_number(c.get("quote") or "", chinese=False)] + _cell_numbers(c)
     if answer.get("kind") == "derived" and answer.get("value") is not None:
         allowed.append(float(answer["value"]))
         allowed.append(float(len(answer.get("citations") or [])))  # an average divides by its cited inputs

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from index.facts import NUM
 from index.models import Block, Figure, Report
 from index.normalize import CJK, is_web_residue, match_key, split_sentences
+from index.runs import header_columns, read_row
 from index.tables import MONEY_COLUMN as _MONEY_COLUMN
 from index.tables import YEARISH as _YEARISH
 from index.tables import read_cell, table_figures
@@ -583,6 +584,66 @@ def flattened_figures(doc: str, report: Report) -> Iterator[Figure]:
     lines, both as one cell per line (header lines, then value lines) and as cells split by spaces within a
     line ("年初预算数 全年预算数 全年执行数 分值 执行率 得分 年度资金总额 52.6 52.6 50 10 95.06% 9.5")."""
     source = {src.number: src.text for src in report.raw.lines}
+    # a budget row whose cells a PDF ran together ("年度资金总额40404010100%"), read by its arithmetic: its
+    # line is read by nothing else, which would only misread it
+    run_lines: set[int] = set()
+    for fig in _run_rows(doc, report, source):
+        run_lines.add(fig.line)
+        yield fig
+    yield from (f for f in _other_readings(doc, report, source) if f.line not in run_lines)
+
+
+RUN = "run:"  # the qualifier of a cell read from run-together digits, followed by the row's reading
+
+
+def run_cells(fig: Figure) -> tuple[str, ...]:
+    """The row's cells as read from run-together digits (empty for any other figure)."""
+    return tuple(fig.qualifier[len(RUN) :].split("|")) if fig.qualifier.startswith(RUN) else ()
+
+
+def _run_rows(doc: str, report: Report, source: dict[int, str]) -> Iterator[Figure]:
+    lines = report.raw.lines
+    for i, src in enumerate(lines):
+        if not re.search(r"\d{4,}(?:\.\d+)?%", src.text):
+            continue
+        # the header: on the line itself before the row, or the nearest line above naming the columns
+        window = [ln.text for ln in lines[max(0, i - 8) : i]]
+        header = next(
+            (t for t in [src.text, *reversed(window)] if len(header_columns(t)) >= 3 and "执行率" in t), ""
+        )
+        if not header:
+            continue
+        hint = _MONEY_HINT.findall(" ".join([*window, src.text]))
+        money = hint[-1] if hint else ("万元" if "万元" in " ".join(window) else "")
+        line_text = src.text.strip()
+        for row in read_row(src.text if header != src.text else src.text, header_columns(header)):
+            left = max(0, row.start - 20)
+            quote = src.text[left : row.end + 12].strip() if len(line_text) > 240 else line_text
+            for cell in row.cells:
+                if cell.column == "执行率":
+                    unit = "%"
+                elif cell.column in ("分值", "权重", "得分"):
+                    unit = "分"
+                elif money:
+                    unit = money
+                else:
+                    continue  # an amount whose unit the table does not say is not guessed
+                yield Figure(
+                    doc=doc,
+                    value=cell.value,
+                    unit=unit,
+                    text=cell.text,
+                    label=f"{row.row} {cell.column}",
+                    quote=quote,
+                    line=src.number,
+                    column=cell.column,
+                    row=row.row,
+                    qualifier=RUN + "|".join(c.text for c in row.cells),
+                    context=line_text[:200],
+                )
+
+
+def _other_readings(doc: str, report: Report, source: dict[int, str]) -> Iterator[Figure]:
     # one cell per line, sometimes each closed by a pipe ("目标值 |", "100% |")
     per_line = _joined(
         [

@@ -318,9 +318,10 @@ def test_a_draft_from_bare_heading_items_answers_each_problem(deyang_engine):
 
     draft = build_draft(deyang_engine, "市场监管局")
     assert [p.title for p in draft.problems] == ["部分资金支付进度滞后", "绩效监控不够深入"]
-    assert [(m.title, m.answers) for m in draft.measures] == [
-        ("加快资金支付进度", [1]),
-        ("强化绩效运行监控", [2]),
+    # a one-sentence measure is its own text (no title repeating it)
+    assert [(m.text, m.answers) for m in draft.measures] == [
+        ("加快资金支付进度。", [1]),
+        ("强化绩效运行监控。", [2]),
     ]
 
 

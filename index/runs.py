@@ -1,0 +1,167 @@
+"""Cells of a 自评表 budget row run together by a PDF or an OCR ("年度资金总额40404010100%10" for 年初预算数 40,
+全年预算数 40, 全年执行数 40, 分值 10, 执行率 100%, 得分 10), read back by the arithmetic the row must obey.
+
+The columns come from the table's header (itself often run together: "年初预算数全年预算数全年执行分值执行率得分").
+A split of the digits is kept only when it is the one way to read them in which the executed amount over the
+budget is the rate the row states (and a 分值/得分 is a plausible score); two readings that disagree give none.
+Nothing is guessed: a row that no split makes consistent is left to the other readers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from index.normalize import CJK
+
+# header cells of the budget block, as they are written (执行数 is sometimes cut to 执行)
+_COLUMN = re.compile(r"年初预算数?|全年预算数?|调整后预算数?|预算数|全年执行数?|执行数|分值|权重|执行率|得分")
+# a row's name, then its digits run together up to the rate, then what follows (the score)
+_ROW = re.compile(
+    rf"(?P<row>(?:其中[:：])?[{CJK}、（）()]{{2,16}}?)[:：]?\s*(?P<pre>\d[\d.]{{3,}}?)(?P<rate>%)(?P<post>\d{{1,3}}(?:\.\d{{1,2}})?)?"
+)
+# a budget row names money: 年度资金总额, 其中:当年财政拨款, 上年结转资金, 中央补助, 其他资金
+_MONEY_ROW = re.compile(r"资金|拨款|总额|合计|总计|补助|结转|经费|预算|收入|支出|奖补")
+_NUMBER = re.compile(r"(?:0|[1-9]\d*)(?:\.\d{1,4})?")
+MAX_SPLITS = 20000  # a row of a dozen digits has a few thousand readings; more is no budget row
+
+
+@dataclass(frozen=True, slots=True)
+class RunCell:
+    column: str
+    text: str  # the digits as the report prints them
+    value: float
+
+
+@dataclass(frozen=True, slots=True)
+class RunRow:
+    row: str
+    start: int  # where the row's name begins in the line
+    end: int
+    cells: tuple[RunCell, ...]
+
+
+def header_columns(text: str) -> list[str]:
+    """The value columns a header names, in order ("年初预算数全年预算数全年执行分值执行率得分")."""
+    return [m.group(0) for m in _COLUMN.finditer(text)]
+
+
+def _budget_spent(columns: Sequence[str]) -> tuple[int, int] | None:
+    spent = next((i for i, c in enumerate(columns) if c.startswith(("全年执行", "执行数"))), None)
+    budget = next((i for i, c in enumerate(columns) if c.startswith("全年预算")), None)
+    if budget is None:
+        budget = next((i for i, c in enumerate(columns) if "预算" in c), None)
+    return (budget, spent) if budget is not None and spent is not None else None
+
+
+def _splits(digits: str, parts: int) -> Iterator[list[str]]:
+    """Every way to cut `digits` into `parts` well-formed numbers (no leading zeros, one decimal point)."""
+    if parts == 1:
+        if _NUMBER.fullmatch(digits):
+            yield [digits]
+        return
+    for cut in range(1, len(digits) - parts + 2):
+        head = digits[:cut]
+        if not _NUMBER.fullmatch(head):
+            continue
+        for rest in _splits(digits[cut:], parts - 1):
+            yield [head, *rest]
+
+
+def _consistent(values: dict[str, float], rate: float, budget: str, spent: str) -> bool:
+    if values[budget] <= 0 or values[spent] > values[budget] * 2:
+        return False
+    if rate == 0:
+        return values[spent] == 0
+    tolerance = 0.01 if rate != round(rate) else 0.5  # "31.00%" is stated to the hundredth
+    if abs(values[spent] / values[budget] * 100 - rate) > max(tolerance, 0.006 * rate):
+        return False
+    # the year's budget stays within a few times the budget set at its start
+    budgets = [v for c, v in values.items() if "预算" in c]
+    if len(budgets) > 1 and (min(budgets) <= 0 or max(budgets) > 5 * min(budgets)):
+        return False
+    # a 分值 or 权重 is a share of 100 points; the score no more than it
+    weight = next((v for c, v in values.items() if c in ("分值", "权重")), None)
+    return weight is None or 0 < weight <= 100
+
+
+def _readings(pre: str, layout: Sequence[str], budget: str, spent: str) -> set[tuple[tuple[str, str], ...]]:
+    """The consistent readings of the digits before "%" under one layout of columns (the rate's own digits
+    are the split's last part)."""
+    out: set[tuple[tuple[str, str], ...]] = set()
+    for tried, parts in enumerate(_splits(pre, len(layout) + 1)):
+        if tried > MAX_SPLITS:
+            return set()
+        *cells, rate_text = parts
+        rate = float(rate_text)
+        if rate > 200:
+            continue
+        values = dict(zip(layout, (float(c) for c in cells), strict=True))
+        weights = [t for c, t in zip(layout, cells, strict=True) if c in ("分值", "权重")]
+        if any(len(t.partition(".")[2]) > 1 for t in weights):
+            continue  # a weight is whole points, or half ones
+        if len(values) == len(layout) and _consistent(values, rate, budget, spent):
+            out.add((*zip(layout, cells, strict=True), ("执行率", f"{rate_text}%")))
+    return out
+
+
+def consistent_reading(cells: Sequence[str]) -> bool:
+    """A reading as a citation carries it (amounts, then the rate with "%"): some amount over another is the
+    rate, so that a reading of the same digits cut elsewhere ("25|279|31.00%") does not pass for it."""
+    rates = [float(c[:-1]) for c in cells if c.endswith("%") and _NUMBER.fullmatch(c[:-1])]
+    amounts = [float(c) for c in cells if _NUMBER.fullmatch(c)]
+    if len(rates) != 1:
+        return False
+    (rate,) = rates
+    tolerance = max(0.01 if rate != round(rate) else 0.5, 0.006 * rate)
+    return any(
+        (a > 0 and abs(b / a * 100 - rate) <= tolerance) or (rate == 0 and b == 0)
+        for i, a in enumerate(amounts)
+        for j, b in enumerate(amounts)
+        if i != j
+    )
+
+
+def read_row(line: str, columns: Sequence[str]) -> list[RunRow]:
+    """The budget rows of `line` whose run-together digits have exactly one consistent reading under
+    `columns` (the header's value columns, in order)."""
+    if "执行率" not in columns:
+        return []
+    at = columns.index("执行率")
+    before, after = list(columns[:at]), list(columns[at + 1 :])
+    pair = _budget_spent(before)
+    if pair is None:
+        return []
+    budget, spent = before[pair[0]], before[pair[1]]
+    rows = []
+    for m in _ROW.finditer(line):
+        pre = m.group("pre")
+        readings: set[tuple[tuple[str, str], ...]] = set()
+        # a 分值 stands in the total row only; the rows under it ("其中:当年财政拨款") have none
+        unweighted = [c for c in before if c not in ("分值", "权重")]
+        total = re.search(r"资金总额|合计|总计", m.group("row"))
+        for layout in [before] if total or unweighted == before else [unweighted, before]:
+            readings = _readings(pre, layout, budget, spent)
+            if readings:
+                break
+        # a rate of 0% is read only when nothing else fits ("390390|10|0" is no reading of 390|390|100%)
+        readings = {r for r in readings if r[-1][1] != "0%"} or readings
+        if len(readings) != 1:
+            continue  # none, or two that disagree: no reading
+        (reading,) = readings
+        cells_out = [RunCell(c, t, float(t.rstrip("%"))) for c, t in reading]
+        post = m.group("post")
+        if post and after and after[0] == "得分":
+            weight = next((c.value for c in cells_out if c.column in ("分值", "权重")), 100.0)
+            if float(post) <= weight:
+                cells_out.append(RunCell("得分", post, float(post)))
+        # the header's last words may run into the row's name ("…执行率得分年度资金总额")
+        row = re.sub(
+            r"^.*(?:执行率|得分|分值|权重|执行数?|预算数?)(?:[（(][A-Z/]+[）)])?", "", m.group("row")
+        )
+        row = re.sub(r"^[)）:：\s]+", "", row).strip(":： ")
+        if not _MONEY_ROW.search(row):
+            continue  # an indicator's row ("验收合格率 20100%100") is no budget row
+        rows.append(RunRow(row, m.start("row"), m.end(), tuple(cells_out)))
+    return rows
