@@ -44,6 +44,12 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from index.pipeline import Indexer
 
     indexer = Indexer(_settings(args))
+    if not args.paths and not args.rebuild:
+        print(
+            "请给出要导入的报告文件或目录（或用 --rebuild 以当前向量模型重建已有报告的向量）。",
+            file=sys.stderr,
+        )
+        return 2
     bar = tqdm(total=0, unit="份", desc="导入", file=sys.stderr, disable=args.quiet)
 
     def progress(done: int, total: int, name: str) -> None:
@@ -52,6 +58,15 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         bar.set_postfix_str(name[:30])
         bar.refresh()
 
+    if args.rebuild:
+        bar.set_description("重建向量")
+        chunks = indexer.rebuild(progress)
+        reports = len(indexer.store.documents())
+        print(f"已用向量模型 {indexer.embedder.name} 重建 {reports} 份报告的向量（{chunks} 段）。")
+        if not args.paths:
+            bar.close()
+            return 0
+        bar.set_description("导入")
     outcomes = indexer.ingest([Path(p) for p in args.paths], progress)
     bar.close()
     labels = {"added": "已导入", "updated": "已更新", "unchanged": "未变化", "failed": "失败"}
@@ -237,7 +252,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     settings = _settings(args)
     if not settings.sqlite_path.exists():
         print(f"没有索引，先导入 {args.corpus} …", file=sys.stderr)
-        ingest_args = argparse.Namespace(paths=[args.corpus], index=args.index, quiet=False)
+        ingest_args = argparse.Namespace(paths=[args.corpus], index=args.index, quiet=False, rebuild=False)
         if cmd_ingest(ingest_args):
             return 1
     if args.question or not sys.stdin.isatty():
@@ -369,7 +384,12 @@ def build_parser() -> argparse.ArgumentParser:
         return p
 
     p = with_index(sub.add_parser("ingest", help="导入报告（文件或目录）"))
-    p.add_argument("paths", nargs="+")
+    p.add_argument("paths", nargs="*")
+    p.add_argument(
+        "--rebuild",
+        action="store_true",
+        help="先用当前向量模型重建索引中全部报告的向量（换了向量模型或维度之后；不需要原文件）",
+    )
     p.add_argument("--quiet", action="store_true")
     p.set_defaults(func=cmd_ingest)
 

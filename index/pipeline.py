@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from index.chunking import chunk_report
-from index.embedders import Embedder, make_embedder
+from index.embedders import Embedder, EmbedderUnavailable, make_embedder
 from index.facts import extract_facts
 from index.figures import extract_figures
 from index.loaders import SUPPORTED_SUFFIXES, LoadError, load_document, sha256_file
@@ -24,7 +24,14 @@ from index.models import Chunk, Fact, IngestOutcome, IngestStage, IngestStep, Re
 from index.normalize import CJK
 from index.settings import Settings
 from index.sparse import add_words, tokenize
-from index.store import ChromaVectorStore, ReportStore, VectorStore
+from index.store import (
+    REBUILDING,
+    ChromaVectorStore,
+    EmbedderMismatch,
+    ReportStore,
+    VectorStore,
+    check_embedder,
+)
 from index.structure import parse_report
 
 ProgressFn = Callable[[int, int, str], None]
@@ -146,7 +153,7 @@ class Indexer:
         """Ingest one file; `stage` (if given) hears each step as it starts and the embedding as it goes."""
         try:
             return self._ingest(path, stage)
-        except LoadError as exc:
+        except (LoadError, EmbedderMismatch, EmbedderUnavailable) as exc:  # messages that say the fix
             return IngestOutcome(str(path), "failed", str(exc))
         except Exception as exc:  # any other failure must still leave the index as it was
             return IngestOutcome(
@@ -178,12 +185,7 @@ class Indexer:
             raise LoadError(f"{path} 不是普通文件（可能是管道或设备），未导入。")
         sha = sha256_file(path)
         old_sha = self.store.document_sha(path.name)
-        known_embedder = self.store.embedder_name()
-        if known_embedder and known_embedder != self.embedder.name and self.store.documents():
-            raise LoadError(
-                f"索引是用向量模型 {known_embedder} 建立的，当前模型是 {self.embedder.name}。"
-                f"请换回原模型，或删除索引目录 {self.settings.index_dir} 后重新导入全部报告。"
-            )
+        check_embedder(self.store, self.embedder.name)
         if old_sha == sha and self.store.document_pipeline(path.name) == PIPELINE_VERSION:
             return IngestOutcome(str(path), "unchanged", "内容未变，跳过")
         twin = self.store.doc_with_sha(sha)
@@ -208,6 +210,8 @@ class Indexer:
         add_words(report.meta.aliases)
         tokens = [tokenize(c.embed_text) for c in chunks]
         vectors = self._embed(chunks, stage)
+        # the same name with vectors of another size: the server behind it now runs another model
+        check_embedder(self.store, self.embedder.name, vectors.shape[1])
 
         step("入库")
         old_ids = set(self.store.chunk_ids(raw.name))
@@ -228,6 +232,7 @@ class Indexer:
                 facts,
                 PIPELINE_VERSION,
                 figures,
+                dim=int(vectors.shape[1]),
             )
         except Exception:
             self.vectors.delete([i for i in new_ids if i not in old_ids])
@@ -243,6 +248,29 @@ class Indexer:
             facts=len(facts),
             details={"district": report.meta.district, "sections": sorted(report.canonical_sections())},
         )
+
+    def rebuild(self, progress: ProgressFn | None = None) -> int:
+        """Every indexed report's vectors again, with the current embedder, from the chunks SQLite keeps (no
+        source file needed): the way to another model. The index says it is rebuilding until the last report
+        is done, so an interrupted rebuild is refused by every embedder and simply run again."""
+        docs = [r["doc"] for r in self.store.documents()]
+        self.store.set_embedder(REBUILDING + self.embedder.name)
+        self.vectors.reset()
+        dim, total = None, 0
+        for i, doc in enumerate(docs):
+            if progress:
+                progress(i, len(docs), doc)
+            chunks = [c for c, _ in self.store.chunks(doc)]
+            if not chunks:
+                continue
+            vectors = self.embedder.embed_passages([c.embed_text for c in chunks])
+            dim = int(vectors.shape[1])
+            self.vectors.add(chunks, vectors)
+            total += len(chunks)
+        if progress:
+            progress(len(docs), len(docs), "")
+        self.store.set_embedder(self.embedder.name, dim)
+        return total
 
     def remove(self, doc: str) -> bool:
         ids = self.store.chunk_ids(doc)
