@@ -17,7 +17,7 @@ from index.embedders import Embedder, make_embedder
 from index.models import ReportMeta
 from index.pipeline import Indexer
 from index.settings import Settings
-from index.store import ChromaVectorStore, IndexMissing, ReportStore, VectorStore
+from index.store import ChromaVectorStore, EmbedderMismatch, IndexMissing, ReportStore, VectorStore
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +38,7 @@ class AppState:
         self._vectors = vectors
         self._engine: Engine | None = None
         self.missing: str | None = None  # why there is no engine, in plain words
+        self.refused: str | None = None  # … when the index exists but its embedder is not the one set
         self._lock = threading.RLock()
         self.write_lock = threading.Lock()  # one ingest or removal at a time
         self.export_dir = Path(tempfile.mkdtemp(prefix="jixiao-export-"))
@@ -68,9 +69,11 @@ class AppState:
             if self._engine is None:
                 try:
                     self._engine = Engine.open(self.settings, self.embedder, self.vectors)
-                    self.missing = None
+                    self.missing = self.refused = None
+                except EmbedderMismatch as exc:  # reports are there, built with another model: say the fix
+                    self.missing = self.refused = str(exc)
                 except IndexMissing as exc:
-                    self.missing = str(exc)
+                    self.missing, self.refused = str(exc), None
             return self._engine
 
     def reload(self) -> Engine | None:
