@@ -4,6 +4,8 @@
 Texts go in batches of `batch_size`; a batch the server finds too large (HTTP 413) is halved and sent again.
 Connection errors, timeouts, 408, 429 and 5xx are retried with exponential backoff (a server's Retry-After is
 honoured, up to half a minute): an embedding request has no side effects, so sending it twice is harmless.
+A server still down after the retries is not asked again for `cooloff` seconds: the files of a folder after
+the first fail at once with the same message instead of each waiting through the retries.
 Every failure becomes an `EmbedderUnavailable` whose message is plain Chinese and names the setting to fix;
 the API key never appears in a message or the log.
 """
@@ -47,6 +49,8 @@ def normalize_base_url(url: str) -> str:
     """ "http://host:8080" → "http://host:8080/v1": TEI, vLLM and Ollama all serve /v1/embeddings, and a bare
     host:port is the commonest slip. A URL with a path of its own is taken as it is."""
     url = url.strip().rstrip("/")
+    if "://" not in url:  # "10.0.0.5:8080"
+        url = "http://" + url
     return url + "/v1" if urlsplit(url).path in ("", "/") else url
 
 
@@ -65,7 +69,9 @@ class OpenAIEmbedder:
     max_retries: int = 3
     backoff: float = 0.5  # seconds before the first retry; doubled for each further one
     sleep: Callable[[float], None] = time.sleep
+    cooloff: float = 30.0  # seconds a server found down is not asked again
     _dim: int | None = field(default=None, init=False, repr=False)
+    _down: tuple[float, str] | None = field(default=None, init=False, repr=False)  # (until, message)
 
     def __post_init__(self) -> None:
         from openai import OpenAI
@@ -136,9 +142,16 @@ class OpenAIEmbedder:
 
     def _batch(self, texts: list[str]) -> np.ndarray:
         """One batch, retried; halved while the server says it is too large."""
+        down = self._down
+        if down is not None and time.monotonic() < down[0]:
+            raise EmbedderUnavailable(down[1])
         try:
-            return self._with_retries(texts)
+            vectors = self._with_retries(texts)
+            self._down = None
+            return vectors
         except EmbedError as err:
+            if err.retryable:  # still down after the retries
+                self._down = (time.monotonic() + self.cooloff, str(err))
             if err.status == 413 and len(texts) > 1:
                 half = len(texts) // 2
                 log.info("向量服务认为一批 %d 段过大，拆成两批重发", len(texts))

@@ -184,6 +184,7 @@ def test_settings_select_the_endpoint_and_say_what_is_missing(monkeypatch, tmp_p
         8,
     )
     assert normalize_base_url("http://h:8080/v1/") == "http://h:8080/v1"
+    assert normalize_base_url("10.0.0.5:8080") == "http://10.0.0.5:8080/v1"
     assert (
         normalize_base_url("https://api.example.cn/compatible-mode/v1")
         == "https://api.example.cn/compatible-mode/v1"
@@ -209,6 +210,22 @@ def test_a_server_that_stays_down_gives_up_after_the_retries(fake_server):
     assert len(server.requests) == 3 and len(sleeps) == 2 and KEY not in str(err.value)
 
 
+def test_a_server_found_down_is_not_asked_again_until_the_cooloff_ends(fake_server):
+    url, server = fake_server
+    embedder, sleeps = _embedder(url, max_retries=2, cooloff=0.5)
+    server.replies = [("status", 503)] * 3
+    with pytest.raises(EmbedderUnavailable, match="HTTP 503"):
+        embedder.embed_passages(["第一份报告"])
+    asked, waited = len(server.requests), len(sleeps)
+    with pytest.raises(EmbedderUnavailable, match="HTTP 503"):  # the next file fails at once
+        embedder.embed_passages(["第二份报告"])
+    assert (len(server.requests), len(sleeps)) == (asked, waited) == (3, 2)
+    time.sleep(0.6)  # the cool-off is over, and the server is back up
+    assert (
+        embedder.embed_passages(["第三份报告"]).shape == (1, FakeEmbedder.dim) and len(server.requests) == 4
+    )
+
+
 def test_an_unreachable_endpoint_says_to_check_the_url(tmp_path):
     import socket
 
@@ -224,7 +241,7 @@ def test_an_unreachable_endpoint_says_to_check_the_url(tmp_path):
 
 def test_a_timeout_is_retried_then_names_the_timeout_setting(fake_server):
     url, server = fake_server
-    embedder, sleeps = _embedder(url, timeout=0.3, max_retries=1)
+    embedder, sleeps = _embedder(url, timeout=0.3, max_retries=1, cooloff=0.0)
     server.replies = [("hang", 1.0), ("hang", 1.0)]
     with pytest.raises(EmbedderUnavailable, match="超时") as err:
         embedder.embed_passages(["预算执行率"])
