@@ -79,6 +79,8 @@ def main(argv: list[str] | None = None) -> int:
     app = AppState(settings, responder_factory)
     print("正在加载模型…", file=sys.stderr)
     app.warm_up()
+    if app.missing:  # no index yet, or a damaged one: what to do, in plain words
+        print(f"提示：{app.missing}", file=sys.stderr)
     demo = build_app(settings, responder_factory, app=app)
     options = launch_options(settings)
     print(f"绩效自评报告助手：http://{settings.app_host}:{settings.app_port}", file=sys.stderr)

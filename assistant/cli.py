@@ -42,15 +42,27 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from index.pipeline import Indexer
+    from index.repair import prepare_rebuild
 
-    indexer = Indexer(_settings(args))
-    if not args.paths and not args.rebuild:
-        print(
-            "请给出要导入的报告文件或目录（或用 --rebuild 以当前向量模型重建已有报告的向量）。",
-            file=sys.stderr,
-        )
+    settings = _settings(args)
+    paths = [Path(p) for p in args.paths]
+    if args.rebuild:
+        paths, said = prepare_rebuild(settings, paths)
+        for line in said:
+            print(line, file=sys.stderr)
+    elif not paths:
+        print("请给出要导入的报告文件或目录（或用 --rebuild 以当前向量模型重建索引）。", file=sys.stderr)
         return 2
+    indexer = Indexer(settings)
     bar = tqdm(total=0, unit="份", desc="导入", file=sys.stderr, disable=args.quiet)
+    inner = tqdm(
+        total=100,
+        desc="",
+        file=sys.stderr,
+        disable=args.quiet,
+        leave=False,
+        bar_format="{desc} {bar} {percentage:3.0f}%",
+    )
 
     def progress(done: int, total: int, name: str) -> None:
         bar.total = total
@@ -58,32 +70,77 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         bar.set_postfix_str(name[:30])
         bar.refresh()
 
-    if args.rebuild:
+    def stage(name: str, fraction: float) -> None:  # within one file: 解析/切分/向量化/入库
+        inner.set_description_str(name)
+        inner.n = round(100 * fraction)
+        inner.refresh()
+
+    if args.rebuild:  # every report's vectors again, with the current model, from the chunks SQLite keeps
         bar.set_description("重建向量")
-        chunks = indexer.rebuild(progress)
+        chunks = indexer.rebuild(stage)
         reports = len(indexer.store.documents())
-        print(f"已用向量模型 {indexer.embedder.name} 重建 {reports} 份报告的向量（{chunks} 段）。")
-        if not args.paths:
+        if reports:
+            print(f"已用向量模型 {indexer.embedder.name} 重建 {reports} 份报告的向量（{chunks} 段）。")
+        if not paths:
+            inner.close()
             bar.close()
             return 0
         bar.set_description("导入")
-    outcomes = indexer.ingest([Path(p) for p in args.paths], progress)
+    repair = indexer.prepare(stage)
+    if repair.message() and not args.rebuild:  # after a rebuild every vector is new: said above
+        print(repair.message(), file=sys.stderr)
+    on_conflict = "keep" if args.keep_both else "replace"
+    outcomes = indexer.ingest(paths, progress, on_conflict, stage)
+    inner.close()
     bar.close()
     labels = {"added": "已导入", "updated": "已更新", "unchanged": "未变化", "failed": "失败"}
     for o in outcomes:
+        label = "已替换" if o.details.get("replaced") else labels[o.status]
+        if o.details.get("verdict") == "unsure":
+            label += "·待确认"
         detail = (
             f"{o.org or ''} {o.year or ''} 段落{o.chunks} 数字{o.facts} {o.message}".rstrip()
             if o.status in ("added", "updated")
             else o.message
         )
-        print(f"[{labels[o.status]}] {Path(o.path).name}  {detail}")
+        if o.details.get("replaced"):
+            detail += "如要两份都保留，请加 --keep-both 重新导入旧文件。"
+        doc = str(o.details.get("doc") or Path(o.path).name)
+        shown = doc if doc == Path(o.path).name else f"{Path(o.path).name} → {doc}"
+        print(f"[{label}] {_safe(shown)}  {detail}")
     failed = sum(o.status == "failed" for o in outcomes)
-    if not outcomes:
+    if not outcomes and not args.rebuild:
         print("没有找到可导入的文件：支持 .txt .md .pdf .docx（隐藏文件不导入）。", file=sys.stderr)
     print(
         f"共 {len(outcomes)} 个文件：{len(outcomes) - failed} 个成功，{failed} 个失败。索引位置：{indexer.settings.index_dir}"
     )
-    return 1 if failed or not outcomes else 0
+    return 1 if failed or not (outcomes or args.rebuild) else 0
+
+
+def _safe(name: str) -> str:
+    """A file name holding a tab or a line break would break a line of output: those are shown escaped
+    (\\t, \\n), the rest of the name as it is."""
+    return re.sub(r"[\x00-\x1f\x7f]", lambda m: repr(m.group(0))[1:-1], name)
+
+
+def cmd_confirm(args: argparse.Namespace) -> int:
+    from index.pipeline import Indexer
+
+    indexer = Indexer(_settings(args))
+    if not indexer.confirm(args.doc):
+        print(f"索引中没有 {args.doc}（用 `python -m assistant list` 查看已索引的报告）", file=sys.stderr)
+        return 1
+    print(f"已确认 {args.doc} 是绩效自评报告：它将参与跨单位排名与比较。")
+    return 0
+
+
+def _open_engine(settings: Settings) -> Engine:
+    from assistant.engine import Engine
+
+    engine = Engine.open(settings)
+    for note in engine.notes:
+        print(f"提示：{note}", file=sys.stderr)
+    return engine
 
 
 def cmd_facts(args: argparse.Namespace) -> int:
@@ -183,9 +240,7 @@ def _print_streamed(pieces: Iterable[str | Answer], llm: bool) -> Answer:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from assistant.engine import Engine
-
-    engine = Engine.open(_settings(args))
+    engine = _open_engine(_settings(args))
     responder = _responder(engine)
     if args.questions:
         with open(args.questions, encoding="utf-8") as fh:
@@ -224,10 +279,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
-    from assistant.engine import Engine
     from assistant.session import ChatSession
 
-    engine = Engine.open(_settings(args))
+    engine = _open_engine(_settings(args))
     responder = _responder(engine)
     session = ChatSession(engine, responder)
     mode = (
@@ -252,7 +306,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     settings = _settings(args)
     if not settings.sqlite_path.exists():
         print(f"没有索引，先导入 {args.corpus} …", file=sys.stderr)
-        ingest_args = argparse.Namespace(paths=[args.corpus], index=args.index, quiet=False, rebuild=False)
+        ingest_args = argparse.Namespace(
+            paths=[args.corpus], index=args.index, quiet=False, rebuild=False, keep_both=False
+        )
         if cmd_ingest(ingest_args):
             return 1
     if args.question or not sys.stdin.isatty():
@@ -261,9 +317,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             "洛浦街还有多少预算没花出去？",
             "2021年番禺几个街道谁的执行率最高？",
         ]
-        from assistant.engine import Engine
-
-        engine = Engine.open(settings)
+        engine = _open_engine(settings)
         responder = _responder(engine)
         for q in questions:
             print(f"问：{q}")
@@ -282,13 +336,10 @@ def cmd_list(args: argparse.Namespace) -> int:
 
     store = ReportStore(_settings(args).sqlite_path, create=False)
     for r in store.documents():
-        # a name holding a tab or a line break would break the columns: shown escaped
-        name = (
-            r["doc"].encode("unicode_escape").decode("ascii")
-            if re.search(r"[\t\r\n]", r["doc"])
-            else r["doc"]
+        unsure = "\t待确认" if r["verdict"] == "unsure" else ""
+        print(
+            f"{_safe(r['doc'])}\t{_safe(r['org'])}\t{r['district'] or ''}\t{r['year'] or ''}\t{r['kind']}{unsure}"
         )
-        print(f"{name}\t{r['org']}\t{r['district'] or ''}\t{r['year'] or ''}\t{r['kind']}")
     return 0
 
 
@@ -308,9 +359,8 @@ def cmd_remove(args: argparse.Namespace) -> int:
 def cmd_draft(args: argparse.Namespace) -> int:
     """Draft 三、存在的主要问题 and 四、下一步改进措施 for a unit, every item cited."""
     from assistant.draft import UnitNotFound, build_draft, render_markdown, to_json
-    from assistant.engine import Engine
 
-    engine = Engine.open(_settings(args))
+    engine = _open_engine(_settings(args))
     try:
         draft = build_draft(engine, args.unit, args.year)
     except UnitNotFound as exc:
@@ -358,10 +408,9 @@ def cmd_draft(args: argparse.Namespace) -> int:
 def cmd_review(args: argparse.Namespace) -> int:
     """Check a report's figures against each other: rates, score parts, income and expenditure parts."""
     from assistant.draft import UnitNotFound, resolve_unit
-    from assistant.engine import Engine
     from assistant.review import findings_json, render_review, review
 
-    engine = Engine.open(_settings(args))
+    engine = _open_engine(_settings(args))
     try:
         meta = resolve_unit(engine, args.unit, args.year)
     except UnitNotFound as exc:
@@ -385,13 +434,23 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = with_index(sub.add_parser("ingest", help="导入报告（文件或目录）"))
     p.add_argument("paths", nargs="*")
+    p.add_argument("--quiet", action="store_true")
+    p.add_argument(
+        "--keep-both",
+        action="store_true",
+        help="新文件与已索引报告是同一单位同一年度时两份都保留（默认：替换旧的，并说明替换了哪一份）",
+    )
     p.add_argument(
         "--rebuild",
         action="store_true",
-        help="先用当前向量模型重建索引中全部报告的向量（换了向量模型或维度之后；不需要原文件）",
+        help="重建索引：报告数据库完好时用当前向量模型按库中段落重建全部向量（换了向量模型或维度、向量索引损坏之后；"
+        "不需要原文件）；数据库损坏时把它移到一旁，从给出的文件（及 uploads/）重新导入",
     )
-    p.add_argument("--quiet", action="store_true")
     p.set_defaults(func=cmd_ingest)
+
+    p = with_index(sub.add_parser("confirm", help="确认一份“待确认”的文件是绩效自评报告（纳入跨单位比较）"))
+    p.add_argument("doc", help="文件名（见 list）")
+    p.set_defaults(func=cmd_confirm)
 
     p = with_index(sub.add_parser("facts", help="列出抽取的数字"))
     p.add_argument("--org")
@@ -436,7 +495,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     from index.loaders import LoadError
-    from index.store import IndexMissing
+    from index.repair import disk_full_message, problem_of
+    from index.store import IndexMissing, damaged_message, read_only_message
 
     args = build_parser().parse_args(argv)
     try:
@@ -445,12 +505,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
     except sqlite3.DatabaseError as exc:
-        where = _settings(args).index_dir
-        print(
-            f"错误：索引 {where} 已损坏，无法读取（{exc}）。已导入的原始文件不受影响；请删除该索引目录后重新导入："
-            f"`python -m assistant ingest <报告文件或目录> --index {where}`。",
-            file=sys.stderr,
-        )
+        settings = _settings(args)
+        if problem_of(exc) == "full":
+            print(f"错误：{disk_full_message(settings)}", file=sys.stderr)
+        else:
+            print(f"错误：{damaged_message(settings.index_dir, '报告数据库', str(exc))}", file=sys.stderr)
         return 2
     except (NotADirectoryError, FileExistsError) as exc:
         print(
@@ -458,8 +517,28 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
+    except OSError as exc:
+        if problem_of(exc) != "full":
+            raise
+        print(f"错误：{disk_full_message(_settings(args))}", file=sys.stderr)
+        return 2
     except RuntimeError as exc:
         if type(exc).__name__ == "EmbedderUnavailable":
             print(f"错误：{exc}", file=sys.stderr)
             return 2
         raise
+    except Exception as exc:  # Chroma's own error types: a damaged, read-only or full vector store
+        problem = problem_of(exc)
+        settings = _settings(args)
+        if problem == "full":
+            print(f"错误：{disk_full_message(settings)}", file=sys.stderr)
+        elif problem == "readonly":
+            print(f"错误：{read_only_message(settings.index_dir)}", file=sys.stderr)
+        elif problem == "damaged" or type(exc).__module__.startswith("chromadb"):
+            print(
+                f"错误：{damaged_message(settings.index_dir, '向量索引（chroma/）', str(exc)[:100])}",
+                file=sys.stderr,
+            )
+        else:
+            raise
+        return 2

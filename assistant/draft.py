@@ -368,7 +368,11 @@ def build_draft(engine: Engine, unit_name: str, year: int | None = None) -> Draf
     def section(m: ReportMeta, canonical: str) -> list[SectionItem]:
         return split_items(m, engine.retriever.section_chunks(m.doc, canonical))
 
-    peers = [m for m in engine.metas if m.doc != meta.doc and m.org != meta.org and m.kind == meta.kind]
+    peers = [
+        m
+        for m in engine.metas
+        if m.doc != meta.doc and m.org != meta.org and m.kind == meta.kind and m.confirmed
+    ]  # a file unsure to be a report is no peer
     peer_measures = [i for m in sorted(peers, key=lambda m: m.doc) for i in section(m, MEASURES)]
 
     dropped: list[str] = []

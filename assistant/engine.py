@@ -48,8 +48,9 @@ from index.metrics import BY_NAME
 from index.models import Chunk, Fact, Figure, ReportMeta
 from index.normalize import match_key
 from index.provenance import locate
+from index.repair import open_query_vectors
 from index.settings import Settings
-from index.store import ChromaVectorStore, IndexMissing, ReportStore, VectorStore, check_embedder
+from index.store import IndexMissing, ReportStore, VectorStore, check_embedder
 
 MAX_TEXT_ITEMS = 8
 # "这份自评报告是哪个年度的", "评的是哪一年": the year a report covers (not a figure's year)
@@ -113,6 +114,7 @@ class Engine:
         self.years = {m.doc: m.year for m in self.metas}
         self._sources: dict[str, str | None] = {}
         self._figures: dict[str, list[Figure]] = {}
+        self.notes: list[str] = []  # what the user should know about the index (printed by the CLI)
 
     @classmethod
     def open(
@@ -126,8 +128,20 @@ class Engine:
             )
         embedder = embedder or make_embedder(settings)
         check_embedder(store, embedder.name)  # the dimension is checked on the first query's vector
-        retriever = HybridRetriever(settings, store, vectors or ChromaVectorStore(settings), embedder)
-        return cls(settings, store, retriever, store.facts(), metas)
+        notes: list[str] = []
+        if vectors is None:
+            vectors, note = open_query_vectors(settings)
+            notes += [note] if note else []
+        retriever = HybridRetriever(settings, store, vectors, embedder)
+        missing = len(retriever.chunks) - vectors.count()
+        if missing > 0 and not notes:  # chroma/ deleted or emptied, or a run killed mid-way
+            notes.append(
+                f"向量索引缺少 {missing} 个段落的向量，这些段落暂时只按关键词检索。"
+                f"运行 `python -m assistant ingest <报告文件或目录> --index {settings.index_dir}` 即可补齐。"
+            )
+        engine = cls(settings, store, retriever, store.facts(), metas)
+        engine.notes = notes
+        return engine
 
     # ---- public API -------------------------------------------------------------------------------
     def ask(self, question: str, previous: ParsedQuestion | None = None) -> tuple[Answer, ParsedQuestion]:
@@ -431,9 +445,16 @@ class Engine:
         if parsed.operation == "yoy":
             return self._year_on_year(parsed)
         if parsed.across:
-            metas = list(parsed.units) or [m for m in self.metas if parsed.year in (None, m.year)]
-            return derive.across_units(parsed, metas, self.index) or self._not_in_reports(
-                parsed, "这些单位的报告中能相加（或平均）的同一数字不足两个，无法计算。"
+            metas, unsure = list(parsed.units), []
+            if not metas:
+                metas, unsure = self._every_unit(parsed.year)
+            done = derive.across_units(parsed, metas, self.index)
+            return (
+                self._left_out(done, unsure)
+                if done
+                else self._not_in_reports(
+                    parsed, "这些单位的报告中能相加（或平均）的同一数字不足两个，无法计算。"
+                )
             )
         if parsed.operation == "difference":
             answer = derive.difference(parsed, self.index)
@@ -508,10 +529,33 @@ class Engine:
         value = derive.as_asked(parsed.text, c.change)
         return Answer(parsed.text, text, True, value, c.change_unit, [c.citation], "derived", computed)
 
+    def _every_unit(self, year: int | None) -> tuple[list[ReportMeta], list[ReportMeta]]:
+        """The reports a question across units ranks, and those left out: files the import was unsure are
+        self-evaluation reports (a news article's 88.6% must not rank beside the units' own figures)."""
+        metas = [m for m in self.metas if year is None or m.year == year]
+        return [m for m in metas if m.confirmed], [m for m in metas if not m.confirmed]
+
+    @staticmethod
+    def _left_out(answer: Answer, unsure: list[ReportMeta]) -> Answer:
+        if not unsure or not answer.found:
+            return answer
+        # unit names only: a file name's digits would read as figures no quote supports
+        names = "、".join(dict.fromkeys(short_name(m) for m in unsure))
+        note = f"\n未确认是绩效自评报告、未参与比较：{names}（确认后用 confirm 命令纳入）。"
+        return replace(answer, answer=answer.answer + note)
+
     def _compare(self, parsed: ParsedQuestion) -> Answer:
-        units = list(parsed.units) or [m for m in self.metas if parsed.year is None or m.year == parsed.year]
+        unsure: list[ReportMeta] = []
+        units = list(parsed.units)
+        if not units:
+            units, unsure = self._every_unit(parsed.year)
+        if not units:
+            return self._not_in_reports(parsed)
         if len({u.org for u in units}) == 1:
             return self._compare_items(parsed, units[0])
+        return self._left_out(self._ranked(parsed, units), unsure)
+
+    def _ranked(self, parsed: ParsedQuestion, units: list[ReportMeta]) -> Answer:
         rows = [(m, f) for m in units if (f := self.index.best(m.doc, parsed.metric))]
         missing = [m for m in units if not any(m is r[0] for r in rows)]
         if not rows:

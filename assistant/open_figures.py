@@ -373,7 +373,10 @@ def score_figures(
     project = report_words(topic) if topic else ""
     labels = "|".join(f.label for f in pool) if project else ""
     naming = {g: w for g, w in asked.items() if not (project and g in project and g not in labels)} or asked
-    heads = head_grams(subject) - who
+    # the head's pairs are matched whole ("助资" and "资金" of 补助资金): a pair that is also in the unit's
+    # name still names the head; only a head that is all the unit's name says who, not what
+    heads = head_grams(subject)
+    heads = set() if heads <= who else heads
     rate_head = next((h for h in sorted(heads) if h.endswith("率")), "")
     wants_change = bool(CHANGE.search(question))
     wants_target = bool(re.search(r"目标|计划|预计|指标值", question))

@@ -3,6 +3,7 @@ reciprocal rank."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 
 from assistant.models import Evidence
@@ -11,6 +12,8 @@ from index.models import Chunk
 from index.settings import Settings
 from index.sparse import BM25, add_words, tokenize
 from index.store import EmbedderMismatch, ReportStore, VectorStore, mismatch_message
+
+log = logging.getLogger(__name__)
 
 
 class HybridRetriever:
@@ -49,11 +52,13 @@ class HybridRetriever:
             raise EmbedderMismatch(
                 mismatch_message(where, built, built_dim, self.embedder.name, vector.shape[0])
             )
-        dense = [
-            (cid, score)
-            for cid, score in self.vectors.query(vector, self.settings.dense_candidates, docs)
-            if cid in self.by_id  # SQLite is the source of truth: stale vectors never surface
-        ]
+        try:
+            hits = self.vectors.query(vector, self.settings.dense_candidates, docs)
+        except Exception:  # damaged vector files: keywords still find the passages
+            log.info("vector query failed; keyword retrieval only", exc_info=True)
+            hits = []
+        # SQLite is the source of truth: stale vectors never surface
+        dense = [(cid, score) for cid, score in hits if cid in self.by_id]
         fused: dict[str, float] = {}
         for rank, (cid, _) in enumerate(dense):
             fused[cid] = fused.get(cid, 0.0) + 1.0 / (self.settings.rrf_k + rank + 1)

@@ -35,7 +35,7 @@ _FIGURE = re.compile(rf"(?<![\d.,])([+-]?(?:{NUM}))\s*({UNITS})(?<!项(?=目))")
 _SCORE_LABEL = r"自评总分|综合得分|自评得分|总得分|总分|得分|评分"
 _MONEY_LABEL = r"支出|预算数?|资金|收入|拨款|决算数?|结转|结余|经费|投资|总额|执行数"
 _LABELLED_BARE = re.compile(
-    rf"(?:({_SCORE_LABEL})\s*[:：为是]?|({_MONEY_LABEL})\s*[:：])\s*((?:{NUM}))(?![\d.,%‰]|\s*(?!项目)(?:{UNITS}))"
+    rf"(?:({_SCORE_LABEL})\s*[:：为是]?|({_MONEY_LABEL})\s*[:：])\s*((?:{NUM}))(?![\d.,%‰、]|\s*(?!项目)(?:{UNITS}))"
 )
 # the words a report states a change with ("比上年增长5%"); the query side reads changes with the same words
 CHANGE_VERB = r"增长|增加|下降|减少|上升|降低|提高|增幅|降幅"
@@ -59,6 +59,7 @@ _BOUND_CELL = re.compile(r"^(?:[≥≧≤≦>＞<＜]|不低于|不少于|不高
 _EMPTY_CELL = re.compile(r"^(?:[-—–/／]+|无|—)$")
 # A label stops at a clause mark or the figure before it.
 _LABEL_STOP = re.compile(r"[，,；;。！？!?（(）)“”\"|]")
+_INNER_BRACKETS = re.compile(rf"[（(][{CJK}]{{1,8}}[）)](?=[{CJK}])")
 _LEAD_FILLER = re.compile(r"^(?:其中|另外|此外|同时|并且)*[:：、]*")
 _TRAIL_FILLER = re.compile(
     r"(?:为|是|达到|(?<![下到送传表])达|共计|共|(?<![设统会审估])计|约为|约|合计|总计|累计|仅为|仅|(?<![实现拥占享持具所])有|"
@@ -82,7 +83,9 @@ def _IMPLAUSIBLE(value: float, unit: str) -> bool:  # noqa: N802 - reads as a ru
 def _label_before(text: str, start: int, floor: int) -> str:
     """The words naming the figure at `start`: back to the clause mark or the previous figure."""
     seg = text[floor:start]
-    cut = max((m.end() for m in _LABEL_STOP.finditer(seg)), default=0)
+    # a bracketed word inside a name ("文化生态保护(实验)区资金") stops nothing; "(万元)" before a value does
+    masked = _INNER_BRACKETS.sub(lambda m: "〈" + m.group(0)[1:-1] + "〉", seg)
+    cut = max((m.end() for m in _LABEL_STOP.finditer(masked)), default=0)
     label = seg[cut:]
     label = _TRAIL_FILLER.sub("", _LEAD_FILLER.sub("", label.strip()))
     if len(re.findall(rf"[{CJK}]", label)) < 2 and cut > 0:
@@ -687,7 +690,13 @@ def extract_figures(report: Report) -> list[Figure]:
         out.extend(sentence_figures(doc, block, section, unit_hint))
     flush()
     # a 自评表 read from its source lines names its values better than the run-together clean text does
-    flat = list(flattened_figures(doc, report))
+    # (a cell read by position under a "header" that names no measure — "30分)", a word a PDF broke in two —
+    # is misread: its sentence's own reading stands)
+    flat = [
+        f
+        for f in flattened_figures(doc, report)
+        if f.qualifier != "aligned" or _VALUE_HEAD.search(f.column) or _HEADER_WORD.search(f.column)
+    ]
     seen = {(f.line, f.value, f.unit) for f in flat}
     return _with_projects(
         report, _quotable(report, flat + [f for f in out if (f.line, f.value, f.unit) not in seen])

@@ -85,6 +85,9 @@ class ReportMeta:
     year: int | None
     kind: str  # 部门整体支出 | 项目支出 | 其他
     title: str
+    # False while it is unsure the file is a self-evaluation report (a news article about one, say): it is
+    # answerable when named, but kept out of cross-unit rankings until confirmed (`jixiao confirm`)
+    confirmed: bool = True
 
 
 @dataclass(slots=True)

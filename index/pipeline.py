@@ -8,9 +8,8 @@ A file that fails at any step leaves the index exactly as it was.
 from __future__ import annotations
 
 import hashlib
-import math
-import re
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -19,43 +18,56 @@ from index.chunking import chunk_report
 from index.embedders import Embedder, EmbedderUnavailable, make_embedder
 from index.facts import extract_facts
 from index.figures import extract_figures
+from index.identity import OnConflict, Placement, place
 from index.loaders import SUPPORTED_SUFFIXES, LoadError, load_document, sha256_file
-from index.models import Chunk, Fact, IngestOutcome, IngestStage, IngestStep, Report
-from index.normalize import CJK
+from index.models import Chunk, Fact, IngestOutcome, Report
+from index.repair import (
+    EMBED_BATCH,
+    DiskFull,
+    Repair,
+    StageFn,
+    disk_full_message,
+    open_vectors,
+    problem_of,
+    reconcile,
+)
+from index.report_check import NotAReport, assess
 from index.settings import Settings
 from index.sparse import add_words, tokenize
 from index.store import (
     REBUILDING,
-    ChromaVectorStore,
     EmbedderMismatch,
+    IndexMissing,
     ReportStore,
     VectorStore,
     check_embedder,
+    damaged_message,
+    read_only_message,
 )
 from index.structure import parse_report
 
 ProgressFn = Callable[[int, int, str], None]
-StageFn = Callable[[IngestStage], None]
-# The share of one file's ingest done when each step starts. Measured on the corpus with e5-torch: reading and
-# parsing ~0.03 s, chunking and extracting ~0.03 s, embedding ~1.2 s for ~25 chunks, writing ~0.1 s.
-STEP_START: dict[IngestStep, float] = {"解析": 0.0, "切分": 0.03, "向量化": 0.06, "入库": 0.94}
-EMBED_SLICES = 5  # with a progress callback, chunks are embedded in this many slices (each reported)
-EMBED_SLICE_MIN = 8  # chunks: smaller slices would cost batching more than the progress is worth
 
 
 def _pipeline_version() -> str:
     """A digest of the code that turns a file into chunks and facts: when it changes, files are re-read."""
     digest = hashlib.sha256()
-    for name in ("loaders", "normalize", "structure", "chunking", "facts", "figures", "sparse", "metrics"):
+    for name in (
+        "loaders",
+        "normalize",
+        "structure",
+        "chunking",
+        "facts",
+        "figures",
+        "sparse",
+        "metrics",
+        "report_check",
+    ):
         digest.update((Path(__file__).with_name(f"{name}.py")).read_bytes())
     return digest.hexdigest()[:16]
 
 
 PIPELINE_VERSION = _pipeline_version()
-
-
-class NotAReport(LoadError):
-    """The file loaded but is not a performance self-evaluation report."""
 
 
 def discover(paths: Iterable[Path]) -> Iterator[Path]:
@@ -73,53 +85,33 @@ def discover(paths: Iterable[Path]) -> Iterator[Path]:
             yield path
 
 
-MIN_TEXT_CHARS = 50
-
-
 def check_is_report(report: Report) -> str:
-    """A readable file is never refused for missing headings (excerpts, 自评表 flattened to text): it is
-    indexed, and what was not found is said. Refused: a file with nothing of such a report (two of: 绩效, budget
-    words, evaluation words, amounts) or with hardly any readable text."""
-    text = report.raw.text
-    evidence = (
-        "绩效" in text,
-        bool(re.search(r"预算|资金|支出|经费|拨款", text)),
-        bool(re.search(r"自评|评价|指标|得分", text)),
-        bool(re.search(r"\d\s*(?:万元|亿元|元|%)", text)),
-    )
-    if sum(evidence) < 2:
-        raise NotAReport(
-            f"{report.raw.name} 看起来不是绩效自评报告（没有找到绩效、预算资金或评价指标方面的内容），未导入。"
-        )
-    if len(re.findall(rf"[{CJK}]", text)) < MIN_TEXT_CHARS:
-        raise NotAReport(f"{report.raw.name} 几乎没有可读的中文正文，未导入。")
-    missing = []
-    if report.meta.org == "未知单位":
-        missing.append("单位名称")
-    if report.meta.year is None:
-        missing.append("年度")
-    if "绩效" not in text:
-        missing.append("“绩效”字样")
-    if not report.canonical_sections():
-        missing.append("报告章节")
-    return f"已导入，但未找到：{'、'.join(missing)}。" if missing else ""
+    """The warning an import carries ('' for a plain report); raises NotAReport for a file that is none."""
+    return assess(report).warning()
 
 
 def attach_chunks(facts: list[Fact], chunks: list[Chunk]) -> list[Fact]:
-    """Point each fact at the chunk that holds its quote, so answers can show the surrounding passage."""
-    from dataclasses import replace
-
+    """Point each fact at the chunk that holds its quote, so answers can show the surrounding passage.
+    Chunks are looked up by the lines their text holds, not by scanning every chunk per fact: a big 自评表
+    has thousands of both, and each of its chunks repeats the header row, so ranges overlap the table."""
+    by_line: dict[int, list[Chunk]] = {}
+    for chunk in chunks:
+        for number in dict.fromkeys([chunk.line_start, *(n for _, n in chunk.line_marks)]):
+            by_line.setdefault(number, []).append(chunk)
     out = []
     for fact in facts:
-        holder = next(
-            (c for c in chunks if c.line_start <= fact.line <= c.line_end and fact.quote[:12] in c.text),
-            next((c for c in chunks if c.line_start <= fact.line <= c.line_end), None),
-        )
+        holding = by_line.get(fact.line) or [
+            c for c in chunks if c.line_start <= fact.line <= c.line_end
+        ]  # a line inside a chunk's range that no mark names (rare)
+        holder = next((c for c in holding if fact.quote[:12] in c.text), holding[0] if holding else None)
         out.append(replace(fact, chunk_id=holder.id if holder else None))
     return out
 
 
 class Indexer:
+    """Files into the index. Before the first file of a run, the SQLite file is checked (nothing is written
+    into a damaged one) and the vectors are matched to the chunks (see index/repair.py)."""
+
     def __init__(
         self,
         settings: Settings,
@@ -130,7 +122,12 @@ class Indexer:
         self.settings = settings
         self._embedder = embedder
         self.store = store or ReportStore(settings.sqlite_path)
-        self.vectors = vectors or ChromaVectorStore(settings)
+        if self.store.read_only:
+            raise IndexMissing(read_only_message(settings.index_dir))
+        self.vectors = vectors or open_vectors(settings)
+        self.repaired: Repair | None = None  # what the first ingest of this indexer put right
+        self._dim: int | None = None  # the dimension of the vectors this indexer made
+        self._disk_full = False
 
     @property
     def embedder(self) -> Embedder:
@@ -138,70 +135,148 @@ class Indexer:
             self._embedder = make_embedder(self.settings)
         return self._embedder
 
-    def ingest(self, paths: Iterable[Path], progress: ProgressFn | None = None) -> list[IngestOutcome]:
+    def prepare(self, stage: StageFn | None = None) -> Repair:
+        """Check the SQLite file and match the vectors to its chunks, once per indexer: missing ones made
+        with the index's own model (another is refused), stray ones removed; an interrupted rebuild ends."""
+        if self.repaired is None:
+            self.store.check()
+            self.repaired = reconcile(self.store, self.vectors, self._passages, stage)
+            built = self.store.embedder_name() or ""
+            if built.startswith(REBUILDING) and built == REBUILDING + self.embedder.name:
+                self.store.set_embedder(self.embedder.name, self._dim or self._probe_dim())
+        return self.repaired
+
+    def rebuild(self, stage: StageFn | None = None) -> int:
+        """Every indexed report's vectors again, with the current embedder, from the chunks SQLite keeps (no
+        source file needed): the way to another model or dimension. Until the last vector is in, the index
+        records the rebuild as under way and every query is refused; an interrupted rebuild is finished by
+        the next ingest with the same model, or simply run again. Returns the number of chunks embedded."""
+        self.store.check()
+        self.store.set_embedder(REBUILDING + self.embedder.name)
+        self.vectors.reset()  # a collection keeps the dimension of its first vector, even emptied
+        self.repaired = None
+        return self.prepare(stage).embedded
+
+    def _passages(self, texts: list[str]) -> np.ndarray:
+        """Vectors for chunks already indexed, by the model the index was built with (or is being rebuilt
+        with): one vector store never mixes two models."""
+        name = self.embedder.name
+        rebuilding = self.store.embedder_name() == REBUILDING + name
+        if not rebuilding:
+            check_embedder(self.store, name)
+        vectors = self.embedder.embed_passages(texts)
+        if not rebuilding:
+            check_embedder(self.store, name, int(vectors.shape[1]))
+        self._dim = int(vectors.shape[1])
+        return vectors
+
+    def _probe_dim(self) -> int | None:
+        """The current model's dimension, from one stored chunk (a rebuild killed after its last vector)."""
+        docs = self.store.documents()
+        chunks = [c for c, _ in self.store.chunks(docs[0]["doc"])] if docs else []
+        return int(self.embedder.embed_passages([chunks[0].embed_text]).shape[1]) if chunks else None
+
+    def ingest(
+        self,
+        paths: Iterable[Path],
+        progress: ProgressFn | None = None,
+        on_conflict: OnConflict = "replace",
+        stage: StageFn | None = None,
+    ) -> list[IngestOutcome]:
         files = list(discover(paths))
         outcomes = []
         for i, path in enumerate(files):
             if progress:
                 progress(i, len(files), path.name)
-            outcomes.append(self.ingest_file(path))
+            outcomes.append(self.ingest_file(path, on_conflict, stage))
         if progress:
             progress(len(files), len(files), "")
         return outcomes
 
-    def ingest_file(self, path: Path, stage: StageFn | None = None) -> IngestOutcome:
-        """Ingest one file; `stage` (if given) hears each step as it starts and the embedding as it goes."""
+    def ingest_file(
+        self, path: Path, on_conflict: OnConflict = "replace", stage: StageFn | None = None
+    ) -> IngestOutcome:
+        if self._disk_full:  # every later file would fail the same way, after minutes of embedding
+            return IngestOutcome(str(path), "failed", f"{path.name} 未导入：磁盘已满（见上）。")
         try:
-            return self._ingest(path, stage)
+            self.prepare()
+            return self._ingest(path, on_conflict, stage)
         except (LoadError, EmbedderMismatch, EmbedderUnavailable) as exc:  # messages that say the fix
             return IngestOutcome(str(path), "failed", str(exc))
         except Exception as exc:  # any other failure must still leave the index as it was
+            if problem_of(exc) == "full" or isinstance(exc, DiskFull):
+                self._disk_full = True
+                return IngestOutcome(
+                    str(path), "failed", f"{path.name} 未导入：{disk_full_message(self.settings)}"
+                )
+            # the index itself is the problem (the CLI says so once, before the first file: see prepare)
+            if isinstance(exc, IndexMissing):
+                return IngestOutcome(str(path), "failed", f"{path.name} 未导入：{exc}")
+            if problem_of(exc) == "readonly":
+                return IngestOutcome(
+                    str(path), "failed", f"{path.name} 未导入：{read_only_message(self.settings.index_dir)}"
+                )
+            if problem_of(exc) == "damaged":
+                where = self.settings.index_dir
+                return IngestOutcome(
+                    str(path),
+                    "failed",
+                    f"{path.name} 未导入：{damaged_message(where, '索引', str(exc)[:100])}",
+                )
             return IngestOutcome(
                 str(path), "failed", f"{path.name} 导入失败（索引未改动）：{type(exc).__name__}: {exc}"
             )
 
-    def _embed(self, chunks: list[Chunk], stage: StageFn | None) -> np.ndarray:
-        texts = [c.embed_text for c in chunks]
-        if stage is None:
-            return self.embedder.embed_passages(texts)
-        start, end = STEP_START["向量化"], STEP_START["入库"]
-        size = max(EMBED_SLICE_MIN, math.ceil(len(texts) / EMBED_SLICES))
-        parts = []
-        for first in range(0, len(texts), size):
-            stage(
-                IngestStage("向量化", start + (end - start) * first / len(texts), f"{first}/{len(texts)} 段")
-            )
-            parts.append(self.embedder.embed_passages(texts[first : first + size]))
-        return np.vstack(parts)
-
-    def _ingest(self, path: Path, stage: StageFn | None = None) -> IngestOutcome:
-        def step(name: IngestStep) -> None:
-            if stage is not None:
-                stage(IngestStage(name, STEP_START[name]))
-
+    def _check_file(self, path: Path) -> None:
         if not path.exists():
             raise LoadError(f"找不到文件：{path}")
         if not path.is_file():  # a FIFO or a device would be read forever
             raise LoadError(f"{path} 不是普通文件（可能是管道或设备），未导入。")
-        sha = sha256_file(path)
-        old_sha = self.store.document_sha(path.name)
-        check_embedder(self.store, self.embedder.name)
-        if old_sha == sha and self.store.document_pipeline(path.name) == PIPELINE_VERSION:
-            return IngestOutcome(str(path), "unchanged", "内容未变，跳过")
-        twin = self.store.doc_with_sha(sha)
-        if twin is not None and twin != path.name:
-            # a renamed copy would show every answer, bar and draft twice
-            return IngestOutcome(
-                str(path),
-                "unchanged",
-                f"内容与已索引的 {twin} 完全相同，未重复导入（如要换成新名称，请先删除 {twin} 再导入）。",
+        size = path.stat().st_size
+        if size > self.settings.upload_max_mb * 1024 * 1024:
+            raise LoadError(
+                f"{path.name} 太大（{size / 1024 / 1024:.1f} MB），单个文件不能超过 {self.settings.upload_max_mb} MB"
+                "（可用环境变量 JIXIAO_UPLOAD_MAX_MB 调整）。绩效自评报告通常不到 5 MB：请确认文件是否正确。"
             )
 
-        step("解析")
+    def _ingest(self, path: Path, on_conflict: OnConflict, stage: StageFn | None) -> IngestOutcome:
+        self._check_file(path)
+        sha = sha256_file(path)
+        source = str(path.resolve())
+        check_embedder(self.store, self.embedder.name)
+        twin = self.store.doc_with_sha(sha)
+        placement: Placement | None = None
+        confirmed = False
+        if twin is not None:
+            row = self.store.document(twin)
+            assert row is not None
+            same_file = row["source_path"] == source or (not row["source_path"] and twin == path.name)
+            if self.store.document_pipeline(twin) == PIPELINE_VERSION or not same_file:
+                if same_file:
+                    self.store.set_source_path(twin, source)  # an index from before provenance learns it
+                    return IngestOutcome(str(path), "unchanged", "内容未变，跳过", details={"doc": twin})
+                # a renamed or moved copy would show every answer, bar and draft twice
+                return IngestOutcome(
+                    str(path),
+                    "unchanged",
+                    f"内容与已索引的 {twin} 完全相同，未重复导入（如要换成新名称，请先删除 {twin} 再导入）。",
+                    details={"doc": twin},
+                )
+            placement = Placement(twin, (), "updated")  # same file, read again by newer code
+            confirmed = row["verdict"] == "confirmed"  # what someone confirmed of this content stays so
+
+        if stage:
+            stage("解析", 0.0)
         raw = load_document(path)
         report = parse_report(raw)
-        warning = check_is_report(report)
-        step("切分")
+        assessment = assess(report)
+        if placement is None:
+            placement = place(self.store.documents(), path, source, report.meta, on_conflict)
+        if placement.doc != raw.name:  # the name citations show: never another report's
+            raw.name = placement.doc
+            report.meta = replace(report.meta, doc=placement.doc)
+        if stage:
+            stage("切分", 0.0)
         chunks = chunk_report(report, self.settings.chunk_min_chars, self.settings.chunk_max_chars)
         if not chunks:
             raise NotAReport(f"{path.name} 没有可检索的正文，未导入。")
@@ -213,8 +288,9 @@ class Indexer:
         # the same name with vectors of another size: the server behind it now runs another model
         check_embedder(self.store, self.embedder.name, vectors.shape[1])
 
-        step("入库")
-        old_ids = set(self.store.chunk_ids(raw.name))
+        if stage:
+            stage("入库", 0.0)
+        old_ids = {i for doc in (placement.doc, *placement.replaces) for i in self.store.chunk_ids(doc)}
         new_ids = [c.id for c in chunks]
         clash = old_ids.intersection(new_ids)
         if clash:  # same content, new vectors (e.g. a re-embed): the old vectors must go first
@@ -232,45 +308,47 @@ class Indexer:
                 facts,
                 PIPELINE_VERSION,
                 figures,
+                source_path=source,
+                verdict="confirmed" if confirmed else assessment.verdict,
+                evidence="、".join(assessment.found + assessment.news),
+                replaces=placement.replaces,
                 dim=int(vectors.shape[1]),
             )
         except Exception:
             self.vectors.delete([i for i in new_ids if i not in old_ids])
             raise
         self.vectors.delete(sorted(old_ids.difference(new_ids)))
+        message = "".join(m for m in (placement.note, assessment.warning()) if m)
         return IngestOutcome(
             str(path),
-            "updated" if old_sha else "added",
-            warning,
+            placement.status,
+            message,
             org=report.meta.org,
             year=report.meta.year,
             chunks=len(chunks),
             facts=len(facts),
-            details={"district": report.meta.district, "sections": sorted(report.canonical_sections())},
+            details={
+                "district": report.meta.district,
+                "sections": sorted(report.canonical_sections()),
+                "doc": placement.doc,
+                "replaced": list(placement.replaces),
+                "verdict": assessment.verdict,
+            },
         )
 
-    def rebuild(self, progress: ProgressFn | None = None) -> int:
-        """Every indexed report's vectors again, with the current embedder, from the chunks SQLite keeps (no
-        source file needed): the way to another model. The index says it is rebuilding until the last report
-        is done, so an interrupted rebuild is refused by every embedder and simply run again."""
-        docs = [r["doc"] for r in self.store.documents()]
-        self.store.set_embedder(REBUILDING + self.embedder.name)
-        self.vectors.reset()
-        dim, total = None, 0
-        for i, doc in enumerate(docs):
-            if progress:
-                progress(i, len(docs), doc)
-            chunks = [c for c, _ in self.store.chunks(doc)]
-            if not chunks:
-                continue
-            vectors = self.embedder.embed_passages([c.embed_text for c in chunks])
-            dim = int(vectors.shape[1])
-            self.vectors.add(chunks, vectors)
-            total += len(chunks)
-        if progress:
-            progress(len(docs), len(docs), "")
-        self.store.set_embedder(self.embedder.name, dim)
-        return total
+    def _embed(self, chunks: list[Chunk], stage: StageFn | None) -> np.ndarray:
+        """Chunk vectors, in batches so that a big file shows real progress."""
+        if stage is None or len(chunks) <= EMBED_BATCH:
+            if stage:
+                stage("向量化", 0.0)
+            return self.embedder.embed_passages([c.embed_text for c in chunks])
+        parts = []
+        for start in range(0, len(chunks), EMBED_BATCH):
+            stage("向量化", start / len(chunks))
+            parts.append(
+                self.embedder.embed_passages([c.embed_text for c in chunks[start : start + EMBED_BATCH]])
+            )
+        return np.concatenate(parts)
 
     def remove(self, doc: str) -> bool:
         ids = self.store.chunk_ids(doc)
@@ -279,3 +357,7 @@ class Indexer:
         self.store.remove_document(doc)
         self.vectors.delete(ids)
         return True
+
+    def confirm(self, doc: str) -> bool:
+        """Confirm that a report the check was unsure of is one: it joins the cross-unit rankings."""
+        return self.store.set_verdict(doc, "confirmed")

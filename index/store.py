@@ -5,6 +5,7 @@ whose chunk is not in SQLite is never shown."""
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -19,8 +20,10 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
     doc TEXT PRIMARY KEY, sha256 TEXT NOT NULL, fmt TEXT NOT NULL, org TEXT NOT NULL, aliases TEXT NOT NULL,
     district TEXT, city TEXT, province TEXT, year INTEGER, kind TEXT, title TEXT,
-    source_text TEXT NOT NULL, embedder TEXT NOT NULL, pipeline TEXT NOT NULL DEFAULT '', ingested_at TEXT DEFAULT CURRENT_TIMESTAMP
+    source_text TEXT NOT NULL, embedder TEXT NOT NULL, pipeline TEXT NOT NULL DEFAULT '', ingested_at TEXT DEFAULT CURRENT_TIMESTAMP,
+    source_path TEXT NOT NULL DEFAULT '', verdict TEXT NOT NULL DEFAULT 'report', evidence TEXT NOT NULL DEFAULT ''
 );
+CREATE INDEX IF NOT EXISTS documents_sha ON documents(sha256);
 CREATE TABLE IF NOT EXISTS chunks (
     id TEXT PRIMARY KEY, doc TEXT NOT NULL REFERENCES documents(doc), org TEXT NOT NULL, year INTEGER,
     section_path TEXT NOT NULL, canonical TEXT, text TEXT NOT NULL, header TEXT NOT NULL,
@@ -48,11 +51,16 @@ class IndexMissing(RuntimeError):
     """No index where one was expected; the message says how to build one."""
 
 
+REBUILD = "python -m assistant ingest --rebuild"
+
+
 class EmbedderMismatch(IndexMissing):
     """The index's vectors come from another embedding model (or another dimension) than the one set."""
 
 
-REBUILDING = "rebuilding:"  # the embedder recorded while `ingest --rebuild` runs: no embedder matches it
+# the embedder recorded while `ingest --rebuild` runs: every query is refused until its vectors are all
+# there (an interrupted rebuild is finished by the next ingest with the same model, or run again)
+REBUILDING = "rebuilding:"
 
 
 def mismatch_message(
@@ -69,7 +77,7 @@ def mismatch_message(
             "两者的向量不能混用。请改回原来的向量模型设置（JIXIAO_EMBEDDER 等），或"
         )
     return (
-        f"{head}用当前模型重建向量：`python -m assistant ingest --rebuild --index {index_dir}`"
+        f"{head}用当前模型重建向量：`{REBUILD} --index {index_dir}`"
         "（报告原文已存在索引里，不需要原文件；之后即可照常导入与提问）。"
     )
 
@@ -83,6 +91,32 @@ def check_embedder(store: ReportStore, name: str, dim: int | None = None) -> Non
     built_dim = store.embedder_dim()
     if built != name or (dim is not None and built_dim is not None and dim != built_dim):
         raise EmbedderMismatch(mismatch_message(store.path.parent, built, built_dim, name, dim))
+
+
+class IndexDamaged(IndexMissing):
+    """Part of the index cannot be read; the message says which part and how to rebuild it."""
+
+
+def damaged_message(where: Path, part: str, detail: str = "") -> str:
+    detail = f"（{detail}）" if detail else ""
+    return (
+        f"索引 {where} 的{part}已损坏，无法读取{detail}。已导入的原始文件不受影响。"
+        f"修复：`{REBUILD} --index {where}`（报告数据完好时只重建向量；数据库也损坏时请在命令后加上报告文件或目录，"
+        "从原始文件重新导入）。"
+    )
+
+
+def read_only_message(where: Path) -> str:
+    return (
+        f"索引目录 {where} 是只读的：可以提问，但不能导入或删除报告。"
+        "请修改目录权限，或用 --index 指定一个可写的目录。"
+    )
+
+
+def writable(path: Path) -> bool:
+    """Whether files can be created and changed under `path` (a read-only mount or folder says no)."""
+    probe = path if path.exists() else path.parent
+    return os.access(probe, os.W_OK | os.X_OK) if probe.is_dir() else os.access(probe, os.W_OK)
 
 
 class VectorStore(Protocol):
@@ -99,6 +133,33 @@ class VectorStore(Protocol):
     ) -> list[tuple[str, float]]: ...
 
     def count(self) -> int: ...
+
+    def ids(self) -> set[str]: ...
+
+
+class NoVectors:
+    """No vector store to be had (damaged, or read-only and not copyable): keyword retrieval only."""
+
+    def __init__(self, why: str = "向量索引不可用，无法写入。") -> None:
+        self.why = why
+
+    def add(self, chunks: Sequence[Chunk], vectors: np.ndarray) -> None:
+        raise IndexDamaged(self.why)
+
+    def delete(self, ids: Sequence[str]) -> None:
+        return None
+
+    def reset(self) -> None:
+        raise IndexDamaged(self.why)
+
+    def query(self, vector: np.ndarray, k: int, docs: Sequence[str] | None = None) -> list[tuple[str, float]]:
+        return []
+
+    def count(self) -> int:
+        return 0
+
+    def ids(self) -> set[str]:
+        return set()
 
 
 class ChromaVectorStore:
@@ -162,9 +223,26 @@ class ChromaVectorStore:
     def count(self) -> int:
         return int(self._collection.count())
 
+    def ids(self) -> set[str]:
+        out: set[str] = set()
+        page = 5000
+        while True:
+            got = self._collection.get(include=[], limit=page, offset=len(out))["ids"]
+            out.update(got)
+            if len(got) < page:
+                return out
+
 
 class ReportStore:
     """The SQLite side of the index: documents, chunks, facts, and what built them."""
+
+    # columns later versions added: an older index is migrated when it can be written, read as is otherwise
+    ADDED_COLUMNS = {
+        "pipeline": "TEXT NOT NULL DEFAULT ''",  # an index from before it: its files are re-read
+        "source_path": "TEXT NOT NULL DEFAULT ''",  # where the file was read from (provenance, not identity)
+        "verdict": "TEXT NOT NULL DEFAULT 'report'",  # report | unsure | confirmed (see index/report_check.py)
+        "evidence": "TEXT NOT NULL DEFAULT ''",
+    }
 
     def __init__(self, path: Path, create: bool = True) -> None:
         if path.parent.exists() and not path.parent.is_dir():
@@ -175,12 +253,41 @@ class ReportStore:
             )
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        self.conn = sqlite3.connect(str(path), check_same_thread=False)
+        # a read-only index (a shared folder, a read-only mount) is still queried: opened read-only
+        self.read_only = path.exists() and not (writable(path) and writable(path.parent))
+        if self.read_only:
+            self.conn = sqlite3.connect(
+                f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False
+            )
+        else:
+            self.conn = sqlite3.connect(str(path), check_same_thread=False)
         self.conn.row_factory = sqlite3.Row
-        self.conn.executescript(SCHEMA)
-        columns = {r["name"] for r in self.conn.execute("PRAGMA table_info(documents)")}
-        if "pipeline" not in columns:  # an index from before the column existed: its files are re-read
-            self.conn.execute("ALTER TABLE documents ADD COLUMN pipeline TEXT NOT NULL DEFAULT ''")
+        if not self.read_only:
+            self.conn.executescript(SCHEMA)
+        self.columns = {r["name"] for r in self.conn.execute("PRAGMA table_info(documents)")}
+        if not self.columns:
+            raise IndexDamaged(damaged_message(path.parent, "报告数据库", "缺少 documents 表"))
+        for name, decl in self.ADDED_COLUMNS.items():
+            if name not in self.columns and not self.read_only:
+                self.conn.execute(f"ALTER TABLE documents ADD COLUMN {name} {decl}")
+                self.columns.add(name)
+
+    def check(self) -> None:
+        """Raise IndexDamaged when the file is damaged (a truncated copy, a disk error); ingest runs it first,
+        so that nothing is written into a damaged file."""
+        try:
+            problems = [r[0] for r in self.conn.execute("PRAGMA quick_check(3)")]
+        except sqlite3.DatabaseError as exc:
+            problems = [str(exc)]
+        if problems != ["ok"]:
+            raise IndexDamaged(damaged_message(self.path.parent, "报告数据库", "；".join(problems)[:120]))
+
+    def _col(self, name: str) -> str:
+        """A column added by a later version, or its default when a read-only old index lacks it."""
+        if name in self.columns:
+            return name
+        default = self.ADDED_COLUMNS[name].rsplit("DEFAULT ", 1)[1]
+        return f"{default} AS {name}"
 
     def close(self) -> None:
         self.conn.close()
@@ -198,15 +305,33 @@ class ReportStore:
         return row["doc"] if row else None
 
     def document_pipeline(self, doc: str) -> str | None:
-        row = self.conn.execute("SELECT pipeline FROM documents WHERE doc = ?", (doc,)).fetchone()
+        row = self.conn.execute(
+            f"SELECT {self._col('pipeline')} FROM documents WHERE doc = ?", (doc,)
+        ).fetchone()
         return row["pipeline"] if row else None
 
     def documents(self) -> list[sqlite3.Row]:
+        extra = ", ".join(self._col(c) for c in ("source_path", "verdict", "evidence"))
         return list(
             self.conn.execute(
-                "SELECT doc, sha256, fmt, org, aliases, district, city, province, year, kind, title, embedder FROM documents ORDER BY doc"
+                "SELECT doc, sha256, fmt, org, aliases, district, city, province, year, kind, title, embedder,"
+                f" {extra} FROM documents ORDER BY doc"
             )
         )
+
+    def document(self, doc: str) -> sqlite3.Row | None:
+        return next((r for r in self.documents() if r["doc"] == doc), None)
+
+    def set_source_path(self, doc: str, source_path: str) -> None:
+        """Record where a report was read from (an index from before provenance was kept learns it)."""
+        if not self.read_only:
+            with self.conn:
+                self.conn.execute("UPDATE documents SET source_path = ? WHERE doc = ?", (source_path, doc))
+
+    def set_verdict(self, doc: str, verdict: str) -> bool:
+        with self.conn:
+            done = self.conn.execute("UPDATE documents SET verdict = ? WHERE doc = ?", (verdict, doc))
+        return done.rowcount > 0
 
     def metas(self) -> list[ReportMeta]:
         return [
@@ -220,6 +345,7 @@ class ReportStore:
                 r["year"],
                 r["kind"],
                 r["title"],
+                r["verdict"] != "unsure",
             )
             for r in self.documents()
         ]
@@ -230,6 +356,9 @@ class ReportStore:
 
     def chunk_ids(self, doc: str) -> list[str]:
         return [r["id"] for r in self.conn.execute("SELECT id FROM chunks WHERE doc = ?", (doc,))]
+
+    def all_chunk_ids(self) -> set[str]:
+        return {r["id"] for r in self.conn.execute("SELECT id FROM chunks")}
 
     def replace_document(
         self,
@@ -243,14 +372,21 @@ class ReportStore:
         facts: Iterable[Fact],
         pipeline: str = "",
         figures: Sequence[Figure] = (),
+        *,
+        source_path: str = "",
+        verdict: str = "report",
+        evidence: str = "",
+        replaces: Sequence[str] = (),
         dim: int | None = None,
     ) -> None:
-        """Swap a document's rows for new ones in one transaction: readers see the old or the new, never a mix."""
+        """Swap a document's rows (and those of the reports it `replaces`) for new ones in one transaction:
+        readers see the old or the new, never a mix."""
         with self.conn:
-            self._delete_rows(meta.doc)
+            for doc in {meta.doc, *replaces}:
+                self._delete_rows(doc)
             self.conn.execute(
                 "INSERT INTO documents (doc, sha256, fmt, org, aliases, district, city, province, year, kind, title, source_text,"
-                " embedder, pipeline) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                " embedder, pipeline, source_path, verdict, evidence) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     meta.doc,
                     sha256,
@@ -266,6 +402,9 @@ class ReportStore:
                     source_text,
                     embedder,
                     pipeline,
+                    source_path,
+                    verdict,
+                    evidence,
                 ),
             )
             self.conn.executemany(

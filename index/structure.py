@@ -118,8 +118,8 @@ def _org_of_title(title: str) -> str | None:
 
 
 _PROJECT_NAME = re.compile(
-    rf"项目名称\s*[:：|]?\s*([{CJK}A-Za-z0-9（）()“”\-]{{3,40}}?)\s*"
-    rf"(?=[|\s]|主管部门|实施单位|项目实施|项目单位|项目负责人|项目类型|$)"
+    rf"(?:专项[（(]项目[）)]|专项资金|转移支付[（(]项目[）)]|专项|项目)名称\s*[:：|]?\s*([{CJK}A-Za-z0-9（）()“”\-]{{3,40}}?)\s*"
+    rf"(?=[|\s]|主管部门|实施单位|项目实施|项目单位|项目负责人|负责人|项目类型|$)"
 )
 
 
@@ -154,7 +154,7 @@ def publisher_of(lines: list[str]) -> str | None:
 
 
 _ORG_AT = re.compile(rf"(?:^|[\s，,。；;：:（(“、])([{CJK}]{{2,30}}?(?:{_ORG_SUFFIX}))(?<!乡(?=村))")
-_NOT_IN_NAME = re.compile(r"[的是了对于为和与及用把将在由按据经着负担从向]|名称|项目|目标")
+_NOT_IN_NAME = re.compile(r"[的是了对于为和与及用把将在由按据经着负担]|名称|项目|目标")
 
 
 def _named_organisation(blocks: list[Block]) -> str | None:

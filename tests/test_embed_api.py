@@ -338,15 +338,17 @@ def test_the_index_records_the_dimension_and_refuses_another_with_the_rebuild_fi
     assert str(settings.index_dir) in str(err.value)
 
 
-def test_rebuild_reembeds_the_stored_chunks_with_the_new_model(tmp_path, corpus_dir):
+def test_rebuild_reembeds_the_stored_chunks_with_the_new_model(tmp_path, corpus_dir, monkeypatch):
     from assistant.engine import Engine
+
+    monkeypatch.setattr("index.repair.EMBED_BATCH", 8)  # several batches: an interruption between two
 
     settings = Settings(index_dir=tmp_path / "index")
     old = Sized("fake/old", 256)
     Indexer(settings, embedder=old).ingest([corpus_dir / YONGPING, corpus_dir / LUOPU])
     chunks = len(ReportStore(settings.sqlite_path).chunks())
 
-    class Failing(Sized):  # dies on the second report: an interrupted rebuild
+    class Failing(Sized):  # dies on its second batch: an interrupted rebuild
         calls = 0
 
         def embed_passages(self, texts: list[str]) -> np.ndarray:
@@ -375,6 +377,43 @@ def test_rebuild_reembeds_the_stored_chunks_with_the_new_model(tmp_path, corpus_
     # and the index takes new reports with the new model
     outcome = Indexer(settings, embedder=new).ingest([corpus_dir / "001_f87c70ec8dc77d67.txt"])[0]
     assert outcome.status == "added", outcome.message
+
+
+def test_missing_vectors_are_never_made_by_another_model_and_a_rebuild_is_finished_by_its_own(
+    tmp_path, corpus_dir, monkeypatch
+):
+    """The repair on the next ingest (vectors a deleted or killed run left missing) uses the index's own
+    model: another one is refused; and it finishes a rebuild killed part way, with the rebuild's model."""
+    settings = Settings(index_dir=tmp_path / "index")
+    old, new = Sized("fake/old", 256), Sized("fake/new", 64)
+    Indexer(settings, embedder=old).ingest([corpus_dir / YONGPING, corpus_dir / LUOPU])
+    vectors = ChromaVectorStore(settings)
+    some = sorted(vectors.ids())[:5]
+    vectors.delete(some)
+    with pytest.raises(EmbedderMismatch, match="fake/old（256 维）"):
+        Indexer(settings, embedder=new).prepare()
+    outcome = Indexer(settings, embedder=new).ingest([corpus_dir / "001_f87c70ec8dc77d67.txt"])[0]
+    assert outcome.status == "failed" and "ingest --rebuild" in outcome.message
+    assert not set(some) & vectors.ids()  # nothing of the other model went in
+
+    monkeypatch.setattr("index.repair.EMBED_BATCH", 8)
+
+    class Killed(Sized):
+        def embed_passages(self, texts: list[str]) -> np.ndarray:
+            if ChromaVectorStore(settings).count() >= 16:
+                raise KeyboardInterrupt
+            return super().embed_passages(texts)
+
+    with pytest.raises(KeyboardInterrupt):
+        Indexer(settings, embedder=Killed("fake/new", 64)).rebuild()
+    assert Indexer(settings, embedder=old).ingest([corpus_dir / YONGPING])[0].status == "failed"
+    indexer = Indexer(settings, embedder=new)
+    outcome = indexer.ingest([corpus_dir / "001_f87c70ec8dc77d67.txt"])[0]
+    assert outcome.status == "added", outcome.message
+    assert indexer.repaired is not None and indexer.repaired.embedded > 0
+    store = ReportStore(settings.sqlite_path)
+    assert (store.embedder_name(), store.embedder_dim()) == ("fake/new", 64)
+    assert ChromaVectorStore(settings).ids() == store.all_chunk_ids()
 
 
 def test_cli_ingest_and_rebuild_through_an_endpoint(fake_server, tmp_path, corpus_dir, monkeypatch, capsys):

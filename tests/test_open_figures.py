@@ -583,3 +583,50 @@ def test_spending_asked_is_not_answered_by_an_allocation():
     assert match is None or not match.confident
     allocated = best_figure("车购税资金下达了多少", "车购税资金下达了多少", figures, (report.meta.org,))
     assert allocated is not None and allocated.figure.value == 5200.5
+
+
+def test_a_special_fund_form_names_its_project():
+    text = (
+        "石川乡2021年度项目绩效自评表\n专项(项目)名称  青禾县石川乡东坪村移民安置区帮扶项目 负责人及电话  王五\n"
+        "项目资金(万元)\n全年预算数(A)  全年执行数(B)  执行率(B/A)\n年度资金总额:  215.5万元 215.5万元 100%"
+    )
+    report = _report(text)
+    assert any("东坪村移民安置区帮扶" in a for a in report.meta.aliases)
+
+
+def test_cells_under_header_fragments_keep_their_sentence_reading():
+    cells = [
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "指标值",
+        "完成值",
+        "分值",
+        "得分",
+        "效益指标",
+        "30分)",
+        "经济效",
+        "益指标",
+        "林下经济收入",
+        "900万元",
+        "870万元",
+        "6",
+        "5",
+    ]
+    text = "\n\n".join(["青禾县林业局2021年度部门整体支出绩效自评表", *cells])
+    labels = {f.value: f.label for f in extract_figures(_report(text)) if f.unit == "万元"}
+    assert labels[900.0].endswith("林下经济收入") and labels[870.0].endswith("林下经济收入")
+
+
+def test_a_bracketed_word_inside_a_name_and_a_list_number():
+    text = (
+        "石川省文旅厅2021年度转移支付绩效自评报告\n包含补助42名国家级传承人资金84万元、补助国家级文化生态保护(实验)区资金750万元,"
+        "补助19项年度国家级非物质文化遗产代表性项目保护补助资金874万元。\n单位:元\n项目支出:1、业务工作专项2、运行维护"
+    )
+    report = _report(text)
+    figures = extract_figures(report)
+    assert {f.value: f.label for f in figures}[750.0] == "补助国家级文化生态保护(实验)区资金"
+    assert not any(f.value == 1.0 and f.unit == "元" for f in figures)  # "1、" numbers a list
+    question = "国家级文化生态保护(实验)区补助资金是多少"
+    match = best_figure(question, question, figures, ("石川省文化和旅游厅", "非物质文化遗产保护资金"))
+    assert match is not None and match.confident and match.figure.value == 750

@@ -54,6 +54,8 @@ def chart_rows(
     for meta in metas:
         if units and short_name(meta) not in units:
             continue
+        if not meta.confirmed and not units:  # a file unsure to be a report ranks only when picked
+            continue
         if wanted_years and str(meta.year or "") not in wanted_years:
             continue
         fact = index.best(meta.doc, metric) if metric else None

@@ -22,8 +22,9 @@ from assistant.webapp.common import user_error
 from assistant.webapp.render import esc
 from assistant.webapp.state import AppState
 from index.loaders import sha256_file
-from index.models import IngestOutcome, IngestStage
-from index.pipeline import StageFn
+from index.models import IngestOutcome, IngestStage, IngestStep
+from index.repair import StageFn
+from index.store import IndexMissing
 
 log = logging.getLogger(__name__)
 
@@ -83,12 +84,18 @@ def store_upload(src: Path, original: str, uploads: Path, max_mb: int) -> Stored
     if error:
         return Stored(original, None, error)
     digest = hashlib.sha256(src.read_bytes()).hexdigest()
-    uploads.mkdir(parents=True, exist_ok=True)
-    target = (uploads / upload_name(original, digest)).resolve()
-    if target.parent != uploads.resolve():  # cannot happen with a generated name; refuse if it ever does
-        return Stored(original, None, "文件名无效。")
-    if not target.exists():
-        shutil.copyfile(src, target)
+    try:
+        uploads.mkdir(parents=True, exist_ok=True)
+        target = (uploads / upload_name(original, digest)).resolve()
+        if target.parent != uploads.resolve():  # cannot happen with a generated name; refuse if it ever does
+            return Stored(original, None, "文件名无效。")
+        if not target.exists():
+            shutil.copyfile(src, target)
+    except OSError as exc:  # a read-only index folder, a full disk
+        why = "磁盘空间不足" if exc.errno == 28 else "报告库所在的目录不可写（可能是只读的）"
+        return Stored(
+            original, None, f"无法保存上传的文件：{why}。请联系管理员检查索引目录 {uploads.parent}。"
+        )
     return Stored(original, target)
 
 
@@ -155,15 +162,25 @@ def ingest_uploads(
     if not stored:
         return rows
     with app.write_lock:
-        indexer = app.indexer()
+        try:
+            indexer = app.indexer()
+        except IndexMissing as exc:  # a read-only or damaged index: each file told why, in plain words
+            for item in stored:
+                assert item.path is not None
+                item.path.unlink(missing_ok=True)
+            return rows + [(item.original, STATUS["failed"], str(exc)) for item in stored]
         for i, item in enumerate(stored):
             assert item.path is not None
-            outcome = indexer.ingest_file(item.path, stage_reporter(progress, i, len(stored), item.original))
+            outcome = indexer.ingest_file(
+                item.path, stage=stage_reporter(progress, i, len(stored), item.original)
+            )
             if outcome.status == "failed":
                 log.warning("ingest of %s failed: %s", item.path.name, outcome.message)
             # a copy the index does not hold (refused, or a renamed copy of a report already indexed) is not kept
             if outcome.status == "failed" or indexer.store.document_sha(item.path.name) is None:
                 item.path.unlink(missing_ok=True)
+            for old in outcome.details.get("replaced") or []:  # a new version took its place: its copy goes
+                (app.uploads_dir / str(old)).unlink(missing_ok=True)
             rows.append(
                 (item.original, STATUS[outcome.status], outcome_text(outcome, item.original, item.path.name))
             )
@@ -174,13 +191,28 @@ def ingest_uploads(
     return rows
 
 
+# The share of one file's ingest done when each step starts. Measured on the corpus with e5-torch: reading and
+# parsing ~0.03 s, chunking and extracting ~0.03 s, embedding ~1.2 s for ~25 chunks, writing ~0.1 s.
+STEP_START: dict[IngestStep, float] = {"解析": 0.0, "切分": 0.03, "向量化": 0.06, "入库": 0.94}
+_STEP_END: dict[IngestStep, float] = {"解析": 0.03, "切分": 0.06, "向量化": 0.94, "入库": 1.0}
+
+
+def file_stage(step: str, within: float) -> IngestStage:
+    """The pipeline's (step, share of that step done) as the share of the whole file done."""
+    name: IngestStep = step if step in STEP_START else "入库"  # type: ignore[assignment]
+    start, end = STEP_START[name], _STEP_END[name]
+    detail = f"{round(within * 100)}%" if name == "向量化" and within > 0 else ""
+    return IngestStage(name, start + (end - start) * min(max(within, 0.0), 1.0), detail)
+
+
 def stage_reporter(progress: Any, i: int, total: int, name: str) -> StageFn | None:
     """The pipeline's steps for file i of total, as gradio progress: the whole upload's share done, and in
-    words which file and which step (解析/切分/向量化/入库), with the chunks embedded so far."""
+    words which file and which step (解析/切分/向量化/入库), with the share of the embedding done so far."""
     if progress is None:
         return None
 
-    def report(stage: IngestStage) -> None:
+    def report(step: str, within: float) -> None:
+        stage = file_stage(step, within)
         detail = f"（{stage.detail}）" if stage.detail else ""
         progress((i + stage.done) / total, desc=f"第 {i + 1}/{total} 份 {name}：{stage.step}{detail}")
 
@@ -217,7 +249,10 @@ def remove_report(app: AppState, doc: str | None) -> str:
     org = next((str(d["org"]) for d in app.documents() if d["doc"] == doc), "")
     with app.write_lock:
         copy = uploaded_copy(app, doc)
-        indexer = app.indexer()
+        try:
+            indexer = app.indexer()
+        except IndexMissing as exc:
+            return str(exc)
         ok = indexer.remove(doc)
         indexer.store.close()
         app.reload()

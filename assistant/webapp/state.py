@@ -4,6 +4,7 @@ re-opened after every ingest or removal so that new reports are answerable and r
 from __future__ import annotations
 
 import logging
+import sqlite3
 import tempfile
 import threading
 from collections.abc import Callable
@@ -16,8 +17,16 @@ from assistant.session import ChatSession, Responder
 from index.embedders import Embedder, make_embedder
 from index.models import ReportMeta
 from index.pipeline import Indexer
+from index.repair import open_query_vectors
 from index.settings import Settings
-from index.store import ChromaVectorStore, EmbedderMismatch, IndexMissing, ReportStore, VectorStore
+from index.store import (
+    EmbedderMismatch,
+    IndexDamaged,
+    IndexMissing,
+    ReportStore,
+    VectorStore,
+    damaged_message,
+)
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +47,8 @@ class AppState:
         self._vectors = vectors
         self._engine: Engine | None = None
         self.missing: str | None = None  # why there is no engine, in plain words
-        self.refused: str | None = None  # … when the index exists but its embedder is not the one set
+        # … when reports are there but cannot be used as they are (another embedder, damaged): the chat says it
+        self.refused: str | None = None
         self._lock = threading.RLock()
         self.write_lock = threading.Lock()  # one ingest or removal at a time
         self.export_dir = Path(tempfile.mkdtemp(prefix="jixiao-export-"))
@@ -55,7 +65,10 @@ class AppState:
     def vectors(self) -> VectorStore:
         with self._lock:
             if self._vectors is None:
-                self._vectors = ChromaVectorStore(self.settings)
+                # a damaged store answers by keywords, a read-only index from a copy (index/repair.py)
+                self._vectors, note = open_query_vectors(self.settings)
+                if note:
+                    log.warning(note)
             return self._vectors
 
     @property
@@ -70,10 +83,15 @@ class AppState:
                 try:
                     self._engine = Engine.open(self.settings, self.embedder, self.vectors)
                     self.missing = self.refused = None
-                except EmbedderMismatch as exc:  # reports are there, built with another model: say the fix
+                except (EmbedderMismatch, IndexDamaged) as exc:  # another model, or damaged: say the fix
                     self.missing = self.refused = str(exc)
                 except IndexMissing as exc:
                     self.missing, self.refused = str(exc), None
+                except sqlite3.DatabaseError as exc:  # a damaged report database: said, never a traceback
+                    self.missing = self.refused = damaged_message(
+                        self.settings.index_dir, "报告数据库", str(exc)
+                    )
+                    log.warning(self.missing)
             return self._engine
 
     def reload(self) -> Engine | None:
@@ -105,11 +123,14 @@ class AppState:
     def documents(self) -> list[dict[str, object]]:
         if not self.settings.sqlite_path.exists():
             return []
-        store = ReportStore(self.settings.sqlite_path, create=False)
         try:
-            return [dict(r) for r in store.documents()]
-        finally:
-            store.close()
+            store = ReportStore(self.settings.sqlite_path, create=False)
+            try:
+                return [dict(r) for r in store.documents()]
+            finally:
+                store.close()
+        except (sqlite3.DatabaseError, IndexMissing):  # damaged: `missing` says what to do
+            return []
 
     def source(self, doc: str) -> str | None:
         engine = self.engine()
