@@ -51,7 +51,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         for line in said:
             print(line, file=sys.stderr)
     elif not paths:
-        print("请给出要导入的报告文件或目录（或用 --rebuild 重建索引）。", file=sys.stderr)
+        print("请给出要导入的报告文件或目录（或用 --rebuild 以当前向量模型重建索引）。", file=sys.stderr)
         return 2
     indexer = Indexer(settings)
     bar = tqdm(total=0, unit="份", desc="导入", file=sys.stderr, disable=args.quiet)
@@ -75,8 +75,19 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         inner.n = round(100 * fraction)
         inner.refresh()
 
+    if args.rebuild:  # every report's vectors again, with the current model, from the chunks SQLite keeps
+        bar.set_description("重建向量")
+        chunks = indexer.rebuild(stage)
+        reports = len(indexer.store.documents())
+        if reports:
+            print(f"已用向量模型 {indexer.embedder.name} 重建 {reports} 份报告的向量（{chunks} 段）。")
+        if not paths:
+            inner.close()
+            bar.close()
+            return 0
+        bar.set_description("导入")
     repair = indexer.prepare(stage)
-    if repair.message():
+    if repair.message() and not args.rebuild:  # after a rebuild every vector is new: said above
         print(repair.message(), file=sys.stderr)
     on_conflict = "keep" if args.keep_both else "replace"
     outcomes = indexer.ingest(paths, progress, on_conflict, stage)
@@ -295,7 +306,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     settings = _settings(args)
     if not settings.sqlite_path.exists():
         print(f"没有索引，先导入 {args.corpus} …", file=sys.stderr)
-        ingest_args = argparse.Namespace(paths=[args.corpus], index=args.index, quiet=False)
+        ingest_args = argparse.Namespace(
+            paths=[args.corpus], index=args.index, quiet=False, rebuild=False, keep_both=False
+        )
         if cmd_ingest(ingest_args):
             return 1
     if args.question or not sys.stdin.isatty():
@@ -430,7 +443,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--rebuild",
         action="store_true",
-        help="索引损坏时重建：报告数据完好则只重建向量；否则把损坏的索引移到一旁，从给出的文件（及 uploads/）重新导入",
+        help="重建索引：报告数据库完好时用当前向量模型按库中段落重建全部向量（换了向量模型或维度、向量索引损坏之后；"
+        "不需要原文件）；数据库损坏时把它移到一旁，从给出的文件（及 uploads/）重新导入",
     )
     p.set_defaults(func=cmd_ingest)
 

@@ -51,7 +51,7 @@ from index.normalize import match_key
 from index.provenance import locate
 from index.repair import open_query_vectors
 from index.settings import Settings
-from index.store import IndexMissing, ReportStore, VectorStore
+from index.store import IndexMissing, ReportStore, VectorStore, check_embedder
 
 MAX_TEXT_ITEMS = 8
 # "这份自评报告是哪个年度的", "评的是哪一年": the year a report covers (not a figure's year)
@@ -128,11 +128,7 @@ class Engine:
                 f"索引 {settings.index_dir} 中还没有报告。请先运行 `python -m assistant ingest <报告文件或目录>`。"
             )
         embedder = embedder or make_embedder(settings)
-        built_with = store.embedder_name()
-        if built_with and built_with != embedder.name:
-            raise IndexMissing(
-                f"索引由向量模型 {built_with} 建立，当前是 {embedder.name}：请使用同一模型，或重建索引。"
-            )
+        check_embedder(store, embedder.name)  # the dimension is checked on the first query's vector
         notes: list[str] = []
         if vectors is None:
             vectors, note = open_query_vectors(settings)

@@ -11,7 +11,7 @@ from index.embedders import Embedder
 from index.models import Chunk
 from index.settings import Settings
 from index.sparse import BM25, add_words, tokenize
-from index.store import ReportStore, VectorStore
+from index.store import EmbedderMismatch, ReportStore, VectorStore, mismatch_message
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +31,7 @@ class HybridRetriever:
             self.positions_by_doc.setdefault(chunk.doc, set()).add(i)
         add_words(alias for meta in store.metas() for alias in meta.aliases)
         self.bm25 = BM25([tokens for _, tokens in rows])
+        self._built = (store.path.parent, store.embedder_name() or "", store.embedder_dim())
 
     def doc_chunks(self, doc: str) -> list[Chunk]:
         """A report's chunks in reading order: through its positions, never a scan of the library."""
@@ -46,6 +47,11 @@ class HybridRetriever:
             return []
         sparse = self.bm25.scores(tokenize(query), allowed)[: self.settings.sparse_candidates]
         vector = self.embedder.embed_queries([query])[0]
+        where, built, built_dim = self._built
+        if built_dim and vector.shape[0] != built_dim:  # a server now running another model under the name
+            raise EmbedderMismatch(
+                mismatch_message(where, built, built_dim, self.embedder.name, vector.shape[0])
+            )
         try:
             hits = self.vectors.query(vector, self.settings.dense_candidates, docs)
         except Exception:  # damaged vector files: keywords still find the passages

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from index.chunking import chunk_report
-from index.embedders import Embedder, make_embedder
+from index.embedders import Embedder, EmbedderUnavailable, make_embedder
 from index.facts import extract_facts
 from index.figures import extract_figures
 from index.identity import OnConflict, Placement, place
@@ -34,7 +34,16 @@ from index.repair import (
 from index.report_check import NotAReport, assess
 from index.settings import Settings
 from index.sparse import add_words, tokenize
-from index.store import IndexMissing, ReportStore, VectorStore, damaged_message, read_only_message
+from index.store import (
+    REBUILDING,
+    EmbedderMismatch,
+    IndexMissing,
+    ReportStore,
+    VectorStore,
+    check_embedder,
+    damaged_message,
+    read_only_message,
+)
 from index.structure import parse_report
 
 ProgressFn = Callable[[int, int, str], None]
@@ -117,6 +126,7 @@ class Indexer:
             raise IndexMissing(read_only_message(settings.index_dir))
         self.vectors = vectors or open_vectors(settings)
         self.repaired: Repair | None = None  # what the first ingest of this indexer put right
+        self._dim: int | None = None  # the dimension of the vectors this indexer made
         self._disk_full = False
 
     @property
@@ -126,13 +136,45 @@ class Indexer:
         return self._embedder
 
     def prepare(self, stage: StageFn | None = None) -> Repair:
-        """Check the SQLite file and match the vectors to its chunks; once per indexer."""
+        """Check the SQLite file and match the vectors to its chunks, once per indexer: missing ones made
+        with the index's own model (another is refused), stray ones removed; an interrupted rebuild ends."""
         if self.repaired is None:
             self.store.check()
-            self.repaired = reconcile(
-                self.store, self.vectors, lambda texts: self.embedder.embed_passages(texts), stage
-            )
+            self.repaired = reconcile(self.store, self.vectors, self._passages, stage)
+            built = self.store.embedder_name() or ""
+            if built.startswith(REBUILDING) and built == REBUILDING + self.embedder.name:
+                self.store.set_embedder(self.embedder.name, self._dim or self._probe_dim())
         return self.repaired
+
+    def rebuild(self, stage: StageFn | None = None) -> int:
+        """Every indexed report's vectors again, with the current embedder, from the chunks SQLite keeps (no
+        source file needed): the way to another model or dimension. Until the last vector is in, the index
+        records the rebuild as under way and every query is refused; an interrupted rebuild is finished by
+        the next ingest with the same model, or simply run again. Returns the number of chunks embedded."""
+        self.store.check()
+        self.store.set_embedder(REBUILDING + self.embedder.name)
+        self.vectors.reset()  # a collection keeps the dimension of its first vector, even emptied
+        self.repaired = None
+        return self.prepare(stage).embedded
+
+    def _passages(self, texts: list[str]) -> np.ndarray:
+        """Vectors for chunks already indexed, by the model the index was built with (or is being rebuilt
+        with): one vector store never mixes two models."""
+        name = self.embedder.name
+        rebuilding = self.store.embedder_name() == REBUILDING + name
+        if not rebuilding:
+            check_embedder(self.store, name)
+        vectors = self.embedder.embed_passages(texts)
+        if not rebuilding:
+            check_embedder(self.store, name, int(vectors.shape[1]))
+        self._dim = int(vectors.shape[1])
+        return vectors
+
+    def _probe_dim(self) -> int | None:
+        """The current model's dimension, from one stored chunk (a rebuild killed after its last vector)."""
+        docs = self.store.documents()
+        chunks = [c for c, _ in self.store.chunks(docs[0]["doc"])] if docs else []
+        return int(self.embedder.embed_passages([chunks[0].embed_text]).shape[1]) if chunks else None
 
     def ingest(
         self,
@@ -159,7 +201,7 @@ class Indexer:
         try:
             self.prepare()
             return self._ingest(path, on_conflict, stage)
-        except LoadError as exc:
+        except (LoadError, EmbedderMismatch, EmbedderUnavailable) as exc:  # messages that say the fix
             return IngestOutcome(str(path), "failed", str(exc))
         except Exception as exc:  # any other failure must still leave the index as it was
             if problem_of(exc) == "full" or isinstance(exc, DiskFull):
@@ -201,12 +243,7 @@ class Indexer:
         self._check_file(path)
         sha = sha256_file(path)
         source = str(path.resolve())
-        known_embedder = self.store.embedder_name()
-        if known_embedder and known_embedder != self.embedder.name and self.store.documents():
-            raise LoadError(
-                f"索引是用向量模型 {known_embedder} 建立的，当前模型是 {self.embedder.name}。"
-                f"请换回原模型，或删除索引目录 {self.settings.index_dir} 后重新导入全部报告。"
-            )
+        check_embedder(self.store, self.embedder.name)
         twin = self.store.doc_with_sha(sha)
         placement: Placement | None = None
         confirmed = False
@@ -248,6 +285,8 @@ class Indexer:
         add_words(report.meta.aliases)
         tokens = [tokenize(c.embed_text) for c in chunks]
         vectors = self._embed(chunks, stage)
+        # the same name with vectors of another size: the server behind it now runs another model
+        check_embedder(self.store, self.embedder.name, vectors.shape[1])
 
         if stage:
             stage("入库", 0.0)
@@ -273,6 +312,7 @@ class Indexer:
                 verdict="confirmed" if confirmed else assessment.verdict,
                 evidence="、".join(assessment.found + assessment.news),
                 replaces=placement.replaces,
+                dim=int(vectors.shape[1]),
             )
         except Exception:
             self.vectors.delete([i for i in new_ids if i not in old_ids])

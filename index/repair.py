@@ -1,5 +1,5 @@
 """Keeping the index whole: vectors matched to the chunks SQLite holds, a damaged or read-only vector store
-opened the best way there is, and `ingest --rebuild`.
+opened the best way there is, and `ingest --rebuild` (with `Indexer.rebuild`, which re-embeds).
 
 SQLite is the source of truth and keeps every chunk's text, so vectors can always be made again from it:
 a deleted or emptied `chroma/`, or vectors left by a run killed between its two stores, are put right on
@@ -198,24 +198,23 @@ def store_is_whole(settings: Settings) -> bool:
 
 
 def prepare_rebuild(settings: Settings, paths: list[Path]) -> tuple[list[Path], list[str]]:
-    """`ingest --rebuild`: with the report database whole, only the vectors are made again (from the
-    chunks it holds: no file needed); with it damaged, the damaged index is set aside and the reports are
-    read again from the paths given and the app's uploads. Returns the paths to ingest and what was done."""
+    """`ingest --rebuild`, before the indexer opens: with the report database whole, its vectors will be made
+    again from the chunks it holds (no file needed: `Indexer.rebuild`), so a damaged embedded vector store
+    is deleted; with the database damaged, the damaged index is set aside and the reports are read again
+    from the paths given and the app's uploads. Returns the paths to ingest and what was done."""
     said: list[str] = []
     if settings.index_dir.exists() and not settings.index_dir.is_dir():
         raise IndexMissing(
             f"索引位置 {settings.index_dir} 不是目录，而是一个文件。请用 --index 指定一个目录。"
         )
-    if settings.chroma_host:
-        raise IndexMissing(
-            "使用 Chroma 服务器（JIXIAO_CHROMA_HOST）时不能用 --rebuild 重建向量：请在服务器上处理。"
-        )
+    if settings.index_dir.exists() and not writable(settings.index_dir):
+        raise IndexMissing(read_only_message(settings.index_dir))
     chroma = settings.chroma_dir
     if store_is_whole(settings):
-        if chroma.exists():
+        if chroma.exists() and not settings.chroma_host:
             shutil.rmtree(chroma)  # derived data: made again from SQLite, nothing is lost
             _forget_clients()
-        said.append("报告数据库完好：删除向量索引，按数据库中的段落重新生成向量。")
+        said.append("报告数据库完好：清空向量索引，按数据库中的段落用当前向量模型重新生成向量。")
         return paths, said
     uploads = settings.index_dir / "uploads"
     sources = paths + ([uploads] if uploads.is_dir() else [])
@@ -224,9 +223,14 @@ def prepare_rebuild(settings: Settings, paths: list[Path]) -> tuple[list[Path], 
             f"索引 {settings.index_dir} 的报告数据库已损坏（或不存在），需要从原始报告重新导入："
             f"`python -m assistant ingest --rebuild <报告文件或目录> --index {settings.index_dir}`。"
         )
+    # a Chroma server's collection is not moved but emptied, by the rebuild that follows
     moved = [
         set_aside(p)
-        for p in (settings.sqlite_path, *settings.sqlite_path.parent.glob("reports.sqlite3-*"), chroma)
+        for p in (
+            settings.sqlite_path,
+            *settings.sqlite_path.parent.glob("reports.sqlite3-*"),
+            *([] if settings.chroma_host else [chroma]),
+        )
         if p.exists()
     ]
     if moved:

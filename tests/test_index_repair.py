@@ -75,8 +75,8 @@ def test_a_damaged_vector_store_answers_by_keywords_and_is_rebuilt(built, capsys
     assert rc == 0 and "94.96%" in out and "向量索引已损坏" in err and "--rebuild" in err
     rc, _, err = _run(capsys, "ingest", str(built), "--index", str(built), "--quiet")
     assert rc == 2 and "向量索引（chroma/）已损坏" in err and "ingest --rebuild" in err
-    rc, _, err = _run(capsys, "ingest", "--rebuild", "--index", str(built), "--quiet")
-    assert rc == 0 and "补齐了" in err
+    rc, out, err = _run(capsys, "ingest", "--rebuild", "--index", str(built), "--quiet")
+    assert rc == 0 and "报告数据库完好" in err and "重建 2 份报告的向量" in out
     settings = Settings(index_dir=built)
     assert ChromaVectorStore(settings).count() == len(Engine.open(settings).retriever.chunks)
 
@@ -106,6 +106,23 @@ def test_a_read_only_index_is_queried_from_a_copy(built, capsys, monkeypatch):
     assert sorted(p.name for p in (built / "chroma").rglob("*")) == before
     rc, _, err = _run(capsys, "ingest", str(built), "--index", str(built))
     assert rc == 2 and "只读" in err
+
+
+def test_a_rebuild_of_a_read_only_index_deletes_nothing(built, capsys, monkeypatch):
+    import os
+
+    real_access = os.access
+    monkeypatch.setattr(
+        os,
+        "access",
+        lambda path, mode, *a, **k: (
+            False if mode & os.W_OK and str(path).startswith(str(built)) else real_access(path, mode, *a, **k)
+        ),
+    )
+    before = sorted(p.name for p in (built / "chroma").rglob("*"))
+    rc, _, err = _run(capsys, "ingest", "--rebuild", "--index", str(built), "--quiet")
+    assert rc == 2 and "只读" in err
+    assert sorted(p.name for p in (built / "chroma").rglob("*")) == before
 
 
 def test_a_read_only_mount_is_queried(built, tmp_path):
@@ -252,3 +269,13 @@ def test_the_app_on_a_read_only_index_answers_and_says_uploads_cannot_be_stored(
     app.uploads_dir.write_text("")  # a folder that cannot be made, as on a read-only mount
     [(_, status, text)] = ingest_uploads(app, [str(upload)])
     assert status == "未导入" and "无法保存上传的文件" in text
+
+
+def test_the_chat_on_a_damaged_report_database_says_how_to_rebuild(built, fake_embedder):
+    from assistant.webapp.chat_tab import respond
+    from assistant.webapp.state import AppState
+
+    _truncate(built / "reports.sqlite3")
+    app = AppState(Settings(index_dir=built), embedder=fake_embedder)
+    html = list(respond(app, QUESTION, None))[-1][0]
+    assert "ingest --rebuild" in html and "还没有报告" not in html

@@ -13,6 +13,8 @@ from assistant.models import Answer, Citation
 from assistant.webapp.common import clickable_html, event_data, reveal, source_panel, to_int, with_back
 from assistant.webapp.render import conversation_html, placeholder, source_html
 from assistant.webapp.state import AppState
+from index.embedders import EmbedderUnavailable
+from index.store import IndexMissing
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +62,8 @@ def respond(app: AppState, question: str, state: dict[str, Any] | None) -> Itera
 
     session = app.session(state.get("previous"))
     if session is None:
-        turn.update(text="报告库中还没有报告。请先到“报告库”页上传报告，导入完成后再提问。", found=False)
+        empty = "报告库中还没有报告。请先到“报告库”页上传报告，导入完成后再提问。"
+        turn.update(text=app.refused or empty, found=False)
         yield conversation_html(turns, names), state, ""
         return
     final: Answer | None = None
@@ -73,7 +76,9 @@ def respond(app: AppState, question: str, state: dict[str, Any] | None) -> Itera
                 yield conversation_html(turns, names, pending=True), state, ""
     except Exception as exc:  # the user sees a plain sentence; the details go to the log
         log.exception("answering %r failed", question)
-        message = str(exc) if type(exc).__name__ == "LLMError" else "回答时出现内部错误，请换个问法再试。"
+        # an LLM, an embedding service or the index's model: messages written for the user, saying the fix
+        plain = type(exc).__name__ == "LLMError" or isinstance(exc, EmbedderUnavailable | IndexMissing)
+        message = str(exc) if plain else "回答时出现内部错误，请换个问法再试。"
         turn.update(text=message, found=False, citations=[])
         yield conversation_html(turns, names), state, ""
         return

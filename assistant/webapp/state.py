@@ -19,7 +19,14 @@ from index.models import ReportMeta
 from index.pipeline import Indexer
 from index.repair import open_query_vectors
 from index.settings import Settings
-from index.store import IndexMissing, ReportStore, VectorStore, damaged_message
+from index.store import (
+    EmbedderMismatch,
+    IndexDamaged,
+    IndexMissing,
+    ReportStore,
+    VectorStore,
+    damaged_message,
+)
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +47,8 @@ class AppState:
         self._vectors = vectors
         self._engine: Engine | None = None
         self.missing: str | None = None  # why there is no engine, in plain words
+        # … when reports are there but cannot be used as they are (another embedder, damaged): the chat says it
+        self.refused: str | None = None
         self._lock = threading.RLock()
         self.write_lock = threading.Lock()  # one ingest or removal at a time
         self.export_dir = Path(tempfile.mkdtemp(prefix="jixiao-export-"))
@@ -73,11 +82,15 @@ class AppState:
             if self._engine is None:
                 try:
                     self._engine = Engine.open(self.settings, self.embedder, self.vectors)
-                    self.missing = None
+                    self.missing = self.refused = None
+                except (EmbedderMismatch, IndexDamaged) as exc:  # another model, or damaged: say the fix
+                    self.missing = self.refused = str(exc)
                 except IndexMissing as exc:
-                    self.missing = str(exc)
+                    self.missing, self.refused = str(exc), None
                 except sqlite3.DatabaseError as exc:  # a damaged report database: said, never a traceback
-                    self.missing = damaged_message(self.settings.index_dir, "报告数据库", str(exc))
+                    self.missing = self.refused = damaged_message(
+                        self.settings.index_dir, "报告数据库", str(exc)
+                    )
                     log.warning(self.missing)
             return self._engine
 
