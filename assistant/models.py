@@ -55,7 +55,7 @@ class Citation:
     line: int
     line_end: int | None = None
     page: int | None = None
-    # a row whose cells a PDF ran together ("2456.182456.1810"), as they were read: the checker joins them
+    # a row whose cells a PDF ran together ("1836.251836.2510"), as they were read: the checker joins them
     # back and finds them in the quote, so the figures of the reading count as quoted
     cells: tuple[str, ...] = ()
 

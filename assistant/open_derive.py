@@ -101,7 +101,7 @@ class Computed:
 
 
 def _fmt(x: float) -> str:
-    # every digit the report states (278.4449, not :g's 278.445), so that the formula's inputs verify
+    # every digit the report states (156.2371, not :g's 156.237), so that the formula's inputs verify
     return f"{x:.4f}".rstrip("0").rstrip(".") if abs(x) < 1e15 else str(x)
 
 

@@ -120,7 +120,7 @@ class FuzzyUnits:
             }
         )
         name = self.names[meta.doc]
-        # a one-character county ("忠县") is a place too, though no pattern of names finds it
+        # a one-character county ("石县") is a place too, though no pattern of names finds it
         placed = places_of(name) or any(p for p in (meta.district, meta.city, meta.province))
         return bool(asked) and bool(placed) and not any(_in_name(p, name) for p in asked)
 

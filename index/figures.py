@@ -584,7 +584,7 @@ def flattened_figures(doc: str, report: Report) -> Iterator[Figure]:
     lines, both as one cell per line (header lines, then value lines) and as cells split by spaces within a
     line ("年初预算数 全年预算数 全年执行数 分值 执行率 得分 年度资金总额 52.6 52.6 50 10 95.06% 9.5")."""
     source = {src.number: src.text for src in report.raw.lines}
-    # a budget row whose cells a PDF ran together ("年度资金总额40404010100%"), read by its arithmetic: its
+    # a budget row whose cells a PDF ran together ("年度资金总额60606010100%"), read by its arithmetic: its
     # line is read by nothing else, which would only misread it
     run_lines: set[int] = set()
     for fig in _run_rows(doc, report, source):

@@ -1,5 +1,5 @@
-"""Cells of a 自评表 budget row run together by a PDF or an OCR ("年度资金总额40404010100%10" for 年初预算数 40,
-全年预算数 40, 全年执行数 40, 分值 10, 执行率 100%, 得分 10), read back by the arithmetic the row must obey.
+"""Cells of a 自评表 budget row run together by a PDF or an OCR ("年度资金总额60606010100%10" for 年初预算数 60,
+全年预算数 60, 全年执行数 60, 分值 10, 执行率 100%, 得分 10), read back by the arithmetic the row must obey.
 
 The columns come from the table's header (itself often run together: "年初预算数全年预算数全年执行分值执行率得分").
 A split of the digits is kept only when it is the one way to read them in which the executed amount over the
@@ -145,7 +145,7 @@ def read_row(line: str, columns: Sequence[str]) -> list[RunRow]:
             readings = _readings(pre, layout, budget, spent)
             if readings:
                 break
-        # a rate of 0% is read only when nothing else fits ("390390|10|0" is no reading of 390|390|100%)
+        # a rate of 0% is read only when nothing else fits ("520520|10|0" is no reading of 520|520|100%)
         readings = {r for r in readings if r[-1][1] != "0%"} or readings
         if len(readings) != 1:
             continue  # none, or two that disagree: no reading
@@ -162,6 +162,6 @@ def read_row(line: str, columns: Sequence[str]) -> list[RunRow]:
         )
         row = re.sub(r"^[)）:：\s]+", "", row).strip(":： ")
         if not _MONEY_ROW.search(row):
-            continue  # an indicator's row ("验收合格率 20100%100") is no budget row
+            continue  # an indicator's row ("验收合格率 15100%95") is no budget row
         rows.append(RunRow(row, m.start("row"), m.end(), tuple(cells_out)))
     return rows

@@ -383,7 +383,7 @@ def aliases_for(org: str, district: str | None, city: str | None, province: str 
     if zx:
         place, level = zx.group(1), zx.group(2) or ""
         names.update({f"{place}{level}政协", f"{place}政协"})
-    # "石川回族自治县…", "火场土家族乡": people drop the nationality ("石川县…", "火场乡")
+    # "石川回族自治县…", "火塘土家族乡": people drop the nationality ("石川县…", "火塘乡")
     names.update(_ETHNIC.sub("", n) for n in list(names))
     # a school or hospital under a chain of places is called by its own name ("龙山镇石门中学", "石门中学")
     for name in list(names):

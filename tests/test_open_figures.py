@@ -484,19 +484,19 @@ def test_a_field_value_the_question_holds_is_no_answer():
 
 
 def test_a_long_label_is_never_cut_inside_a_number():
-    text = "青禾县交通局车购税资金绩效自评报告\n2024年度车辆购置税收入补助地方预算资金转移支付资金共10401.21万元。"
-    (fig,) = [f for f in extract_figures(_report(text)) if f.value == 10401.21]
+    text = "青禾县交通局车购税资金绩效自评报告\n2024年度车辆购置税收入补助地方预算资金转移支付资金共5820.36万元。"
+    (fig,) = [f for f in extract_figures(_report(text)) if f.value == 5820.36]
     assert not fig.label[0].isdigit()
 
 
 def test_units_of_schools_townships_and_portals():
     school = _report(
         "目 录\n第一部分 部门概况\n一、部门职责\n我校担负着石门村的义务教育。\n"
-        "青禾回族自治县龙山镇石门中学是一所九年一贯制学校,担负着石门村及周边的初中教育。\n"
-        "青禾回族自治县龙山镇石门中学为全额拨款事业单位,现有教职工73人。"
+        "青禾回族自治县松溪镇石门中学是一所九年一贯制学校,担负着石门村及周边的初中教育。\n"
+        "青禾回族自治县松溪镇石门中学为全额拨款事业单位,现有教职工73人。"
     ).meta
-    assert school.org == "青禾回族自治县龙山镇石门中学"
-    assert {"青禾县龙山镇石门中学", "龙山镇石门中学", "石门中学"} <= set(school.aliases)
+    assert school.org == "青禾回族自治县松溪镇石门中学"
+    assert {"青禾县松溪镇石门中学", "松溪镇石门中学", "石门中学"} <= set(school.aliases)
     kindergarten = _report(
         "目 录\n一、部门职责\n促进学前教育发展。担负着石川镇的幼儿保育。\n青禾县第四幼儿园归青禾县教育局主管。\n"
         "单位:青禾回族自治县第四幼儿园 | 2024年度 | 金额单位:万元"
@@ -504,7 +504,7 @@ def test_units_of_schools_townships_and_portals():
     assert kindergarten.org.endswith("第四幼儿园") and "石川镇" not in kindergarten.org
     assert "青禾县四幼" in kindergarten.aliases
     township = _report(
-        "2024年沅石县火塘土家族乡人民政府部门整体支出绩效自评报告\n一、基本情况\n共支出1211.89万元。"
+        "2024年沅石县火塘土家族乡人民政府部门整体支出绩效自评报告\n一、基本情况\n共支出1187.42万元。"
     ).meta
     assert "火塘乡" in township.aliases
     portal = _report(
@@ -512,8 +512,8 @@ def test_units_of_schools_townships_and_portals():
         "第一部分 单位概况"
     ).meta
     assert portal.org == "石川县第二小学" and "石川县二小" in portal.aliases
-    town = _report("2020年度云岭省青州市石川县大义乡人民政府部门决算\n来源:大义乡\n第一部分 部门概况").meta
-    assert town.org.endswith("大义乡人民政府")
+    town = _report("2020年度云岭省青州市石川县大石乡人民政府部门决算\n来源:大石乡\n第一部分 部门概况").meta
+    assert town.org.endswith("大石乡人民政府")
     form = _report(
         "市财政局2019年度项目支出绩效自评表\n项目名称 | 购买服务 | 主管部门 | 主管部门市财政局\n主管部门市财政局 实施单位"
     ).meta
@@ -543,34 +543,34 @@ def test_several_forms_split_by_spaces_each_read_under_its_project():
 
 
 def test_a_count_is_named_by_the_words_after_its_verb():
-    text = "石川街道2023年度部门整体支出绩效自评报告\n完成6个老旧小区改造和120个小区(庭院)雨污分流工程;完成上级督办的3个整改案件;粮食安全事件发生0起。"
+    text = "石川街道2023年度部门整体支出绩效自评报告\n完成6个背街小巷改造和120个小区(院落)管网改造工程;完成上级交办的5个信访事项;安全生产事故发生0起。"
     report = _report(text)
     labels = {f.value: f.label for f in extract_figures(report)}
-    assert labels[6.0] == "完成老旧小区改造"
-    assert labels[120.0] == "小区(庭院)雨污分流工程"
-    assert labels[3.0].endswith("的整改案件")
+    assert labels[6.0] == "完成背街小巷改造"
+    assert labels[120.0] == "小区(院落)管网改造工程"
+    assert labels[5.0].endswith("的信访事项")
     match = best_figure(
-        "完成了几个老旧小区改造", "完成了几个老旧小区改造", extract_figures(report), (report.meta.org,)
+        "完成了几个背街小巷改造", "完成了几个背街小巷改造", extract_figures(report), (report.meta.org,)
     )
     assert match is not None and match.confident and match.figure.value == 6
-    assert expected_units("粮食安全事件发生了几起") == ("起", "件", "次")
+    assert expected_units("安全生产事故发生了几起") == ("起", "件", "次")
 
 
 def test_all_but_a_part_is_the_whole_less_it_and_never_negative():
-    text = "青禾县卫生院2023年度部门决算\n2023年度收入4680.58万元,其中:财政拨款收入2982.61万元。"
+    text = "青禾县卫生院2023年度部门决算\n2023年度收入3716.42万元,其中:财政拨款收入2240.18万元。"
     figures = extract_figures(_report(text))
     done = compute("除财政拨款外的收入有多少", figures, ())
-    assert done is not None and done.value == pytest.approx(1697.97)
+    assert done is not None and done.value == pytest.approx(1476.24)
     assert plan("除财政拨款外其他收入有多少") is None  # the report states 其他收入: a lookup
 
 
 def test_a_unit_in_a_one_character_county_is_not_another_county_s():
     from dataclasses import replace as _replace
 
-    meta = _replace(_report("石县民政局2024年度资金绩效自评报告\n一、基本情况").meta)
+    meta = _replace(_report("石县民政局2023年度部门整体支出绩效自评报告\n一、基本情况").meta)
     assert meta.district == "石县"
     assert FuzzyUnits([meta]).elsewhere("青禾县民政局的低保人数是多少", meta)
-    coded = _report("(临时救助)绩效目标自评表\n项目名称 |\n临时救助 |\n主管部门 |\n[155]青禾县民政局 |").meta
+    coded = _report("(临时救助)绩效目标自评表\n项目名称 |\n临时救助 |\n主管部门 |\n[208]青禾县民政局 |").meta
     assert coded.org == "青禾县民政局"
 
 
@@ -587,11 +587,11 @@ def test_spending_asked_is_not_answered_by_an_allocation():
 
 def test_a_special_fund_form_names_its_project():
     text = (
-        "石川乡2021年度项目绩效自评表\n专项(项目)名称  青禾县石川乡东坪村移民安置区帮扶项目 负责人及电话  王五\n"
+        "石川乡2021年度项目绩效自评表\n专项(项目)名称  青禾县石川乡东坪村饮水巩固提升项目 负责人及电话  王五\n"
         "项目资金(万元)\n全年预算数(A)  全年执行数(B)  执行率(B/A)\n年度资金总额:  215.5万元 215.5万元 100%"
     )
     report = _report(text)
-    assert any("东坪村移民安置区帮扶" in a for a in report.meta.aliases)
+    assert any("东坪村饮水巩固提升" in a for a in report.meta.aliases)
 
 
 def test_cells_under_header_fragments_keep_their_sentence_reading():
@@ -620,13 +620,13 @@ def test_cells_under_header_fragments_keep_their_sentence_reading():
 
 def test_a_bracketed_word_inside_a_name_and_a_list_number():
     text = (
-        "石川省文旅厅2021年度转移支付绩效自评报告\n包含补助42名国家级传承人资金84万元、补助国家级文化生态保护(实验)区资金750万元,"
-        "补助19项年度国家级非物质文化遗产代表性项目保护补助资金874万元。\n单位:元\n项目支出:1、业务工作专项2、运行维护"
+        "石川省文旅厅2021年度转移支付绩效自评报告\n包含补助35名市级传承人资金70万元、补助省级民俗文化保护(试点)区资金620万元,"
+        "补助12项年度省级非物质文化遗产代表性项目保护补助资金730万元。\n单位:元\n项目支出:1、业务工作专项2、运行维护"
     )
     report = _report(text)
     figures = extract_figures(report)
-    assert {f.value: f.label for f in figures}[750.0] == "补助国家级文化生态保护(实验)区资金"
+    assert {f.value: f.label for f in figures}[620.0] == "补助省级民俗文化保护(试点)区资金"
     assert not any(f.value == 1.0 and f.unit == "元" for f in figures)  # "1、" numbers a list
-    question = "国家级文化生态保护(实验)区补助资金是多少"
+    question = "省级民俗文化保护(试点)区补助资金是多少"
     match = best_figure(question, question, figures, ("石川省文化和旅游厅", "非物质文化遗产保护资金"))
-    assert match is not None and match.confident and match.figure.value == 750
+    assert match is not None and match.confident and match.figure.value == 620
