@@ -384,7 +384,10 @@ def score_figures(
     wants_spent = bool(_SPENT_ASKED.search(question)) and not _BUDGET_WORDS.search(question)
     wants_budget = bool(_BUDGET_WORDS.search(question)) and not _SPENT_ASKED.search(question)
     # does the question name one of the report's table rows? if not, a row total answers it
-    names_a_row = any(len(g) > 1 and g not in _MEASURE_GRAMS for g in asked)
+    # (the project's name, which the title states, names no row)
+    names_a_row = any(
+        len(g) > 1 and g not in _MEASURE_GRAMS and not (project and g in project) for g in asked
+    )
     totals = {f.column for f in pool if f.row and _TOTAL_ROW.search(f.row)}
     scored: list[tuple[float, int, Figure]] = []
     for seq, f in enumerate(pool):
@@ -424,7 +427,7 @@ def score_figures(
                 score *= 0.3 if _BUDGET_WORDS.search(named_by) else 0.75
             elif wants_budget and _SPENT_WORDS.search(named_by) and not _BUDGET_WORDS.search(named_by):
                 score *= 0.3
-        if f.row and score and not names_a_row and f.column in totals:
+        if f.row and score and not names_a_row and f.column in totals and f.unit != "分":
             # "全年执行了多少", naming no row of the table: its total row, not one of the rows under it
             score = score + TOTAL_BONUS if _TOTAL_ROW.search(f.row) else score * 0.7
         if (

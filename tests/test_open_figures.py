@@ -630,3 +630,18 @@ def test_a_bracketed_word_inside_a_name_and_a_list_number():
     question = "省级民俗文化保护(试点)区补助资金是多少"
     match = best_figure(question, question, figures, ("石川省文化和旅游厅", "非物质文化遗产保护资金"))
     assert match is not None and match.confident and match.figure.value == 620
+
+
+def test_the_project_named_in_the_title_names_no_row_so_the_total_row_answers():
+    text = (
+        "青禾县农业局2023年度水产养殖补助资金转移支付区域绩效自评表\n项目资金(万元)\n"
+        "年初预算数 全年预算数 全年执行数 执行率\n年度资金总额 260 260 235 90.38%\n"
+        "其中:中央财政资金 180 180 160 88.89%\n地方资金 80 80 75 93.75%"
+    )
+    report = _report(text)
+    figures = extract_figures(report)
+    question = "青禾县农业局水产养殖补助资金全年执行数是多少"
+    match = best_figure(
+        question, "水产养殖补助资金全年执行数是多少", figures, (report.meta.org,), topic=report.meta.title
+    )
+    assert match is not None and match.confident and match.figure.value == 235
