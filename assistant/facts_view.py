@@ -86,13 +86,19 @@ def item_level(metric: str | None) -> str | None:
 class FactIndex:
     facts: list[Fact]
 
+    def __post_init__(self) -> None:
+        # each report's facts in the library's order: a question reads the reports it names, not the library
+        self._by_doc: dict[str, list[Fact]] = {}
+        for fact in self.facts:
+            self._by_doc.setdefault(fact.doc, []).append(fact)
+
     def find(
         self, doc: str, metric: str | None, item: str | None = None, any_item: bool = False
     ) -> list[Fact]:
         """Facts of one report for a metric, the most authoritative first. `item=None` means the unit's own
         figure unless `any_item` asks for every item's."""
         metrics = ITEM_SCORES if metric == "得分" else (metric,) if metric else ()
-        out = [f for f in self.facts if f.doc == doc and f.metric in metrics]
+        out = [f for f in self._by_doc.get(doc, ()) if f.metric in metrics]
         if item is not None:
             out = [f for f in out if f.item == item]
         elif not any_item:

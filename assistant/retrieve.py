@@ -16,6 +16,39 @@ from index.store import EmbedderMismatch, ReportStore, VectorStore, mismatch_mes
 log = logging.getLogger(__name__)
 
 
+class PostedBM25(BM25):
+    """BM25 scoring only the chunks a question may read: those of the reports it names, or, naming none,
+    those holding one of its terms (through each term's postings). A chunk holding no query term scores 0
+    and is never listed, so the scores are BM25's own, in the same order."""
+
+    def __init__(self, docs: list[list[str]]) -> None:
+        super().__init__(docs)
+        self._postings: dict[str, list[int]] = {}  # term → the chunks holding it, in order
+        for i, tf in enumerate(self.tf):
+            for t in tf:
+                self._postings.setdefault(t, []).append(i)
+
+    def scores(self, query: list[str], allowed: set[int] | None = None) -> list[tuple[int, float]]:
+        out: list[tuple[int, float]] = []
+        terms = [t for t in set(query) if t in self.idf]
+        if allowed is not None:
+            positions = sorted(i for i in allowed if 0 <= i < len(self.tf))
+        else:
+            positions = sorted({i for t in terms for i in self._postings[t]})
+        for i in positions:
+            tf = self.tf[i]
+            score = 0.0
+            norm = self.k1 * (1 - self.b + self.b * self.lengths[i] / (self.avgdl or 1))
+            for t in terms:
+                f = tf.get(t)
+                if f:
+                    score += self.idf[t] * f * (self.k1 + 1) / (f + norm)
+            if score > 0:
+                out.append((i, score))
+        out.sort(key=lambda x: -x[1])
+        return out
+
+
 class HybridRetriever:
     def __init__(
         self, settings: Settings, store: ReportStore, vectors: VectorStore, embedder: Embedder
@@ -27,15 +60,17 @@ class HybridRetriever:
         self.chunks: list[Chunk] = [c for c, _ in rows]
         self.by_id = {c.id: c for c in self.chunks}
         self.positions_by_doc: dict[str, set[int]] = {}
+        self._by_doc: dict[str, list[Chunk]] = {}  # each report's chunks in reading order
         for i, chunk in enumerate(self.chunks):
             self.positions_by_doc.setdefault(chunk.doc, set()).add(i)
+            self._by_doc.setdefault(chunk.doc, []).append(chunk)
         add_words(alias for meta in store.metas() for alias in meta.aliases)
-        self.bm25 = BM25([tokens for _, tokens in rows])
+        self.bm25 = PostedBM25([tokens for _, tokens in rows])
         self._built = (store.path.parent, store.embedder_name() or "", store.embedder_dim())
 
     def doc_chunks(self, doc: str) -> list[Chunk]:
-        """A report's chunks in reading order: through its positions, never a scan of the library."""
-        return [self.chunks[i] for i in sorted(self.positions_by_doc.get(doc, ()))]
+        """A report's chunks in reading order: a per-report map, never a scan of the library."""
+        return list(self._by_doc.get(doc, ()))
 
     def section_chunks(self, doc: str, canonical: str) -> list[Chunk]:
         return [c for c in self.doc_chunks(doc) if c.canonical == canonical]

@@ -11,8 +11,9 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from assistant.item_names import ItemIndex, bigrams, item_key, longest_common
 from assistant.models import Kind, ParsedQuestion
-from assistant.units import ContentUnits, FuzzyUnits, org_mentions, strip_places
+from assistant.units import AliasTable, ContentUnits, FuzzyUnits, org_mentions, strip_places
 from index.models import ReportMeta
 
 
@@ -165,42 +166,6 @@ def threshold_of(text: str) -> tuple[str, float, str, str] | None:
 ACROSS = re.compile(r"所有|全部|各(?:个)?(?:单位|街道|部门)|几个(?:单位|街道|部门)|这些|五个|单位|街道|部门")
 COUNT = re.compile(r"([两二三四五六七八九十]|\d{1,2})(?:个(?:重点)?(?:项目|指标)|项(?!目))")
 _CN_DIGITS = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
-# Items are matched on character bigrams, so word order and brackets do not matter; common abbreviations
-# are expanded the way staff write them.
-_ITEM_SYNONYMS = (("新型冠状病毒肺炎", "新冠"), ("新冠肺炎", "新冠"), ("城市管理", "城管"))
-_ITEM_NOISE = re.compile(r"[（）()“”\"'、，,\-—·\s]")
-
-
-def _bigrams(text: str) -> set[str]:
-    return {text[i : i + 2] for i in range(len(text) - 1)}
-
-
-def _item_key(text: str) -> str:
-    for long, short in _ITEM_SYNONYMS:
-        text = text.replace(long, short)
-    return _ITEM_NOISE.sub("", text)
-
-
-def _segments(item: str) -> list[str]:
-    """The parts of an item name outside and inside its brackets, each matched on its own."""
-    return [seg for seg in re.split(r"[（）()“”\"'、，,\-—·\s]+", _item_key_keep(item)) if len(seg) >= 2]
-
-
-def _item_key_keep(text: str) -> str:
-    for long, short in _ITEM_SYNONYMS:
-        text = text.replace(long, short)
-    return text
-
-
-def _longest_common(a: str, b: str) -> int:
-    best = 0
-    for i in range(len(a)):
-        for j in range(i + best + 1, len(a) + 1):
-            if a[i:j] in b:
-                best = j - i
-            else:
-                break
-    return best
 
 
 def _mentions(text: str, table: tuple[tuple[str, tuple[str, ...]], ...]) -> list[_Mention]:
@@ -237,10 +202,16 @@ class QuestionParser:
         names no unit."""
         self.metas = list(metas)
         self.items_by_doc = items_by_doc
+        self.items = ItemIndex(items_by_doc)
         self.fuzzy = FuzzyUnits(self.metas)
         self.content = ContentUnits(self.metas, text_of or (lambda doc: ""))
-        alias_pairs = [(alias, meta) for meta in self.metas for alias in meta.aliases]
-        self.aliases = sorted(alias_pairs, key=lambda p: -len(p[0]))
+        self.alias_table = AliasTable(self.metas)
+        self.aliases = self.alias_table.pairs
+        self._one_org = len({m.org for m in self.metas}) == 1
+        self._by_district: dict[str, list[ReportMeta]] = {}
+        for m in self.metas:
+            if m.district:
+                self._by_district.setdefault(m.district, []).append(m)
         districts = {m.district for m in self.metas if m.district}
         self.districts = sorted(
             {(d, d) for d in districts} | {(d[:-1], d) for d in districts if len(d) > 2},
@@ -368,7 +339,7 @@ class QuestionParser:
         if not units and "街道" in rest and (COMPARE.search(rest) or superlative or across):
             units = tuple(m for m in self.metas if "街道" in m.org)  # "哪个街道…最多": the 街道 indexed
         named_other = next(iter(org_mentions(rest)), None) if not units else None
-        if not units and len({m.org for m in self.metas}) == 1 and not (PLACE.search(rest) or named_other):
+        if not units and self._one_org and not (PLACE.search(rest) or named_other):
             units = tuple(self.metas)  # one unit indexed: a question naming none is about it
         if operation == "yoy":
             units_in_year = units  # every year of the unit: the engine picks the two to compare
@@ -506,15 +477,15 @@ class QuestionParser:
         """Reports named in the text, longest alias first; a matched name is blanked out of the rest."""
         found: list[tuple[int, ReportMeta]] = []
         rest = text
-        for alias, _ in self.aliases:
+        for alias, _ in self.alias_table.in_text(text):
             pos = rest.find(alias)
             if pos != -1:
                 found.extend(
-                    (pos, m) for a, m in self.aliases if a == alias and all(m is not f for _, f in found)
+                    (pos, m) for m in self.alias_table.metas_of[alias] if all(m is not f for _, f in found)
                 )
                 rest = rest.replace(alias, "〇")
         # one unit's reports of one year on several projects: those whose project the question also names
-        named = {m.doc: sum(a in text for a, n in self.aliases if n is m) for _, m in found}
+        named = {m.doc: sum(a in text for a in m.aliases) for _, m in found}
         best: dict[tuple[str, int | None], int] = {}
         for _, m in found:
             best[(m.org, m.year)] = max(best.get((m.org, m.year), 0), named[m.doc])
@@ -528,12 +499,12 @@ class QuestionParser:
         orgs = sorted({u.org for u in units})
         if len(orgs) < 2:
             return ()
-        said = [a for a, m in self.aliases if a in text and m in units]
-        own = [a for a in said if len({m.org for b, m in self.aliases if b == a and m in units}) == 1]
+        said = [a for a, m in self.alias_table.in_text(text) if a in text and m in units]
+        own = [a for a in said if len({m.org for m in self.alias_table.metas_of[a] if m in units}) == 1]
         return () if own else tuple(orgs)
 
     def _by_other_words(self, text: str, units: Sequence[ReportMeta]) -> tuple[ReportMeta, ...]:
-        shared = [a for a, m in self.aliases if a in text and m in units]
+        shared = [a for a, m in self.alias_table.in_text(text) if a in text and m in units]
         rest = text
         for alias in sorted(shared, key=len, reverse=True):
             rest = rest.replace(alias, "〇")
@@ -553,7 +524,7 @@ class QuestionParser:
         district = _district_in(text, self.districts)
         if not district:
             return ()
-        metas = [m for m in self.metas if m.district == district]
+        metas = list(self._by_district.get(district, ()))
         if "街道" in text or "街" in text:
             metas = [m for m in metas if "街道" in m.org]
         return tuple(metas)
@@ -563,27 +534,29 @@ class QuestionParser:
         self, text: str, units: Sequence[ReportMeta], metric_words: list[str]
     ) -> tuple[str | None, str | None, tuple[str, ...]]:
         """(item of the named units, item named but absent from them, near-equal candidates to ask about)."""
-        key = _item_key(text)
-        grams = _bigrams(key)
+        key = item_key(text)
+        grams = bigrams(key)
         unit_docs = {u.doc for u in units}
         scored: list[tuple[float, int, int, str, bool]] = []
-        for doc in sorted(self.items_by_doc):  # sorted: the same answer whatever PYTHONHASHSEED is
-            for item in sorted(self.items_by_doc[doc]):
-                ikey = _item_key(item)
-                if len(ikey) < 2 or any(ikey in w for w in metric_words):
-                    continue  # 预算执行 inside 预算执行率 is the metric, not the indicator
-                ours = not unit_docs or doc in unit_docs
-                if ikey in key:
-                    # "管理效能下的资产管理": the name written last is the one asked (Chinese puts the head last)
-                    scored.append((1.0, len(ikey), key.rfind(ikey), item, ours))
-                    continue
-                if len(ikey) < 5:
-                    continue  # a short name must be written out; fuzzy matches of it are noise
-                igrams = set().union(*(_bigrams(seg) for seg in _segments(item))) or _bigrams(ikey)
-                coverage = len(igrams & grams) / len(igrams)
-                score = max(coverage, 0.9 if _longest_common(ikey, key) >= 6 else 0.0)
-                if score >= 0.7:
-                    scored.append((score, len(ikey), -1, item, ours))
+        # one entry per name, however many reports name it: the answer depends only on the name and on
+        # whether one of the named units' reports names it
+        for entry in self.items.candidates(grams):
+            ikey = entry.key
+            if len(ikey) < 2 or any(ikey in w for w in metric_words):
+                continue  # 预算执行 inside 预算执行率 is the metric, not the indicator
+            ours = not unit_docs or not entry.docs.isdisjoint(unit_docs)
+            if ikey in key:
+                # "管理效能下的资产管理": the name written last is the one asked (Chinese puts the head last)
+                scored.append((1.0, len(ikey), key.rfind(ikey), entry.name, ours))
+                continue
+            if not entry.grams:
+                continue  # a short name must be written out; fuzzy matches of it are noise
+            coverage = len(entry.grams & grams) / len(entry.grams)
+            score = (
+                coverage if coverage >= 0.9 else max(coverage, 0.9 if longest_common(ikey, key) >= 6 else 0.0)
+            )
+            if score >= 0.7:
+                scored.append((score, len(ikey), -1, entry.name, ours))
         if not scored:
             return None, None, ()
         # exact names first, the longest of them (绩效管理制度建设 over 绩效管理), the last written; then the

@@ -83,6 +83,32 @@ def places_of(text: str) -> set[str]:
     return {m.group(1) for m in PLACE.finditer(text) if not _NOT_PLACE.match(m.group(1))}
 
 
+class AliasTable:
+    """The library's aliases, longest first, each with its report, found by their first two characters: a
+    question is matched against the aliases that can stand in it, not against the whole library's."""
+
+    def __init__(self, metas: Sequence[ReportMeta]) -> None:
+        pairs = [(alias, meta) for meta in metas for alias in meta.aliases]
+        self.pairs = sorted(pairs, key=lambda p: -len(p[0]))
+        self.metas_of: dict[str, list[ReportMeta]] = {}  # an alias's reports, in table order
+        self._by_head: dict[str, list[int]] = {}
+        self._always: list[int] = []  # one-character aliases (and any holding the blank 〇) are always tried
+        for i, (alias, meta) in enumerate(self.pairs):
+            self.metas_of.setdefault(alias, []).append(meta)
+            if len(alias) < 2 or "〇" in alias:
+                self._always.append(i)
+            else:
+                self._by_head.setdefault(alias[:2], []).append(i)
+
+    def in_text(self, text: str) -> list[tuple[str, ReportMeta]]:
+        """The (alias, report) pairs whose alias may stand in the text, in table order: every pair whose
+        alias does stand in it is among them."""
+        found = set(self._always)
+        for i in range(len(text) - 1):
+            found.update(self._by_head.get(text[i : i + 2], ()))
+        return [self.pairs[i] for i in sorted(found)]
+
+
 @dataclass
 class FuzzyUnits:
     metas: Sequence[ReportMeta]
@@ -95,6 +121,10 @@ class FuzzyUnits:
             df.update(grams)
         n = max(1, len(self.metas))
         self.idf = {g: math.log(1 + n / c) for g, c in df.items()}
+        self._postings: dict[str, list[int]] = {}  # bigram → the reports whose name has it, in order
+        for i, meta in enumerate(self.metas):
+            for g in self.grams[meta.doc]:
+                self._postings.setdefault(g, []).append(i)
         self.df = dict(df)
         # the places the library's units are in, as typed without their suffix ("青禾" for 青禾市)
         self.places = {
@@ -127,8 +157,15 @@ class FuzzyUnits:
     def find(self, question: str) -> tuple[tuple[ReportMeta, ...], str]:
         """(the reports named, the question with their matched words blanked as 〇)."""
         asked = _grams(_ASK_WORDS.sub(" ", question))
+        # the score of every report sharing a bigram with the question, summed in the order the check below
+        # sums it: only those that reach MIN_NAME_SCORE are looked at (the others are skipped there anyway)
+        reach: dict[int, float] = {}
+        for g in sorted(asked):
+            for i in self._postings.get(g, ()):
+                reach[i] = reach.get(i, 0) + self.idf[g]
         scored: list[tuple[float, int, ReportMeta]] = []
-        for i, meta in enumerate(self.metas):
+        for i in sorted(i for i, s in reach.items() if s >= MIN_NAME_SCORE):
+            meta = self.metas[i]
             shared = asked & self.grams[meta.doc]
             score = sum(self.idf[g] for g in sorted(shared))  # sorted: float sums in one order
             # one shared bigram is enough when no other report's name has it and the question calls the unit

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from index.normalize import match_key
+
+
+@lru_cache(maxsize=32)
+def _line_keys(source_text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A source's lines and their match keys, computed once per source: every citation of an answer is
+    checked against the same few reports."""
+    lines = tuple(source_text.split("\n"))
+    return lines, tuple(match_key(line) for line in lines)
 
 
 def locate(
@@ -12,8 +22,7 @@ def locate(
     key = match_key(quote)
     if not key:
         return None
-    lines = source_text.split("\n")
-    keys = [match_key(line) for line in lines]
+    lines, keys = _line_keys(source_text)
     candidates = range(len(lines))
     if near_line is not None:
         lo, hi = max(0, near_line - 1 - window), min(len(lines), near_line + window)
