@@ -36,13 +36,7 @@ class PostedBM25(BM25):
         else:
             positions = sorted({i for t in terms for i in self._postings[t]})
         for i in positions:
-            tf = self.tf[i]
-            score = 0.0
-            norm = self.k1 * (1 - self.b + self.b * self.lengths[i] / (self.avgdl or 1))
-            for t in terms:
-                f = tf.get(t)
-                if f:
-                    score += self.idf[t] * f * (self.k1 + 1) / (f + norm)
+            score = self.score_of(i, terms)
             if score > 0:
                 out.append((i, score))
         out.sort(key=lambda x: -x[1])

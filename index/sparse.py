@@ -82,19 +82,22 @@ class BM25:
         n = len(docs)
         self.idf = {t: math.log(1 + (n - f + 0.5) / (f + 0.5)) for t, f in df.items()}
 
+    def score_of(self, i: int, terms: list[str]) -> float:
+        """Document i's BM25 score for the query terms (those the collection holds)."""
+        tf = self.tf[i]
+        score = 0.0
+        norm = self.k1 * (1 - self.b + self.b * self.lengths[i] / (self.avgdl or 1))
+        for t in terms:
+            f = tf.get(t)
+            if f:
+                score += self.idf[t] * f * (self.k1 + 1) / (f + norm)
+        return score
+
     def scores(self, query: list[str], allowed: set[int] | None = None) -> list[tuple[int, float]]:
-        out: list[tuple[int, float]] = []
         terms = [t for t in set(query) if t in self.idf]
-        for i, tf in enumerate(self.tf):
-            if allowed is not None and i not in allowed:
-                continue
-            score = 0.0
-            norm = self.k1 * (1 - self.b + self.b * self.lengths[i] / (self.avgdl or 1))
-            for t in terms:
-                f = tf.get(t)
-                if f:
-                    score += self.idf[t] * f * (self.k1 + 1) / (f + norm)
-            if score > 0:
-                out.append((i, score))
+        ranked = [
+            (i, self.score_of(i, terms)) for i in range(len(self.tf)) if allowed is None or i in allowed
+        ]
+        out = [(i, s) for i, s in ranked if s > 0]
         out.sort(key=lambda x: -x[1])
         return out
