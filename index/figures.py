@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from index.facts import NUM
 from index.models import Block, Figure, Report
 from index.normalize import CJK, is_web_residue, match_key, split_sentences
-from index.runs import header_columns, read_row
+from index.runs import budget_headers, read_row, read_scored_rate
 from index.tables import MONEY_COLUMN as _MONEY_COLUMN
 from index.tables import YEARISH as _YEARISH
 from index.tables import read_cell, table_figures
@@ -604,19 +604,30 @@ def run_cells(fig: Figure) -> tuple[str, ...]:
 def _run_rows(doc: str, report: Report, source: dict[int, str]) -> Iterator[Figure]:
     lines = report.raw.lines
     for i, src in enumerate(lines):
-        if not re.search(r"\d{4,}(?:\.\d+)?%", src.text):
+        if not re.search(r"\d[\d.%]{3,}", src.text):
             continue
-        # the header: on the line itself before the row, or the nearest line above naming the columns
+        # the header: on the line itself before the rows, or the nearest line above naming the columns
         window = [ln.text for ln in lines[max(0, i - 8) : i]]
-        header = next(
-            (t for t in [src.text, *reversed(window)] if len(header_columns(t)) >= 3 and "执行率" in t), ""
-        )
-        if not header:
+        own = budget_headers(src.text)
+        above = next((h for t in reversed(window) if (h := budget_headers(t))), [])
+        if own:  # each header reads the rows between it and the next one
+            ends = [h.start for h in own[1:]] + [len(src.text)]
+            segments = [(h.end, end, h.columns) for h, end in zip(own, ends, strict=True)]
+        elif above:
+            segments = [(0, len(src.text), above[-1].columns)]
+        else:
             continue
-        hint = _MONEY_HINT.findall(" ".join([*window, src.text]))
-        money = hint[-1] if hint else ("万元" if "万元" in " ".join(window) else "")
         line_text = src.text.strip()
-        for row in read_row(src.text if header != src.text else src.text, header_columns(header)):
+        rows = [
+            replace(row, start=row.start + at, end=row.end + at)
+            for at, end, columns in segments
+            for row in read_row(src.text[at:end], columns)
+            or (read_scored_rate(src.text[at:end], columns) if own else [])
+        ]
+        for row in rows:
+            # the money unit the table states nearest before the row ("资金情况(万元)")
+            hint = _MONEY_HINT.findall(" ".join([*window, src.text[: row.start]]))
+            money = hint[-1] if hint else ("万元" if "万元" in " ".join(window) else "")
             left = max(0, row.start - 20)
             quote = src.text[left : row.end + 12].strip() if len(line_text) > 240 else line_text
             for cell in row.cells:
@@ -633,7 +644,7 @@ def _run_rows(doc: str, report: Report, source: dict[int, str]) -> Iterator[Figu
                     value=cell.value,
                     unit=unit,
                     text=cell.text,
-                    label=f"{row.row} {cell.column}",
+                    label=f"{row.row} {cell.column}".strip(),
                     quote=quote,
                     line=src.number,
                     column=cell.column,

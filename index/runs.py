@@ -47,6 +47,36 @@ def header_columns(text: str) -> list[str]:
     return [m.group(0) for m in _COLUMN.finditer(text)]
 
 
+@dataclass(frozen=True, slots=True)
+class Header:
+    start: int
+    end: int
+    columns: tuple[str, ...]
+
+
+# between two column names of one header: a bracket ("(B/A×100%)"), spaces, pipes and a few characters
+_BRACKET = re.compile(r"[（(][^（()）]{0,12}[）)]|[\s|]+")
+_HEADER_GAP = 4
+
+
+def budget_headers(text: str) -> list[Header]:
+    """The budget-table headers written in `text`: column names close together, a rate among three or more.
+    A long line holds prose before its table ("1.预算数:…"), whose words must not count as columns."""
+    out: list[Header] = []
+    run: list[re.Match[str]] = []
+    for m in [*_COLUMN.finditer(text), None]:
+        if m is not None and (
+            not run or len(_BRACKET.sub("", text[run[-1].end() : m.start()])) <= _HEADER_GAP
+        ):
+            run.append(m)
+            continue
+        columns = tuple(c.group(0) for c in run)
+        if len(columns) >= 3 and "执行率" in columns:
+            out.append(Header(run[0].start(), run[-1].end(), columns))
+        run = [m] if m is not None else []
+    return out
+
+
 def _budget_spent(columns: Sequence[str]) -> tuple[int, int] | None:
     spent = next((i for i, c in enumerate(columns) if c.startswith(("全年执行", "执行数"))), None)
     budget = next((i for i, c in enumerate(columns) if c.startswith("全年预算")), None)
@@ -72,15 +102,17 @@ def _splits(digits: str, parts: int) -> Iterator[list[str]]:
 def _consistent(values: dict[str, float], rate: float, budget: str, spent: str) -> bool:
     if values[budget] <= 0 or values[spent] > values[budget] * 2:
         return False
-    if rate == 0:
-        return values[spent] == 0
-    tolerance = 0.01 if rate != round(rate) else 0.5  # "31.00%" is stated to the hundredth
-    if abs(values[spent] / values[budget] * 100 - rate) > max(tolerance, 0.006 * rate):
-        return False
     # the year's budget stays within a few times the budget set at its start
     budgets = [v for c, v in values.items() if "预算" in c]
     if len(budgets) > 1 and (min(budgets) <= 0 or max(budgets) > 5 * min(budgets)):
         return False
+    if rate == 0:
+        if values[spent] != 0:
+            return False
+    else:
+        tolerance = 0.01 if rate != round(rate) else 0.5  # "31.00%" is stated to the hundredth
+        if abs(values[spent] / values[budget] * 100 - rate) > max(tolerance, 0.006 * rate):
+            return False
     # a 分值 or 权重 is a share of 100 points; the score no more than it
     weight = next((v for c, v in values.items() if c in ("分值", "权重")), None)
     return weight is None or 0 < weight <= 100
@@ -109,6 +141,8 @@ def _readings(pre: str, layout: Sequence[str], budget: str, spent: str) -> set[t
 def consistent_reading(cells: Sequence[str]) -> bool:
     """A reading as a citation carries it (amounts, then the rate with "%"): some amount over another is the
     rate, so that a reading of the same digits cut elsewhere ("25|279|31.00%") does not pass for it."""
+    if len(cells) == 3 and _scored_readings("".join(cells)) == {tuple(cells)}:
+        return True  # rate, weight, score: the score is the weight times the rate
     rates = [float(c[:-1]) for c in cells if c.endswith("%") and _NUMBER.fullmatch(c[:-1])]
     amounts = [float(c) for c in cells if _NUMBER.fullmatch(c)]
     if len(rates) != 1:
@@ -141,12 +175,20 @@ def read_row(line: str, columns: Sequence[str]) -> list[RunRow]:
         # a 分值 stands in the total row only; the rows under it ("其中:当年财政拨款") have none
         unweighted = [c for c in before if c not in ("分值", "权重")]
         total = re.search(r"资金总额|合计|总计", m.group("row"))
-        for layout in [before] if total or unweighted == before else [unweighted, before]:
-            readings = _readings(pre, layout, budget, spent)
+        layouts = [before] if total or unweighted == before else [unweighted, before]
+        # an empty 年初预算数 cell leaves no digits ("年度资金总额303010100%": 30|30|10|100%)
+        layouts += [
+            [c for c in lay if not c.startswith("年初")] for lay in layouts if lay[0].startswith("年初")
+        ]
+        # a rate of 0% is read only when nothing else fits ("520520|10|0" is no reading of 520|520|100%)
+        zero: set[tuple[tuple[str, str], ...]] = set()
+        for layout in layouts:
+            found = _readings(pre, layout, budget, spent)
+            readings = {r for r in found if r[-1][1] != "0%"}
+            zero = zero or found - readings
             if readings:
                 break
-        # a rate of 0% is read only when nothing else fits ("520520|10|0" is no reading of 520|520|100%)
-        readings = {r for r in readings if r[-1][1] != "0%"} or readings
+        readings = readings or zero
         if len(readings) != 1:
             continue  # none, or two that disagree: no reading
         (reading,) = readings
@@ -164,4 +206,71 @@ def read_row(line: str, columns: Sequence[str]) -> list[RunRow]:
         if not _MONEY_ROW.search(row):
             continue  # an indicator's row ("验收合格率 15100%95") is no budget row
         rows.append(RunRow(row, m.start("row"), m.end(), tuple(cells_out)))
+    return rows
+
+
+# rate, weight and score run together after a header "执行率 执行率权重 执行率得分" ("79.27107.93", "76%107.6")
+_SCORED = re.compile(r"[\d.%]{4,}")
+SCORED_REACH = (
+    80  # the budget rows stand right under their header; an indicator table further on is no such row
+)
+_ROW_NAME = re.compile(rf"([{CJK}]{{2,12}})[:：]?\s*$")
+
+
+def _rounds_to(score: float, exact: float) -> bool:
+    """The score as a table rounds it: to whole points, tenths or hundredths, halves rounded up."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    value = Decimal(repr(exact))
+    return any(
+        float(value.quantize(Decimal(step), rounding=ROUND_HALF_UP)) == score for step in ("1", "0.1", "0.01")
+    )
+
+
+def _scored_readings(token: str) -> set[tuple[str, str, str]]:
+    out = set()
+    for s_at in range(len(token) - 1, 0, -1):
+        score = token[s_at:]
+        if not _NUMBER.fullmatch(score) or len(score.partition(".")[2]) > 2:
+            continue
+        for w_at in range(s_at - 1, 0, -1):
+            weight = token[w_at:s_at]
+            if not re.fullmatch(r"[1-9]\d?|100", weight):
+                continue
+            head = token[:w_at]
+            for r_at in range(len(head) - 1, -1, -1):
+                rate = head[r_at:]
+                # the rate may follow damaged amounts ("…06.5|79.27"): where it starts is left to the arithmetic
+                if not _NUMBER.fullmatch(rate.rstrip("%")) or rate.count("%") > (
+                    1 if rate.endswith("%") else 0
+                ):
+                    continue
+                r, w, sc = float(rate.rstrip("%")), float(weight), float(score)
+                if 0 < r <= 200 and 0 < sc <= w and _rounds_to(sc, w * min(r, 100) / 100):
+                    out.add((rate, weight, score))
+    return out
+
+
+def read_scored_rate(segment: str, columns: Sequence[str]) -> list[RunRow]:
+    """Rows of a table whose columns end 执行率, 权重 (分值), 执行率得分, the three run together after a row's
+    damaged amounts: kept where exactly one cut makes the score the weight times the rate."""
+    rate_at = [i for i, c in enumerate(columns) if c == "执行率"]
+    weight_at = [i for i, c in enumerate(columns) if c in ("权重", "分值")]
+    if not (rate_at and weight_at and columns[-1] == "得分" and weight_at[-1] > rate_at[0]):
+        return []
+    rows = []
+    for m in _SCORED.finditer(segment[:SCORED_REACH]):
+        readings = _scored_readings(m.group(0))
+        if len(readings) != 1:
+            continue
+        ((rate, weight, score),) = readings
+        name = _ROW_NAME.search(segment[: m.start()])
+        cells = (
+            RunCell("执行率", rate, float(rate.rstrip("%"))),
+            RunCell("权重", weight, float(weight)),
+            RunCell("得分", score, float(score)),
+        )
+        rows.append(
+            RunRow(name.group(1) if name else "", name.start(1) if name else m.start(), m.end(), cells)
+        )
     return rows

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from assistant.models import Answer, Citation
 from assistant.verify import verify
-from index.runs import header_columns, read_row
+from index.runs import budget_headers, consistent_reading, header_columns, read_row, read_scored_rate
 
 HEADER = "项目资金(万元)年初预算数全年预算数全年执行数分值执行率得分"
 
@@ -74,3 +74,50 @@ def test_a_reading_counts_as_quoted_only_when_it_joins_back_into_the_quote():
         "执行了多少", "青禾县农业局报告载明：全年执行数 279。[1]", True, 279.0, "万元", [forged], "lookup"
     )
     assert not verify(lie, lambda doc: source, {}).found
+
+
+def test_headers_are_column_names_close_together_not_words_of_the_prose_before():
+    line = "1.预算数:下达补助资金90万元,执行数见下表。资金情况(万元)全年预算数(A)全年执行数(B)预算执行率(B/A×100%)年度资金总额:9090100%"
+    (header,) = budget_headers(line)
+    assert header.columns == ("全年预算数", "全年执行数", "执行率")
+    assert line[header.end :].startswith("(B/A×100%)年度资金总额")
+    assert budget_headers("全年预算数与执行率详见附表") == []  # two names, no table
+
+
+def test_a_run_row_after_prose_on_one_long_line_is_read_with_its_own_header():
+    from index.figures import extract_figures
+    from index.models import RawDocument, SourceLine
+    from index.structure import parse_report
+
+    line = (
+        "石川市文化馆专项资金绩效自评报告一、预算数:2023年下达资金360万元,执行数见自评表。"
+        "资金情况(万元)全年预算数(A)全年执行数(B)预算执行率(B/A)年度资金总额:360342.995.25%其中:中央财政资金36034395.28%"
+    )
+    text = f"SOURCE: https://example.org/1.html\n{line}\n"
+    lines = [SourceLine(i, t) for i, t in enumerate(text.split("\n"), 1)]
+    figures = extract_figures(parse_report(RawDocument("r.txt", "txt", lines, "0" * 64)))
+    cells = {(f.row, f.column): (f.value, f.unit) for f in figures if f.column}
+    assert cells[("年度资金总额", "全年预算数")] == (360.0, "万元")
+    assert cells[("年度资金总额", "全年执行数")] == (342.9, "万元")
+    assert cells[("年度资金总额", "执行率")] == (95.25, "%")
+
+
+def test_rate_weight_and_score_run_together_are_read_by_the_score():
+    header = header_columns("执行率(%)执行率权重执行率得分(分)")
+    rows = read_scored_rate("年度总金额.41.08.3其中财政拨款.41.08.386.42108.64年初绩效目标", header)
+    assert [(r.row, [c.text for c in r.cells]) for r in rows] == [("其中财政拨款", ["86.42", "10", "8.64"])]
+    assert [c.text for c in read_scored_rate("O92%109.2当年绩效目标", header)[0].cells] == [
+        "92%",
+        "10",
+        "9.2",
+    ]
+    assert consistent_reading(["86.42", "10", "8.64"])
+    assert not consistent_reading(["86.42", "10", "7.64"])  # the score is no 10 × 86.42%
+    assert read_scored_rate("O92%109.2", header_columns("分值执行率得分")) == []  # no weight after the rate
+
+
+def test_an_empty_first_budget_cell_leaves_the_other_columns_read():
+    header = "项目资金(万元)年初预算数全年预算数全年执行分值执行率得分"
+    assert _cells("年度资金总额484810100%", header) == [
+        ("年度资金总额", [("全年预算数", "48"), ("全年执行", "48"), ("分值", "10"), ("执行率", "100%")])
+    ]
