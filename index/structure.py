@@ -73,7 +73,9 @@ def assign_sections(blocks: list[Block]) -> list[Section]:
 
 def _fix_typos(org: str) -> str:
     # One corpus title reads 洛浦街道办处: a dropped 事 is a common typo in such titles.
-    return re.sub(r"街道办处$", "街道办事处", org)
+    org = re.sub(r"街道办处$", "街道办事处", org)
+    # "开州区区民政局": a level written twice ("市市场监管局" is 市 + 市场, left alone)
+    return re.sub(rf"(?<=[{CJK}]{{2}})([区县])\1(?=[{CJK}])", r"\1", org)
 
 
 _TITLE_CUT = re.compile(
@@ -98,7 +100,9 @@ def _org_of_title(title: str) -> str | None:
     """ "2021年度红枫区青石街道办事处整体支出绩效自评报告" → 红枫区青石街道办事处: the words before the first
     year or report word, once a leading year, 附件 or 关于 is taken off."""
     segments = re.split(r"[|:：•·]", title) if re.search(r"[|:：•·]", title[:-4]) else [title]
-    for text in [*segments[::-1]]:
+    # the segment that is the report's title ("…绩效自评报告"), before words around it (a 下达:… sentence)
+    segments = sorted(segments[::-1], key=lambda t: not re.search(r"绩效|自评|报告|决算", t))
+    for text in segments:
         text = re.sub(
             r"^(?:[\[【][^\]】]{0,8}[\]】]|[（(][一二三四五六七八九十\d][）)]|附件\s*\d*[:：]?|关于|"
             r"(?:19|20)\d{2}[-./]\d{1,2}[-./]\d{1,2}|(?:19|20)\d{2}\s*年度?|名称|标题|题目|\s)+",
@@ -112,6 +116,12 @@ def _org_of_title(title: str) -> str | None:
                 r"[（(]?(?:本级|汇总|合并)[）)]?$|(?<=[府局委办院校园所站馆心])部门$|[\s（(度的]+$", "", text
             )
         )
+        if re.search(rf"[^{CJK}（）()]", text):
+            # a document site's page title ("…幼儿园_第1页…PAGE11青禾县第一幼儿园"): its last run of words,
+            # if a place begins it (prose before a cut, "…、省人民政府", names no unit)
+            text = (re.findall(rf"[{CJK}（）()]+", text) or [""])[-1]
+            if not _HAS_PLACE.match(text):
+                continue
         if re.search(rf"(?:{_ORG_SUFFIX})$", text) and len(text) >= 3:
             return text
     return None
@@ -154,7 +164,7 @@ def publisher_of(lines: list[str]) -> str | None:
 
 
 _ORG_AT = re.compile(rf"(?:^|[\s，,。；;：:（(“、])([{CJK}]{{2,30}}?(?:{_ORG_SUFFIX}))(?<!乡(?=村))")
-_NOT_IN_NAME = re.compile(r"[的是了对于为和与及用把将在由按据经着负担]|名称|项目|目标")
+_NOT_IN_NAME = re.compile(r"[的是了对于为和与及用把将在由按据经着负担有]|名称|项目|目标|内设|^[我本该此其]")
 
 
 def _named_organisation(blocks: list[Block]) -> str | None:
@@ -170,12 +180,19 @@ def _named_organisation(blocks: list[Block]) -> str | None:
         for m in filter(None, [_ORG_AT.search(block.text)]):
             name = m.group(1)
             rest = block.text[m.end(1) :]
-            while (more := re.match(rf"[{CJK}]{{2,12}}?(?:{_ORG_SUFFIX})", rest)) and not _NOT_IN_NAME.search(
-                more.group(0)
+            while (
+                (more := re.match(rf"[{CJK}]{{2,12}}?(?:{_ORG_SUFFIX})", rest))
+                and not _NOT_IN_NAME.search(more.group(0))
+                and not _COMMON_WORD.fullmatch(more.group(0))
             ):
                 name += more.group(0)  # "青禾县龙山镇" then "石门中学": one name
                 rest = rest[more.end() :]
-            if _HAS_PLACE.match(name) and not _NOT_IN_NAME.search(name) and not _COMMON_WORD.fullmatch(name):
+            if (
+                _HAS_PLACE.match(name)
+                and not _NOT_IN_NAME.search(name)
+                and not _COMMON_WORD.fullmatch(name)
+                and not _AREA_WORD_END.search(name)  # "临河区城乡义务教育": a place and 城乡, no unit
+            ):
                 found.append(_fix_typos(name))
     if not found:
         return None
@@ -192,6 +209,9 @@ _COMMON_WORD = re.compile(
 )
 
 
+_AREA_WORD_END = re.compile(r"(?:城乡|城镇|乡镇|村镇|县乡|市县|县区|省市)$")
+
+
 def read_org(title: str, blocks: list[Block], publisher: str | None = None, file_name: str = "") -> str:
     """The reporting organisation: the title, a labelled field (单位名称：…), "X（以下简称…）", the first
     organisation named, the page's publisher, the file name — in that order."""
@@ -204,10 +224,24 @@ def read_org(title: str, blocks: list[Block], publisher: str | None = None, file
             if m:
                 org = _fix_typos(m.group(1))
                 break
+    named = _named_organisation(blocks)
+    if (
+        org is not None
+        and named
+        and len(org) - len(named) >= 2
+        and org.endswith(named)
+        and _HAS_PLACE.match(named)
+        and not re.search(r"(?:中共|政协|共青团)$", org[: -len(named)])
+    ):
+        org = named  # "下载文档石川市青禾县…卫生院" in a site's title, the unit's full name in the text
     if org is None:
-        org = _named_organisation(blocks)
+        org = named
     if org is None:
         org = publisher
+    if org is None:
+        # "云岭省2022年度中央…资金绩效自评报告": a report a place's government gives of its funds
+        m = re.match(rf"\s*([{CJK}]{{2,6}}?(?:省|自治区|市|州|县|区|旗))(?:19|20)\d{{2}}年", title)
+        org = m.group(1) if m else None
     if org is None:
         stem = re.sub(r"\.[A-Za-z0-9]+$", "", file_name)
         m = re.search(rf"[{CJK}]{{2,30}}(?:{_ORG_SUFFIX})", stem)

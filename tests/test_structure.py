@@ -157,3 +157,47 @@ def test_a_menu_line_above_the_title_and_our_county_are_no_part_of_the_name():
     )
     assert meta.org == "石川市统计局"
     assert not _meta_of("项目实施绩效自评报告\n为建设我县文化馆分馆，根据文件要求。").org.startswith("建设")
+
+
+@pytest.mark.parametrize(
+    ("text", "org"),
+    [
+        # a document site's page title: page counters, sizes and "下载文档" glued around the unit's name
+        (
+            "石川市青禾区第二幼儿园_第1页石川市青禾区第二幼儿园_第2页已阅读2页PAGE11石川市青禾区第二幼儿园\n"
+            "石川市青禾区第二幼儿园2022年度部门决算说明\n石川市青禾区第二幼儿园是全额拨款事业单位。",
+            "石川市青禾区第二幼儿园",
+        ),
+        (
+            "文库-精品文档,下载即用。云岭市松溪县白石镇中心卫生院2021年部门决算公开表\n"
+            "Doc48页95.5 KB下载文档云岭市松溪县白石镇中心卫生院\n云岭市松溪县白石镇中心卫生院负责辖区基本医疗。",
+            "云岭市松溪县白石镇中心卫生院",
+        ),
+        # the title runs into the next sentence, which names the bodies that sent the funds
+        (
+            "青禾县民政局转移支付2023年度绩效\n自评报告\n一、绩效目标分解下达情况\n2023年下达:\n"
+            "云岭省财政厅 云岭省民政厅关于下达资金的通知下达养老服务5.7万元。",
+            "青禾县民政局",
+        ),
+        # "我县财政局" is named in passing; the page's 信息来源 is the unit ("现将我局…")
+        (
+            "2022年中央补助资金绩效自评报告\n发布时间:2023-04-25 信息来源:青禾县文化和旅游局\n"
+            "根据我县财政局通知要求,现将我局2022年度补助资金绩效自评情况汇报如下:",
+            "青禾县文化和旅游局",
+        ),
+        ("项目名称 | 养老补贴 | 实施单位 | 松溪区区民政局 |\n松溪区区民政局按时拨付补贴。", "松溪区民政局"),
+        ("目录\n青禾县东关小学内设机构有办公室、教务处。\n青禾县东关小学2022年决算。", "青禾县东关小学"),
+        # the report of a place's funds, with no department named
+        ("云岭省2022年度中央自然灾害资金绩效自评报告\n一、基本情况\n下达资金500万元。", "云岭省"),
+    ],
+)
+def test_unit_names_read_from_damaged_titles_and_passing_mentions(text: str, org: str):
+    assert _meta_of(f"SOURCE: https://example.org/1.html\n{text}").org == org
+
+
+def test_a_place_followed_by_an_area_word_is_no_unit():
+    meta = _meta_of(
+        "SOURCE: https://example.org/1.html\n根据要求,对2023年城乡义务教育补助经费项目开展了自评。\n"
+        "根据自治区、石川市、青禾区城乡义务教育补助经费标准,下达经费600万元。"
+    )
+    assert "城乡" not in meta.org
