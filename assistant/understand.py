@@ -16,6 +16,9 @@ from assistant.models import Kind, ParsedQuestion
 from assistant.units import AliasTable, ContentUnits, FuzzyUnits, org_mentions, strip_places
 from index.models import ReportMeta
 
+# a unit named by its level alone ("市财政局", "县卫健局"): the asker may write its place before it
+_LEVEL_FIRST = "省市县区州旗盟"
+
 
 @dataclass(frozen=True, slots=True)
 class _Mention:
@@ -484,6 +487,9 @@ class QuestionParser:
                     (pos, m) for m in self.alias_table.metas_of[alias] if all(m is not f for _, f in found)
                 )
                 rest = rest.replace(alias, "〇")
+                if alias[0] in _LEVEL_FIRST:
+                    # "鄂州市财政局" for a report that names itself "市财政局": the place before it is the asker's
+                    rest = re.sub(r"^([\u4e00-\u9fff]{2,3})〇", "〇", rest)
         # one unit's reports of one year on several projects: those whose project the question also names
         named = {m.doc: sum(a in text for a in m.aliases) for _, m in found}
         best: dict[tuple[str, int | None], int] = {}
@@ -573,7 +579,12 @@ class QuestionParser:
             return close[0], None, ()
         if close:
             return None, None, tuple(close[:6])
-        return None, (best_item if best_score >= 0.9 else None), ()
+        # an item of another report is "named but absent" only when the question writes out most of its
+        # words; a long shared phrase alone ("公共文化服务体系建设") names the topic, not that item
+        named_out = best_score >= 0.9 and len(bigrams(item_key(best_item)) & grams) >= 0.9 * len(
+            bigrams(item_key(best_item)) or {""}
+        )
+        return None, (best_item if named_out else None), ()
 
     @staticmethod
     def _item_metric(text: str, metric: str | None) -> str:

@@ -324,3 +324,31 @@ def test_the_units_place_is_no_missing_item():
     )
     parsed = QuestionParser([report], {}).parse("石川妇幼健康工程2021年自评得了多少分")
     assert parsed.item_missing != "石川"
+
+
+def test_a_place_written_before_a_unit_that_names_itself_by_level_is_no_part_of_what_is_asked():
+    bare = ReportMeta(
+        "cz.txt",
+        "市财政局",
+        aliases_for("市财政局", None, None, None),
+        None,
+        None,
+        None,
+        2022,
+        "项目支出",
+        "",
+    )
+    parsed = QuestionParser([bare], {}).parse("云岭市财政局政务服务项目总分得了几分")
+    assert [u.doc for u in parsed.units] == ["cz.txt"]
+    assert "云岭" not in (parsed.asked or "") and "云岭" not in parsed.subject
+
+
+def test_an_item_of_another_report_sharing_a_long_phrase_is_not_said_to_be_missing():
+    a = ReportMeta("a.txt", "石川市", ("石川市",), None, "石川市", None, 2023, "项目支出", "")
+    b = ReportMeta(
+        "b.txt", "青禾县文化和旅游局", ("青禾县文化和旅游局",), "青禾县", None, None, 2023, "项目支出", ""
+    )
+    items = {"b.txt": {"云岭省财政厅下达中央支持地方公共文化服务体系建设补助资金"}}
+    parsed = QuestionParser([a, b], items).parse("石川市公共文化服务体系建设专项资金省级一共下达多少")
+    assert [u.doc for u in parsed.units] == ["a.txt"]
+    assert parsed.item_missing is None
