@@ -210,7 +210,7 @@ def test_an_uploaded_new_version_is_asked_about_and_each_choice_is_done(tmp_path
 def test_several_new_versions_are_asked_one_by_one_or_settled_together(small_index, corpus_dir, tmp_path):
     """Two reports of the library uploaded again, corrected: one question each, in order; "the rest the same"
     settles every one waiting. Reports indexed from elsewhere keep their original files when replaced."""
-    from assistant.webapp.uploads import resolve_versions, version_question
+    from assistant.webapp.uploads import UploadBatch, drop_pending, resolve_versions, version_question
 
     app, originals = small_index
     revised = [
@@ -231,6 +231,16 @@ def test_several_new_versions_are_asked_one_by_one_or_settled_together(small_ind
     assert not done.pending and [r[1] for r in done.rows] == ["未变化", "已更新"]
     assert all(p.read_bytes() for p in originals)  # never the user's own files
     assert len(app.documents()) == 3
+    # with two versions kept already there is no one old version to replace: kept, and said so
+    third = _version(tmp_path / "永平街道（三）.txt", originals[0].read_text("utf-8"), "96.00%")
+    [(_, status, text)] = ingest_uploads(app, [str(third)]).rows
+    assert status == "已导入" and "另行保留；如要替换，请先删除旧的" in text and len(app.documents()) == 4
+    # a page closed with the question unanswered: its copy goes when gradio drops the session's state
+    again = tmp_path / "洛浦街道（再版）.txt"
+    again.write_text(originals[1].read_text("utf-8") + "\n再补充。", encoding="utf-8")
+    [left] = ingest_uploads(app, [str(again)]).pending
+    drop_pending(app, UploadBatch([], [left]))
+    assert not left.path.exists() and len(app.documents()) == 4
 
 
 @pytest.fixture
