@@ -3,7 +3,8 @@ read from is provenance, and its file name only what citations show.
 
 - the same content under any name or path → the report already indexed (never twice);
 - the same unit + year (a 部门整体支出 report; for a project report also the same titled project) → the
-  same report in another version: replaced by default, said plainly, or kept beside it when asked;
+  same report in another version: replaced by default, said plainly, or kept beside it when asked; with
+  on_conflict="ask" nothing is decided (the app asks its user, then ingests again with the answer);
 - the same path with another unit + year → another report: both kept (a file edited into another
   year's report is not taken for the old one);
 - anything else → a report of its own, under its file name, or `folder/name` when another report has
@@ -18,10 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from index.models import ReportMeta
+from index.models import Fact, ReportMeta
 from index.normalize import CJK, TITLE_WORDS
 
-OnConflict = Literal["replace", "keep"]
+OnConflict = Literal["replace", "keep", "ask"]
 WHOLE = "部门整体支出"
 
 
@@ -29,7 +30,7 @@ WHOLE = "部门整体支出"
 class Placement:
     doc: str  # the name it is indexed under
     replaces: tuple[str, ...]  # indexed reports whose place it takes
-    status: Literal["added", "updated"]
+    status: Literal["added", "updated", "conflict"]  # "conflict": `replaces` is what it would replace
     note: str = ""  # what was decided, in plain words, when there is something to say
 
 
@@ -70,7 +71,11 @@ def place(
     edited = [r for r in same_path if r["doc"] in in_unit or key is None or _key(r) is None]
     if edited:  # the same file, edited (or one that does not say its unit and year)
         return Placement(edited[0]["doc"], tuple(r["doc"] for r in edited[1:]), "updated")
-    if same_unit and on_conflict == "replace" and len(same_unit) == 1:
+    if same_unit and on_conflict == "ask" and len(same_unit) == 1:
+        old = same_unit[0]
+        note = f"报告库中已有同单位同年度的 {old['doc']}（{_who(old)}）。"
+        return Placement(_free_name(path, taken), (old["doc"],), "conflict", note)
+    if same_unit and on_conflict in ("replace", "ask") and len(same_unit) == 1:
         old = same_unit[0]
         doc = _free_name(path, taken - {old["doc"]})
         note = f"已替换同单位同年度的 {old['doc']}（{_who(old)}），旧版本已从索引中移除。"
@@ -82,7 +87,7 @@ def place(
             f"索引中已有同单位同年度的报告：{names}，按要求两份都保留。"
             if on_conflict == "keep"
             else f"索引中已有 {len(same_unit)} 份同单位同年度的报告（{names}），新文件另行保留；"
-            "如要替换，请先用 remove 删除旧的。"
+            + ("如要替换，请先删除旧的。" if on_conflict == "ask" else "如要替换，请先用 remove 删除旧的。")
         )
         return Placement(doc, (), "added", note)
     if same_path and same_path[0]["source_path"]:
@@ -96,6 +101,24 @@ def place(
         note = f"已有另一份报告名为 {path.name}，这一份以 {doc} 为名（两份都保留）。"
         return Placement(doc, (), "added", note)
     return Placement(doc, (), "added")
+
+
+def figure_changes(old: list[Fact], new: list[Fact], limit: int = 4) -> tuple[str, ...]:
+    """The unit-level figures two versions of a report state differently ("预算执行率：94.96% → 95.12%"),
+    in the order the new version states them: what tells a corrected version from the one indexed."""
+
+    def headline(facts: list[Fact]) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for f in facts:
+            if f.item is None:
+                out.setdefault(f.metric, f.text or f"{f.value:g}{f.unit}")  # first statement of each metric
+        return out
+
+    before, after = headline(old), headline(new)
+    changed = [f"{m}：{before[m]} → {v}" for m, v in after.items() if m in before and before[m] != v]
+    changed += [f"{m}：{before[m]} → 未找到" for m in before if m not in after]
+    changed += [f"{m}：未找到 → {v}" for m, v in after.items() if m not in before]
+    return tuple(changed[:limit])
 
 
 def _free_name(path: Path, taken: set[str]) -> str:

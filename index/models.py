@@ -165,10 +165,35 @@ class Figure:
     context: str = ""  # the whole sentence (or header + row), for matching
 
 
+@dataclass(frozen=True, slots=True)
+class ReportVersion:
+    """One version of a unit's report, as a user choosing between two is shown it."""
+
+    doc: str  # the name it is (or would be) indexed under
+    chars: int  # characters of text read
+    chunks: int
+    facts: int
+    size: int | None = None  # bytes of the file, when it is at hand
+    indexed_at: str = ""  # when the indexed one was indexed (local time, minutes); "" for a new file
+
+
+@dataclass(frozen=True, slots=True)
+class VersionConflict:
+    """A file with new content whose unit and year (and project) an indexed report already has: whether it
+    replaces that report or joins it is the user's choice (`Indexer.ingest_file(..., on_conflict="ask")`)."""
+
+    org: str
+    year: int | None
+    old: ReportVersion
+    new: ReportVersion
+    changes: tuple[str, ...] = ()  # headline figures that differ: "预算执行率：94.96% → 95.12%"
+
+
 @dataclass(slots=True)
 class IngestOutcome:
     path: str
-    status: Literal["added", "updated", "unchanged", "failed"]
+    # "conflict": nothing written, details["conflict"] is a VersionConflict (only with on_conflict="ask")
+    status: Literal["added", "updated", "unchanged", "failed", "conflict"]
     message: str = ""
     org: str | None = None
     year: int | None = None

@@ -18,9 +18,9 @@ from index.chunking import chunk_report
 from index.embedders import Embedder, EmbedderUnavailable, make_embedder
 from index.facts import extract_facts
 from index.figures import extract_figures
-from index.identity import OnConflict, Placement, place
+from index.identity import OnConflict, Placement, figure_changes, place
 from index.loaders import SUPPORTED_SUFFIXES, LoadError, load_document, sha256_file
-from index.models import Chunk, Fact, IngestOutcome, Report
+from index.models import Chunk, Fact, IngestOutcome, Report, ReportVersion, VersionConflict
 from index.repair import (
     EMBED_BATCH,
     DiskFull,
@@ -281,6 +281,8 @@ class Indexer:
         if not chunks:
             raise NotAReport(f"{path.name} 没有可检索的正文，未导入。")
         facts = attach_chunks(extract_facts(report), chunks)
+        if placement.status == "conflict":  # nothing written: the caller asks, then ingests with the answer
+            return self._conflict(path, raw.text, report, len(chunks), facts, placement)
         figures = extract_figures(report)
         add_words(report.meta.aliases)
         tokens = [tokenize(c.embed_text) for c in chunks]
@@ -334,6 +336,29 @@ class Indexer:
                 "replaced": list(placement.replaces),
                 "verdict": assessment.verdict,
             },
+        )
+
+    def _conflict(
+        self, path: Path, text: str, report: Report, chunks: int, facts: list[Fact], placement: Placement
+    ) -> IngestOutcome:
+        """A new version of an indexed report, set beside it for the user to choose (nothing is written)."""
+        old_doc = placement.replaces[0]
+        old = self.store.version(old_doc)
+        assert old is not None  # place() found it among the indexed reports a moment ago
+        new = ReportVersion(placement.doc, len(text), chunks, len(facts), path.stat().st_size)
+        old_facts = [f for f in self.store.facts(report.meta.org) if f.doc == old_doc]
+        conflict = VersionConflict(
+            report.meta.org, report.meta.year, old, new, figure_changes(old_facts, facts)
+        )
+        return IngestOutcome(
+            str(path),
+            "conflict",
+            placement.note,
+            org=report.meta.org,
+            year=report.meta.year,
+            chunks=chunks,
+            facts=len(facts),
+            details={"doc": placement.doc, "conflict": conflict},
         )
 
     def _embed(self, chunks: list[Chunk], stage: StageFn | None) -> np.ndarray:

@@ -8,12 +8,13 @@ import json
 import os
 import sqlite3
 from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
 import numpy as np
 
-from index.models import Chunk, Fact, Figure, ReportMeta
+from index.models import Chunk, Fact, Figure, ReportMeta, ReportVersion
 from index.settings import Settings
 
 SCHEMA = """
@@ -111,6 +112,15 @@ def read_only_message(where: Path) -> str:
         f"索引目录 {where} 是只读的：可以提问，但不能导入或删除报告。"
         "请修改目录权限，或用 --index 指定一个可写的目录。"
     )
+
+
+def local_time(stamp: str | None) -> str:
+    """SQLite's CURRENT_TIMESTAMP (UTC) in this machine's time, to the minute; "" when unknown."""
+    try:
+        when = datetime.fromisoformat(str(stamp)).replace(tzinfo=UTC)
+    except ValueError:
+        return ""
+    return when.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
 def writable(path: Path) -> bool:
@@ -352,6 +362,24 @@ class ReportStore:
     def source_text(self, doc: str) -> str | None:
         row = self.conn.execute("SELECT source_text FROM documents WHERE doc = ?", (doc,)).fetchone()
         return row["source_text"] if row else None
+
+    def version(self, doc: str) -> ReportVersion | None:
+        """An indexed report's size and counts and when it was indexed: what a user deciding between it and
+        a new version of it is shown."""
+        when = "ingested_at" if "ingested_at" in self.columns else "'' AS ingested_at"
+        row = self.conn.execute(
+            f"SELECT length(source_text) AS chars, {self._col('source_path')}, {when},"
+            " (SELECT count(*) FROM chunks c WHERE c.doc = d.doc) AS chunks,"
+            " (SELECT count(*) FROM facts f WHERE f.doc = d.doc) AS facts FROM documents d WHERE doc = ?",
+            (doc,),
+        ).fetchone()
+        if row is None:
+            return None
+        source = Path(row["source_path"]) if row["source_path"] else None
+        size = source.stat().st_size if source is not None and source.is_file() else None
+        return ReportVersion(
+            doc, row["chars"], row["chunks"], row["facts"], size, local_time(row["ingested_at"])
+        )
 
     def chunk_ids(self, doc: str) -> list[str]:
         return [r["id"] for r in self.conn.execute("SELECT id FROM chunks WHERE doc = ?", (doc,))]

@@ -570,3 +570,75 @@ def test_an_en_us_browser_sees_every_word_in_chinese(browser, app_url, tmp_path)
         _shot(page, "13_en_us_library")
     finally:
         context.close()
+
+
+# ---- a new version of a report in the library --------------------------------------------------------------
+def _shichuan(folder: Path, name: str, rate: str, note: str = "") -> Path:
+    """An invented unit's report with its 执行率 stated as `rate`: each rate is another version of it."""
+    path = folder / name
+    text = INVENTED_REPORT.replace("青禾县农业农村局", "石川市文化广电旅游局").replace("91.06%", rate)
+    path.write_text(text + note, "utf-8")
+    return path
+
+
+def _stored(path: Path) -> str:
+    """The name the app stores (and indexes) an upload under."""
+    import hashlib
+
+    from assistant.webapp.uploads import upload_name
+
+    return upload_name(path.name, hashlib.sha256(path.read_bytes()).hexdigest())
+
+
+def _import(page, *files: Path) -> None:
+    page.set_input_files("#upload-files input[type=file]", [str(f) for f in files])
+    _wait_text(page, "#upload-files", *(f.stem for f in files))
+    page.click("#ingest-btn")
+
+
+def test_a_new_version_of_a_report_asks_to_replace_or_keep_both(page, tmp_path, app_index):
+    """Issue 11: an upload whose unit and year the library holds is asked about (替换旧版本 / 两份都保留 /
+    取消) with both files named; a file without a conflict in the same upload is imported without waiting."""
+    _goto_tab(page, "报告库")
+    uploads = app_index / "uploads"
+    ours = lambda: sorted(p.name for p in uploads.iterdir() if p.name.startswith("石川市"))  # noqa: E731
+    v1 = _shichuan(tmp_path, "石川市文旅局2023年自评报告.txt", "91.06%")
+    _import(page, v1)
+    _wait_text(page, "#ingest-outcomes", v1.name, "已导入")
+    _wait_text(page, "#report-list", _stored(v1))
+    assert not page.locator("#version-confirm").is_visible()
+
+    v2 = _shichuan(tmp_path, "石川市文旅局2023年自评报告（修订）.txt", "93.20%")
+    yunling = tmp_path / "云岭县水务局2023年自评.txt"
+    yunling.write_text(INVENTED_REPORT.replace("青禾县农业农村局", "云岭县水务局"), "utf-8")
+    _import(page, v2, yunling)
+    question = _wait_text(page, "#version-question", "石川市文化广电旅游局", _stored(v1), v2.name)
+    assert "91.06% → 93.20%" in question and "旧上传副本一并删除" in question
+    for button in ("替换旧版本", "两份都保留", "取消"):
+        assert page.get_by_role("button", name=button, exact=True).is_visible()
+    outcomes = _wait_text(page, "#ingest-outcomes", "待选择", yunling.name)
+    assert "已导入" in outcomes  # 云岭县 did not wait for the answer
+    _wait_text(page, "#report-list", _stored(yunling), _stored(v1), absent=(_stored(v2),))
+    _shot(page, "14_library_new_version_asks")
+
+    page.click("#version-cancel-btn")  # 取消: nothing imported, the stored copy gone
+    _wait_text(page, "#ingest-outcomes", "已取消", absent=("待选择",))
+    assert not page.locator("#version-confirm").is_visible()
+    assert ours() == [_stored(v1)]
+
+    _import(page, v2)  # 替换旧版本: the new one in, the old one and its copy out
+    _wait_text(page, "#version-question", _stored(v1), v2.name)
+    page.click("#version-replace-btn")
+    _wait_text(page, "#ingest-outcomes", "已更新", "已替换同单位同年度的", absent=("待选择",))
+    _wait_text(page, "#report-list", _stored(v2), absent=(_stored(v1),))
+    assert not page.locator("#version-confirm").is_visible()
+    assert ours() == [_stored(v2)]
+
+    v3 = _shichuan(tmp_path, "石川市文旅局2023年自评报告（第三版）.txt", "95.00%")
+    _import(page, v3)  # 两份都保留
+    _wait_text(page, "#version-question", _stored(v2), v3.name, "93.20% → 95.00%")
+    page.click("#version-keep-btn")
+    _wait_text(page, "#ingest-outcomes", "两份都保留", absent=("待选择",))
+    _wait_text(page, "#report-list", _stored(v2), _stored(v3))
+    assert ours() == sorted([_stored(v2), _stored(v3)])
+    _shot(page, "15_library_kept_both")

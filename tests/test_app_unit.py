@@ -19,7 +19,7 @@ from assistant.webapp import render
 from assistant.webapp.chart import axis_top, chart_html, chart_metrics, chart_rows
 from assistant.webapp.data_tab import fact_rows, filter_rows, xlsx_bytes
 from assistant.webapp.draft_tab import apply_edits, docx_name, items_text, parse_items, unit_choices
-from assistant.webapp.library_tab import (
+from assistant.webapp.uploads import (
     check_upload,
     outcome_text,
     safe_stem,
@@ -361,7 +361,8 @@ def test_chat_answers_at_once_keeps_follow_ups_and_shows_the_source(small_app):
 
 def test_upload_makes_a_report_answerable_and_remove_takes_it_away(small_app, corpus_dir, tmp_path):
     from assistant.webapp.chat_tab import respond
-    from assistant.webapp.library_tab import ingest_uploads, removal_question, remove_report
+    from assistant.webapp.library_tab import removal_question, remove_report
+    from assistant.webapp.uploads import ingest_uploads
 
     upload = tmp_path / "upload"
     upload.mkdir()
@@ -376,7 +377,7 @@ def test_upload_makes_a_report_answerable_and_remove_takes_it_away(small_app, co
         small_app,
         [str(p) for p in sorted(upload.iterdir())],
         lambda fraction, desc: seen.append((fraction, desc)),
-    )
+    ).rows
     status = {name: (state, text) for name, state, text in rows}
     assert status["南洲街道2023年报告.txt"][0] == "已导入"
     assert status["病毒.exe"][0] == "未导入" and "不支持的文件类型" in status["病毒.exe"][1]

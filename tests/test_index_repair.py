@@ -218,8 +218,8 @@ def test_a_full_disk_from_chroma_is_said_in_chinese(built, capsys, corpus_dir, m
 def test_the_app_answers_from_a_damaged_vector_store_and_says_how_to_rebuild(
     built, corpus_dir, fake_embedder
 ):
-    from assistant.webapp.library_tab import ingest_uploads
     from assistant.webapp.state import AppState
+    from assistant.webapp.uploads import ingest_uploads
 
     _truncate(built / "chroma" / "chroma.sqlite3")
     _new_process()
@@ -228,7 +228,7 @@ def test_the_app_answers_from_a_damaged_vector_store_and_says_how_to_rebuild(
     assert engine is not None and engine.ask(QUESTION)[0].value == 94.96
     upload = built.parent / "南洲.txt"
     shutil.copy(corpus_dir / "003_ceb9afcdf1314de4.txt", upload)
-    [(name, status, text)] = ingest_uploads(app, [str(upload)])
+    [(name, status, text)] = ingest_uploads(app, [str(upload)]).rows
     assert status == "未导入" and "ingest --rebuild" in text
 
 
@@ -247,8 +247,9 @@ def test_the_app_on_a_read_only_index_answers_and_says_uploads_cannot_be_stored(
 ):
     import os
 
-    from assistant.webapp.library_tab import ingest_uploads, remove_report
+    from assistant.webapp.library_tab import remove_report
     from assistant.webapp.state import AppState
+    from assistant.webapp.uploads import ingest_uploads
 
     real_access = os.access
     monkeypatch.setattr(
@@ -262,12 +263,12 @@ def test_the_app_on_a_read_only_index_answers_and_says_uploads_cannot_be_stored(
     assert app.engine().ask(QUESTION)[0].value == 94.96
     upload = built.parent / "南洲.txt"
     shutil.copy(corpus_dir / "003_ceb9afcdf1314de4.txt", upload)
-    [(_, status, text)] = ingest_uploads(app, [str(upload)])
+    [(_, status, text)] = ingest_uploads(app, [str(upload)]).rows
     assert status == "未导入" and "只读" in text and not list(app.uploads_dir.iterdir())
     assert "只读" in remove_report(app, YONGPING)
     shutil.rmtree(app.uploads_dir)
     app.uploads_dir.write_text("")  # a folder that cannot be made, as on a read-only mount
-    [(_, status, text)] = ingest_uploads(app, [str(upload)])
+    [(_, status, text)] = ingest_uploads(app, [str(upload)]).rows
     assert status == "未导入" and "无法保存上传的文件" in text
 
 

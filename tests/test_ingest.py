@@ -207,7 +207,7 @@ def test_corpus_index_with_real_models(corpus_settings):
 def test_a_progress_callback_hears_every_step_and_gets_the_same_index(tmp_path, corpus_dir, fake_embedder):
     """The app's progress bar: each step as it starts, the embedding's share as it goes, and an index identical
     to one built without the callback."""
-    from assistant.webapp.library_tab import file_stage
+    from assistant.webapp.uploads import file_stage
 
     heard: list[tuple[str, float]] = []
     with_progress = _indexer(tmp_path / "a", fake_embedder)
