@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
+from index.accounts import account_figures
 from index.facts import NUM
 from index.models import Block, Figure, Report
 from index.normalize import CJK, is_web_residue, match_key, split_sentences
@@ -590,6 +591,10 @@ def flattened_figures(doc: str, report: Report) -> Iterator[Figure]:
     for fig in _run_rows(doc, report, source):
         run_lines.add(fig.line)
         yield fig
+    # a 决算 table's rows ("五教育支出 36 4,146.04"): the row number between name and amount misleads the rest
+    accounts = [f for f in account_figures(doc, report) if f.line not in run_lines]
+    yield from accounts
+    run_lines |= {f.line for f in accounts}
     yield from (f for f in _other_readings(doc, report, source) if f.line not in run_lines)
 
 
