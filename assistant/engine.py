@@ -26,6 +26,7 @@ from assistant.open_figures import (
     best_figure,
     expected_units,
     shown_label,
+    shown_value,
     unmatched_words,
 )
 from assistant.passages import (
@@ -398,7 +399,7 @@ class Engine:
                 marks += f"[{len(citations)}]"
                 fig = replace(fig, quote=f"{fig.quote} {named.quote}")
             what = shown_label(fig) or "原文数字"  # never the asker's words as if the report said them
-            lines.append(f"{short_name(meta)}{year_of(meta)}报告载明：{what} {fig.text}。{marks}")
+            lines.append(f"{short_name(meta)}{year_of(meta)}报告载明：{what} {shown_value(fig)}。{marks}")
             first = first or fig
         if first is None:
             return None
@@ -435,7 +436,9 @@ class Engine:
                 citation = Citation(
                     meta.doc, meta.org, fig.section, fig.quote, fig.line, cells=run_cells(fig)
                 )
-                text = f"{short_name(meta)}{year_of(meta)}报告载明：{shown_label(fig)} {fig.text}。[1]"
+                text = (
+                    f"{short_name(meta)}{year_of(meta)}报告载明：{shown_label(fig)} {shown_value(fig)}。[1]"
+                )
                 return Answer(parsed.text, text, True, fig.value, "%", [citation], "lookup")
         done = open_derive.compute(asked, figures, names, topic_of(meta))
         if done is None:
@@ -443,7 +446,9 @@ class Engine:
         citations = [
             Citation(meta.doc, meta.org, f.section, f.quote, f.line, cells=run_cells(f)) for f in done.inputs
         ]
-        parts = "，".join(f"{shown_label(f) or '数字'} {f.text}[{i}]" for i, f in enumerate(done.inputs, 1))
+        parts = "，".join(
+            f"{shown_label(f) or '数字'} {shown_value(f)}[{i}]" for i, f in enumerate(done.inputs, 1)
+        )
         text = f"{short_name(meta)}{year_of(meta)}报告载明：{parts}；计算：{done.formula}。"
         computed = [done.value, abs(done.value), 100.0]
         return Answer(parsed.text, text, True, done.value, done.unit, citations, "derived", computed)

@@ -491,6 +491,14 @@ def unmatched_words(asked: str, said: str, known: Sequence[str]) -> float:
     return 1 - len(grams & have) / len(grams)
 
 
+def shown_value(fig: Figure) -> str:
+    """The figure as written, with the unit its table states where the cell itself has none ("4,146.04" under
+    金额单位:万元 → 4,146.04万元): an amount shown without its unit could be read a ten-thousandfold off."""
+    if not fig.unit or fig.text.endswith(fig.unit) or fig.unit in fig.text:
+        return fig.text
+    return f"{fig.text}{fig.unit}"
+
+
 def shown_label(fig: Figure) -> str:
     """The figure's name as an answer shows it: a table header's numbers ("(20分)", "(B/A)") that its cited
     row does not hold are left out, so that every number shown stands in the quote."""
