@@ -544,6 +544,7 @@ class QuestionParser:
         grams = bigrams(key)
         unit_docs = {u.doc for u in units}
         scored: list[tuple[float, int, int, str, bool]] = []
+        coverage_of: dict[str, float] = {}  # how much of a fuzzily matched name the question writes out
         # one entry per name, however many reports name it: the answer depends only on the name and on
         # whether one of the named units' reports names it
         for entry in self.items.candidates(grams):
@@ -558,6 +559,7 @@ class QuestionParser:
             if not entry.grams:
                 continue  # a short name must be written out; fuzzy matches of it are noise
             coverage = len(entry.grams & grams) / len(entry.grams)
+            coverage_of[entry.name] = max(coverage, coverage_of.get(entry.name, 0.0))
             score = (
                 coverage if coverage >= 0.9 else max(coverage, 0.9 if longest_common(ikey, key) >= 6 else 0.0)
             )
@@ -581,10 +583,7 @@ class QuestionParser:
             return None, None, tuple(close[:6])
         # an item of another report is "named but absent" only when the question writes out most of its
         # words; a long shared phrase alone ("公共文化服务体系建设") names the topic, not that item
-        named_out = best_score >= 0.9 and len(bigrams(item_key(best_item)) & grams) >= 0.9 * len(
-            bigrams(item_key(best_item)) or {""}
-        )
-        return None, (best_item if named_out else None), ()
+        return None, (best_item if coverage_of.get(best_item, 0.0) >= 0.9 else None), ()
 
     @staticmethod
     def _item_metric(text: str, metric: str | None) -> str:

@@ -105,6 +105,7 @@ def _item_scan(parser: QuestionParser, text: str, units, metric_words):
     grams = bigrams(key)
     unit_docs = {u.doc for u in units}
     scored = []
+    covered: dict[str, float] = {}
     for doc in sorted(parser.items_by_doc):
         for item in sorted(parser.items_by_doc[doc]):
             ikey = item_key(item)
@@ -117,7 +118,9 @@ def _item_scan(parser: QuestionParser, text: str, units, metric_words):
             if len(ikey) < 5:
                 continue
             igrams = set().union(*(bigrams(seg) for seg in segments(item))) or bigrams(ikey)
-            score = max(len(igrams & grams) / len(igrams), 0.9 if longest_common(ikey, key) >= 6 else 0.0)
+            coverage = len(igrams & grams) / len(igrams)
+            covered[item] = max(coverage, covered.get(item, 0.0))
+            score = max(coverage, 0.9 if longest_common(ikey, key) >= 6 else 0.0)
             if score >= 0.7:
                 scored.append((score, len(ikey), -1, item, ours))
     if not scored:
@@ -132,7 +135,7 @@ def _item_scan(parser: QuestionParser, text: str, units, metric_words):
         return close[0], None, ()
     if close:
         return None, None, tuple(close[:6])
-    return None, (best_item if best_score >= 0.9 else None), ()
+    return None, (best_item if covered.get(best_item, 0.0) >= 0.9 else None), ()
 
 
 def test_the_item_index_names_the_items_the_scan_named(five_engine):
