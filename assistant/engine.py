@@ -369,9 +369,18 @@ class Engine:
                 year=parsed.year or meta.year,
                 topic=topic_of(meta),
             )
-            if match is None or not match.confident:
-                continue
-            fig = match.figure
+            again = (
+                match is not None
+                and parsed.near_value is not None
+                and (match.figure.line, match.figure.value) == (near, parsed.near_value)
+            )  # a later part never asks the first part's figure again
+            if match is None or not match.confident or again:
+                listed = self._listed_next(parsed, meta, asked) if near is not None else None
+                if listed is None:
+                    continue
+                fig = listed
+            else:
+                fig = match.figure
             if change and not CHANGE.search(fig.label):
                 continue
             in_row = near is not None and abs(fig.line - near) <= 1
@@ -405,6 +414,26 @@ class Engine:
             return None
         unit = first.unit or None
         return Answer(parsed.text, "\n".join(lines), True, first.value, unit, citations, "lookup")
+
+    def _listed_next(self, parsed: ParsedQuestion, meta: ReportMeta, asked: str) -> Figure | None:
+        """A later part asking the next thing of a list the first part was read from ("事业编制多少人、实际
+        有多少人" over "事业编制54人,实有人数48人"): the figure right after the first one, in its unit, named
+        with a word of the part's own. None when the first figure or such a neighbour is not there."""
+        if parsed.near is None or parsed.near_value is None or parsed.near[0] != meta.doc:
+            return None
+        line = [f for f in self.figures(meta.doc) if f.line == parsed.near[1] and not f.column]
+        at = next((i for i, f in enumerate(line) if f.value == parsed.near_value), None)
+        if at is None or at + 1 >= len(line):
+            return None
+        first, after = line[at], line[at + 1]
+        # a word of the part's own, not a measure every such figure shares (人, 数, 万元)
+        own = set(re.sub(rf"多少|几|是|有|呢|吗|{re.escape(first.label)}", "", asked)) & set(
+            re.sub(r"[人个名项次元万亿数总共计]", "", after.label)
+        )
+        units = expected_units(parsed.text)
+        if after.unit != first.unit or (units is not None and after.unit not in units) or not own:
+            return None
+        return after
 
     def _row_citation(self, meta: ReportMeta, fig: Figure, shown: str) -> Citation | None:
         """A table cell's row name holding numbers its quote lacks ("7岁以下…" over the cell "≥90%"): the source

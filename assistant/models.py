@@ -44,6 +44,7 @@ class ParsedQuestion:
     threshold: tuple[str, float, str, str] | None = None  # ("<", 90.0, "%", "低于90%"): a figure checked
     asked: str = ""  # the whole question less the units' names and the year: what the open layer matches
     near: tuple[str, int] | None = None  # a later part of a question: (doc, line) the first part was read at
+    near_value: float | None = None  # and the figure it was answered with
 
 
 @dataclass(frozen=True, slots=True)

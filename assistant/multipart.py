@@ -117,9 +117,14 @@ def ask_parts(
     subject = _MEASURE_AT_END.sub("", _BARE.sub("", re.split(r"多少|几", first.asked)[0]))
     # "…执行了多少，预算执行得了几分": a later part is looked for first in the row the first was read from
     near = (answers[0].citations[0].doc, answers[0].citations[0].line) if answers[0].citations else None
+    near_value = answers[0].value if near and answers[0].found and not answers[0].computed else None
     for part in parts[1:]:
         said = part if len(_BARE.sub("", part)) > 2 else subject + _DEIXIS.sub("", part)
-        got = answer(replace(parse(said, first, carry=True), near=near))
+        got = answer(replace(parse(said, first, carry=True), near=near, near_value=near_value))
+        if said != part and any(_same_figure(got, earlier) for earlier in answers):
+            # the subject carried over drew the first part's figure back ("事业编制…、实际在编…"): the part
+            # as written, read near the first one's row
+            got = answer(replace(parse(part, first, carry=True), near=near, near_value=near_value))
         if any(_same_figure(got, earlier) for earlier in answers):
             # two different things asked, one figure found for both: one of them is misread
             got = Answer(

@@ -331,3 +331,14 @@ def test_the_year_a_report_covers_cited_from_its_title(unseen_engine):
     answer, _ = unseen_engine.ask("雨湖区教育局这份自评报告是哪个年度的？")
     assert answer.found and answer.value == 2022 and answer.unit == "年"
     assert "2022" in answer.citations[0].quote
+
+
+@pytest.mark.slow
+@pytest.mark.integration
+@pytest.mark.parametrize(
+    "question", ["雨湖区教育局编制人数多少人、实际有多少人", "教育局编制多少人，实际在职多少人"]
+)
+def test_a_later_part_takes_the_next_figure_of_the_list_the_first_was_read_from(unseen_engine, question):
+    """ "全局编制人数1,856人，实有在职人员1,802人": "实际有多少人" is the figure after the first, never it again."""
+    answer, _ = unseen_engine.ask(question)
+    assert [(p.value, p.unit) for p in answer.parts] == [(1856.0, "人"), (1802.0, "人")], answer.answer
