@@ -96,6 +96,10 @@ BUDGET_OF = {"三公经费预算数": "三公经费"}
 FIGURE_COVERAGE = 0.75
 
 
+# what is left, asked in the words a report states it with ("结余多少"): its own figure answers first
+_STATED_REMAINING = re.compile(r"结余|剩余|余额|结存")
+
+
 @dataclass
 class Engine:
     settings: Settings
@@ -198,7 +202,15 @@ class Engine:
         answer = handler.get(parsed.kind, self._not_in_reports)(parsed)
         # a computation asks a figure ("还差多少"); "为啥没完成" asks for the report's words
         computation = parsed.units and parsed.asks_figure and open_derive.plan(parsed.text) is not None
-        stated_change = answer.found and parsed.operation == "yoy"  # "比上年减少…" stated, not computed
+        # "比上年减少…", "结余195.83万元": stated in the report, not computed
+        stated_change = answer.found and (
+            parsed.operation == "yoy"
+            or (
+                parsed.operation == "remaining"
+                and answer.kind == "lookup"
+                and _STATED_REMAINING.search(parsed.text)
+            )
+        )
         if computation and not stated_change and (not answer.found or answer.kind != "derived"):
             # a computation the closed layer could not do (or answered with a plain figure): over open figures
             return self._open_derived(parsed) or (
@@ -348,7 +360,9 @@ class Engine:
         speak of stays)."""
         return strip_places(words, meta, "".join(f.quote for f in self.figures(meta.doc)))
 
-    def _open_figure(self, parsed: ParsedQuestion, change: bool = False) -> Answer | None:
+    def _open_figure(
+        self, parsed: ParsedQuestion, change: bool = False, compute_ok: bool = False
+    ) -> Answer | None:
         """Any figure the report states, matched by the words that name it (the open layer); only when
         one figure clearly wins, never a guess between rivals. `change`: the question asks a change against
         last year, which only a figure stated as a change answers ("比上年减少2.10万元")."""
@@ -364,7 +378,7 @@ class Engine:
                 asked,
                 self.figures(meta.doc),
                 names,
-                compute_ok=change,
+                compute_ok=change or compute_ok,
                 near=near,
                 year=parsed.year or meta.year,
                 topic=topic_of(meta),
@@ -497,6 +511,12 @@ class Engine:
                     parsed, "这些单位的报告中能相加（或平均）的同一数字不足两个，无法计算。"
                 )
             )
+        own_word = _STATED_REMAINING.search(parsed.text) if parsed.operation == "remaining" else None
+        if own_word and len(parsed.units) == 1:
+            # "结余多少" where the report states its 结余 ("随月发放1692.02万元,结余195.83万元"): its own figure
+            found = self._open_figure(parsed, compute_ok=True)
+            if found is not None and all(own_word.group(0) in c.quote for c in found.citations):
+                return found
         if parsed.operation == "difference":
             answer = derive.difference(parsed, self.index)
         else:
