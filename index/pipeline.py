@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import replace
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -20,7 +21,16 @@ from index.facts import extract_facts
 from index.figures import extract_figures
 from index.identity import OnConflict, Placement, figure_changes, place
 from index.loaders import SUPPORTED_SUFFIXES, LoadError, load_document, sha256_file
-from index.models import Chunk, Fact, IngestOutcome, Report, ReportVersion, VersionConflict
+from index.models import (
+    Chunk,
+    Fact,
+    Figure,
+    IngestOutcome,
+    RawDocument,
+    Report,
+    ReportVersion,
+    VersionConflict,
+)
 from index.repair import (
     EMBED_BATCH,
     DiskFull,
@@ -31,7 +41,7 @@ from index.repair import (
     problem_of,
     reconcile,
 )
-from index.report_check import NotAReport, assess
+from index.report_check import Assessment, NotAReport, assess
 from index.settings import Settings
 from index.sparse import add_words, tokenize
 from index.store import (
@@ -108,6 +118,51 @@ def attach_chunks(facts: list[Fact], chunks: list[Chunk]) -> list[Fact]:
     return out
 
 
+@dataclass
+class Parsed:
+    """A file read and cut up, nothing written yet: made in this process or in a worker
+    (index/batch_ingest.py), so it holds no store and no model."""
+
+    raw: RawDocument
+    report: Report
+    assessment: Assessment
+    chunks: list[Chunk]
+    facts: list[Fact]
+    figures: list[Figure]
+
+    @property
+    def doc(self) -> str:
+        return self.report.meta.doc
+
+    def named(self, doc: str, min_chars: int, max_chars: int) -> Parsed:
+        """The same report under the name the index gives it (`2023/报告.txt`): chunk ids carry the name."""
+        if doc == self.doc:
+            return self
+        self.raw.name = doc
+        self.report.meta = replace(self.report.meta, doc=doc)
+        return cut(self.raw, self.report, self.assessment, min_chars, max_chars)
+
+
+def cut(raw: RawDocument, report: Report, assessment: Assessment, min_chars: int, max_chars: int) -> Parsed:
+    chunks = chunk_report(report, min_chars, max_chars)
+    if not chunks:
+        raise NotAReport(f"{raw.name} 没有可检索的正文，未导入。")
+    facts = attach_chunks(extract_facts(report), chunks)
+    return Parsed(raw, report, assessment, chunks, facts, extract_figures(report))
+
+
+def parse_file(path: Path, min_chars: int, max_chars: int, stage: StageFn | None = None) -> Parsed:
+    """Load, parse, check and cut one file, under its own name. Depends on nothing but the file."""
+    if stage:
+        stage("解析", 0.0)
+    raw = load_document(path)
+    report = parse_report(raw)
+    assessment = assess(report)  # raises NotAReport
+    if stage:
+        stage("切分", 0.0)
+    return cut(raw, report, assessment, min_chars, max_chars)
+
+
 class Indexer:
     """Files into the index. Before the first file of a run, the SQLite file is checked (nothing is written
     into a damaged one) and the vectors are matched to the chunks (see index/repair.py)."""
@@ -128,6 +183,9 @@ class Indexer:
         self.repaired: Repair | None = None  # what the first ingest of this indexer put right
         self._dim: int | None = None  # the dimension of the vectors this indexer made
         self._disk_full = False
+        # around a file's writes (its vectors, its rows, its old vectors gone): a folder run defers Ctrl-C
+        # here, so that an interrupted run leaves nothing for the next one to repair
+        self.writing: Callable[[], AbstractContextManager[object]] = nullcontext
 
     @property
     def embedder(self) -> Embedder:
@@ -144,6 +202,10 @@ class Indexer:
             built = self.store.embedder_name() or ""
             if built.startswith(REBUILDING) and built == REBUILDING + self.embedder.name:
                 self.store.set_embedder(self.embedder.name, self._dim or self._probe_dim())
+            # jieba cuts a report's text knowing the names of the reports indexed before it (add_words below):
+            # taught here from the index, not left to what this process happened to ingest, a run resumed
+            # in a new process cuts the files left as the uninterrupted run would have
+            add_words(alias for meta in self.store.metas() for alias in meta.aliases)
         return self.repaired
 
     def rebuild(self, stage: StageFn | None = None) -> int:
@@ -194,13 +256,19 @@ class Indexer:
         return outcomes
 
     def ingest_file(
-        self, path: Path, on_conflict: OnConflict = "replace", stage: StageFn | None = None
+        self,
+        path: Path,
+        on_conflict: OnConflict = "replace",
+        stage: StageFn | None = None,
+        read: Callable[[], Parsed] | None = None,
     ) -> IngestOutcome:
+        """One file into the index. `read` hands over the file already parsed (by a worker process: see
+        index/batch_ingest.py); it is called only when the file must be read."""
         if self._disk_full:  # every later file would fail the same way, after minutes of embedding
             return IngestOutcome(str(path), "failed", f"{path.name} 未导入：磁盘已满（见上）。")
         try:
             self.prepare()
-            return self._ingest(path, on_conflict, stage)
+            return self._ingest(path, on_conflict, stage, read)
         except (LoadError, EmbedderMismatch, EmbedderUnavailable) as exc:  # messages that say the fix
             return IngestOutcome(str(path), "failed", str(exc))
         except Exception as exc:  # any other failure must still leave the index as it was
@@ -239,51 +307,66 @@ class Indexer:
                 "（可用环境变量 JIXIAO_UPLOAD_MAX_MB 调整）。绩效自评报告通常不到 5 MB：请确认文件是否正确。"
             )
 
-    def _ingest(self, path: Path, on_conflict: OnConflict, stage: StageFn | None) -> IngestOutcome:
+    def settled(self, path: Path, sha: str) -> IngestOutcome | None:
+        """What ingesting a file whose content is indexed already comes to, told by its content hash
+        before anything is parsed: "unchanged" (the file itself, or a copy under another name), or None
+        when it must be read (new content, or the same file indexed by older code)."""
+        twin = self.store.doc_with_sha(sha)
+        if twin is None:
+            return None
+        row = self.store.document(twin)
+        assert row is not None
+        source = str(path.resolve())
+        same_file = row["source_path"] == source or (not row["source_path"] and twin == path.name)
+        if same_file and self.store.document_pipeline(twin) != PIPELINE_VERSION:
+            return None
+        if same_file:
+            return IngestOutcome(
+                str(path), "unchanged", "内容未变，跳过", details={"doc": twin, "same_file": True}
+            )
+        # a renamed or moved copy would show every answer, bar and draft twice
+        return IngestOutcome(
+            str(path),
+            "unchanged",
+            f"内容与已索引的 {twin} 完全相同，未重复导入（如要换成新名称，请先删除 {twin} 再导入）。",
+            details={"doc": twin},
+        )
+
+    def _ingest(
+        self,
+        path: Path,
+        on_conflict: OnConflict,
+        stage: StageFn | None,
+        read: Callable[[], Parsed] | None = None,
+    ) -> IngestOutcome:
         self._check_file(path)
         sha = sha256_file(path)
         source = str(path.resolve())
         check_embedder(self.store, self.embedder.name)
+        done = self.settled(path, sha)
+        if done is not None:
+            if done.details.get("same_file"):  # an index from before provenance learns it
+                self.store.set_source_path(str(done.details["doc"]), source)
+            return done
         twin = self.store.doc_with_sha(sha)
         placement: Placement | None = None
         confirmed = False
-        if twin is not None:
+        if twin is not None:  # same file, read again by newer code
             row = self.store.document(twin)
             assert row is not None
-            same_file = row["source_path"] == source or (not row["source_path"] and twin == path.name)
-            if self.store.document_pipeline(twin) == PIPELINE_VERSION or not same_file:
-                if same_file:
-                    self.store.set_source_path(twin, source)  # an index from before provenance learns it
-                    return IngestOutcome(str(path), "unchanged", "内容未变，跳过", details={"doc": twin})
-                # a renamed or moved copy would show every answer, bar and draft twice
-                return IngestOutcome(
-                    str(path),
-                    "unchanged",
-                    f"内容与已索引的 {twin} 完全相同，未重复导入（如要换成新名称，请先删除 {twin} 再导入）。",
-                    details={"doc": twin},
-                )
-            placement = Placement(twin, (), "updated")  # same file, read again by newer code
+            placement = Placement(twin, (), "updated")
             confirmed = row["verdict"] == "confirmed"  # what someone confirmed of this content stays so
 
-        if stage:
-            stage("解析", 0.0)
-        raw = load_document(path)
-        report = parse_report(raw)
-        assessment = assess(report)
+        min_chars, max_chars = self.settings.chunk_min_chars, self.settings.chunk_max_chars
+        parsed = read() if read else parse_file(path, min_chars, max_chars, stage)
         if placement is None:
-            placement = place(self.store.documents(), path, source, report.meta, on_conflict)
-        if placement.doc != raw.name:  # the name citations show: never another report's
-            raw.name = placement.doc
-            report.meta = replace(report.meta, doc=placement.doc)
-        if stage:
-            stage("切分", 0.0)
-        chunks = chunk_report(report, self.settings.chunk_min_chars, self.settings.chunk_max_chars)
-        if not chunks:
-            raise NotAReport(f"{path.name} 没有可检索的正文，未导入。")
-        facts = attach_chunks(extract_facts(report), chunks)
+            placement = place(self.store.documents(), path, source, parsed.report.meta, on_conflict)
+        parsed = parsed.named(placement.doc, min_chars, max_chars)  # the name citations show
+        raw, report, assessment = parsed.raw, parsed.report, parsed.assessment
+        chunks, facts, figures = parsed.chunks, parsed.facts, parsed.figures
         if placement.status == "conflict":  # nothing written: the caller asks, then ingests with the answer
             return self._conflict(path, raw.text, report, len(chunks), facts, placement)
-        figures = extract_figures(report)
+        # jieba learns each report's names as it is indexed, in file order: in this process, never a worker
         add_words(report.meta.aliases)
         tokens = [tokenize(c.embed_text) for c in chunks]
         vectors = self._embed(chunks, stage)
@@ -293,33 +376,34 @@ class Indexer:
         if stage:
             stage("入库", 0.0)
         old_ids = {i for doc in (placement.doc, *placement.replaces) for i in self.store.chunk_ids(doc)}
-        new_ids = [c.id for c in chunks]
-        clash = old_ids.intersection(new_ids)
-        if clash:  # same content, new vectors (e.g. a re-embed): the old vectors must go first
-            self.vectors.delete(sorted(clash))
-        self.vectors.add(chunks, vectors)
-        try:
-            self.store.replace_document(
-                report.meta,
-                sha,
-                raw.fmt,
-                raw.text,
-                self.embedder.name,
-                chunks,
-                tokens,
-                facts,
-                PIPELINE_VERSION,
-                figures,
-                source_path=source,
-                verdict="confirmed" if confirmed else assessment.verdict,
-                evidence="、".join(assessment.found + assessment.news),
-                replaces=placement.replaces,
-                dim=int(vectors.shape[1]),
-            )
-        except Exception:
-            self.vectors.delete([i for i in new_ids if i not in old_ids])
-            raise
-        self.vectors.delete(sorted(old_ids.difference(new_ids)))
+        with self.writing():
+            new_ids = [c.id for c in chunks]
+            clash = old_ids.intersection(new_ids)
+            if clash:  # same content, new vectors (e.g. a re-embed): the old vectors must go first
+                self.vectors.delete(sorted(clash))
+            self.vectors.add(chunks, vectors)
+            try:
+                self.store.replace_document(
+                    report.meta,
+                    sha,
+                    raw.fmt,
+                    raw.text,
+                    self.embedder.name,
+                    chunks,
+                    tokens,
+                    facts,
+                    PIPELINE_VERSION,
+                    figures,
+                    source_path=source,
+                    verdict="confirmed" if confirmed else assessment.verdict,
+                    evidence="、".join(assessment.found + assessment.news),
+                    replaces=placement.replaces,
+                    dim=int(vectors.shape[1]),
+                )
+            except Exception:
+                self.vectors.delete([i for i in new_ids if i not in old_ids])
+                raise
+            self.vectors.delete(sorted(old_ids.difference(new_ids)))
         message = "".join(m for m in (placement.note, assessment.warning()) if m)
         return IngestOutcome(
             str(path),

@@ -46,6 +46,9 @@ class Settings(BaseSettings):
     chroma_port: int = 8000
     collection: str = "report_chunks"
 
+    # `ingest` of a folder: processes that read and cut files while this one embeds and writes (1: none)
+    ingest_workers: int = Field(default=1, ge=1)
+
     chunk_min_chars: int = 200
     chunk_max_chars: int = 600
 

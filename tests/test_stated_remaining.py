@@ -7,11 +7,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import FakeEmbedder
 
 from assistant.engine import Engine
 from index.pipeline import Indexer
 from index.settings import Settings
-from conftest import FakeEmbedder
 
 REPORT = """石川市青禾区老龄服务中心2023年度项目支出绩效自评报告
 一、项目基本情况
