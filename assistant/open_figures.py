@@ -229,9 +229,12 @@ _MODIFIER_ONLY = re.compile(r"^(?:全年|年初|年末|年底|本年|当年|年�
 
 
 def _head_of(run: str) -> str:
-    """A run less the verbs that end it, unless only modifiers would be left ("全年实际执行": 执行 is it)."""
+    """A run less the verbs that end it, unless only modifiers would be left ("全年实际执行": 执行 is it);
+    a count of people is headed by who they are ("退休人员" → 退休: a report writes "退休42人")."""
     stripped = _TRAILING_VERB.sub("", run)
-    return run if _MODIFIER_ONLY.match(stripped) else stripped
+    stripped = run if _MODIFIER_ONLY.match(stripped) else stripped
+    people = re.sub(r"(?:人员|人数)$", "", stripped)
+    return people if len(people) >= 2 and not _MODIFIER_ONLY.match(people) else stripped
 
 
 def head_grams(asked: str) -> set[str]:

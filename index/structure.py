@@ -234,6 +234,18 @@ def read_org(title: str, blocks: list[Block], publisher: str | None = None, file
         and not re.search(r"(?:中共|政协|共青团)$", org[: -len(named)])
     ):
         org = named  # "下载文档石川市青禾县…卫生院" in a site's title, the unit's full name in the text
+    if (
+        org is not None
+        and named
+        and not _HAS_PLACE.match(org)
+        and (
+            m := re.fullmatch(
+                rf"((?:[{CJK}]{{1,6}}?(?:省|自治区|市|州|盟|县|区|旗))+){re.escape(org)}(?:办事处|人民政府)?",
+                named,
+            )
+        )
+    ):
+        org = named  # "玉桥街道" in the title, "石川市青禾区玉桥街道办事处" in the text: the name with its place
     if org is None:
         org = named
     if org is None:
@@ -260,7 +272,9 @@ def read_org(title: str, blocks: list[Block], publisher: str | None = None, file
     org = _FIELD_WORDS.sub("", org)
     if _COMMON_WORD.fullmatch(org):
         org = "未知单位"  # "城乡义务教育…": 城乡 ends in 乡 but names no township
-    if org != "未知单位" and not _HAS_PLACE.match(org):
+    # "河边镇" where the text says "青禾县河边镇人民政府": a township is known with its county too
+    township = re.fullmatch(rf"[{CJK}]{{1,6}}(?:镇|乡|街道)(?:办事处|人民政府)?", org)
+    if org != "未知单位" and (not _HAS_PLACE.match(org) or township):
         org = _with_place(org, blocks) or org
     org = _FIELD_WORDS.sub("", _without_junk(org, "".join(b.text for b in blocks[:60])))
     # "林业局(本级)" in a title, "松原区林业局" as the publisher: the publisher's name says where

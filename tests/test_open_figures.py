@@ -105,6 +105,9 @@ def test_expected_kind_of_figure():
     assert expected_units("道路修了多少公里")[0] == "公里"
     assert expected_units("得了几分") == ("分",)
     assert "算数" in head_grams("全年预算数是多少万元")
+    # a count of people is headed by who they are: "退休42人" answers, "人员编制45人" does not
+    assert head_grams("退休人员有多少") == {"退休"}
+    assert head_grams("临聘人员多少") == {"临聘"}
 
 
 @pytest.mark.parametrize(

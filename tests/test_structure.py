@@ -201,3 +201,21 @@ def test_a_place_followed_by_an_area_word_is_no_unit():
         "根据自治区、石川市、青禾区城乡义务教育补助经费标准,下达经费600万元。"
     )
     assert "城乡" not in meta.org
+
+
+def test_a_short_title_name_takes_the_place_the_text_names_it_with():
+    meta = _meta_of(
+        "SOURCE: https://example.org/1.html\n2022年度松溪街道办事处部门决算日期:2023-09-15来源:松溪街道"
+        "2022年度松溪街道办事处部门决算目录\n"
+        "一、部门职责\n石川市青禾区松溪街道办事处是区政府的派出机关。"
+    )
+    assert meta.org == "石川市青禾区松溪街道办事处"
+
+
+def test_a_township_is_known_with_the_county_its_report_names_it_with():
+    meta = _meta_of(
+        "SOURCE: https://example.org/1.html\n2021年,云岭县白沙镇人民政府采购支出总额45.57万元。\n"
+        "白沙镇共有车辆1辆。白沙镇完成云岭县下达的年度工作任务。"
+    )
+    assert meta.org == "云岭县白沙镇"
+    assert "白沙镇" in meta.aliases
