@@ -373,10 +373,13 @@ class Engine:
             names = (meta.org, *meta.aliases)
             asked = self._asked_of(parsed.asked or parsed.subject, meta)
             near = parsed.near[1] if parsed.near and parsed.near[0] == meta.doc else None
+            figures = self.figures(meta.doc)
+            if change:  # only a figure stated as a change answers one; the year's total is no rival to it
+                figures = [f for f in figures if CHANGE.search(f.label)]
             match = best_figure(
                 parsed.text,
                 asked,
-                self.figures(meta.doc),
+                figures,
                 names,
                 compute_ok=change or compute_ok,
                 near=near,

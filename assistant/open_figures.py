@@ -78,7 +78,7 @@ _EXPLICIT_UNIT = re.compile(rf"(?:多少|几)(?:个)?({UNITS.replace('|%|‰', '
 _RATE = re.compile(r"率|比例|占比|百分之|百分比|比重|进度|覆盖面|满意度|[多几]少?成")
 _SCORE = re.compile(r"几分|多少分|得分|分值|满分|评分|打分|扣了?几分|扣分|总分|权重")
 _MONEY = re.compile(
-    r"多少钱|钱|金额|资金|经费|预算|支出|花了|花掉|花费|拨付|拨了|下达|到位|投入|投资|收入|费用|成本|补助|补贴|"
+    r"多少钱|钱|金额|资金|经费|预算|支出|收支|花了|花掉|花费|拨付|拨了|下达|到位|投入|投资|收入|费用|成本|补助|补贴|"
     r"结余|结转|额度|款|决算|增收|创收|产值|万元|亿元|用了多少|用去|支付|付了多少|开支"
 )
 _PEOPLE = re.compile(r"多少人|几个人|几人|人数|人员|人口|多少名|几名|编制|职工|学生|患者|群众|受益人")
@@ -328,7 +328,7 @@ def heading_label(f: Figure) -> str:
 
 def _idf(keys: Sequence[str], figures: Sequence[Figure]) -> dict[str, float | None]:
     """Inverse document frequency of each asked key over the report's figure sentences (None: never used)."""
-    texts = [f"{f.label} {f.quote} {f.section} {f.context}" for f in figures]
+    texts = [_JOINED.sub("", f"{f.label} {f.quote} {f.section} {f.context}") for f in figures]
     n = max(1, len(figures))
     out: dict[str, float | None] = {}
     for key in keys:
@@ -337,7 +337,12 @@ def _idf(keys: Sequence[str], figures: Sequence[Figure]) -> dict[str, float | No
     return out
 
 
+# "收、支总计", "增、减": a 、 that joins the characters of one word is no gap in it
+_JOINED = re.compile(rf"(?<=[{CJK}])、(?=[{CJK}])")
+
+
 def _overlap(asked: dict[str, float], text: str) -> float:
+    text = _JOINED.sub("", text)
     total = sum(asked.values())
     return sum(w for g, w in asked.items() if g in text) / total if total else 0.0
 

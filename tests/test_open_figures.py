@@ -648,3 +648,20 @@ def test_the_project_named_in_the_title_names_no_row_so_the_total_row_answers():
         question, "水产养殖补助资金全年执行数是多少", figures, (report.meta.org,), topic=report.meta.title
     )
     assert match is not None and match.confident and match.figure.value == 235
+
+
+def test_a_word_written_with_a_joining_mark_is_matched_whole():
+    report = _report(
+        "SOURCE: https://example.org/2.html\n青禾县松溪街道办事处2022年度部门决算\n"
+        "一、收入支出决算总体情况说明\n2022年度收、支总3,210.55万元,比上年增加120.4万元。\n"
+        "二、收入决算情况说明\n本年收入合计3,150.00万元。"
+    )
+    fig = _ask(extract_figures(report), report, "松溪街道2022年收支总计多少")
+    assert fig is not None and (fig.value, fig.unit) == (3210.55, "万元")
+
+
+def test_the_joining_mark_is_no_gap_when_words_are_matched():
+    from assistant.open_figures import _overlap
+
+    assert _overlap({"收支": 1.0, "支总": 1.0}, "2022年度收、支总") == 1.0
+    assert _overlap({"收支": 1.0}, "收入、支出") == 0.0  # two words listed: no 收支 between them
