@@ -98,6 +98,8 @@ FIGURE_COVERAGE = 0.75
 
 # what is left, asked in the words a report states it with ("结余多少"): its own figure answers first
 _STATED_REMAINING = re.compile(r"结余|剩余|余额|结存")
+# the rows of a 自评表's budget block: their rate column is the budget's execution rate
+_BUDGET_ROW = re.compile(r"资金|拨款|总额|总金额|合计|经费|预算")
 
 
 @dataclass
@@ -411,7 +413,11 @@ class Engine:
             named = BY_NAME[parsed.metric].synonyms if parsed.metric in BY_NAME else ()
             said = max((w for w in named if w in parsed.text), key=len, default="").removesuffix("数")
             only_metric = said and not unmatched_words(asked, "", (*named, *names))
-            if only_metric and not in_row and said not in f"{fig.label}{fig.column}":
+            # a budget table's rate column ("年度资金总额 … 执行率 76%") is the 预算执行率 by another name
+            budget_rate = (
+                said == "预算执行率" and fig.column == "执行率" and bool(_BUDGET_ROW.search(fig.row))
+            )
+            if only_metric and not in_row and not budget_rate and said not in f"{fig.label}{fig.column}":
                 # "年初预算数是多少" names just a known metric: only a figure named with the asker's words
                 # answers it (not 预算数, the year's; not 办公经费 for 三公经费)
                 continue

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import jieba
@@ -37,6 +37,7 @@ _MEASURE_GRAMS = {
     "算数",
     "执行",
     "行数",
+    "行率",
     "实际",
     "支出",
     "出数",
@@ -337,6 +338,8 @@ def _idf(keys: Sequence[str], figures: Sequence[Figure]) -> dict[str, float | No
     return out
 
 
+# "绩效自评表里…", "报告中…": the document asked about, no row of its table
+_DOCUMENT_GRAMS = {"绩效", "效自", "自评", "评表", "表里", "表中", "报告", "告里", "告中", "评价", "价表"}
 # "收、支总计", "增、减": a 、 that joins the characters of one word is no gap in it
 _JOINED = re.compile(rf"(?<=[{CJK}])、(?=[{CJK}])")
 
@@ -345,6 +348,15 @@ def _overlap(asked: dict[str, float], text: str) -> float:
     text = _JOINED.sub("", text)
     total = sum(asked.values())
     return sum(w for g, w in asked.items() if g in text) / total if total else 0.0
+
+
+def names_row(asked: Iterable[str], project: str = "") -> bool:
+    """Whether the asked keys name a table row: a key that is no measure ("执行率"), no word for the document
+    ("自评表里") and not the report's own project."""
+    return any(
+        len(g) > 1 and g not in _MEASURE_GRAMS and g not in _DOCUMENT_GRAMS and not (project and g in project)
+        for g in asked
+    )
 
 
 def score_figures(
@@ -393,9 +405,7 @@ def score_figures(
     wants_budget = bool(_BUDGET_WORDS.search(question)) and not _SPENT_ASKED.search(question)
     # does the question name one of the report's table rows? if not, a row total answers it
     # (the project's name, which the title states, names no row)
-    names_a_row = any(
-        len(g) > 1 and g not in _MEASURE_GRAMS and not (project and g in project) for g in asked
-    )
+    names_a_row = names_row(asked, project)
     totals = {f.column for f in pool if f.row and _TOTAL_ROW.search(f.row)}
     scored: list[tuple[float, int, Figure]] = []
     for seq, f in enumerate(pool):

@@ -775,6 +775,12 @@ def extract_figures(report: Report) -> list[Figure]:
         if f.qualifier != "aligned" or _VALUE_HEAD.search(f.column) or _HEADER_WORD.search(f.column)
     ]
     seen = {(f.line, f.value, f.unit) for f in flat}
+    # a sentence reading of digits a budget row's arithmetic has read ("中央财政资金10200%" is 102|0|0%)
+    runs: dict[int, list[str]] = {}
+    for f in flat:
+        if f.qualifier.startswith(RUN):
+            runs.setdefault(f.line, []).append("".join(run_cells(f)))
+    out = [f for f in out if not any(f.text in joined for joined in runs.get(f.line, ()))]
     return _with_projects(
         report, _quotable(report, flat + [f for f in out if (f.line, f.value, f.unit) not in seen])
     )

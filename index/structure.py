@@ -164,7 +164,10 @@ def publisher_of(lines: list[str]) -> str | None:
 
 
 _ORG_AT = re.compile(rf"(?:^|[\s，,。；;：:（(“、])([{CJK}]{{2,30}}?(?:{_ORG_SUFFIX}))(?<!乡(?=村))")
-_NOT_IN_NAME = re.compile(r"[的是了对于为和与及用把将在由按据经着负担有]|名称|项目|目标|内设|^[我本该此其]")
+_NOT_IN_NAME = re.compile(
+    r"[的是了对于为和与及用把将在由按据经着负担有]|名称|项目|目标|内设|^[我本该此其]"
+    r"|完成|落实|推进|开展|加强|贯彻|配合|协助|围绕|紧扣|认真|全面|积极|圆满"  # a verb's phrase ("完成区委…部署")
+)
 
 
 def _named_organisation(blocks: list[Block]) -> str | None:

@@ -665,3 +665,11 @@ def test_the_joining_mark_is_no_gap_when_words_are_matched():
 
     assert _overlap({"收支": 1.0, "支总": 1.0}, "2022年度收、支总") == 1.0
     assert _overlap({"收支": 1.0}, "收入、支出") == 0.0  # two words listed: no 收支 between them
+
+
+def test_the_table_asked_about_is_no_row_of_it():
+    from assistant.open_figures import names_row
+
+    # "区域绩效自评表里预算执行率": the document and the measure, no row ("年度资金总额" answers)
+    assert not names_row(["区域", "绩效", "自评", "表里", "预算", "执行", "行率", "率"], "石川市转移支付区域")
+    assert names_row(["中央", "央财", "财政", "执行", "行率"], "石川市转移支付区域")  # 中央财政资金 is a row

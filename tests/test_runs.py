@@ -121,3 +121,22 @@ def test_an_empty_first_budget_cell_leaves_the_other_columns_read():
     assert _cells("年度资金总额484810100%", header) == [
         ("年度资金总额", [("全年预算数", "48"), ("全年执行", "48"), ("分值", "10"), ("执行率", "100%")])
     ]
+
+
+def test_digits_a_row_was_read_from_give_no_other_figure():
+    from index.figures import extract_figures
+    from index.models import RawDocument, SourceLine
+    from index.structure import parse_report
+
+    line = (
+        "资金投入情况(万元)全年预算数(A)全年执行数(B)预算执行率(B/A×100%)"
+        "年度资金总额:21112559.24%其中:中央财政资金8600%地方资金125125100%"
+    )
+    lines = [SourceLine(i, t) for i, t in enumerate(["SOURCE: https://example.org/1.html", line], 1)]
+    figures = extract_figures(parse_report(RawDocument("r.txt", "txt", lines, "0" * 64)))
+    assert all(f.value <= 200 for f in figures if f.unit == "%"), [(f.label, f.value) for f in figures]
+    assert {(f.row, f.column, f.value) for f in figures if f.column} >= {
+        ("年度资金总额", "执行率", 59.24),
+        ("其中:中央财政资金", "全年预算数", 86.0),
+        ("其中:中央财政资金", "执行率", 0.0),
+    }

@@ -219,3 +219,11 @@ def test_a_township_is_known_with_the_county_its_report_names_it_with():
     )
     assert meta.org == "云岭县白沙镇"
     assert "白沙镇" in meta.aliases
+
+
+def test_a_verbs_phrase_ending_in_a_body_is_no_unit_name():
+    meta = _meta_of(
+        "SOURCE: https://example.org/1.html\n一、基本情况\n"
+        "完成区委交办事项12件。\n完成区委部署的各项任务。\n青禾县松溪街道负责辖区社会管理。"
+    )
+    assert "完成" not in meta.org + "".join(meta.aliases)
