@@ -234,6 +234,10 @@ def stated_changes(chunks: Sequence[Chunk], words: Sequence[str]) -> list[Stated
                 before = sentence[: m.start()]
                 if not any(w in before for w in words) or m.group(2) != m.group(6).replace("个百分点", "%"):
                     continue
+                if m.group(2) == "%" and m.group(6) == "%":
+                    # "为年初预算的120.9%，比上年降低30.2%": a rate's change in points is said in 个百分点; a
+                    # change in % after a rate is the amount's, and last year's rate cannot be had from it
+                    continue
                 sign = 1 if m.group(4) in _UP else -1
                 cite = sentence_citation(chunk, s, sentence)
                 base = "预算" if "预算" in m.group(3) else "上年"

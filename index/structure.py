@@ -84,11 +84,12 @@ _TITLE_CUT = re.compile(
 # "主管部门 | [155]青禾县民政局": a code before the name is no part of it
 _FIELD_VALUE = rf"\s*[:：|]?\s*(?:\d+-|[\[【]\d+[\]】])?([{CJK}（）()]{{2,40}}(?:{_ORG_SUFFIX}))"
 _FIELD = re.compile(
-    r"(?:单位名称|部门名称|部门[（(]单位[）)]名称|评价部门名称|评价单位|实施单位|项目实施单位|填报单位|报送单位|(?<![\u4e00-\u9fff])部门(?=\s*\|)|"
+    r"(?:单位名称|部门名称|部门[（(]单位[）)]名称|评价部门名称|评价单位|实施单位|项目实施单位|填报单位|报送单位|资金使用单位|(?<![\u4e00-\u9fff])部门(?=\s*\|)|"
     r"预算单位|单位[（(]盖章[）)]|评价单位[（(]公章[）)]|(?<![\u4e00-\u9fff])单位(?=\s*[:：]))" + _FIELD_VALUE
 )
 # the department a project belongs to: the reporting unit only when no field names the unit itself
-_SUPERVISOR = re.compile(r"主管部门" + _FIELD_VALUE)
+# (a 中央/省级/地方主管部门 of a transfer payment is the ministry or province above it, never the unit)
+_SUPERVISOR = re.compile(r"(?<!中央)(?<!省级)(?<!地方)(?<!上级)主管部门" + _FIELD_VALUE)
 _PUBLISHER = re.compile(
     rf"(?:发布机构|来源|信息来源|发文机关)\s*[\]】]?\s*[:：]?\s*([{CJK}]{{2,30}}(?:{_ORG_SUFFIX}))"
     rf"|欢迎(?:来到|访问)\s*([{CJK}]{{2,20}}(?:{_ORG_SUFFIX}))(?:网站|门户|官网|政务网)"
@@ -124,7 +125,9 @@ def _org_of_title(title: str) -> str | None:
                 continue
         if re.search(rf"(?:{_ORG_SUFFIX})$", text) and len(text) >= 3:
             return text
-    return None
+    # "…2019年度部门整体支出绩效自评报告青禾县妇幼保健计划生育服务中心(盖章)": the unit signs after the title
+    m = re.search(rf"(?:自评报告|评价报告|自评表)\s*([{CJK}]{{3,30}}?(?:{_ORG_SUFFIX}))\s*[（(]盖章", title)
+    return m.group(1) if m and _HAS_PLACE.match(m.group(1)) else None
 
 
 _PROJECT_NAME = re.compile(

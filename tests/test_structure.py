@@ -187,6 +187,12 @@ def test_a_menu_line_above_the_title_and_our_county_are_no_part_of_the_name():
         ),
         ("项目名称 | 养老补贴 | 实施单位 | 松溪区区民政局 |\n松溪区区民政局按时拨付补贴。", "松溪区民政局"),
         ("目录\n青禾县东关小学内设机构有办公室、教务处。\n青禾县东关小学2022年决算。", "青禾县东关小学"),
+        # the unit signs after the title ("…自评报告青禾县妇幼保健服务中心(盖章)"), site furniture before it
+        (
+            "文档简介PAGE10PAGE2019年度部门整体支出绩效自评报告青禾县妇幼保健服务中心(盖章)为进一步规范财政资金管理,"
+            "强化部门绩效意识,现将自评情况报告如下。",
+            "青禾县妇幼保健服务中心",
+        ),
         # the report of a place's funds, with no department named
         ("云岭省2022年度中央自然灾害资金绩效自评报告\n一、基本情况\n下达资金500万元。", "云岭省"),
     ],
@@ -227,3 +233,22 @@ def test_a_verbs_phrase_ending_in_a_body_is_no_unit_name():
         "完成区委交办事项12件。\n完成区委部署的各项任务。\n青禾县松溪街道负责辖区社会管理。"
     )
     assert "完成" not in meta.org + "".join(meta.aliases)
+
+
+@pytest.mark.parametrize(
+    ("text", "org"),
+    [
+        (
+            "政府信息公开\n食品监管补助资金区域绩效目标自评表\n来源:青禾区市场监管局 发布时间:2022-08-15\n"
+            "专项名称\n\n食品监管补助资金\n\n中央主管部门\n\n市场监管总局\n\n省级主管部门\n\n云岭省市场监管局\n\n100",
+            "青禾区市场监管局",
+        ),
+        (
+            "动物防疫项目绩效目标自评表(2024年度)\n中央主管部门 农业农村部 地方主管部门 云岭省农业农村厅 "
+            "资金使用单位 石川市农业农村局 资金投入情况(万元)",
+            "石川市农业农村局",
+        ),
+    ],
+)
+def test_the_ministry_or_province_above_a_transfer_payment_is_not_the_unit(text: str, org: str):
+    assert _meta_of(f"SOURCE: https://example.org/1.html\n{text}").org == org
