@@ -1,0 +1,60 @@
+"""Questions for words, not figures ("下面有哪些事业单位", "用在哪几个方面", "依据的文件是哪个"): answered with
+the report's sentences, read with and without the unit's names. The report is invented; fake embedder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import FakeEmbedder
+
+from assistant.engine import Engine
+from index.pipeline import Indexer
+from index.settings import Settings
+
+REPORT = """青禾县白沙乡人民政府2024年度部门整体支出绩效自评报告
+一、部门基本情况
+白沙乡人民政府是一级政府，为全额拨款行政单位。
+内设机构：党政综合办公室、经济发展办公室、社会事务办公室。
+事业单位：农业综合服务中心、社会事务综合服务中心、退役军人服务站。
+二、绩效自评依据
+根据《青禾县财政局关于开展2024年度部门整体支出绩效自评工作的通知》（青财绩〔2025〕3号）开展自评。
+三、资金使用情况
+2024年共支出1,211.89万元，上级补助资金统筹用于基础设施建设、产业发展和民生保障三个方面。
+"""
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
+    folder = Path(tmp_path_factory.mktemp("text"))
+    path = folder / "baisha.txt"
+    path.write_text(REPORT, encoding="utf-8")
+    embedder = FakeEmbedder()
+    settings = Settings(index_dir=folder / "index")
+    assert Indexer(settings, embedder=embedder).ingest([path])[0].status == "added"
+    return Engine.open(settings, embedder=embedder)
+
+
+@pytest.mark.parametrize(
+    ("question", "phrase"),
+    [
+        ("白沙乡下面有哪些事业单位？", "退役军人服务站"),
+        ("白沙乡上级补助资金统筹用在哪几个方面？", "产业发展"),
+        ("白沙乡这次整体支出绩效自评依据的文件是哪个？", "青财绩〔2025〕3号"),
+        ("白沙乡人民政府是什么性质的单位？", "全额拨款行政单位"),
+    ],
+)
+def test_a_question_for_words_is_answered_with_the_reports_sentence(
+    engine: Engine, question: str, phrase: str
+):
+    answer, _ = engine.ask(question)
+    assert answer.found and answer.kind == "text", answer.answer
+    assert any(phrase in c.quote for c in answer.citations), answer.answer
+
+
+def test_which_and_unit_words_do_not_ask_a_figure():
+    from assistant.understand import ASKS_FIGURE, TEXT_ASK
+
+    assert not ASKS_FIGURE.search("统筹用在哪几个方面") and not ASKS_FIGURE.search("决算总表金额单位是什么")
+    assert ASKS_FIGURE.search("安排了几个项目") and ASKS_FIGURE.search("金额是多少")
+    assert TEXT_ASK.search("依据的文件是哪个")
