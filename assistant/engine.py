@@ -828,13 +828,17 @@ class Engine:
                 lines = [f"{self._who(parsed)}报告中说明原因的原文："]
                 lines += [f"{c.quote}[{i}]" for i, c in enumerate(reasons, 1)]
                 return Answer(parsed.text, "\n".join(lines), True, None, None, reasons, "text")
-        # read with the unit's names ("四方中学是…事业单位" says what it is) and without them (every sentence of
-        # its report is about it: "下面有哪些事业单位" is matched by its own words): the closer reading stands
-        readings = [best_sentences(chunks, parsed.text, 3, keep=self._citable)]
-        if len(parsed.units) == 1 and parsed.asked.strip() and parsed.asked.strip() != parsed.text:
-            readings.append(best_sentences(chunks, parsed.asked, 3, keep=self._citable))
-        best = max(readings, key=lambda r: r[0][0] if r else 0.0)  # the first reading wins a tie
-        good = [c for score, c in best if score >= least]
+        good = [
+            c for score, c in best_sentences(chunks, parsed.text, 3, keep=self._citable) if score >= least
+        ]
+        if not good and len(parsed.units) == 1 and parsed.asked.strip():
+            # read without the unit's names: every sentence of its report is about it, and a short question
+            # ("白沙乡下面有哪些事业单位") is then matched by its own words
+            good = [
+                c
+                for score, c in best_sentences(chunks, parsed.asked, 3, keep=self._citable)
+                if score >= least
+            ]
         if not good and parsed.subject:
             # a long unit name can outweigh a short subject ("武侯区财政局的公务接待费"): match the subject alone
             good = [

@@ -26,6 +26,7 @@ MIN_MARGIN = 0.08
 ALIGNED_EXTRA = 0.05  # more of both for a figure read from run-together table cells
 NEAR_BONUS = 0.15  # a later part of a question, in the row its first part was read from
 TOTAL_BONUS = 0.1  # a table's total row, when the question names no row
+WHOLE_BONUS = 0.1  # the words asked, written whole in the figure's label ("本年支出" over "…拨款支出")
 _TOTAL_ROW = re.compile(r"合计|总计|资金总额|总额")
 _PART = re.compile(r"项目支出|基本支出|人员经费|公用经费")
 # words that say which measure of a row is asked, not which row ("全年实际执行了多少")
@@ -407,6 +408,12 @@ def score_figures(
     # (the project's name, which the title states, names no row)
     names_a_row = names_row(asked, project)
     totals = {f.column for f in pool if f.row and _TOTAL_ROW.search(f.row)}
+    # the asked words as one phrase, less question words and the unit's names ("本年支出")
+    bare = subject
+    for name in sorted(names, key=len, reverse=True):
+        bare = bare.replace(name, " ")
+    runs = re.findall(rf"[{CJK}]{{3,}}", _HEAD_DROP.sub(" ", bare))
+    phrase = max(runs, key=len) if runs else ""
     scored: list[tuple[float, int, Figure]] = []
     for seq, f in enumerate(pool):
         # a table of one project among several ("> 项目 购买服务"): the project names its cells too
@@ -455,6 +462,8 @@ def score_figures(
             and str(year) not in said_years
         ):
             score *= 0.5  # the "2022年决算数" column does not answer for 2023
+        if phrase and score and phrase in _JOINED.sub("", f.label):
+            score += WHOLE_BONUS
         if near is not None and score and abs(f.line - near) <= 1:
             score += NEAR_BONUS  # the row (or sentence) the question's first part was answered from
         scored.append((score, seq, f))

@@ -673,3 +673,13 @@ def test_the_table_asked_about_is_no_row_of_it():
     # "区域绩效自评表里预算执行率": the document and the measure, no row ("年度资金总额" answers)
     assert not names_row(["区域", "绩效", "自评", "表里", "预算", "执行", "行率", "率"], "石川市转移支付区域")
     assert names_row(["中央", "央财", "财政", "执行", "行率"], "石川市转移支付区域")  # 中央财政资金 is a row
+
+
+def test_the_words_asked_written_whole_in_a_label_win_over_a_label_sharing_part_of_them():
+    report = _report(
+        "SOURCE: https://example.org/4.html\n石川市统计局2018年度部门整体支出绩效评价报告\n(二)部门整体支出情况\n"
+        "2018年本年支出1366.23万元,其中:基本支出802.21万元,项目支出564.01万元。"
+        "2018年一般公共预算财政拨款支出668.3万元。"
+    )
+    fig = _ask(extract_figures(report), report, "石川市统计局2018年本年支出多少万")
+    assert fig is not None and fig.value == 1366.23

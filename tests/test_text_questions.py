@@ -58,3 +58,8 @@ def test_which_and_unit_words_do_not_ask_a_figure():
     assert not ASKS_FIGURE.search("统筹用在哪几个方面") and not ASKS_FIGURE.search("决算总表金额单位是什么")
     assert ASKS_FIGURE.search("安排了几个项目") and ASKS_FIGURE.search("金额是多少")
     assert TEXT_ASK.search("依据的文件是哪个")
+
+
+def test_spending_said_as_共支出_is_the_years_spending(engine: Engine):
+    answer, _ = engine.ask("白沙乡全年一共花了多少钱？")
+    assert (answer.found, answer.value, answer.unit) == (True, 1211.89, "万元"), answer.answer
