@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from assistant.open_figures import MIN_SCORE, TO_YUAN, Match, best_figure, expected_units, score_figures
 from index.models import Figure
@@ -18,7 +18,7 @@ _COMPARE_BI = re.compile(
     r"^(?P<a>.+?)比(?P<b>.+?)(?P<op>多出来|多出|多了|多花了|多收了|多|高出|高了|高|超出|超了|少了|少|低了|低|差)"
 )
 _BOTH = re.compile(
-    r"^(?P<a>.+?)(?:和|与|跟|同|加上|加|及)(?P<b>.+?)(?P<op>一共|合计|总共|共|加起来|之和|差|相差|相比)"
+    r"^(?P<a>.+?)(?:和|与|跟|同|加上|加(?!起来)|及)(?P<b>.+?)(?P<op>一共|合计|总共|共|加起来|之和|差|相差|相比)"
 )
 _LIST_SUM = re.compile(r"^(?P<items>.+?)(?:加起来|一共|合计|总共|共计|之和|总计)")
 _LIST_SEP = re.compile(r"、|和|及|与|加上|以及|，|,")
@@ -80,7 +80,9 @@ def plan(question: str) -> Operation | None:
         return Operation("sum", tuple(items))  # "监理费、测绘费和青苗补偿费加起来"
     if m := _BOTH.match(q):
         kind = "difference" if m.group("op") in ("差", "相差", "相比") else "sum"
-        return Operation(kind, (m.group("a"), m.group("b")))
+        # "投入和过程两项加起来": the count of items said is no part of the second one's name
+        b = re.sub(r"(?:这)?[两二三几]项$|(?:这)?[两二三几]个$", "", m.group("b")) or m.group("b")
+        return Operation(kind, (m.group("a"), b))
     if _REMAINING.search(q):
         return Operation("remaining", (q,))
     return None
@@ -144,6 +146,12 @@ def compute(
     first = _find(
         op.operands[0], f"{op.operands[0]}{_asked_as(op.operands[0], units_q)}", pool, names, topic=topic
     )
+    # "龙头村蔬菜园项目干管加分干管": the project named before the first operand is what both are of (read
+    # only when the operand as written names no figure: "一期治理工程监理费" tells 一期 from 二期)
+    head = re.sub(r"^.*(?:项目|工程)(?:里|中|的)?", "", op.operands[0]) if op.kind == "sum" else ""
+    if first is None and len(head) >= 2:
+        op = replace(op, operands=(head, *op.operands[1:]))
+        first = _find(head, f"{head}{_asked_as(head, units_q)}", pool, names, topic=topic)
     if first is None:
         return None
     found: list[Match | None] = [first]
@@ -172,8 +180,9 @@ def compute(
     if len(found) > 2:
         return _sum_of([m.figure for m in found if m is not None])
     a, b = (m.figure for m in found if m is not None)
-    if a == b or (a.value == b.value and (a.line == b.line or a.label == b.label)):
-        return None  # one figure, or one figure stated twice
+    one_reading = a.line == b.line and (a.label in b.label or b.label in a.label)
+    if a == b or (a.value == b.value and (one_reading or a.label == b.label)):
+        return None  # one figure, or one figure read twice ("干管1100m、分干管1100m" are two)
     if op.kind == "share":
         if not _same_kind(a, b) or not b.value:
             return None

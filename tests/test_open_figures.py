@@ -683,3 +683,22 @@ def test_the_words_asked_written_whole_in_a_label_win_over_a_label_sharing_part_
     )
     fig = _ask(extract_figures(report), report, "石川市统计局2018年本年支出多少万")
     assert fig is not None and fig.value == 1366.23
+
+
+def test_a_sum_of_two_named_things_of_a_project():
+    assert (
+        plan("金声乡李子苗加起来一共买了多少株") is None
+        or "起来" not in plan("金声乡李子苗加起来一共买了多少株").operands
+    )
+    assert plan("青禾馆图书项目投入和过程两项加起来得了多少分").operands == ("青禾馆图书项目投入", "过程")
+    report = _report(
+        "SOURCE: https://example.org/5.html\n石川市水务局2022年蔬菜园项目绩效自评报告\n"
+        "新建机井1座,配套Ф160PVC干管管长900m、Ф110PVC分干管管长900m及其他配套设施。"
+    )
+    done = compute(
+        "石川市水务局白沙村蔬菜园项目干管加分干管一共铺了多长",
+        extract_figures(report),
+        (report.meta.org, *report.meta.aliases),
+        report.meta.title,
+    )
+    assert done is not None and (done.value, done.unit) == (1800.0, "m"), done
