@@ -133,7 +133,7 @@ _ACTUAL = re.compile(r"实际|完成值|完成情况|实绩|实际完成|全年�
 
 
 # what a sum of money is: spent, or budgeted (allocated, planned)
-_SPENT_ASKED = re.compile(r"支出|执行(?!率)|花了|花掉|花费|用了|用掉|使用了|支付了|开支")
+_SPENT_ASKED = re.compile(r"(?<![目本员用费])支出|执行(?!率)|花了|花掉|花费|用了|用掉|使用了|支付了|开支")
 # (项目支出, 基本支出 are kinds of spending, not its measure)
 _SPENT_WORDS = re.compile(r"(?<![目本员用费])支出|执行|花|使用|(?<!转移)支付|开支|用于|用掉")
 _BUDGET_WORDS = re.compile(r"预算|安排|批复|计划|下达|核定")
@@ -449,7 +449,8 @@ def score_figures(
         if score and not f.column:
             # "实际支出了多少" is not answered by a sentence's budget ("下达预算资金…"), nor the reverse
             if wants_spent and not _SPENT_WORDS.search(named_by):
-                score *= 0.3 if _BUDGET_WORDS.search(named_by) else 0.75
+                # "实际花了多少" is never answered by a budget ("下达…预算389.6万元"), however well named
+                score *= 0.0 if _BUDGET_WORDS.search(named_by) else 0.75
             elif wants_budget and _SPENT_WORDS.search(named_by) and not _BUDGET_WORDS.search(named_by):
                 score *= 0.3
         if f.row and score and not names_a_row and f.column in totals and f.unit != "分":

@@ -702,3 +702,24 @@ def test_a_sum_of_two_named_things_of_a_project():
         report.meta.title,
     )
     assert done is not None and (done.value, done.unit) == (1800.0, "m"), done
+
+
+def test_spending_asked_is_never_answered_with_a_budget_and_a_kind_of_spending_is_no_spending_asked():
+    report = _report(
+        "SOURCE: https://example.org/6.html\n青禾县文化馆2022年补助资金绩效自评报告\n"
+        "2022年省财政厅下达公共文化服务体系建设补助资金预算389.6万元。\n"
+        "2022年年初预算安排4753.66万元,其中:基本支出:1768.16万元,项目支出2985.5万元。"
+    )
+    figures = extract_figures(report)
+    assert _ask(figures, report, "青禾县文化馆公共文化补助资金实际花了多少") is None
+    fig = _ask(figures, report, "青禾县文化馆2022年基本支出是多少")
+    assert fig is not None and fig.value == 1768.16
+
+
+def test_a_classifier_asked_names_the_unit_of_the_answer():
+    assert expected_units("完成了多少卷档案的数字化") == ("卷",)
+    assert expected_units("新建了几栋楼") == ("栋",)
+    report = _report(
+        "SOURCE: https://example.org/7.html\n石川市档案馆2020年完成档案数字化1200卷，经费10万元。"
+    )
+    assert {(f.value, f.unit) for f in extract_figures(report)} >= {(1200.0, "卷"), (10.0, "万元")}

@@ -252,3 +252,7 @@ def test_a_verbs_phrase_ending_in_a_body_is_no_unit_name():
 )
 def test_the_ministry_or_province_above_a_transfer_payment_is_not_the_unit(text: str, org: str):
     assert _meta_of(f"SOURCE: https://example.org/1.html\n{text}").org == org
+
+
+def test_the_short_form_of_an_agricultural_extension_centre():
+    assert "青禾县农技推广中心" in aliases_for("青禾县农业技术推广中心", "青禾县", None, None)
