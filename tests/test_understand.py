@@ -352,3 +352,21 @@ def test_an_item_of_another_report_sharing_a_long_phrase_is_not_said_to_be_missi
     parsed = QuestionParser([a, b], items).parse("石川市公共文化服务体系建设专项资金省级一共下达多少")
     assert [u.doc for u in parsed.units] == ["a.txt"]
     assert parsed.item_missing is None
+
+
+def test_a_county_inside_another_places_name_is_not_that_county():
+    nan = ReportMeta(
+        "nx.txt",
+        "南县财政局",
+        aliases_for("南县财政局", "南县", None, None),
+        "南县",
+        None,
+        None,
+        2020,
+        "",
+        "",
+    )
+    parser = QuestionParser([nan, YP], {})  # (with one unit indexed, a question naming none is about it)
+    assert parser.parse("全南县地灾隐患威胁多少人").units == ()
+    assert [u.doc for u in parser.parse("南县财政局2020年预算执行率").units] == ["nx.txt"]
+    assert [u.doc for u in parser.parse("请问南县财政局的自评得分").units] == ["nx.txt"]
