@@ -25,6 +25,7 @@ from assistant.open_figures import (
     asks_unit,
     best_figure,
     expected_units,
+    lead_words,
     shown_label,
     shown_value,
     unmatched_words,
@@ -430,7 +431,8 @@ class Engine:
                 citations.append(named)
                 marks += f"[{len(citations)}]"
                 fig = replace(fig, quote=f"{fig.quote} {named.quote}")
-            what = shown_label(fig) or "原文数字"  # never the asker's words as if the report said them
+            # never the asker's words as if the report said them: the report's own, before the figure
+            what = shown_label(fig) or lead_words(fig) or "原文数字"
             lines.append(f"{short_name(meta)}{year_of(meta)}报告载明：{what} {shown_value(fig)}。{marks}")
             first = first or fig
         if first is None:

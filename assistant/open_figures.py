@@ -527,6 +527,18 @@ def shown_value(fig: Figure) -> str:
     return f"{fig.text}{fig.unit}"
 
 
+def lead_words(fig: Figure) -> str:
+    """The words right before a figure in its quote ("指标6:投诉举报处置率 | 100%"): what a figure read with
+    no label of its own is shown as, so that an answer never shows a bare number."""
+    for text in (fig.quote,):  # (never the context: a cell pasted alone has its neighbours' words there)
+        at = text.find(fig.text)
+        before = text[:at] if at > 0 else ""
+        parts = [p.strip() for p in re.split(r"[,，;；。|\n]", before) if re.search(rf"[{CJK}]{{2}}", p)]
+        if parts:
+            return re.sub(r"\d+(?:\.\d+)?%?", "", parts[-1][-24:]).strip(" :：")
+    return ""
+
+
 def shown_label(fig: Figure) -> str:
     """The figure's name as an answer shows it: a table header's numbers ("(20分)", "(B/A)") that its cited
     row does not hold are left out, so that every number shown stands in the quote."""

@@ -222,7 +222,7 @@ class QuestionParser:
         districts = {m.district for m in self.metas if m.district}
         self.districts = sorted(
             {(d, d) for d in districts} | {(d[:-1], d) for d in districts if len(d) > 2},
-            key=lambda p: -len(p[0]),
+            key=lambda p: (-len(p[0]), p),  # (set order is the hash seed's: never let it decide)
         )
 
     # ---- the parse -------------------------------------------------------------------------------

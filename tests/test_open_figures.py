@@ -723,3 +723,12 @@ def test_a_classifier_asked_names_the_unit_of_the_answer():
         "SOURCE: https://example.org/7.html\n石川市档案馆2020年完成档案数字化1200卷，经费10万元。"
     )
     assert {(f.value, f.unit) for f in extract_figures(report)} >= {(1200.0, "卷"), (10.0, "万元")}
+
+
+def test_a_figure_with_no_label_is_shown_with_the_words_before_it_in_its_quote():
+    from assistant.open_figures import lead_words
+    from index.models import Figure
+
+    fig = Figure("r.txt", 95.0, "%", "95%", "", "时效指标,资金支出率达到目标值95%", 3)
+    assert lead_words(fig) == "时效指标,资金支出率达到目标值".split(",")[-1]
+    assert lead_words(Figure("r.txt", 100.0, "%", "100%", "", "100%", 3)) == ""

@@ -370,3 +370,29 @@ def test_a_county_inside_another_places_name_is_not_that_county():
     assert parser.parse("全南县地灾隐患威胁多少人").units == ()
     assert [u.doc for u in parser.parse("南县财政局2020年预算执行率").units] == ["nx.txt"]
     assert [u.doc for u in parser.parse("请问南县财政局的自评得分").units] == ["nx.txt"]
+
+
+def test_which_district_a_question_names_does_not_depend_on_the_hash_seed():
+    """Two places of one length in one question: the set they were gathered in must not decide (each
+    process seeds str hashes anew)."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "from assistant.understand import QuestionParser\n"
+        "from index.models import ReportMeta\n"
+        "from index.structure import aliases_for\n"
+        "metas = [ReportMeta(f'{d}.txt', f'{d}{o}', aliases_for(f'{d}{o}', d, None, None), d, None, None, 2023,"
+        " '', '') for d in ('白沙县', '青禾县', '松溪县', '云岭县', '石川县', '红枫县') for o in ('财政局', '教育局')]\n"
+        "print([u.doc for u in QuestionParser(metas, {}).parse('青禾白沙红枫云岭经开区河道保洁花了多少').units])\n"
+    )
+    outputs = set()
+    for seed in ("0", "1", "2", "3"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120
+        )
+        assert done.returncode == 0, done.stderr[-1000:]
+        outputs.add(done.stdout)
+    assert len(outputs) == 1, outputs
