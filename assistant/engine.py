@@ -307,11 +307,14 @@ class Engine:
         meta = parsed.units[0]
         known = (*BY_NAME[fact.metric].synonyms, meta.org, *meta.aliases)
         # the clause that states the figure, not its whole sentence (which may go on to list the parts)
-        clause = next(
-            (c for c in re.split(r"[，,；;。]", fact.quote) if fact.text and fact.text.replace(" ", "") in c),
-            fact.quote,
-        )
-        return unmatched_words(parsed.asked, clause + fact.section, known) > 0.6
+        clauses = re.split(r"[，,；;。]", fact.quote)
+        at = next((i for i, c in enumerate(clauses) if fact.text and fact.text.replace(" ", "") in c), None)
+        clause = fact.quote if at is None else clauses[at]
+        if at and len(re.findall(r"[\u4e00-\u9fff]", clause)) <= 4:
+            # "…自评总分100分，得分91.3分": a clause of the metric word alone is about the one before it
+            clause = f"{clauses[at - 1]}{clause}"
+        # (the places the asker puts before the unit, "白云区永平街道", are who, not a part of the figure)
+        return unmatched_words(strip_places(parsed.asked, meta), clause + fact.section, known) > 0.6
 
     def _chunks_of(self, doc: str) -> list[Chunk]:
         return self.retriever.doc_chunks(doc)

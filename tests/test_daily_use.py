@@ -180,3 +180,15 @@ def test_with_one_report_indexed_another_unit_is_said_missing_not_replaced(
         answer, _ = engine.ask(question)
         assert not answer.found and answer.value is None and "索引中没有" in answer.answer, question
     assert engine.ask("预算执行率是多少？")[0].value == 99.56  # naming none: the one unit indexed
+
+
+def test_the_district_written_before_a_units_name_is_no_part_of_the_figure(small_engine):
+    """ "白云区永平街道…预算执行率": 白云区 says which 永平街道, it is no sub-item of the rate."""
+    answer, _ = small_engine.ask("白云区永平街道2021年预算执行率是多少")
+    assert (answer.found, answer.value, answer.unit) == (True, 94.96, "%"), answer.answer
+
+
+def test_a_score_stated_after_its_full_marks_answers_the_score_asked_in_the_reports_words(small_engine):
+    """ "…部门整体支出绩效自评总分100分，得分91.3分": asked as the report words it, the score is 91.3."""
+    answer, _ = small_engine.ask("永平街道部门整体支出绩效自评得分是多少")
+    assert (answer.found, answer.value, answer.unit) == (True, 91.3, "分"), answer.answer
