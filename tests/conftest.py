@@ -108,6 +108,22 @@ def five_engine(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path):
     return Engine.open(settings, embedder=embedder)
 
 
+def engine_of_text(tmp_path_factory: pytest.TempPathFactory, name: str, text: str):
+    """An engine over one invented report, indexed with the fake embedder: fast engine-level tests."""
+    from assistant.engine import Engine
+    from index.pipeline import Indexer
+    from index.settings import Settings
+
+    folder = Path(tmp_path_factory.mktemp(Path(name).stem))
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    embedder = FakeEmbedder()
+    settings = Settings(index_dir=folder / "index")
+    outcome = Indexer(settings, embedder=embedder).ingest([path])[0]
+    assert outcome.status == "added", outcome.message
+    return Engine.open(settings, embedder=embedder)
+
+
 @contextmanager
 def serving(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
     """A local HTTP server (a scripted OpenAI-compatible endpoint) on a free loopback port, for the block."""

@@ -3,14 +3,10 @@ as a change answers it; the year's own total beside it is no rival. The report i
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from conftest import FakeEmbedder
+from conftest import engine_of_text
 
 from assistant.engine import Engine
-from index.pipeline import Indexer
-from index.settings import Settings
 
 REPORT = """云岭县松溪卫生院2023年度部门决算说明
 一、收入支出决算总体情况说明
@@ -22,13 +18,7 @@ REPORT = """云岭县松溪卫生院2023年度部门决算说明
 
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
-    folder = Path(tmp_path_factory.mktemp("change"))
-    path = folder / "songxi.txt"
-    path.write_text(REPORT, encoding="utf-8")
-    embedder = FakeEmbedder()
-    settings = Settings(index_dir=folder / "index")
-    assert Indexer(settings, embedder=embedder).ingest([path])[0].status == "added"
-    return Engine.open(settings, embedder=embedder)
+    return engine_of_text(tmp_path_factory, "songxi.txt", REPORT)
 
 
 def test_a_stated_change_answers_beside_the_years_total(engine: Engine):

@@ -4,14 +4,10 @@ The report is invented; the engine runs on the fake embedder."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from conftest import FakeEmbedder
+from conftest import engine_of_text
 
 from assistant.engine import Engine
-from index.pipeline import Indexer
-from index.settings import Settings
 
 REPORT = """石川市青禾区老龄服务中心2023年度项目支出绩效自评报告
 一、项目基本情况
@@ -22,13 +18,7 @@ REPORT = """石川市青禾区老龄服务中心2023年度项目支出绩效自�
 
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
-    folder = tmp_path_factory.mktemp("remaining")
-    path = Path(folder) / "laoling.txt"
-    path.write_text(REPORT, encoding="utf-8")
-    embedder = FakeEmbedder()
-    settings = Settings(index_dir=Path(folder) / "index")
-    assert Indexer(settings, embedder=embedder).ingest([path])[0].status == "added"
-    return Engine.open(settings, embedder=embedder)
+    return engine_of_text(tmp_path_factory, "laoling.txt", REPORT)
 
 
 def test_a_stated_balance_answers_a_question_in_its_word(engine: Engine):

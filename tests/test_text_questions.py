@@ -3,14 +3,10 @@ the report's sentences, read with and without the unit's names. The report is in
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from conftest import FakeEmbedder
+from conftest import engine_of_text
 
 from assistant.engine import Engine
-from index.pipeline import Indexer
-from index.settings import Settings
 
 REPORT = """青禾县白沙乡人民政府2024年度部门整体支出绩效自评报告
 一、部门基本情况
@@ -26,13 +22,7 @@ REPORT = """青禾县白沙乡人民政府2024年度部门整体支出绩效自�
 
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
-    folder = Path(tmp_path_factory.mktemp("text"))
-    path = folder / "baisha.txt"
-    path.write_text(REPORT, encoding="utf-8")
-    embedder = FakeEmbedder()
-    settings = Settings(index_dir=folder / "index")
-    assert Indexer(settings, embedder=embedder).ingest([path])[0].status == "added"
-    return Engine.open(settings, embedder=embedder)
+    return engine_of_text(tmp_path_factory, "baisha.txt", REPORT)
 
 
 @pytest.mark.parametrize(
