@@ -215,6 +215,7 @@ _COMMON_WORD = re.compile(
 )
 
 
+_PLACE_CHAIN = re.compile(rf"(?:[{CJK}]{{1,6}}?(?:省|自治区|市|州|盟|县|区|旗))+")
 _AREA_WORD_END = re.compile(r"(?:城乡|城镇|乡镇|村镇|县乡|市县|县区|省市)$")
 
 
@@ -238,6 +239,7 @@ def read_org(title: str, blocks: list[Block], publisher: str | None = None, file
         and org.endswith(named)
         and _HAS_PLACE.match(named)
         and not re.search(r"(?:中共|政协|共青团)$", org[: -len(named)])
+        and not _PLACE_CHAIN.fullmatch(org[: -len(named)])  # "德阳市" before "旌阳区…局" is its city
     ):
         org = named  # "下载文档石川市青禾县…卫生院" in a site's title, the unit's full name in the text
     if (

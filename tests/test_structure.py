@@ -193,6 +193,12 @@ def test_a_menu_line_above_the_title_and_our_county_are_no_part_of_the_name():
             "强化部门绩效意识,现将自评情况报告如下。",
             "青禾县妇幼保健服务中心",
         ),
+        # a city before the unit's name in the title, the text naming it without: the city stays
+        (
+            "石川市青禾区市场监督管理局\n2022年度部门整体支出绩效自评报告\n第一部分 部门概况\n"
+            "青禾区市场监督管理局内设科室15个。青禾区市场监督管理局下设市场监管所12个。",
+            "石川市青禾区市场监督管理局",
+        ),
         # the report of a place's funds, with no department named
         ("云岭省2022年度中央自然灾害资金绩效自评报告\n一、基本情况\n下达资金500万元。", "云岭省"),
     ],
