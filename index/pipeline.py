@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from index.chunking import chunk_report
+from index.embed_units import embed_unique, needing_vectors
 from index.embedders import Embedder, EmbedderUnavailable, make_embedder
 from index.facts import extract_facts
 from index.figures import extract_figures
@@ -198,7 +199,7 @@ class Indexer:
         with the index's own model (another is refused), stray ones removed; an interrupted rebuild ends."""
         if self.repaired is None:
             self.store.check()
-            self.repaired = reconcile(self.store, self.vectors, self._passages, stage)
+            self.repaired = reconcile(self.store, self.vectors, self._passages, self.settings, stage)
             built = self.store.embedder_name() or ""
             if built.startswith(REBUILDING) and built == REBUILDING + self.embedder.name:
                 self.store.set_embedder(self.embedder.name, self._dim or self._probe_dim())
@@ -215,6 +216,8 @@ class Indexer:
         the next ingest with the same model, or simply run again. Returns the number of chunks embedded."""
         self.store.check()
         self.store.set_embedder(REBUILDING + self.embedder.name)
+        # which chunks get a vector is decided again, by the settings of this run
+        self.store.set_vectors_expected({r["doc"]: -1 for r in self.store.documents()})
         self.vectors.reset()  # a collection keeps the dimension of its first vector, even emptied
         self.repaired = None
         return self.prepare(stage).embedded
@@ -369,9 +372,10 @@ class Indexer:
         # jieba learns each report's names as it is indexed, in file order: in this process, never a worker
         add_words(report.meta.aliases)
         tokens = [tokenize(c.embed_text) for c in chunks]
-        vectors = self._embed(chunks, stage)
+        embedded, vectors = self._embed(chunks, stage)
+        dim = int(vectors.shape[1]) if len(embedded) else None  # None: a report of no text to embed
         # the same name with vectors of another size: the server behind it now runs another model
-        check_embedder(self.store, self.embedder.name, vectors.shape[1])
+        check_embedder(self.store, self.embedder.name, dim)
 
         if stage:
             stage("入库", 0.0)
@@ -381,7 +385,7 @@ class Indexer:
             clash = old_ids.intersection(new_ids)
             if clash:  # same content, new vectors (e.g. a re-embed): the old vectors must go first
                 self.vectors.delete(sorted(clash))
-            self.vectors.add(chunks, vectors)
+            self.vectors.add(embedded, vectors)
             try:
                 self.store.replace_document(
                     report.meta,
@@ -398,7 +402,8 @@ class Indexer:
                     verdict="confirmed" if confirmed else assessment.verdict,
                     evidence="、".join(assessment.found + assessment.news),
                     replaces=placement.replaces,
-                    dim=int(vectors.shape[1]),
+                    dim=dim,
+                    vectors=len(embedded),
                 )
             except Exception:
                 self.vectors.delete([i for i in new_ids if i not in old_ids])
@@ -445,19 +450,25 @@ class Indexer:
             details={"doc": placement.doc, "conflict": conflict},
         )
 
-    def _embed(self, chunks: list[Chunk], stage: StageFn | None) -> np.ndarray:
-        """Chunk vectors, in batches so that a big file shows real progress."""
-        if stage is None or len(chunks) <= EMBED_BATCH:
-            if stage:
-                stage("向量化", 0.0)
-            return self.embedder.embed_passages([c.embed_text for c in chunks])
-        parts = []
-        for start in range(0, len(chunks), EMBED_BATCH):
-            stage("向量化", start / len(chunks))
-            parts.append(
-                self.embedder.embed_passages([c.embed_text for c in chunks[start : start + EMBED_BATCH]])
-            )
-        return np.concatenate(parts)
+    def _embed(self, chunks: list[Chunk], stage: StageFn | None) -> tuple[list[Chunk], np.ndarray]:
+        """The chunks that get a vector (index/embed_units.py) and their vectors, in batches so that a big
+        file shows real progress."""
+        needing = needing_vectors(chunks, self.settings)
+
+        def run(texts: list[str]) -> np.ndarray:
+            if stage is None or len(texts) <= EMBED_BATCH:
+                if stage:
+                    stage("向量化", 0.0)
+                return self.embedder.embed_passages(texts)
+            parts = []
+            for start in range(0, len(texts), EMBED_BATCH):
+                stage("向量化", start / len(texts))
+                parts.append(self.embedder.embed_passages(texts[start : start + EMBED_BATCH]))
+            return np.concatenate(parts)
+
+        if not needing:
+            return [], np.zeros((0, 0), dtype=np.float32)
+        return [c for c, _ in needing], embed_unique([t for _, t in needing], run)
 
     def remove(self, doc: str) -> bool:
         ids = self.store.chunk_ids(doc)

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
+from index.embed_units import embed_unique, needing_vectors
+from index.models import Chunk
 from index.settings import Settings
 from index.store import (
     ChromaVectorStore,
@@ -155,23 +157,38 @@ def reconcile(
     store: ReportStore,
     vectors: VectorStore,
     embed: Callable[[list[str]], np.ndarray],
+    settings: Settings,
     stage: StageFn | None = None,
 ) -> Repair:
-    """Make the vector store hold exactly one vector per chunk SQLite holds (the model is loaded only
-    when some vector is missing)."""
+    """Make the vector store hold a vector for every chunk SQLite holds that should have one
+    (index/embed_units.py; each report's count is recorded) and none for a chunk it no longer holds (the model
+    is loaded only when some vector is missing). A vector of a chunk that needs none stays."""
     have = vectors.ids()
     indexed = store.all_chunk_ids()
     stray = sorted(have - indexed)
     if stray:
         vectors.delete(stray)
     missing = indexed - have
-    chunks = [c for c, _ in store.chunks() if c.id in missing] if missing else []
-    for start in range(0, len(chunks), EMBED_BATCH):
+    needing: list[tuple[Chunk, str]] = []
+    counts: dict[str, int] = {}
+    if missing:
+        for doc in sorted(r["doc"] for r in store.documents()):
+            ids = store.chunk_ids(doc)
+            gone = missing.intersection(ids)
+            # none missing, or only those of chunks that get no vector (a count of -1 is all chunks)
+            if not gone or len(ids) - len(gone) >= store.vectors_expected(doc):
+                continue
+            own = needing_vectors([c for c, _ in store.chunks(doc)], settings)
+            needing += [(c, t) for c, t in own if c.id in gone]
+            counts[doc] = len(own)
+    for start in range(0, len(needing), EMBED_BATCH):
         if stage:
-            stage("向量化", start / len(chunks))
-        part = chunks[start : start + EMBED_BATCH]
-        vectors.add(part, embed([c.embed_text for c in part]))
-    return Repair(len(stray), len(chunks))
+            stage("向量化", start / len(needing))
+        part = needing[start : start + EMBED_BATCH]
+        vectors.add([c for c, _ in part], embed_unique([t for _, t in part], embed))
+    if counts:
+        store.set_vectors_expected(counts)
+    return Repair(len(stray), len(needing))
 
 
 def set_aside(path: Path) -> Path:

@@ -41,6 +41,11 @@ class Settings(BaseSettings):
     embed_batch_size: int = 32  # texts per request (text-embeddings-inference accepts 32 by default)
     embed_timeout: float = 60.0
     embed_max_retries: int = 3  # connection errors, timeouts, 429 and 5xx, with exponential backoff
+    # What is embedded (index/embed_units.py): "lean" gives no vector to tables of contents, portal menus and
+    # grids of numbers, leaves running headers out, shares one vector among identical texts and embeds a
+    # chunk's header and the head of its text; "whole" embeds every chunk whole. Chunks stay whole either way.
+    embed_units: Literal["lean", "whole"] = "lean"
+    embed_head_chars: int = Field(default=200, ge=0)  # 0: no cap
     # Chroma: embedded PersistentClient under index_dir unless a server host is named.
     chroma_host: str | None = None
     chroma_port: int = 8000

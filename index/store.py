@@ -251,6 +251,8 @@ class ReportStore:
         "source_path": "TEXT NOT NULL DEFAULT ''",  # where the file was read from (provenance, not identity)
         "verdict": "TEXT NOT NULL DEFAULT 'report'",  # report | unsure | confirmed (see index/report_check.py)
         "evidence": "TEXT NOT NULL DEFAULT ''",
+        # chunks with a vector of their own (index/embed_units.py); -1: all of them (an index from before)
+        "vectors": "INTEGER NOT NULL DEFAULT -1",
     }
 
     def __init__(self, path: Path, create: bool = True) -> None:
@@ -337,6 +339,24 @@ class ReportStore:
             with self.conn:
                 self.conn.execute("UPDATE documents SET source_path = ? WHERE doc = ?", (source_path, doc))
 
+    def vectors_expected(self, doc: str | None = None) -> int:
+        """How many vectors a report's chunks (all reports' when `doc` is None) should have."""
+        count = "(SELECT count(*) FROM chunks c WHERE c.doc = d.doc)"
+        # a read-only index from before the column: every chunk has one
+        expected = (
+            f"CASE WHEN vectors < 0 THEN {count} ELSE vectors END" if "vectors" in self.columns else count
+        )
+        where, args = ("WHERE doc = ?", (doc,)) if doc is not None else ("", ())
+        row = self.conn.execute(f"SELECT sum({expected}) FROM documents d {where}", args).fetchone()
+        return int(row[0] or 0)
+
+    def set_vectors_expected(self, counts: dict[str, int]) -> None:
+        """Record how many of each report's chunks have a vector (-1: all; before a rebuild)."""
+        with self.conn:
+            self.conn.executemany(
+                "UPDATE documents SET vectors = ? WHERE doc = ?", [(n, doc) for doc, n in counts.items()]
+            )
+
     def set_verdict(self, doc: str, verdict: str) -> bool:
         with self.conn:
             done = self.conn.execute("UPDATE documents SET verdict = ? WHERE doc = ?", (verdict, doc))
@@ -405,6 +425,7 @@ class ReportStore:
         evidence: str = "",
         replaces: Sequence[str] = (),
         dim: int | None = None,
+        vectors: int = -1,
     ) -> None:
         """Swap a document's rows (and those of the reports it `replaces`) for new ones in one transaction:
         readers see the old or the new, never a mix."""
@@ -413,7 +434,8 @@ class ReportStore:
                 self._delete_rows(doc)
             self.conn.execute(
                 "INSERT INTO documents (doc, sha256, fmt, org, aliases, district, city, province, year, kind, title, source_text,"
-                " embedder, pipeline, source_path, verdict, evidence) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                " embedder, pipeline, source_path, verdict, evidence, vectors)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     meta.doc,
                     sha256,
@@ -432,6 +454,7 @@ class ReportStore:
                     source_path,
                     verdict,
                     evidence,
+                    vectors,
                 ),
             )
             self.conn.executemany(

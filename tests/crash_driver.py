@@ -61,12 +61,12 @@ def _kill_on(point: str, count: int) -> None:
     repair.EMBED_BATCH = 8  # several batches, so that a kill can fall between two of them
     reconcile = pipeline.reconcile
 
-    def reconcile_then(store, vectors, embed, stage=None):
+    def reconcile_then(store, vectors, embed, settings, stage=None):
         def embed_then(texts):
             maybe_die("repaired")
             return embed(texts)
 
-        return reconcile(store, vectors, embed_then, stage)
+        return reconcile(store, vectors, embed_then, settings, stage)
 
     pipeline.reconcile = reconcile_then
 
