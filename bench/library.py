@@ -174,6 +174,7 @@ def phase_ask(
     outcome: dict[str, int] = {}
     by_kind: dict[str, list[int]] = {}
     wrong_reports: dict[str, bool] = {}
+    verdicts: dict[str, str] = {}  # "doc kind" → verdict, to compare libraries of other sizes
     for q in rows:
         t = time.perf_counter()
         answer, _ = engine.ask(q["text"])
@@ -183,6 +184,7 @@ def phase_ask(
         by_kind.setdefault(q["kind"], [0, 0])[0] += verdict == "right"
         by_kind[q["kind"]][1] += 1
         wrong_reports[q["doc"]] = wrong_reports.get(q["doc"], False) or verdict != "right"
+        verdicts[f"{q['doc']} {q['kind']}"] = verdict
     times.sort()
     return {
         "questions": len(rows),
@@ -190,6 +192,7 @@ def phase_ask(
         "reports_right": sum(not w for w in wrong_reports.values()),
         "outcome": outcome,
         "by_kind": by_kind,
+        "verdicts": verdicts,
         "p50": statistics.median(times),
         "p95": times[int(0.95 * (len(times) - 1))],
         "max": times[-1],
@@ -256,9 +259,13 @@ def _server_rss_mb(proc: subprocess.Popen[bytes]) -> float:
     return 0.0
 
 
-def write_questions(library: Library, n: int, ask_reports: int, seed: int, path: Path) -> int:
+def write_questions(library: Library, n: int, ask_reports: int, seed: int, path: Path, keep: int) -> int:
+    """Questions on every report, or on `ask_reports` of them: the first `keep` (the smallest library's,
+    asked again in every larger one) and others drawn at random."""
     rng = random.Random(f"{seed}:questions:{n}")
-    chosen = sorted(rng.sample(range(n), min(n, ask_reports)))
+    first = list(range(min(n, keep, ask_reports)))
+    rest = rng.sample(range(len(first), n), min(n, ask_reports) - len(first))
+    chosen = sorted(first + rest)
     rows: list[Question] = []
     for i in chosen:
         rows += questions(library.plan(i), random.Random(f"{seed}:q:{i}"))
@@ -309,7 +316,7 @@ def run(args: argparse.Namespace) -> None:
             listing = work / f"files-{n}.txt"
             listing.write_text("\n".join(str(f) for f in files[done:n]), encoding="utf-8")
             qfile = work / f"questions-{n}.jsonl"
-            asked = write_questions(library, n, args.ask_reports, args.seed, qfile)
+            asked = write_questions(library, n, args.ask_reports, args.seed, qfile, keep=sizes[0])
             for store, (index, port) in stores.items():
                 port_args = ["--chroma-port", str(port)] if port else []
                 vectors = ["--real-library"] if args.real_library else []
@@ -386,6 +393,17 @@ def _table(rows: list[dict[str, Any]], real: dict[str, Any] | None, args: argpar
             f"right by kind, N={r['n']} {r['store']}: "
             + ", ".join(f"{k} {v[0]}/{v[1]}" for k, v in sorted(kinds.items()))
         )
+    print()
+    for store in dict.fromkeys(r["store"] for r in rows):
+        first, *larger = [r for r in rows if r["store"] == store]
+        for r in larger:
+            both = [k for k in first["ask"]["verdicts"] if k in r["ask"]["verdicts"]]
+            differ = [k for k in both if first["ask"]["verdicts"][k] != r["ask"]["verdicts"][k]]
+            reports = len({k.split()[0] for k in both})
+            print(
+                f"{store}, N={r['n']} against N={first['n']}: the {len(both)} questions on the {reports} reports "
+                f"asked in both are judged alike{'' if not differ else f' but for {len(differ)}: ' + ', '.join(differ[:5])}."
+            )
     print()
     if args.real_library:
         print("vectors: the real default embedder, for the whole library (--real-library).")
