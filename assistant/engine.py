@@ -206,7 +206,7 @@ class Engine:
         answer = handler.get(parsed.kind, self._not_in_reports)(parsed)
         # a computation asks a figure ("还差多少"); "为啥没完成" asks for the report's words
         computation = parsed.units and parsed.asks_figure and open_derive.plan(parsed.text) is not None
-        # "比上年减少…", "结余195.83万元": stated in the report, not computed
+        # "比上年减少…", "结余48.25万元": stated in the report, not computed
         stated_change = answer.found and (
             parsed.operation == "yoy"
             or (
@@ -528,7 +528,7 @@ class Engine:
             )
         own_word = _STATED_REMAINING.search(parsed.text) if parsed.operation == "remaining" else None
         if own_word and len(parsed.units) == 1:
-            # "结余多少" where the report states its 结余 ("随月发放1692.02万元,结余195.83万元"): its own figure
+            # "结余多少" where the report states its 结余 ("随月发放812.15万元,结余48.25万元"): its own figure
             found = self._open_figure(parsed, compute_ok=True)
             if found is not None and all(own_word.group(0) in c.quote for c in found.citations):
                 return found

@@ -449,7 +449,7 @@ def score_figures(
         if score and not f.column:
             # "实际支出了多少" is not answered by a sentence's budget ("下达预算资金…"), nor the reverse
             if wants_spent and not _SPENT_WORDS.search(named_by):
-                # "实际花了多少" is never answered by a budget ("下达…预算389.6万元"), however well named
+                # "实际花了多少" is never answered by a budget ("下达…预算412.5万元"), however well named
                 score *= 0.0 if _BUDGET_WORDS.search(named_by) else 0.75
             elif wants_budget and _SPENT_WORDS.search(named_by) and not _BUDGET_WORDS.search(named_by):
                 score *= 0.3
@@ -520,15 +520,15 @@ def unmatched_words(asked: str, said: str, known: Sequence[str]) -> float:
 
 
 def shown_value(fig: Figure) -> str:
-    """The figure as written, with the unit its table states where the cell itself has none ("4,146.04" under
-    金额单位:万元 → 4,146.04万元): an amount shown without its unit could be read a ten-thousandfold off."""
+    """The figure as written, with the unit its table states where the cell itself has none ("3,208.11" under
+    金额单位:万元 → 3,208.11万元): an amount shown without its unit could be read a ten-thousandfold off."""
     if not fig.unit or fig.text.endswith(fig.unit) or fig.unit in fig.text:
         return fig.text
     return f"{fig.text}{fig.unit}"
 
 
 def lead_words(fig: Figure) -> str:
-    """The words right before a figure in its quote ("指标6:投诉举报处置率 | 100%"): what a figure read with
+    """The words right before a figure in its quote ("指标3:投诉处置率 | 100%"): what a figure read with
     no label of its own is shown as, so that an answer never shows a bare number."""
     for text in (fig.quote,):  # (never the context: a cell pasted alone has its neighbours' words there)
         at = text.find(fig.text)

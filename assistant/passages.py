@@ -235,7 +235,7 @@ def stated_changes(chunks: Sequence[Chunk], words: Sequence[str]) -> list[Stated
                 if not any(w in before for w in words) or m.group(2) != m.group(6).replace("个百分点", "%"):
                     continue
                 if m.group(2) == "%" and m.group(6) == "%":
-                    # "为年初预算的120.9%，比上年降低30.2%": a rate's change in points is said in 个百分点; a
+                    # "为年初预算的112.4%，比上年降低18.6%": a rate's change in points is said in 个百分点; a
                     # change in % after a rate is the amount's, and last year's rate cannot be had from it
                     continue
                 sign = 1 if m.group(4) in _UP else -1

@@ -17,7 +17,7 @@ from assistant.units import AliasTable, ContentUnits, FuzzyUnits, org_mentions, 
 from index.models import ReportMeta
 
 # an alias that begins with a place ("南县财政局"), and a character before it that would make the place
-# another one ("全南县"): any but a level that ends a place or a word a question puts before a name
+# another one ("青禾县"): any but a level that ends a place or a word a question puts before a name
 _PLACE_HEAD = re.compile(r"^[\u4e00-\u9fff]{1,3}?[县市区州旗]")
 _INSIDE_NAME = re.compile(r"[\u4e00-\u9fff](?<![省市县区州盟旗年问查看在和与及跟的了是给对把请那这])")
 # a unit named by its level alone ("市财政局", "县卫健局"): the asker may write its place before it
@@ -487,14 +487,14 @@ class QuestionParser:
         for alias, _ in self.alias_table.in_text(text):
             pos = rest.find(alias)
             if pos > 0 and _PLACE_HEAD.match(alias) and _INSIDE_NAME.match(rest[pos - 1]):
-                continue  # "全南县": 南县 is the tail of another place's name, not that county
+                continue  # "青禾县": 禾县 is the tail of another place's name, not that county
             if pos != -1:
                 found.extend(
                     (pos, m) for m in self.alias_table.metas_of[alias] if all(m is not f for _, f in found)
                 )
                 rest = rest.replace(alias, "〇")
                 if alias[0] in _LEVEL_FIRST:
-                    # "鄂州市财政局" for a report that names itself "市财政局": the place before it is the asker's
+                    # "云岭市财政局" for a report that names itself "市财政局": the place before it is the asker's
                     rest = re.sub(r"^([\u4e00-\u9fff]{2,3})〇", "〇", rest)
         # one unit's reports of one year on several projects: those whose project the question also names
         named = {m.doc: sum(a in text for a in m.aliases) for _, m in found}
@@ -629,7 +629,7 @@ def _unscored_name(text: str, metric_words: list[str], unit_names: Sequence[str]
 def _district_in(text: str, districts: list[tuple[str, str]]) -> str | None:
     for name, full in districts:
         at = text.find(name)
-        # "全南县" holds 南县, and is another county
+        # "青禾县" holds 禾县, and is another county
         if at != -1 and not (at > 0 and _PLACE_HEAD.match(name) and _INSIDE_NAME.match(text[at - 1])):
             return full
     return None

@@ -1,5 +1,5 @@
 """The rows of a 决算 table (收入支出决算总表, 财决公开01表 …) pasted as text: "项目 行次 金额" over rows such as
-"五教育支出 36 4,146.04" or "九、卫生健康支出 39 25,037,565.22". Each row is its item's name, the row's number
+"五教育支出 36 3,208.11" or "九、卫生健康支出 39 18,204,117.52". Each row is its item's name, the row's number
 (行次, no figure) and the amount, always written to the fen. The amount's unit is the one the table states
 ("金额单位:万元"); a table that states none gives no figures.
 """

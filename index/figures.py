@@ -592,7 +592,7 @@ def flattened_figures(doc: str, report: Report) -> Iterator[Figure]:
     for fig in _run_rows(doc, report, source):
         run_lines.add(fig.line)
         yield fig
-    # a 决算 table's rows ("五教育支出 36 4,146.04"): the row number between name and amount misleads the rest
+    # a 决算 table's rows ("五教育支出 36 3,208.11"): the row number between name and amount misleads the rest
     accounts = [f for f in account_figures(doc, report) if f.line not in run_lines]
     yield from accounts
     run_lines |= {f.line for f in accounts}
@@ -776,7 +776,7 @@ def extract_figures(report: Report) -> list[Figure]:
         if f.qualifier != "aligned" or _VALUE_HEAD.search(f.column) or _HEADER_WORD.search(f.column)
     ]
     seen = {(f.line, f.value, f.unit) for f in flat}
-    # a sentence reading of digits a budget row's arithmetic has read ("中央财政资金10200%" is 102|0|0%)
+    # a sentence reading of digits a budget row's arithmetic has read ("中央财政资金8600%" is 86|0|0%)
     runs: dict[int, list[str]] = {}
     for f in flat:
         if f.qualifier.startswith(RUN):

@@ -176,7 +176,7 @@ def read_row(line: str, columns: Sequence[str]) -> list[RunRow]:
         unweighted = [c for c in before if c not in ("分值", "权重")]
         total = re.search(r"资金总额|合计|总计", m.group("row"))
         layouts = [before] if total or unweighted == before else [unweighted, before]
-        # an empty 年初预算数 cell leaves no digits ("年度资金总额303010100%": 30|30|10|100%)
+        # an empty 年初预算数 cell leaves no digits ("年度资金总额484810100%": 48|48|10|100%)
         layouts += [
             [c for c in lay if not c.startswith("年初")] for lay in layouts if lay[0].startswith("年初")
         ]
@@ -209,7 +209,7 @@ def read_row(line: str, columns: Sequence[str]) -> list[RunRow]:
     return rows
 
 
-# rate, weight and score run together after a header "执行率 执行率权重 执行率得分" ("79.27107.93", "76%107.6")
+# rate, weight and score run together after a header "执行率 执行率权重 执行率得分" ("86.42108.64", "92%109.2")
 _SCORED = re.compile(r"[\d.%]{4,}")
 SCORED_REACH = (
     80  # the budget rows stand right under their header; an indicator table further on is no such row
@@ -240,7 +240,7 @@ def _scored_readings(token: str) -> set[tuple[str, str, str]]:
             head = token[:w_at]
             for r_at in range(len(head) - 1, -1, -1):
                 rate = head[r_at:]
-                # the rate may follow damaged amounts ("…06.5|79.27"): where it starts is left to the arithmetic
+                # the rate may follow damaged amounts ("…08.3|86.42"): where it starts is left to the arithmetic
                 if not _NUMBER.fullmatch(rate.rstrip("%")) or rate.count("%") > (
                     1 if rate.endswith("%") else 0
                 ):

@@ -74,7 +74,7 @@ def assign_sections(blocks: list[Block]) -> list[Section]:
 def _fix_typos(org: str) -> str:
     # One corpus title reads 洛浦街道办处: a dropped 事 is a common typo in such titles.
     org = re.sub(r"街道办处$", "街道办事处", org)
-    # "开州区区民政局": a level written twice ("市市场监管局" is 市 + 市场, left alone)
+    # "松溪区区民政局": a level written twice ("市市场监管局" is 市 + 市场, left alone)
     return re.sub(rf"(?<=[{CJK}]{{2}})([区县])\1(?=[{CJK}])", r"\1", org)
 
 
@@ -197,7 +197,7 @@ def _named_organisation(blocks: list[Block]) -> str | None:
                 _HAS_PLACE.match(name)
                 and not _NOT_IN_NAME.search(name)
                 and not _COMMON_WORD.fullmatch(name)
-                and not _AREA_WORD_END.search(name)  # "临河区城乡义务教育": a place and 城乡, no unit
+                and not _AREA_WORD_END.search(name)  # "青禾区城乡义务教育": a place and 城乡, no unit
             ):
                 found.append(_fix_typos(name))
     if not found:
@@ -253,7 +253,7 @@ def read_org(title: str, blocks: list[Block], publisher: str | None = None, file
             )
         )
     ):
-        org = named  # "玉桥街道" in the title, "石川市青禾区玉桥街道办事处" in the text: the name with its place
+        org = named  # "松溪街道" in the title, "石川市青禾区松溪街道办事处" in the text: the name with its place
     if org is None:
         org = named
     if org is None:
@@ -280,7 +280,7 @@ def read_org(title: str, blocks: list[Block], publisher: str | None = None, file
     org = _FIELD_WORDS.sub("", org)
     if _COMMON_WORD.fullmatch(org):
         org = "未知单位"  # "城乡义务教育…": 城乡 ends in 乡 but names no township
-    # "河边镇" where the text says "青禾县河边镇人民政府": a township is known with its county too
+    # "白沙镇" where the text says "青禾县白沙镇人民政府": a township is known with its county too
     township = re.fullmatch(rf"[{CJK}]{{1,6}}(?:镇|乡|街道)(?:办事处|人民政府)?", org)
     if org != "未知单位" and (not _HAS_PLACE.match(org) or township):
         org = _with_place(org, blocks) or org

@@ -678,11 +678,11 @@ def test_the_table_asked_about_is_no_row_of_it():
 def test_the_words_asked_written_whole_in_a_label_win_over_a_label_sharing_part_of_them():
     report = _report(
         "SOURCE: https://example.org/4.html\n石川市统计局2018年度部门整体支出绩效评价报告\n(二)部门整体支出情况\n"
-        "2018年本年支出1366.23万元,其中:基本支出802.21万元,项目支出564.01万元。"
-        "2018年一般公共预算财政拨款支出668.3万元。"
+        "2018年本年支出1520.40万元,其中:基本支出910.25万元,项目支出610.15万元。"
+        "2018年一般公共预算财政拨款支出700.6万元。"
     )
     fig = _ask(extract_figures(report), report, "石川市统计局2018年本年支出多少万")
-    assert fig is not None and fig.value == 1366.23
+    assert fig is not None and fig.value == 1520.4
 
 
 def test_a_sum_of_two_named_things_of_a_project():
@@ -707,13 +707,13 @@ def test_a_sum_of_two_named_things_of_a_project():
 def test_spending_asked_is_never_answered_with_a_budget_and_a_kind_of_spending_is_no_spending_asked():
     report = _report(
         "SOURCE: https://example.org/6.html\n青禾县文化馆2022年补助资金绩效自评报告\n"
-        "2022年省财政厅下达公共文化服务体系建设补助资金预算389.6万元。\n"
-        "2022年年初预算安排4753.66万元,其中:基本支出:1768.16万元,项目支出2985.5万元。"
+        "2022年省财政厅下达公共文化服务体系建设补助资金预算412.5万元。\n"
+        "2022年年初预算安排5210.30万元,其中:基本支出:1890.45万元,项目支出3319.85万元。"
     )
     figures = extract_figures(report)
     assert _ask(figures, report, "青禾县文化馆公共文化补助资金实际花了多少") is None
     fig = _ask(figures, report, "青禾县文化馆2022年基本支出是多少")
-    assert fig is not None and fig.value == 1768.16
+    assert fig is not None and fig.value == 1890.45
 
 
 def test_a_classifier_asked_names_the_unit_of_the_answer():

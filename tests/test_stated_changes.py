@@ -25,5 +25,5 @@ def test_a_rate_and_its_change_in_points():
 
 
 def test_a_rate_followed_by_a_change_in_percent_gives_no_last_year():
-    chunk = _chunk("全镇一般公共预算支出1,867.48万元,为年初预算的120.9%,比上年降低30.2%。")
+    chunk = _chunk("全镇一般公共预算支出2,034.16万元,为年初预算的112.4%,比上年降低18.6%。")
     assert stated_changes([chunk], ["一般公共预算支出"]) == []

@@ -16,7 +16,7 @@ REPORT = """青禾县白沙乡人民政府2024年度部门整体支出绩效自�
 二、绩效自评依据
 根据《青禾县财政局关于开展2024年度部门整体支出绩效自评工作的通知》（青财绩〔2025〕3号）开展自评。
 三、资金使用情况
-2024年共支出1,211.89万元，上级补助资金统筹用于基础设施建设、产业发展和民生保障三个方面。
+2024年共支出986.40万元，上级补助资金统筹用于基础设施建设、产业发展和民生保障三个方面。
 """
 
 
@@ -52,4 +52,4 @@ def test_which_and_unit_words_do_not_ask_a_figure():
 
 def test_spending_said_as_共支出_is_the_years_spending(engine: Engine):
     answer, _ = engine.ask("白沙乡全年一共花了多少钱？")
-    assert (answer.found, answer.value, answer.unit) == (True, 1211.89, "万元"), answer.answer
+    assert (answer.found, answer.value, answer.unit) == (True, 986.4, "万元"), answer.answer

@@ -357,9 +357,9 @@ def test_an_item_of_another_report_sharing_a_long_phrase_is_not_said_to_be_missi
 def test_a_county_inside_another_places_name_is_not_that_county():
     nan = ReportMeta(
         "nx.txt",
-        "南县财政局",
-        aliases_for("南县财政局", "南县", None, None),
-        "南县",
+        "禾县财政局",
+        aliases_for("禾县财政局", "禾县", None, None),
+        "禾县",
         None,
         None,
         2020,
@@ -367,9 +367,9 @@ def test_a_county_inside_another_places_name_is_not_that_county():
         "",
     )
     parser = QuestionParser([nan, YP], {})  # (with one unit indexed, a question naming none is about it)
-    assert parser.parse("全南县地灾隐患威胁多少人").units == ()
-    assert [u.doc for u in parser.parse("南县财政局2020年预算执行率").units] == ["nx.txt"]
-    assert [u.doc for u in parser.parse("请问南县财政局的自评得分").units] == ["nx.txt"]
+    assert parser.parse("青禾县地灾隐患威胁多少人").units == ()
+    assert [u.doc for u in parser.parse("禾县财政局2020年预算执行率").units] == ["nx.txt"]
+    assert [u.doc for u in parser.parse("请问禾县财政局的自评得分").units] == ["nx.txt"]
 
 
 def test_which_district_a_question_names_does_not_depend_on_the_hash_seed():
