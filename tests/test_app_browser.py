@@ -642,3 +642,26 @@ def test_a_new_version_of_a_report_asks_to_replace_or_keep_both(page, tmp_path, 
     _wait_text(page, "#report-list", _stored(v2), _stored(v3))
     assert ours() == sorted([_stored(v2), _stored(v3)])
     _shot(page, "15_library_kept_both")
+
+
+def test_gradios_english_status_text_is_said_in_chinese(browser, app_url):
+    """Gradio writes "processing | 0.5s" while an event runs (a slow tab shows it for seconds): it must not be
+    read on the page, and a Chinese status stands in its place."""
+    context = _context(browser, "en-US", 1400, 1000)
+    page = _open(context, app_url)
+    try:
+        shown = page.evaluate(
+            """() => {
+                const box = document.createElement('div');
+                box.className = 'meta-text';
+                box.textContent = 'processing | 0.5s';
+                document.querySelector('.gradio-container').appendChild(box);
+                const text = document.querySelector('.gradio-container').innerText;
+                const after = getComputedStyle(box, '::after').content;
+                box.remove();
+                return [text.includes('processing'), after];
+            }"""
+        )
+        assert shown == [False, '"处理中…"'], shown
+    finally:
+        context.close()
