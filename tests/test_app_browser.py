@@ -380,6 +380,7 @@ def test_library_remove_upload_and_answer(page, tmp_path, corpus_dir, app_index)
     assert "未导入" in text and "不是绩效自评报告" in text
     seen = page.evaluate("window.progressSeen")
     (ARTIFACTS / "ingest_progress_seen.txt").write_text("\n".join(seen) + "\n", "utf-8")
+    assert not [t for t in seen if re.search(r"processing|queue", t)], seen  # gradio's status in Chinese
     for step in ("解析", "切分", "向量化", "入库"):
         assert any(f"南洲街道2023年绩效自评报告.txt：{step}" in t for t in seen), (step, seen)
     shares = [float(m) for t in seen for m in re.findall(r"(\d+(?:\.\d+)?)%", t)]
@@ -645,23 +646,28 @@ def test_a_new_version_of_a_report_asks_to_replace_or_keep_both(page, tmp_path, 
 
 
 def test_gradios_english_status_text_is_said_in_chinese(browser, app_url):
-    """Gradio writes "processing | 0.5s" while an event runs (a slow tab shows it for seconds): it must not be
-    read on the page, and a Chinese status stands in its place."""
+    """Gradio writes "queue: 1/2 |" then "processing |" in a text node of its status line while an event runs (a
+    slow tab shows it for seconds): the page says it in Chinese, as gradio writes it and as it rewrites it."""
     context = _context(browser, "en-US", 1400, 1000)
     page = _open(context, app_url)
     try:
         shown = page.evaluate(
-            """() => {
-                const box = document.createElement('div');
-                box.className = 'meta-text';
-                box.textContent = 'processing | 0.5s';
-                document.querySelector('.gradio-container').appendChild(box);
-                const text = document.querySelector('.gradio-container').innerText;
-                const after = getComputedStyle(box, '::after').content;
-                box.remove();
-                return [text.includes('processing'), after];
+            """async () => {
+                const tick = () => new Promise((r) => setTimeout(r, 0));
+                const line = document.createElement('div');
+                line.className = 'progress-text meta-text';
+                const words = document.createTextNode('queue: 1/2 |');
+                line.append(words, document.createTextNode(' 0.5s'));
+                document.querySelector('.gradio-container').appendChild(line);
+                await tick();
+                const queued = line.innerText;
+                words.nodeValue = 'processing |';
+                await tick();
+                const running = line.innerText;
+                line.remove();
+                return [queued, running];
             }"""
         )
-        assert shown == [False, '"处理中…"'], shown
+        assert shown == ["排队 1/2 | 0.5s", "处理中 | 0.5s"], shown
     finally:
         context.close()

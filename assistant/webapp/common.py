@@ -116,11 +116,6 @@ def to_int(value: object, default: int = -1) -> int:
 
 CSS = """
 .gradio-container { max-width: 1400px !important; }
-/* gradio writes its status in English ("processing | 0.5s", "queue: 1/2"): said in Chinese instead */
-/* (never the progress text, which carries our own Chinese stage descriptions) */
-.meta-text:not(.progress-text), .meta-text-center:not(.progress-text) { visibility: hidden !important; }
-.meta-text:not(.progress-text)::after, .meta-text-center:not(.progress-text)::after {
-  content: "处理中…"; visibility: visible; }
 #app-title h1 { font-size: 1.6rem; margin: 0.2rem 0; }
 #app-title p { color: var(--body-text-color-subdued); margin: 0; }
 

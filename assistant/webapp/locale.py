@@ -45,6 +45,14 @@ SCRIPT_JS = (
   pin('languages', ['zh-CN', 'zh']);
   const words = WORDS;
   const titles = { Error: '提示', Warning: '注意', Info: '提示', Success: '完成' };
+  // the status line of a running event ("queue: 1/2 | 0.3s", "processing | 0.5s") is a text node gradio rewrites
+  const status = [[/^processing \|/, '处理中 |'], [/^queue: (\d+)\/(\d*) \|/, '排队 $1/$2 |'],
+    [/^from cache$/, '来自缓存'], [/^used cache$/, '使用缓存']];
+  const say = (t) => {
+    let v = t.nodeValue || '';
+    for (const [re, s] of status) v = v.replace(re, s);
+    if (v !== t.nodeValue) t.nodeValue = v;
+  };
   const tooBig = /^File\(s\) exceed the maximum allowed size of (.+?): (.+)$/;
   const fix = (el) => {
     for (const name of ['title', 'aria-label']) {
@@ -58,10 +66,14 @@ SCRIPT_JS = (
     if (m) el.textContent = `文件太大：${m[2]} 超过了单个文件 ${m[1].replace(/mb$/i, 'MB')} 的上限，未上传。`;
   };
   const scan = (node) => {
+    if (node.nodeType === 3) say(node);
     const el = node.nodeType === 1 ? node : node.parentElement;
     if (!el) return;
     fix(el);
-    if (node.nodeType === 1) el.querySelectorAll('[title], [aria-label], .toast-title, .toast-message-text').forEach(fix);
+    if (node.nodeType !== 1) return;
+    el.querySelectorAll('[title], [aria-label], .toast-title, .toast-message-text').forEach(fix);
+    const texts = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    while (texts.nextNode()) say(texts.currentNode);
   };
   new MutationObserver((records) => {
     for (const r of records) r.type === 'childList' ? r.addedNodes.forEach(scan) : scan(r.target);
