@@ -27,7 +27,12 @@ ALIGNED_EXTRA = 0.05  # more of both for a figure read from run-together table c
 NEAR_BONUS = 0.15  # a later part of a question, in the row its first part was read from
 TOTAL_BONUS = 0.1  # a table's total row, when the question names no row
 WHOLE_BONUS = 0.1  # the words asked, written whole in the figure's label ("本年支出" over "…拨款支出")
+HEAD_END_BONUS = (
+    0.1  # the label ends in the asked head, as a Chinese name does ("管辖社区", not "社区卫生站…")
+)
 _TOTAL_ROW = re.compile(r"合计|总计|资金总额|总额")
+_ASKED_TOTAL = re.compile(r"一共|总共|共有|合计|总计|共计|全部|总数")
+_SAID_TOTAL = re.compile(r"共有|共计|合计|总计|总共|一共|总数|总量|^共|^全[县市区镇乡]")
 _PART = re.compile(r"项目支出|基本支出|人员经费|公用经费")
 # words that say which measure of a row is asked, not which row ("全年实际执行了多少")
 _MEASURE_GRAMS = {
@@ -51,15 +56,15 @@ MIN_PRESENT = 0.2  # share of the asked words (by weight) that must occur near t
 TO_YUAN = {"元": 1.0, "千元": 1e3, "万元": 1e4, "亿元": 1e8}
 COUNT_UNITS = {
     "人": ("人", "名", "人次", "万人", "万人次"),
-    "个": ("个",),
+    "个": ("个", "家", "所", "处", "座", "项"),  # "多少个社区" / "管辖社区10家": 个 stands for any of them
     "项": ("项", "个"),
     "台": ("台", "套"),
     "户": ("户", "万户", "户次"),
     "家": ("家", "个"),
     "所": ("所", "个"),
-    "次": ("次", "人次", "场", "期", "批次"),
+    "次": ("次", "人次", "场", "场次", "期", "批次"),
     "辆": ("辆", "台"),
-    "场": ("场", "次"),
+    "场": ("场", "次", "场次"),
     "件": ("件", "宗"),
     "条": ("条",),
     "座": ("座", "个", "处"),
@@ -223,10 +228,11 @@ _HEAD_DROP = re.compile(
 # verbs that end a question ("年初预算安排了多少") stand after the head, not for it
 _TRAILING_VERB = re.compile(
     r"(?:安排|下达|拨付|拨|支出|执行|花|花费|用|使用|完成|实现|开展|办|组织|做|建成|新建|安装|培训|投入|争取|到位|"
-    r"发放|补|管|查|搞|覆盖|服务|解决|设|设置|内设|要|能|为)+$"
+    r"发放|补|管|查|搞|到|着|覆盖|服务|解决|设|设置|内设|要|能|为)+$"
 )
 
 
+_CLASSIFIERS_ASKED = set("个辆台名项所家户座条只头张册套件")
 _MODIFIER_ONLY = re.compile(r"^(?:全年|年初|年末|年底|本年|当年|年度|实际|总共|一共|合计|全部)*$")
 
 
@@ -239,9 +245,18 @@ def _head_of(run: str) -> str:
     return people if len(people) >= 2 and not _MODIFIER_ONLY.match(people) else stripped
 
 
+_COUNTED_NOUN = re.compile(
+    rf"(?:多少|几)[{''.join(sorted(_CLASSIFIERS_ASKED))}]([{CJK}]{{1,3}})[？?。！!\s]*$"
+)
+
+
 def head_grams(asked: str) -> set[str]:
     """The head of what is asked: Chinese puts it last ("全年预算数" → 算数, 预算). A figure whose words
-    hold none of it answers something else (业务收入 is no 预算数)."""
+    hold none of it answers something else (业务收入 is no 预算数). "几辆车": the noun after the classifier."""
+    counted = _COUNTED_NOUN.search(asked)
+    if counted:
+        noun = counted.group(1)
+        return {noun} if len(noun) == 1 else {noun[i : i + 2] for i in range(len(noun) - 1)}
     runs = [_head_of(r) for r in re.findall(rf"[{CJK}]{{2,}}", _HEAD_DROP.sub(" ", asked))]
     runs = [r for r in runs if len(r) >= 2]
     if not runs:
@@ -400,6 +415,7 @@ def score_figures(
     heads = set() if heads <= who else heads
     rate_head = next((h for h in sorted(heads) if h.endswith("率")), "")
     wants_change = bool(CHANGE.search(question))
+    wants_total = bool(_ASKED_TOTAL.search(question))
     wants_target = bool(re.search(r"目标|计划|预计|指标值", question))
     wants_actual = bool(_ACTUAL.search(question))
     wants_spent = bool(_SPENT_ASKED.search(question)) and not _BUDGET_WORDS.search(question)
@@ -463,6 +479,10 @@ def score_figures(
             and str(year) not in said_years
         ):
             score *= 0.5  # the "2022年决算数" column does not answer for 2023
+        if score and f.label.rstrip("、，,：: ").endswith(tuple(h for h in heads if len(h) > 1)):
+            score += HEAD_END_BONUS
+        if wants_total and score and _SAID_TOTAL.search(f.label):
+            score += TOTAL_BONUS  # "一共有几辆车": "共有车辆1辆", not the kinds listed after it
         if phrase and score and phrase in _JOINED.sub("", f.label):
             score += WHOLE_BONUS
         if near is not None and score and abs(f.line - near) <= 1:

@@ -33,7 +33,8 @@ UNITS = (
 )
 MONEY_UNITS = ("亿元", "万元", "千元", "元")
 # "95项目实施单位": 项 there begins a word, it counts nothing
-_FIGURE = re.compile(rf"(?<![\d.,])([+-]?(?:{NUM}))\s*({UNITS})(?<!项(?=目))")
+# "410余人", "20000余册", "30多家": an approximate count is the number it states
+_FIGURE = re.compile(rf"(?<![\d.,])([+-]?(?:{NUM}))\s*(?:余|多)?\s*({UNITS})(?<!项(?=目))")
 # a figure whose unit the label implies: "自评总分: 95", "项目支出:1025.20" under a table in 万元
 _SCORE_LABEL = r"自评总分|综合得分|自评得分|总得分|总分|得分|评分"
 _MONEY_LABEL = r"支出|预算数?|资金|收入|拨款|决算数?|结转|结余|经费|投资|总额|执行数"
@@ -119,23 +120,29 @@ _NOT_COUNTED = {
 _DONE_VERB = re.compile(
     r"(?:^|[，,；;:：])?(?:共|累计|全年|已|先后|共计|合计)?(?:完成|新建|建成|改造|开展|举办|组织|培训|发放|实施|"
     r"购置|新增|安装|修建|打造|建设|救助|资助|慰问|走访|接待|帮扶|签订|创建|召开|举行|开设|设立|引进|招聘|种植|"
-    r"栽植|养殖|维修|治理|整治|培育|认定|办理|受理|查处|调解|处理|办结|检查|覆盖|惠及|新增设|配备|采购|印发)$"
+    r"栽植|养殖|维修|治理|整治|培育|认定|办理|受理|查处|调解|处理|办结|检查|覆盖|惠及|新增设|配备|采购|印发|"
+    r"内设|下设|设有|下辖|辖|管辖|拥有|现有)$"
 )
 _OBJECT_AFTER = re.compile(rf"[{CJK}（）()]{{2,16}}?(?=[和及与、，,；;。]|$)")
+# a listed item runs on into what is said of the list ("…、24家社区卫生所全面实施…"): its first words
+_OBJECT_START = re.compile(rf"[{CJK}]{{2,6}}")
 
 
 def _object_after(label: str, after: str) -> str:
     """ "完成4个老旧小区改造和159个…": a count a verb introduces is named by the words after it; a label that ends
     in a conjunction ("…改造和") is the previous item's, not this count's."""
-    verb_only = _DONE_VERB.search(label) and len(re.findall(rf"[{CJK}]", _DONE_VERB.sub("", label))) == 0
+    verb = _DONE_VERB.search(label)
     joined = re.search(r"[和及与、]$", label)
     modifier = label.endswith("的")  # "牵头办理的3个整改案件"
-    if not (verb_only or joined or modifier or not label):
-        return label
-    m = _OBJECT_AFTER.match(after)
+    if not (verb or joined or modifier or not label):
+        # "数量指标5000吨稻谷": a measure runs straight on into the noun it counts
+        m = _OBJECT_AFTER.match(after)
+        return f"{label}{m.group(0)}"[-MAX_LABEL:] if m and len(m.group(0)) <= 8 else label
+    m = _OBJECT_AFTER.match(after) or (_OBJECT_START.match(after) if joined else None)
     if not m:
         return label
-    return f"{label if verb_only or modifier else ''}{m.group(0)}"
+    # "街道办事处内设5个机构": the count is of what follows the verb, said of the words before it
+    return f"{'' if joined else label}{m.group(0)}"
 
 
 def _clause(text: str, start: int, end: int) -> tuple[int, int]:

@@ -732,3 +732,23 @@ def test_a_figure_with_no_label_is_shown_with_the_words_before_it_in_its_quote()
     fig = Figure("r.txt", 95.0, "%", "95%", "", "时效指标,资金支出率达到目标值95%", 3)
     assert lead_words(fig) == "资金支出率达到目标值"
     assert lead_words(Figure("r.txt", 100.0, "%", "100%", "", "100%", 3)) == ""
+
+
+def test_a_count_is_named_by_the_noun_it_counts_and_an_approximate_count_is_read():
+    text = (
+        "松溪镇2023年度部门整体支出绩效自评报告\n"
+        "松溪镇人民政府内设6个机构,管辖社区12家。全镇依靠8家卫生院、160家村卫生室、30家社区卫生站全面实施公卫服务。"
+        "现有中学生520余人,幼儿90余人。数量指标3000吨稻谷、300吨成品粮储备到位。"
+        "全镇共有公务车辆2辆,其中:应急保障用车0辆、其他用车2辆。"
+    )
+    report = _report(text)
+    figures = extract_figures(report)
+    labels = {(f.value, f.unit): f.label for f in figures}
+    assert labels[(6.0, "个")].endswith("内设机构")
+    assert labels[(30.0, "家")].startswith("社区卫生站")  # not the item listed before it
+    assert "中学生" in labels[(520.0, "人")] and "稻谷" in labels[(3000.0, "吨")]
+    assert _ask(figures, report, "松溪镇管着多少个社区？").value == 12  # 个 asked, 家 stated
+    assert _ask(figures, report, "松溪镇大概有多少中学生？").value == 520
+    assert head_grams("截至年底一共有几辆车") == {"车"}
+    # "一共": the total the report states, not one of the kinds listed after it
+    assert _ask(figures, report, "松溪镇一共有几辆车？").value == 2
