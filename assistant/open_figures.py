@@ -55,7 +55,7 @@ MIN_PRESENT = 0.2  # share of the asked words (by weight) that must occur near t
 
 TO_YUAN = {"元": 1.0, "千元": 1e3, "万元": 1e4, "亿元": 1e8}
 COUNT_UNITS = {
-    "人": ("人", "名", "人次", "万人", "万人次"),
+    "人": ("人", "名", "人次", "万人", "万人次", "万名"),
     "个": ("个", "家", "所", "处", "座", "项"),  # "多少个社区" / "管辖社区10家": 个 stands for any of them
     "项": ("项", "个"),
     "台": ("台", "套"),
@@ -89,6 +89,10 @@ _MONEY = re.compile(
     r"结余|结转|额度|款|决算|增收|创收|产值|万元|亿元|用了多少|用去|支付|付了多少|开支"
 )
 _PEOPLE = re.compile(r"多少人|几个人|几人|人数|人员|人口|多少名|几名|编制|职工|学生|患者|群众|受益人")
+# "有多少城乡老年居民领到了养老金": the people counted right after 多少, whatever else is named
+_COUNTED_PEOPLE = re.compile(
+    rf"多少(?:名|位)?[{CJK}]{{0,6}}?(?:居民|老人|老年人|群众|学生|职工|患者|儿童|农户|教师|干部|人员|人口|贫困户|残疾人)"
+)
 _LENGTH = re.compile(r"多长|长度|里程|公里")
 _AREA = re.compile(r"面积|平方米|亩")
 _CAPACITY = re.compile(r"容量|存储|空间|带宽")
@@ -178,6 +182,8 @@ def expected_units(question: str) -> tuple[str, ...] | None:
         return COUNT_UNITS.get(unit, (unit,))
     if _SCORE.search(question) and not re.search(r"得分率", question):
         return ("分",)
+    if _COUNTED_PEOPLE.search(question):
+        return COUNT_UNITS["人"]
     if _RATE.search(question):
         return ("%", "‰")
     if _PEOPLE.search(question) and not _MONEY.search(question):

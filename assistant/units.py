@@ -32,13 +32,13 @@ _ASK_WORDS = re.compile(
     r"报告|绩效|自评|评价|得分|单位|这个|那个|这块|那块|这项|[的了呢吗啊呀是有和与及或在对为把被]"
 )
 PLACE = re.compile(rf"([{CJK}]{{2,4}}?)(?:自治区|自治州|省|市|州|县|区|旗|镇|乡|街道)")
-_NOT_PLACE = re.compile(r"^(?:哪|各|每|本|我|该|这|那|其|全|所|几|多|地|社|小|城|园|景|辖|片|市|县|区|镇)")
+_NOT_PLACE = re.compile(r"^(?:哪|各|每|本|我|该|这|那|其|全|所|几|多|地|社|小|城|园|景|辖|片|市|县|区|镇|年)")
 # A share of the question's rare name bigrams a report must hold, and its lead over the next report.
 MIN_NAME_SCORE = 2.5
 LEAD = 1.25
 # A unit the question names: "<place/name><kind of unit>" (used to tell an unindexed unit from none).
 ORG_MENTION = re.compile(
-    rf"((?:(?!哪|各|每|本|我|该|这|那|其|全|所|的|和|与|及)[{CJK}]){{2,8}}?)"
+    rf"((?:(?!哪|各|每|本|我|该|这|那|其|全|所|的|和|与|及|年|了)[{CJK}]){{2,8}}?)"
     r"(?:街道办事处|街道办|街道|街|镇|乡|区府办|县府办|局|委|厅|医院|卫生院|中心|中学|小学|学校|幼儿园|馆|站|联络处)"
 )
 
@@ -217,8 +217,12 @@ def _blank(text: str, grams: set[str]) -> str:
     return text[:start] + "〇" + text[end:] if end > start else text
 
 
+_AREA_WORD = re.compile(r"(?:城乡|城镇|乡镇|村镇|县乡)$")
+
+
 def org_mentions(text: str) -> list[str]:
-    return [m.group(0) for m in ORG_MENTION.finditer(text)]
+    # "城乡居民" ends in 乡 but names no township
+    return [m.group(0) for m in ORG_MENTION.finditer(text) if not _AREA_WORD.search(m.group(0))]
 
 
 def strip_places(text: str, meta: ReportMeta | None = None, report_text: str = "") -> str:

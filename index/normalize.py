@@ -55,7 +55,7 @@ WEB_RESIDUE = re.compile(
     r"发布日期|发布时间|成文日期|主题分类|体裁分类|公开方式|公开范围|公开时限|统一登记号|信息时效性|时效性|"
     r"信息来源|来源\s*[:：]|文号\s*[:：]|发文字号|字号\s*[:：]|【?字体|打印|关闭|分享到?|下载积分|资源ID|资源大小|"
     r"全文页数|资源格式|快捷下载|会员登录|微信扫一扫|微信登录|三方登录|友情提示|归档时间|详细信息|公开具体内容|欢迎|浏览次数|"
-    r"访问量|扫一扫|上一篇|下一篇|责任编辑)"
+    r"访问量|扫一扫|上一篇|下一篇|责任编辑|适老化|无障碍|字号大小|更换背景)"
     r"|由会员分享|请在.{0,12}上搜索|本站|下载本文档|版权说明|收益归属"
 )
 
@@ -124,9 +124,10 @@ class _Line:
 def _prepare(raw: RawDocument) -> list[_Line | None]:
     """Clean each line; None stands for a paragraph gap (blank line or dropped page marker)."""
     out: list[_Line | None] = []
-    for src in raw.lines:
-        stripped = src.text.strip()
-        if is_web_residue(stripped):
+    texts = [src.text.strip() for src in raw.lines]
+    for n, src in enumerate(raw.lines):
+        stripped = texts[n]
+        if is_web_residue(stripped) or _font_sizes(texts, n):
             continue
         if not stripped or PAGE_MARKER.match(stripped) or TABLE_RULE.match(stripped):
             # A page marker is not a paragraph break: text runs on across pages.
@@ -144,6 +145,15 @@ def _prepare(raw: RawDocument) -> list[_Line | None]:
 
 
 _PAGE_BREAK = _Line(SourceLine(0, ""), "", 0, False)
+_SIZES = ("大", "中", "小")
+
+
+def _font_sizes(texts: list[str], n: int) -> bool:
+    """A portal's font-size switch written as lines "大" / "中" / "小": residue, never the title's first words."""
+    if texts[n] not in _SIZES:
+        return False
+    near = [t for t in texts[max(0, n - 4) : n + 5] if t]
+    return any(tuple(near[i : i + 3]) == _SIZES for i in range(len(near) - 2))
 
 
 def _is_heading(line: _Line, next_line: _Line | None, wrap_width: int) -> tuple[int, str | None] | None:
@@ -258,6 +268,7 @@ def _find_title(lines: list[_Line | None]) -> set[int]:
                     not prev.text.endswith(_TERMINAL)
                     and len(re.sub(rf"[^{CJK}]", "", prev.text)) >= 5  # a menu word ("•主题词") is no title
                     and not re.search(r"[/>|｜»]", prev.text)  # nor a menu ("省委/市委/市人大")
+                    and len(prev.src.text.split()) < 3  # nor a portal's bar ("适老化专区 注册 登录")
                     and not enum_of(prev.text)
                     and not ATTACHMENT.match(prev.text)
                 ):

@@ -168,7 +168,7 @@ def publisher_of(lines: list[str]) -> str | None:
 
 _ORG_AT = re.compile(rf"(?:^|[\s，,。；;：:（(“、])([{CJK}]{{2,30}}?(?:{_ORG_SUFFIX}))(?<!乡(?=村))")
 _NOT_IN_NAME = re.compile(
-    r"[的是了对于为和与及用把将在由按据经着负担有]|名称|项目|目标|内设|^[我本该此其]"
+    r"[的是了对于为和与及用把将在由按据经着负担有]|名称|项目|目标|内设|^[我本该此其]|各级|^全[省市县区镇乡]"
     r"|完成|落实|推进|开展|加强|贯彻|配合|协助|围绕|紧扣|认真|全面|积极|圆满"  # a verb's phrase ("完成区委…部署")
 )
 
@@ -255,13 +255,11 @@ def read_org(title: str, blocks: list[Block], publisher: str | None = None, file
     ):
         org = named  # "松溪街道" in the title, "石川市青禾区松溪街道办事处" in the text: the name with its place
     if org is None:
-        org = named
-    if org is None:
-        org = publisher
-    if org is None:
-        # "云岭省2022年度中央…资金绩效自评报告": a report a place's government gives of its funds
-        m = re.match(rf"\s*([{CJK}]{{2,6}}?(?:省|自治区|市|州|县|区|旗))(?:19|20)\d{{2}}年", title)
-        org = m.group(1) if m else None
+        # "云岭省2022年度中央…资金绩效自评报告", "石川盟城乡居民养老保险补助资金2022年度绩效自评报告": a report a
+        # place gives of its funds is the place's, unless the text or the page names a body of that place
+        place = _place_of_funds(title)
+        bodies = [n for n in (named, publisher) if n and (place is None or n.startswith(place))]
+        org = bodies[0] if bodies else place
     if org is None:
         stem = re.sub(r"\.[A-Za-z0-9]+$", "", file_name)
         m = re.search(rf"[{CJK}]{{2,30}}(?:{_ORG_SUFFIX})", stem)
@@ -289,6 +287,22 @@ def read_org(title: str, blocks: list[Block], publisher: str | None = None, file
     if publisher and not _HAS_PLACE.match(org) and publisher.endswith(org) and publisher != org:
         org = publisher
     return org
+
+
+# provinces and regions as written without 省/自治区 ("广西城乡居民…资金绩效自评报告")
+_PROVINCES = (
+    "北京|天津|上海|重庆|河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|河南|湖北|湖南|广东|海南|四川|"
+    "贵州|云南|陕西|甘肃|青海|内蒙古|广西|西藏|宁夏|新疆"
+)
+_FUNDS_TITLE = re.compile(
+    rf"^\s*(?:(?:标题|题目|名称)\s*[:：]\s*)?((?:{_PROVINCES})(?![{CJK}]{{0,4}}?(?:省|市))|[{CJK}]{{2,6}}?(?:省|自治区|市|州|盟|县|区|旗))"
+    rf"(?:(?:19|20)\d{{2}}年|[{CJK}（）()]{{2,30}}?(?:资金|补助|补贴|转移支付|专项|债券)[{CJK}（）()]{{0,8}}?(?:19|20)\d{{2}}年度?绩效)"
+)
+
+
+def _place_of_funds(title: str) -> str | None:
+    m = _FUNDS_TITLE.match(title)
+    return m.group(1) if m else None
 
 
 _PLACE_END = "省市县区州盟旗"
