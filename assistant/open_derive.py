@@ -274,8 +274,19 @@ def _remaining(
     spent = [
         f for f in pool if _SPENT_SIDE.search(f.column or f.label) and not budget_side(f.column or f.label)
     ]
+    # what is left is of the year's budget (全年/调整后预算数), not the one set at its start, unless asked
+    start_asked = "年初" in question
+
+    def year_budget(b: Figure) -> float:
+        return 0.5 if b.column and (b.column.startswith("年初") == start_asked) else 0.0
+
     pairs = [
-        (rank.get(id(b), 0.0) + rank.get(id(s), 0.0) + (1.0 if b.line == s.line else 0.0), -i, b, s)
+        (
+            rank.get(id(b), 0.0) + rank.get(id(s), 0.0) + (1.0 if b.line == s.line else 0.0) + year_budget(b),
+            -i,
+            b,
+            s,
+        )
         for i, (b, s) in enumerate((b, s) for b in budget for s in spent)
         # stated together: one sentence or table line, or one table row read cell by cell; what is left
         # is never less than nothing ("行政编制0人…在职实有12人" is no pair)

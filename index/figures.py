@@ -617,7 +617,7 @@ def run_cells(fig: Figure) -> tuple[str, ...]:
 def _run_rows(doc: str, report: Report, source: dict[int, str]) -> Iterator[Figure]:
     lines = report.raw.lines
     for i, src in enumerate(lines):
-        if not re.search(r"\d[\d.%]{3,}", src.text):
+        if not re.search(r"\d[\d.%]{3,}|\d%", src.text):
             continue
         # the header: on the line itself before the rows, or the nearest line above naming the columns
         window = [ln.text for ln in lines[max(0, i - 8) : i]]

@@ -22,6 +22,12 @@ _ROW = re.compile(
     rf"(?P<row>(?:其中[:：])?[{CJK}、（）()]{{2,16}}?)[:：]?\s*(?P<pre>\d[\d.]{{3,}}?)(?P<rate>%)(?P<post>\d{{1,3}}(?:\.\d{{1,2}})?)?"
 )
 # a budget row names money: 年度资金总额, 其中:当年财政拨款, 上年结转资金, 中央补助, 其他资金
+# the same row with its cells apart ("年度资金总额: 620.82万元 620.82万元 620.82万元 10 100% 10")
+_AMOUNT = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_SPACED_ROW = re.compile(
+    rf"(?P<row>(?:其中[:：])?[{CJK}、（）()][{CJK}、（）() ]{{1,16}}?)[:：]?\s*(?P<cells>(?:(?:{_AMOUNT})(?:万元|元)?\s+){{2,6}})"
+    rf"(?P<rate>{_AMOUNT})%(?:\s+(?P<post>\d{{1,3}}(?:\.\d{{1,2}})?)(?![\d.%]))?"
+)
 _MONEY_ROW = re.compile(r"资金|拨款|总额|合计|总计|补助|结转|经费|预算|收入|支出|奖补")
 _NUMBER = re.compile(r"(?:0|[1-9]\d*)(?:\.\d{1,4})?")
 MAX_SPLITS = 20000  # a row of a dozen digits has a few thousand readings; more is no budget row
@@ -59,20 +65,27 @@ _BRACKET = re.compile(r"[（(][^（()）]{0,12}[）)]|[\s|]+")
 _HEADER_GAP = 4
 
 
+# "执行率(全年 执行数/全年 预算数)": a column's formula names no columns of its own
+_FORMULA = re.compile(r"[（(][^（()）]{0,24}[）)]")
+
+
 def budget_headers(text: str) -> list[Header]:
     """The budget-table headers written in `text`: column names close together, a rate among three or more.
     A long line holds prose before its table ("1.预算数:…"), whose words must not count as columns."""
     out: list[Header] = []
     run: list[re.Match[str]] = []
-    for m in [*_COLUMN.finditer(text), None]:
+    masked = _FORMULA.sub(lambda m: " " * len(m.group(0)), text)
+    for m in [*_COLUMN.finditer(masked), None]:
         if m is not None and (
-            not run or len(_BRACKET.sub("", text[run[-1].end() : m.start()])) <= _HEADER_GAP
+            not run or len(_BRACKET.sub("", masked[run[-1].end() : m.start()])) <= _HEADER_GAP
         ):
             run.append(m)
             continue
         columns = tuple(c.group(0) for c in run)
         if len(columns) >= 3 and "执行率" in columns:
-            out.append(Header(run[0].start(), run[-1].end(), columns))
+            end = run[-1].end()
+            formula = _FORMULA.match(text, end)
+            out.append(Header(run[0].start(), formula.end() if formula else end, columns))
         run = [m] if m is not None else []
     return out
 
@@ -206,6 +219,49 @@ def read_row(line: str, columns: Sequence[str]) -> list[RunRow]:
         if not _MONEY_ROW.search(row):
             continue  # an indicator's row ("验收合格率 15100%95") is no budget row
         rows.append(RunRow(row, m.start("row"), m.end(), tuple(cells_out)))
+    return rows or _spaced_rows(line, before, after, budget, spent)
+
+
+def _spaced_rows(
+    line: str, before: Sequence[str], after: Sequence[str], budget: str, spent: str
+) -> list[RunRow]:
+    """Budget rows whose cells stand apart: each amount is a cell, so only which columns they fill is read,
+    by the same arithmetic (the executed amount over the budget is the rate)."""
+    rows = []
+    unweighted = [c for c in before if c not in ("分值", "权重")]
+    for m in _SPACED_ROW.finditer(line):
+        if not re.search(r"\d(?:万元|元)", m.group("cells")):
+            continue  # bare cells apart are the aligned reader's (index/figures.py), which knows their unit
+        cells = re.findall(_AMOUNT, m.group("cells"))
+        rate_text = m.group("rate")
+        layouts = [before, unweighted, [c for c in before if not c.startswith("年初")]]
+        layout = next(
+            (
+                lay
+                for lay in layouts
+                if len(lay) == len(cells)
+                and budget in lay
+                and spent in lay
+                and _consistent(
+                    dict(zip(lay, (float(c.replace(",", "")) for c in cells), strict=True)),
+                    float(rate_text.replace(",", "")),
+                    budget,
+                    spent,
+                )
+            ),
+            None,
+        )
+        row = re.sub(r"^.*(?:执行率|得分|分值|权重|执行数?|预算数?)", "", re.sub(r"\s+", "", m.group("row")))
+        row = row.strip(":：)）")
+        if layout is None or not _MONEY_ROW.search(row):
+            continue
+        out = [RunCell(c, t, float(t.replace(",", ""))) for c, t in zip(layout, cells, strict=True)]
+        out.append(RunCell("执行率", f"{rate_text}%", float(rate_text.replace(",", ""))))
+        post = m.group("post")
+        weight = next((c.value for c in out if c.column in ("分值", "权重")), 100.0)
+        if post and after and after[0] == "得分" and float(post) <= weight:
+            out.append(RunCell("得分", post, float(post)))
+        rows.append(RunRow(row, m.start("row"), m.end(), tuple(out)))
     return rows
 
 

@@ -80,7 +80,12 @@ def test_headers_are_column_names_close_together_not_words_of_the_prose_before()
     line = "1.预算数:下达补助资金90万元,执行数见下表。资金情况(万元)全年预算数(A)全年执行数(B)预算执行率(B/A×100%)年度资金总额:9090100%"
     (header,) = budget_headers(line)
     assert header.columns == ("全年预算数", "全年执行数", "执行率")
-    assert line[header.end :].startswith("(B/A×100%)年度资金总额")
+    assert line[header.end :].startswith("年度资金总额")  # the rate's formula is the header's own
+    # a formula naming columns ("(全年 执行数/全年 预算数)") adds none
+    (spaced,) = budget_headers(
+        "年初预算数 全年预算数 全年执行数 分值 执行率(全年 执行数/全年 预算数) 年度资金总额:"
+    )
+    assert spaced.columns == ("年初预算数", "全年预算数", "全年执行数", "分值", "执行率")
     assert budget_headers("全年预算数与执行率详见附表") == []  # two names, no table
 
 
@@ -140,3 +145,23 @@ def test_digits_a_row_was_read_from_give_no_other_figure():
         ("其中:中央财政资金", "全年预算数", 86.0),
         ("其中:中央财政资金", "执行率", 0.0),
     }
+
+
+def test_a_budget_row_with_its_cells_apart_is_read_by_the_same_arithmetic():
+    from index.runs import read_row
+
+    columns = ("年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分")
+    line = " 年度资金总额: 320.5万元 400万元 380万元 10 95% 9.5 其中:当年财政 拨款 320.5万元 400万元 380万元 95% "
+    total, part = read_row(line, columns)
+    assert total.row == "年度资金总额" and part.row == "其中:当年财政拨款"
+    assert [(c.column, c.value) for c in total.cells] == [
+        ("年初预算数", 320.5),
+        ("全年预算数", 400.0),
+        ("全年执行数", 380.0),
+        ("分值", 10.0),
+        ("执行率", 95.0),
+        ("得分", 9.5),
+    ]
+    assert [c.column for c in part.cells] == ["年初预算数", "全年预算数", "全年执行数", "执行率"]
+    # cells the arithmetic does not fit (380 of 400 is no 90%) are no reading
+    assert read_row(" 年度资金总额: 320.5万元 400万元 380万元 10 90% 9 ", columns) == []
