@@ -76,7 +76,11 @@ def plan(question: str) -> Operation | None:
     if m := _COMPARE_BI.match(q):
         less = m.group("op").startswith(("少", "低"))
         return Operation("difference", (m.group("a"), m.group("b")), less=less)
-    if (m := _LIST_SUM.match(q)) and len(items := [i for i in _LIST_SEP.split(m.group("items")) if i]) >= 3:
+    if (
+        (m := _LIST_SUM.match(q))
+        and len(items := [i for i in _LIST_SEP.split(m.group("items")) if i]) >= 3
+        and all(len(i) >= 2 for i in items)  # "科、所、室、队一共多少个" names one group, as reports write it
+    ):
         return Operation("sum", tuple(items))  # "监理费、测绘费和青苗补偿费加起来"
     if m := _BOTH.match(q):
         kind = "difference" if m.group("op") in ("差", "相差", "相比") else "sum"

@@ -187,7 +187,8 @@ def expected_units(question: str) -> tuple[str, ...] | None:
     if _RATE.search(question):
         return ("%", "‰")
     if _PEOPLE.search(question) and not _MONEY.search(question):
-        return COUNT_UNITS["人"]
+        # "行政编制24个": posts are counted in 个 as often as in 人
+        return (*COUNT_UNITS["人"], "个") if "编制" in question else COUNT_UNITS["人"]
     if _LENGTH.search(question) or re.search(r"多[深高宽]", question):
         return COUNT_UNITS["公里"]
     if re.search(r"多大|多重", question) and not _AREA.search(question):

@@ -66,7 +66,7 @@ _LABEL_STOP = re.compile(r"[，,；;。！？!?（(）)“”\"|]")
 _INNER_BRACKETS = re.compile(rf"[（(][{CJK}]{{1,8}}[）)](?=[{CJK}])")
 _LEAD_FILLER = re.compile(r"^(?:其中|另外|此外|同时|并且)*[:：、]*")
 _TRAIL_FILLER = re.compile(
-    r"(?:为|是|达到|(?<![下到送传表])达|共计|共|(?<![设统会审估])计|约为|约|合计|总计|累计|仅为|仅|(?<![实现拥占享持具所])有|"
+    r"(?:为|是|达到|(?<![下到送传表])达|共计|共|(?<![设统会审估总合])计|约为|约|累计|仅为|仅|(?<![实现拥占享持具所])有|"
     r"：|:|[≥≧≤≦>＞<＜]|\s)+$"
 )
 # After the unit, words that make a figure something other than a plain amount (a bound, a change).
