@@ -86,7 +86,7 @@ _RATE = re.compile(r"率|比例|占比|百分之|百分比|比重|进度|覆盖�
 _SCORE = re.compile(r"几分|多少分|得分|分值|满分|评分|打分|扣了?几分|扣分|总分|权重")
 _MONEY = re.compile(
     r"多少钱|钱|金额|资金|经费|预算|支出|收支|花了|花掉|花费|拨付|拨了|下达|到位|投入|投资|收入|费用|成本|补助|补贴|"
-    r"结余|结转|额度|款|决算|增收|创收|产值|万元|亿元|用了多少|用去|支付|付了多少|开支"
+    r"结余|结转|额度|款|决算|增收|创收|产值|万元|亿元|用了多少|用去|支付|付了多少|开支|债|发行金额|发行额"
 )
 _PEOPLE = re.compile(r"多少人|几个人|几人|人数|人员|人口|多少名|几名|编制|职工|学生|患者|群众|受益人")
 # "有多少城乡老年居民领到了养老金": the people counted right after 多少, whatever else is named
@@ -146,6 +146,7 @@ _SPENT_ASKED = re.compile(r"(?<![目本员用费])支出|执行(?!率)|花了|�
 # (项目支出, 基本支出 are kinds of spending, not its measure)
 _SPENT_WORDS = re.compile(r"(?<![目本员用费])支出|执行|花|使用|(?<!转移)支付|开支|用于|用掉")
 _BUDGET_WORDS = re.compile(r"预算|安排|批复|计划|下达|核定")
+_RAISED = re.compile(r"发行|到位|拨付|筹集|总投资")
 
 
 def _grams(text: str) -> list[str]:
@@ -469,6 +470,9 @@ def score_figures(
                 score *= 0.6
             if wants_actual and _PLANNED.search(f.column) and not _ACTUAL.search(f.column):
                 score *= 0.6  # "实际执行了多少" is not the 预算数 or 目标值 column
+            if wants_spent and f.unit in TO_YUAN and not _SPENT_WORDS.search(f.column):
+                # "实际支出了多少" is never a column of money raised or allotted ("发行金额", "预算数")
+                score *= 0.0 if _BUDGET_WORDS.search(f.column) or _RAISED.search(f.column) else 0.5
         if score and not f.column:
             # "实际支出了多少" is not answered by a sentence's budget ("下达预算资金…"), nor the reverse
             if wants_spent and not _SPENT_WORDS.search(named_by):

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from assistant.item_names import ItemIndex, bigrams, item_key, longest_common
 from assistant.models import Kind, ParsedQuestion
+from assistant.open_figures import expected_units
 from assistant.units import AliasTable, ContentUnits, FuzzyUnits, org_mentions, strip_places
 from index.models import ReportMeta
 
@@ -592,7 +593,7 @@ class QuestionParser:
         return None, (best_item if coverage_of.get(best_item, 0.0) >= 0.9 else None), ()
 
     @staticmethod
-    def _item_metric(text: str, metric: str | None) -> str:
+    def _item_metric(text: str, metric: str | None) -> str | None:
         if re.search(r"分值|满分|权重|总分", text):
             return "指标分值"
         if re.search(r"得分|得了|几分|多少分|分数|评分", text) or metric == "自评得分":
@@ -605,6 +606,8 @@ class QuestionParser:
             return "项目预算数"
         if metric == "指标得分":
             return "指标得分"
+        if expected_units(text) not in (None, ("分",)):
+            return None  # "…工程发了多少专项债": an amount (a count…) no metric names, for the open layer
         return "得分"  # 指标得分 or 项目评价得分, whichever the report states
 
 

@@ -40,6 +40,8 @@ _UNIT_IN = re.compile(
 _TABLE_UNIT = re.compile(
     r"(?:单位|金额单位)\s*[:：]\s*(亿元|万元|千元|元)|[（(]\s*(亿元|万元|千元|元)\s*[）)]?"
 )
+_NOT_VALUE_HEAD = re.compile(r"^序号$|名称|单位|部门|^项目$")
+_NAME_HEAD = re.compile(r"项目名称|指标名称|^名称$|单位名称|^项目$")
 MONEY_COLUMN = re.compile(r"预算|执行数|决算|资金|金额|拨款|支出|投资|结转|收入")
 YEARISH = re.compile(r"^(?:19|20)\d{2}$")
 _UNIT_ALIASES = {"百分比": "%"}
@@ -186,14 +188,30 @@ def table_figures(doc: str, rows: list[Block], section: str, unit_hint: str) -> 
         if _is_header(cells):
             header, pending_label, previous = cells, "", None
             continue
-        first_value = next((i for i, c in enumerate(cells) if c.numeric or c.blank_value), None)
+        heads = [c.text for c in header]
+        # a row as long as its header reads by position: its 序号 and name cells are no values
+        positional = len(cells) == len(heads) and any(_LABEL_COLUMN.match(h) for h in heads)
+        first_value = next(
+            (
+                i
+                for i, c in enumerate(cells)
+                if (c.numeric or c.blank_value) and not (positional and _NOT_VALUE_HEAD.search(heads[i]))
+            ),
+            None,
+        )
         if first_value is None:
             # a group title (质量指标) or a row title whose values follow on the next line
             short = len(texts) <= 3 and all(len(t) <= 40 for t in texts)
             pending_label = " ".join(texts)[-40:] if short else ""
             previous = None
             continue
-        label_cells = [c.text for c in cells[:first_value] if c.text and len(c.text) <= 40]
+        label_cells = [c.text for c in cells[:first_value] if c.text and len(c.text) <= 40 and not c.numeric]
+        if positional:
+            # "序号 | 主管部门 | 项目单位 | 项目名称 | …": the row is named by its name cell
+            named_cell = next(
+                (c.text for c, h in zip(cells, heads, strict=True) if _NAME_HEAD.search(h) and c.text), ""
+            )
+            label_cells = [named_cell] if named_cell else label_cells
         slots = [c for c in cells[first_value:] if c.text]
         columns = [c.text for c in header if c.text]
         quote = row.text.strip(" |")

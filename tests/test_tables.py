@@ -198,3 +198,26 @@ def test_a_unit_wide_figure_from_a_sentence_about_a_part_is_not_taken():
     assert _about_a_part(quote, "青禾县残联全年预算是多少")
     assert not _about_a_part(quote, "青禾县残联项目支出全年预算是多少")
     assert not _about_a_part("2023年度全年预算为635.1万元", "青禾县残联全年预算是多少")
+
+
+def test_rows_numbered_under_a_header_are_named_by_their_name_cell_and_read_by_position():
+    text = (
+        "青禾县住建局2024年度专项债券项目资金绩效评价情况表\n"
+        "序号 | 主管部门 | 项目单位 | 项目名称 | 发行金额(亿元) | 评价得分 | 评价结果 |\n"
+        "1 | 青禾县住建局 | 青禾县市政事务中心 | 青禾县污水管网工程 | 0.5 | 88 | 良 |\n"
+        "2 | 青禾县住建局 | 青禾县市政事务中心 | 青禾县白沙溪治理工程 | 1.25 | 92 | 优 |\n"
+    )
+    report = parse_report(
+        RawDocument("t.txt", "txt", [SourceLine(i, t) for i, t in enumerate(text.split("\n"), 1)], "0" * 64)
+    )
+    figures = extract_figures(report)
+    cells = {(f.row, f.column): (f.value, f.unit) for f in figures if f.column}
+    assert cells[("青禾县白沙溪治理工程", "发行金额(亿元)")] == (1.25, "亿元")  # not a wrapped row of row 1
+    assert cells[("青禾县白沙溪治理工程", "评价得分")] == (92.0, "分")
+    assert not any(f.column == "序号" for f in figures)  # a row's number is no figure
+    names = (report.meta.org, *report.meta.aliases)
+    match = best_figure("白沙溪治理工程发了多少专项债", "白沙溪治理工程发了多少专项债", figures, names)
+    assert match is not None and match.confident and match.figure.value == 1.25
+    # spending asked is never answered by the money raised
+    spent = best_figure("白沙溪治理工程实际支出了多少", "白沙溪治理工程实际支出了多少", figures, names)
+    assert spent is None or not spent.confident
