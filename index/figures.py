@@ -604,6 +604,33 @@ def flattened_figures(doc: str, report: Report) -> Iterator[Figure]:
     yield from accounts
     run_lines |= {f.line for f in accounts}
     yield from (f for f in _other_readings(doc, report, source) if f.line not in run_lines)
+    yield from _total_scores(doc, report)
+
+
+# a 自评表's last row: 总分, its full marks (100) and the score, apart or run together ("总分10098")
+_TOTAL_SCORE = re.compile(
+    r"(?<![\u4e00-\u9fff])总分\s*(?:[（(]分[）)])?\s*[|:：]?\s*"
+    r"(?:100(?:\.0+)?\s*\|?\s*(?P<score>100|\d{1,2}(?:\.\d{1,2})?)|(?P<only>\d{1,2}(?:\.\d{1,2})?))(?![\d.%])"
+)
+
+
+def _total_scores(doc: str, report: Report) -> Iterator[Figure]:
+    for src in report.raw.lines:
+        for m in _TOTAL_SCORE.finditer(src.text):
+            text = m.group("score") or m.group("only")
+            left = max(0, m.start() - 20)
+            yield Figure(
+                doc=doc,
+                value=float(text),
+                unit="分",
+                text=text,
+                label="总分 得分",
+                quote=src.text[left : m.end() + 12].strip(),
+                line=src.number,
+                column="得分",
+                row="总分",
+                context=src.text.strip()[:200],
+            )
 
 
 RUN = "run:"  # the qualifier of a cell read from run-together digits, followed by the row's reading

@@ -258,6 +258,8 @@ def read_org(title: str, blocks: list[Block], publisher: str | None = None, file
         # "云岭省2022年度中央…资金绩效自评报告", "石川盟城乡居民养老保险补助资金2022年度绩效自评报告": a report a
         # place gives of its funds is the place's, unless the text or the page names a body of that place
         place = _place_of_funds(title)
+        if named and publisher and publisher.startswith(named) and _HAS_PLACE.search(publisher):
+            named = publisher  # "中共石川市委" in the text, "中共石川市委党校" as the page's publisher: the whole name
         bodies = [n for n in (named, publisher) if n and (place is None or n.startswith(place))]
         org = bodies[0] if bodies else place
     if org is None:
@@ -454,6 +456,11 @@ def aliases_for(org: str, district: str | None, city: str | None, province: str 
     if zx:
         place, level = zx.group(1), zx.group(2) or ""
         names.update({f"{place}{level}政协", f"{place}政协"})
+    # "中共石川市委党校" is called 石川市委党校, 石川党校
+    party = re.match(rf"^中共([{CJK}]{{2,8}}?)(省|市|县|区|州)委([{CJK}]{{2,8}})$", org)
+    if party:
+        place, level, body = party.groups()
+        names.update({f"{place}{level}委{body}", f"{place}{body}", f"{place}{level}{body}"})
     # "石川回族自治县…", "火塘土家族乡": people drop the nationality ("石川县…", "火塘乡")
     names.update(_ETHNIC.sub("", n) for n in list(names))
     # a school or hospital under a chain of places is called by its own name ("龙山镇石门中学", "石门中学")
@@ -482,7 +489,9 @@ def aliases_for(org: str, district: str | None, city: str | None, province: str 
                 names.add(district[-1] + short[len(district) :])  # 鼓楼区卫健委 → 区卫健委
     # Generic leftovers ("人民政府…", a bare 办公室) would match every report of their kind.
     names = {
-        n for n in names if len(n) >= 2 and not n.startswith("人民政府") and n not in {"办公室", "办事处"}
+        n
+        for n in names
+        if len(n) >= 2 and not n.startswith(("人民政府", "委")) and n not in {"办公室", "办事处"}
     }
     return tuple(sorted(names, key=lambda n: (-len(n), n)))
 

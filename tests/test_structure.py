@@ -262,3 +262,36 @@ def test_the_ministry_or_province_above_a_transfer_payment_is_not_the_unit(text:
 
 def test_the_short_form_of_an_agricultural_extension_centre():
     assert "青禾县农技推广中心" in aliases_for("青禾县农业技术推广中心", "青禾县", None, None)
+
+
+def _meta(text: str):
+    from index.models import RawDocument, SourceLine
+
+    lines = [SourceLine(i, t) for i, t in enumerate(text.split("\n"), 1)]
+    return parse_report(RawDocument("r.txt", "txt", lines, "0" * 64)).meta
+
+
+def test_a_place_s_funds_report_is_the_place_s_unless_a_body_of_that_place_is_named():
+    # a 盟 and a province written without 省, their funds' reports behind a portal's field names and bar
+    assert _meta(
+        "标题:石川盟城乡居民养老保险补助资金2022年度绩效自评报告 | | |\n一、基本情况\n资金30075万元。"
+    ).org == ("石川盟")
+    bar = "适老化专区 无障碍浏览 注册 登录 更换背景\n\n广西城乡居民养老保险补助资金转移支付2022年度绩效自评报告\n"
+    meta = _meta(bar + "全区各级人力资源社会保障部门按时发放。")
+    assert meta.org == "广西" and "适老化" not in meta.title
+    # the body the text names, of that place, stays the unit
+    assert (
+        _meta("青禾县农村公路养护资金2021年度绩效自评报告\n青禾县交通运输局负责实施。").org
+        == "青禾县交通运输局"
+    )
+
+
+def test_a_portal_s_font_size_switch_is_no_part_of_the_unit_s_name():
+    meta = _meta("大\n中\n小\n石川市青禾县白沙小学\n2022年度部门决算情况说明\n一、基本情况")
+    assert meta.org == "石川市青禾县白沙小学"
+
+
+def test_a_party_school_is_known_without_中共_and_by_its_place():
+    names = aliases_for("中共石川市委党校", None, None, None)
+    assert {"石川市委党校", "石川党校"} <= set(names)
+    assert not any(n.startswith("委") for n in names)

@@ -221,3 +221,21 @@ def test_rows_numbered_under_a_header_are_named_by_their_name_cell_and_read_by_p
     # spending asked is never answered by the money raised
     spent = best_figure("白沙溪治理工程实际支出了多少", "白沙溪治理工程实际支出了多少", figures, names)
     assert spent is None or not spent.confident
+
+
+@pytest.mark.parametrize(
+    ("line", "score"),
+    [
+        ("满意度指标 群众满意度 100% 100% 20 20 总分10098项目名称青禾县演出设备经费", 98.0),
+        ("总分 | 100 | 96.5 | 优 |", 96.5),
+        ("总分(分)97.93年初预算数全年预算数", 97.93),
+        ("总分 100 100", 100.0),
+    ],
+)
+def test_a_self_evaluation_s_total_score_row_is_read_apart_or_run_together(line, score):
+    text = f"青禾县文旅局项目支出绩效自评表\n{line}\n"
+    report = parse_report(
+        RawDocument("t.txt", "txt", [SourceLine(i, t) for i, t in enumerate(text.split("\n"), 1)], "0" * 64)
+    )
+    scores = [(f.value, f.unit) for f in extract_figures(report) if f.row == "总分" and f.column == "得分"]
+    assert scores == [(score, "分")]

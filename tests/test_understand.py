@@ -396,3 +396,10 @@ def test_which_district_a_question_names_does_not_depend_on_the_hash_seed():
         assert done.returncode == 0, done.stderr[-1000:]
         outputs.add(done.stdout)
     assert len(outputs) == 1, outputs
+
+
+def test_a_question_about_年_城乡_names_no_township_and_no_place():
+    from assistant.units import org_mentions, places_of
+
+    assert org_mentions("石川盟2022年城乡居民养老保险补助经费预算数是多少") == []
+    assert places_of("2022年城乡居民") == set()
