@@ -383,6 +383,9 @@ class Engine:
             figures = self.figures(meta.doc)
             if change:  # only a figure stated as a change answers one; the year's total is no rival to it
                 figures = [f for f in figures if CHANGE.search(f.label)]
+            if near is not None and parsed.near_value is not None:
+                # a later part never asks the first part's figure again: it is no rival to the one it asks
+                figures = [f for f in figures if (f.line, f.value) != (near, parsed.near_value)]
             match = best_figure(
                 parsed.text,
                 asked,

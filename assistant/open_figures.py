@@ -241,6 +241,8 @@ _TRAILING_VERB = re.compile(
 
 
 _CLASSIFIERS_ASKED = set("个辆台名项所家户座条只头张册套件")
+# verbs that say only that something was done (支出, 下达, 到位 say what is measured, and stay)
+_DONE_ONLY = re.compile(r"(?:完成|实现|达到|做到|搞到|做|办|开展|组织)+")
 _MODIFIER_ONLY = re.compile(r"^(?:全年|年初|年末|年底|本年|当年|年度|实际|总共|一共|合计|全部)*$")
 
 
@@ -265,7 +267,11 @@ def head_grams(asked: str) -> set[str]:
     if counted:
         noun = counted.group(1)
         return {noun} if len(noun) == 1 else {noun[i : i + 2] for i in range(len(noun) - 1)}
-    runs = [_head_of(r) for r in re.findall(rf"[{CJK}]{{2,}}", _HEAD_DROP.sub(" ", asked))]
+    found = re.findall(rf"[{CJK}]{{2,}}", _HEAD_DROP.sub(" ", asked))
+    # "林产品收入实际完成多少": a verb standing alone at the end heads nothing, the words before it do
+    while len(found) > 1 and _DONE_ONLY.fullmatch(found[-1]):
+        found.pop()
+    runs = [_head_of(r) for r in found]
     runs = [r for r in runs if len(r) >= 2]
     if not runs:
         return set()
@@ -576,6 +582,9 @@ def shown_label(fig: Figure) -> str:
     quoted = set(re.findall(r"\d+(?:\.\d+)?", fig.quote))
     words = []
     for word in (fig.label or heading_label(fig)).split():
+        if re.match(r"\d", word) and not set(re.findall(r"\d+(?:\.\d+)?", word)) <= quoted:
+            # "5林产品收入": a table's number run into the name (a row's weight) is left off, the name stays
+            word = re.sub(rf"^[\d.]+(?=[{CJK}])(?![年月日])", "", word)
         word = re.sub(
             r"[（(][^）)]*[）)]", lambda m: m.group(0) if not re.search(r"\d", m.group(0)) else "", word
         )
