@@ -456,6 +456,11 @@ def aliases_for(org: str, district: str | None, city: str | None, province: str 
     if zx:
         place, level = zx.group(1), zx.group(2) or ""
         names.update({f"{place}{level}政协", f"{place}政协"})
+    # "石川市自然资源局白沙口岸分局" is called by its branch: 白沙口岸分局, 白沙分局
+    branch = re.search(rf"(?:局|院|中心)([{CJK}]{{2,10}}?)(分局|分院|分中心)$", org)
+    if branch and not re.fullmatch(r"[市县区]", branch.group(1)):
+        own, kind = branch.groups()
+        names.update({own + kind, re.sub(r"(?:口岸|开发区|经开区|新区|园区)$", "", own) + kind})
     # "中共石川市委党校" is called 石川市委党校, 石川党校
     party = re.match(rf"^中共([{CJK}]{{2,8}}?)(省|市|县|区|州)委([{CJK}]{{2,8}})$", org)
     if party:
@@ -491,7 +496,9 @@ def aliases_for(org: str, district: str | None, city: str | None, province: str 
     names = {
         n
         for n in names
-        if len(n) >= 2 and not n.startswith(("人民政府", "委")) and n not in {"办公室", "办事处"}
+        if len(n) >= 2
+        and not n.startswith(("人民政府", "委"))
+        and n not in {"办公室", "办事处", "分局", "分院"}
     }
     return tuple(sorted(names, key=lambda n: (-len(n), n)))
 
