@@ -420,6 +420,7 @@ class Engine:
                 continue  # an indicator the report does not list is not answered with another figure
             named = BY_NAME[parsed.metric].synonyms if parsed.metric in BY_NAME else ()
             said = max((w for w in named if w in parsed.text), key=len, default="").removesuffix("数")
+            said = re.sub(r"^年?(?:一共|总共|共)", "", said) or said  # "一共支出": 支出 is what names it
             only_metric = said and not unmatched_words(asked, "", (*named, *names))
             # a budget table's rate column ("年度资金总额 … 执行率 76%") is the 预算执行率 by another name
             budget_rate = (

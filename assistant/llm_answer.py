@@ -595,7 +595,7 @@ class LLMResponder:
         return final
 
 
-_STATED = re.compile(rf"(?<![\d.,])(\d+(?:,\d{{3}})*(?:\.\d+)?)\s*({FIGURE_UNITS})")
+_STATED = re.compile(rf"(?<![\d.])(?<!\d,)(\d+(?:,\d{{3}})*(?:\.\d+)?)\s*({FIGURE_UNITS})")
 
 
 def _stated_figure(question: str, text: str, citations: list[Citation]) -> tuple[float | None, str | None]:

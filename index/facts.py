@@ -18,7 +18,7 @@ from index.normalize import CJK
 NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _WIDE = str.maketrans({**{chr(0xFF10 + i): str(i) for i in range(10)}, "％": "%", "．": ".", "，": ","})
 _AMOUNT = re.compile(rf"^([+-]?(?:{NUM}))(万元|亿元|元|%|分|个|人|项|家|次)?$")
-_VALUE = re.compile(rf"(?<![\d.,])({NUM})(万元|亿元|元|%|分)")
+_VALUE = re.compile(rf"(?<![\d.])(?<!\d,)({NUM})(万元|亿元|元|%|分)")
 MONEY, RATE, SCORE = ("万元", "亿元", "元"), ("%",), ("分",)
 
 
@@ -81,7 +81,7 @@ PER_PROJECT = dict(budget="项目预算数", budget_initial="项目预算数", s
 _DEPT_BUDGET = re.compile(r"全年预算(?:总额|数)")
 _FOLLOW = re.compile(
     rf"(?:为|是|达|到|了|共|计|合计|总计|总额|金额|仍在|仍为|仅为|只有|已达|的|安排|下达|批复|：|:|\s)*?"
-    rf"(?<![\d.,])({NUM})(万元|亿元|元|%|分)"
+    rf"(?<![\d.])(?<!\d,)({NUM})(万元|亿元|元|%|分)"
 )
 # "全年预算数、执行数分别为1000万元、900万元"
 _RESPECTIVELY = re.compile(

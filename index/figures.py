@@ -26,7 +26,7 @@ from index.tables import read_cell, table_figures
 UNITS = (
     "万平方米|平方公里|平方米|立方米|万人次|个百分点|百分点|个月|亿美元|万美元|美元|亿元|万元|千元|元|万人|万户|万亩|万吨|万千瓦|"
     "万名|人次|户次|批次|架次|车次|场次|TB|GB|公里|千米|公顷|学时|课时|小时|千瓦|%|‰|㎡|亩|吨|米|分|个|人|名|项|台|套|辆|次|场|家|户|所|座|处|"
-    "件|宗|篇|份|批|条|间|张|册|卷|栋|幢|本(?![年级单部次期月届])|棵|株|只|头|天|床|艘|架|期|块|口|眼|盏|种|年|例|"
+    "件|宗|篇|份|批|条|间|张|册|卷|栋|幢|本(?![年级单部次期月届])|部(?![门分署队委长级位属])|棵|株|只|头|天|床|艘|架|期|块|口|眼|盏|种|年|例|"
     "起(?![草来止点始步])|"
     # lengths and areas in Latin letters ("管长800m", "2.6km", "500m²"), never a word's first letter
     "km(?![A-Za-z])|m²|m³|m(?![A-Za-z²³])"
@@ -34,7 +34,7 @@ UNITS = (
 MONEY_UNITS = ("亿元", "万元", "千元", "元")
 # "95项目实施单位": 项 there begins a word, it counts nothing
 # "410余人", "20000余册", "30多家": an approximate count is the number it states
-_FIGURE = re.compile(rf"(?<![\d.,])([+-]?(?:{NUM}))\s*(?:余|多)?\s*({UNITS})(?<!项(?=目))")
+_FIGURE = re.compile(rf"(?<![\d.])(?<!\d,)([+-]?(?:{NUM}))\s*(?:余|多)?\s*({UNITS})(?<!项(?=目))")
 # a figure whose unit the label implies: "自评总分: 95", "项目支出:1025.20" under a table in 万元
 _SCORE_LABEL = r"自评总分|综合得分|自评得分|总得分|总分|得分|评分"
 _MONEY_LABEL = r"支出|预算数?|资金|收入|拨款|决算数?|结转|结余|经费|投资|总额|执行数"
@@ -123,7 +123,7 @@ _DONE_VERB = re.compile(
     r"栽植|养殖|维修|治理|整治|培育|认定|办理|受理|查处|调解|处理|办结|检查|覆盖|惠及|新增设|配备|采购|印发|"
     r"内设|下设|设有|下辖|辖|管辖|拥有|现有)$"
 )
-_OBJECT_AFTER = re.compile(rf"[{CJK}（）()]{{2,16}}?(?=[和及与、，,；;。]|$)")
+_OBJECT_AFTER = re.compile(rf"[{CJK}（）()]{{2,16}}?(?=[和及与、，,；;。\s|]|$)")
 # a listed item runs on into what is said of the list ("…、24家社区卫生所全面实施…"): its first words
 _OBJECT_START = re.compile(rf"[{CJK}]{{2,6}}")
 
@@ -821,7 +821,10 @@ def extract_figures(report: Report) -> list[Figure]:
     )
 
 
-_PROJECT_LINE = re.compile(rf"项目名称\s*[:：|]?\s*([{CJK}A-Za-z0-9（）()“”]{{3,40}})")
+# "项目名称: 46000021T000000002749-学生事务补助": a project code before the name is no part of it
+_PROJECT_LINE = re.compile(
+    rf"项目名称\s*[:：|]?\s*(?:[0-9A-Z]{{6,}}\s*[-－—_]\s*)?([{CJK}A-Za-z0-9（）()“”]{{3,40}})"
+)
 
 
 def _with_projects(report: Report, figures: list[Figure]) -> list[Figure]:

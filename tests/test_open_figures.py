@@ -764,3 +764,27 @@ def test_what_is_left_is_of_the_year_s_budget_unless_the_start_s_is_asked():
     left = compute("石川市司法局年底还剩多少没花", figures, names)
     assert left is not None and left.value == 20.0  # 400 − 380, never 300 − 380
     assert {i.column for i in left.inputs} == {"全年预算数", "全年执行数"}
+
+
+def test_a_figure_after_a_clause_comma_and_counted_in_部_or_万美元_is_read():
+    report = _report(
+        "白沙中学2021年度整体支出绩效自评报告\n我校现有30个教学班,1520名学生。完成1部宣传片,2套方案。"
+        "服务外包在岸(万美元) 18000 19500.5 10\n2021全年支出2300.5万元,其中基本支出1700万元。"
+    )
+    figures = extract_figures(report)
+    found = {(f.value, f.unit) for f in figures}
+    assert {(1520.0, "名"), (1.0, "部"), (2.0, "套")} <= found  # after "," too: no thousands separator
+    assert all(f.unit != "元" for f in figures if f.value in (18000.0, 19500.5))  # 万美元 is no 元
+    assert _ask(figures, report, "白沙中学现在有多少学生？").value == 1520
+    assert _ask(figures, report, "白沙中学做了几部宣传片？").value == 1
+
+
+def test_a_project_code_before_its_name_is_no_part_of_it():
+    text = (
+        "青禾中学2023年项目绩效自评表\n项目名称: 46000021T000000001234-学生资助 填报人: 某\n"
+        "资金构成(元) 年初预算数 全年预算数 执行数 分值 执行率(%) 得分\n资金总额: 1,000.00 1,000.00 500.00 10.00 50 5\n"
+        "项目名称: 46000021T000000005678-校舍维修 填报人: 某\n"
+        "资金构成(元) 年初预算数 全年预算数 执行数 分值 执行率(%) 得分\n资金总额: 2,000.00 2,000.00 2,000.00 10.00 100 10\n"
+    )
+    sections = {f.section for f in extract_figures(_report(text)) if f.column}
+    assert sections == {"项目 学生资助", "项目 校舍维修"}
