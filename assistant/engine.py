@@ -101,6 +101,11 @@ FIGURE_COVERAGE = 0.75
 _STATED_REMAINING = re.compile(r"结余|剩余|余额|结存")
 # the rows of a 自评表's budget block: their rate column is the budget's execution rate
 _BUDGET_ROW = re.compile(r"资金|拨款|总额|总金额|合计|经费|预算")
+# "预算执行那块得了几分", "执行率得分多少": the budget execution's score, not the rate
+_BUDGET_SCORE_ASKED = re.compile(
+    r"(?:预算执行|执行率?)(?:率|这块|那块|这项|那项|方面|情况)?(?:的)?(?:得了?|得分|打了|几分|多少分)"
+)
+_BUDGET_TOTAL_ROW = re.compile(r"资金总额|总金额|合计|总计")
 
 
 @dataclass
@@ -193,6 +198,11 @@ class Engine:
                 False,
                 kind="lookup",
             )
+        if _BUDGET_SCORE_ASKED.search(parsed.text) and len(parsed.units) == 1:
+            # "预算执行那块得了几分": the 自评表's budget row scores the execution (its 得分 column)
+            scored = self._budget_row_score(parsed, parsed.units[0])
+            if scored is not None:
+                return scored
         if parsed.item_missing and parsed.kind in ("lookup", "derived"):
             return self._open_figure(parsed) or self._not_in_reports(
                 parsed, f"{self._who(parsed)}的报告中没有载明“{parsed.item_missing}”。"
@@ -447,6 +457,21 @@ class Engine:
             return None
         unit = first.unit or None
         return Answer(parsed.text, "\n".join(lines), True, first.value, unit, citations, "lookup")
+
+    def _budget_row_score(self, parsed: ParsedQuestion, meta: ReportMeta) -> Answer | None:
+        """The score a 自评表 gives its budget execution: the 得分 cell of its total budget row, when the report
+        holds one such table (several projects' tables: which one is asked is not guessed)."""
+        cells = [
+            f
+            for f in self.figures(meta.doc)
+            if f.unit == "分" and f.column.startswith("得分") and f.row and _BUDGET_TOTAL_ROW.search(f.row)
+        ]
+        if len({(f.section, f.value) for f in cells}) != 1 or (parsed.year and meta.year != parsed.year):
+            return None
+        fig = cells[0]
+        citation = Citation(meta.doc, meta.org, fig.section, fig.quote, fig.line, cells=run_cells(fig))
+        text = f"{short_name(meta)}{year_of(meta)}报告载明：预算执行（{fig.row}）得分 {shown_value(fig)}。[1]"
+        return Answer(parsed.text, text, True, fig.value, "分", [citation], "lookup")
 
     def _listed_next(self, parsed: ParsedQuestion, meta: ReportMeta, asked: str) -> Figure | None:
         """A later part asking the next thing of a list the first part was read from ("事业编制多少人、实际

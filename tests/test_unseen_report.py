@@ -342,3 +342,23 @@ def test_a_later_part_takes_the_next_figure_of_the_list_the_first_was_read_from(
     """ "全局编制人数1,856人，实有在职人员1,802人": "实际有多少人" is the figure after the first, never it again."""
     answer, _ = unseen_engine.ask(question)
     assert [(p.value, p.unit) for p in answer.parts] == [(1856.0, "人"), (1802.0, "人")], answer.answer
+
+
+@pytest.mark.slow
+@pytest.mark.integration
+def test_the_budget_row_s_score_answers_what_budget_execution_scored(tmp_path_factory, tmp_path):
+    path = tmp_path / "白沙镇项目自评表.txt"
+    path.write_text(
+        "白沙镇2023年度道路养护项目支出绩效自评表\n项目名称 | 道路养护 | 实施单位 | 白沙镇人民政府 |\n"
+        "项目资金(万元) | 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分 |\n"
+        "年度资金总额 | 120 | 120 | 96 | 10 | 80% | 8 |\n"
+        "一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 |\n"
+        "产出指标 | 数量指标 | 养护道路里程 | 12公里 | 12公里 | 20 | 20 |\n",
+        encoding="utf-8",
+    )
+    engine = engine_of(tmp_path_factory, path, "白沙镇", 2023)
+    for question in ("白沙镇道路养护预算执行那块得了几分？", "白沙镇执行率得分多少"):
+        answer, _ = engine.ask(question)
+        assert answer.found and (answer.value, answer.unit) == (8.0, "分"), answer.answer
+    answer, _ = engine.ask("白沙镇道路养护执行率是多少")
+    assert (answer.value, answer.unit) == (80.0, "%"), answer.answer  # the rate itself is no score
