@@ -457,10 +457,16 @@ def aliases_for(org: str, district: str | None, city: str | None, province: str 
         place, level = zx.group(1), zx.group(2) or ""
         names.update({f"{place}{level}政协", f"{place}政协"})
     # "石川市自然资源局白沙口岸分局" is called by its branch: 白沙口岸分局, 白沙分局
-    branch = re.search(rf"(?:局|院|中心)([{CJK}]{{2,10}}?)(分局|分院|分中心)$", org)
-    if branch and not re.fullmatch(r"[市县区]", branch.group(1)):
-        own, kind = branch.groups()
-        names.update({own + kind, re.sub(r"(?:口岸|开发区|经开区|新区|园区)$", "", own) + kind})
+    branch = re.search(rf"(?:^([{CJK}]{{2,8}})局|院|中心)([{CJK}]{{2,10}}?)(分局|分院|分中心)$", core)
+    if branch and not re.fullmatch(r"[市县区]", branch.group(2)):
+        parent, own, kind = branch.groups()
+        bare = re.sub(r"(?:口岸|开发区|经开区|新区|园区)$", "", own)
+        names.update({own + kind, bare + kind})
+        if parent and kind == "分局":  # "…公安局曾都区分局" is called 曾都公安分局, 曾都区公安分局
+            place = re.sub(r"[区县市旗]$", "", bare)
+            names.add(f"{own}{parent}分局")
+            if len(place) >= 2:
+                names.add(f"{place}{parent}分局")
     # "中共石川市委党校" is called 石川市委党校, 石川党校
     party = re.match(rf"^中共([{CJK}]{{2,8}}?)(省|市|县|区|州)委([{CJK}]{{2,8}})$", org)
     if party:

@@ -295,3 +295,10 @@ def test_a_party_school_is_known_without_中共_and_by_its_place():
     names = aliases_for("中共石川市委党校", None, None, None)
     assert {"石川市委党校", "石川党校"} <= set(names)
     assert not any(n.startswith("委") for n in names)
+
+
+def test_a_bureau_s_branch_is_known_by_its_own_place_and_the_bureau_s_trade():
+    names = set(aliases_for("石川市公安局青禾区分局", "青禾区", "石川市", None))
+    assert {"青禾区分局", "青禾公安分局", "青禾区公安分局"} <= names and "分局" not in names
+    port = set(aliases_for("石川市自然资源局白沙口岸分局", None, "石川市", None))
+    assert {"白沙口岸分局", "白沙分局"} <= port
