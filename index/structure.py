@@ -39,7 +39,7 @@ _CITY_END = r"市(?![场政民级容]|管理|建设|规划|综合|监管)"
 _COUNTY_END = r"(?:(?<![社小园景营片辖矿])区(?![域级])|县(?![域级])|旗)"
 _HAS_PLACE = re.compile(rf"^[{CJK}]{{1,8}}?(?:省|自治区|{_CITY_END}|州|盟|{_COUNTY_END}|镇|乡)")
 _CITY = re.compile(rf"((?:(?![县区旗])[{CJK}]){{2,4}}?{_CITY_END})")
-_DISTRICT = re.compile(rf"^([{CJK}]{{1,5}}?{_COUNTY_END})")
+_DISTRICT = re.compile(rf"^((?:(?![局委院厅])[{CJK}]){{1,5}}?{_COUNTY_END})")
 
 
 def canonical_of(title: str) -> str | None:
