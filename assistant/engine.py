@@ -779,7 +779,8 @@ class Engine:
 
     def _field(self, parsed: ParsedQuestion) -> Answer | None:
         """ "联系人是谁", "主管部门是哪个": a field of the report's form, answered with its value."""
-        if parsed.asks_figure or parsed.explain or len(parsed.units) != 1:
+        codes = re.search(r"编码|编号|代码|文号", parsed.text)  # "预算编码是多少": a code, no figure
+        if (parsed.asks_figure and not codes) or parsed.explain or len(parsed.units) != 1:
             return None
         meta = parsed.units[0]
         lines = (self.source(meta.doc) or "").split("\n")

@@ -298,7 +298,7 @@ def field_value(lines: Sequence[tuple[int, str]], question: str) -> tuple[str, s
                 fields.append((text, value, texts[k + 1][0]))
     named = [f for f in fields if f[0] in question and f[1]]
     if not named:
-        return None
+        return _field_in_line(texts, question)
 
     # the field asked is the name written last ("青禾工程自评等级是什么": 自评等级, not the row's name), the
     # longest of those ending there (联系人电话 over 电话)
@@ -310,3 +310,31 @@ def field_value(lines: Sequence[tuple[int, str]], question: str) -> tuple[str, s
     if len(values) != 1 or next(iter(values)) in question:
         return None  # a value the question itself holds is the next cell of a table's header, no answer
     return next(f for f in named if rank(f) == best)
+
+
+# a form's fields set out along one line ("项目负责人 王五 地址 …", "中央主管部门文化和旅游部", "预 算 编 码: 102001")
+_FORM_FIELD = re.compile(r"(?:负责人|联系人|主管部门|实施单位|项目单位|编码|编号|代码|文号|日期|等级|性质)$")
+_PHONE = re.compile(r"[\d\-－]{7,}$")
+
+
+def _field_in_line(texts: Sequence[tuple[int, str]], question: str) -> tuple[str, str, int] | None:
+    """The value after a form field the question names, where fields and values run along one line: the
+    longest such name in the question that the source writes (its characters may be spaced), then the next
+    word. Only names that end as form fields do (负责人, 编码, 主管部门…), never a sentence's words."""
+    names = {
+        question[i:j]
+        for i in range(len(question))
+        for j in range(i + 3, min(len(question), i + 10) + 1)
+        if re.fullmatch(r"[\u4e00-\u9fff]+", question[i:j]) and _FORM_FIELD.search(question[i:j])
+    }
+    for name in sorted(names, key=lambda n: (-len(n), n)):
+        spaced = r"\s*".join(map(re.escape, name))
+        pattern = re.compile(rf"{spaced}(?:及电话|及联系电话)?\s*[:：|]?\s*([^\s|:：,，。;；]{{2,30}})")
+        for n, text in texts:
+            m = pattern.search(text)
+            if not m:
+                continue
+            value = _PHONE.sub("", m.group(1)) or m.group(1)
+            if len(value) >= 2 and value not in question and not _FIELD_WORD.search(value):
+                return name, value, n
+    return None

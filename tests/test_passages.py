@@ -129,3 +129,22 @@ def test_a_reason_is_read_from_the_sentence_that_gives_one():
     [reason] = reason_sentences([_chunk(text)], "收支减少的主要原因是什么", 0.3)
     assert "医疗收入减少" in reason.quote and reason.line == 11
     assert reason_sentences([_chunk(text)], "绩效目标为什么没完成", 0.3) == []
+
+
+def test_form_fields_set_out_along_one_line_give_their_values():
+    from assistant.passages import field_value
+
+    lines = list(
+        enumerate(
+            [
+                "项目名称 白沙路养护 项目负责人 王五 地 址 北街 86 号",
+                "中央主管部门文化和旅游部 地方主管部门 石川市文旅局",
+                "预 算 编 码: 102001",
+            ],
+            1,
+        )
+    )
+    assert field_value(lines, "白沙路养护项目负责人是谁")[1:] == ("王五", 1)
+    assert field_value(lines, "中央主管部门是哪个")[1:] == ("文化和旅游部", 2)
+    assert field_value(lines, "预算编码是多少")[1:] == ("102001", 3)
+    assert field_value(lines, "白沙路养护的目标是什么") is None  # 目标 is no form field read along a line
