@@ -369,7 +369,8 @@ class Engine:
             return None
         value, unit = next(iter(values)) if len(values) == 1 else (None, None)
         if len(citations) > 1 and value is None:
-            lines.insert(0, f"报告中有{len(citations)}处载明{parsed.subject}：")
+            # (no digits of its own: every number an answer shows must stand in a cited quote)
+            lines.insert(0, f"报告中有多处载明{parsed.subject}，不能确定问的是哪一处：")
         return Answer(parsed.text, "\n".join(lines), True, value, unit, citations, "lookup")
 
     def _asked_of(self, words: str, meta: ReportMeta) -> str:

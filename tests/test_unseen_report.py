@@ -362,3 +362,18 @@ def test_the_budget_row_s_score_answers_what_budget_execution_scored(tmp_path_fa
         assert answer.found and (answer.value, answer.unit) == (8.0, "分"), answer.answer
     answer, _ = engine.ask("白沙镇道路养护执行率是多少")
     assert (answer.value, answer.unit) == (80.0, "%"), answer.answer  # the rate itself is no score
+
+
+@pytest.mark.slow
+@pytest.mark.integration
+def test_a_figure_stated_in_several_places_is_listed_and_said_to_be_several(tmp_path_factory, tmp_path):
+    path = tmp_path / "青禾县农业保险.txt"
+    path.write_text(
+        "青禾县财政局2020年度农业保险保费补贴绩效自评报告\n一、基本情况\n"
+        "1、水稻保险:承保面积40万亩,总保费1200.5万元。\n2、油菜保险:承保面积8万亩,总保费70万元。\n",
+        encoding="utf-8",
+    )
+    engine = engine_of(tmp_path_factory, path, "青禾县财政局", 2020)
+    answer, _ = engine.ask("青禾县财政局总保费多少？")
+    assert answer.value is None and "多处载明" in answer.answer, answer.answer  # no one figure chosen
+    assert "1200.5万元" in answer.answer and "70万元" in answer.answer
