@@ -437,7 +437,18 @@ class Engine:
             budget_rate = (
                 said == "预算执行率" and fig.column == "执行率" and bool(_BUDGET_ROW.search(fig.row))
             )
-            if only_metric and not in_row and not budget_rate and said not in f"{fig.label}{fig.column}":
+            # "实际花了多少": the asker's own words, which no figure of the report is named with, are answered
+            # by the 执行数 column itself (the metric's own name)
+            own_name = parsed.metric or ""
+            colloquial = bool(said) and not any(said in f"{f.label}{f.column}" for f in figures)
+            by_own_name = colloquial and bool(fig.column) and own_name.removeprefix("全年") in fig.column
+            if (
+                only_metric
+                and not in_row
+                and not budget_rate
+                and not by_own_name
+                and said not in f"{fig.label}{fig.column}"
+            ):
                 # "年初预算数是多少" names just a known metric: only a figure named with the asker's words
                 # answers it (not 预算数, the year's; not 办公经费 for 三公经费)
                 continue

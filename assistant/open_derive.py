@@ -282,11 +282,19 @@ def _remaining(
     start_asked = "年初" in question
 
     def year_budget(b: Figure) -> float:
-        return 0.5 if b.column and (b.column.startswith("年初") == start_asked) else 0.0
+        bonus = 0.5 if b.column and (b.column.startswith("年初") == start_asked) else 0.0
+        # a table's total row, not the 其中 rows under it, unless the question names one of them
+        if b.row and re.search(r"资金总额|总金额|合计|总计", b.row):
+            bonus += 0.3
+        return bonus
 
     pairs = [
         (
-            rank.get(id(b), 0.0) + rank.get(id(s), 0.0) + (1.0 if b.line == s.line else 0.0) + year_budget(b),
+            rank.get(id(b), 0.0)
+            + rank.get(id(s), 0.0)
+            + (1.0 if b.line == s.line else 0.0)
+            + (0.2 if b.row and b.row == s.row else 0.0)  # one row's two cells, not two rows run together
+            + year_budget(b),
             -i,
             b,
             s,

@@ -170,6 +170,22 @@ def _unit_of(cell: Cell, column: str, row_label: str, row_units: list[str], tabl
     return ""
 
 
+def _amounts_not_years(cells: list[Cell], columns: list[str]) -> list[Cell]:
+    """ "年度资金总额 | 2000 | 1157.97" under 全年预算数 | 全年执行数 | 执行率: a cell like a year that stands
+    under a money column, in a row as long as the header, is an amount."""
+    filled = [c for c in cells if c.text]
+    if len(filled) != len(columns) + 1 or filled[0].numeric:
+        return cells
+    out = []
+    for cell in cells:
+        if cell.text and not cell.numeric and YEARISH.match(cell.text):
+            column = columns[filled.index(cell) - 1]
+            if MONEY_COLUMN.search(column) and not re.search(r"年度|年份|时间", column):
+                cell = Cell(cell.text, cell.start, float(cell.text))
+        out.append(cell)
+    return out
+
+
 def table_figures(doc: str, rows: list[Block], section: str, unit_hint: str) -> Iterator[Figure]:
     """Each numeric cell of a run of table rows as a figure named by its row and column."""
     header: list[Cell] = []
@@ -177,7 +193,7 @@ def table_figures(doc: str, rows: list[Block], section: str, unit_hint: str) -> 
     pending_label = ""  # a row title standing alone on the line above its values
     previous: tuple[str, int] | None = None  # the last row's label and the column after its last value
     for at, row in enumerate(rows):
-        cells = split_cells(row.text)
+        cells = _amounts_not_years(split_cells(row.text), [c.text for c in header if c.text])
         texts = [c.text for c in cells if c.text]
         if not texts:
             continue

@@ -757,12 +757,12 @@ def test_a_count_is_named_by_the_noun_it_counts_and_an_approximate_count_is_read
 def test_what_is_left_is_of_the_year_s_budget_unless_the_start_s_is_asked():
     report = _report(
         "石川市司法局项目支出绩效自评表\n项目资金(万元) 年初预算数 全年预算数 全年执行数 分值 执行率(全年 执行数/全年 预算数) "
-        "得分 年度资金总额: 300万元 400万元 380万元 10 95% 9.5\n"
+        "得分 年度资金总额: 300万元 400万元 380万元 10 95% 9.5 其中:财政拨款 300万元 400万元 300万元 75%\n"
     )
     figures = extract_figures(report)
     names = (report.meta.org, *report.meta.aliases)
     left = compute("石川市司法局年底还剩多少没花", figures, names)
-    assert left is not None and left.value == 20.0  # 400 − 380, never 300 − 380
+    assert left is not None and left.value == 20.0  # 400 − 380 of the total row, never 300 − 380
     assert {i.column for i in left.inputs} == {"全年预算数", "全年执行数"}
 
 

@@ -239,3 +239,15 @@ def test_a_self_evaluation_s_total_score_row_is_read_apart_or_run_together(line,
     )
     scores = [(f.value, f.unit) for f in extract_figures(report) if f.row == "总分" and f.column == "得分"]
     assert scores == [(score, "分")]
+
+
+def test_an_amount_like_a_year_under_a_money_column_is_an_amount():
+    text = (
+        "青禾县体育中心项目绩效自评表\n资金投入情况 (万元) |\n全年预算数(A) | 全年执行数(B) | 预算执行率(B/A×100%) |\n"
+        "年度资金总额: | 2000 | 1160 | 58% |\n"
+    )
+    report = parse_report(
+        RawDocument("t.txt", "txt", [SourceLine(i, t) for i, t in enumerate(text.split("\n"), 1)], "0" * 64)
+    )
+    cells = {f.column: (f.value, f.unit) for f in extract_figures(report) if f.column}
+    assert cells["全年预算数(A)"] == (2000.0, "万元") and cells["全年执行数(B)"] == (1160.0, "万元")

@@ -362,6 +362,9 @@ def test_the_budget_row_s_score_answers_what_budget_execution_scored(tmp_path_fa
         assert answer.found and (answer.value, answer.unit) == (8.0, "分"), answer.answer
     answer, _ = engine.ask("白沙镇道路养护执行率是多少")
     assert (answer.value, answer.unit) == (80.0, "%"), answer.answer  # the rate itself is no score
+    # said as staff say it: the 全年执行数 column answers "实际花了多少钱"
+    answer, _ = engine.ask("白沙镇道路养护项目实际花了多少钱？")
+    assert (answer.value, answer.unit) == (96.0, "万元"), answer.answer
 
 
 @pytest.mark.slow
