@@ -497,6 +497,8 @@ class QuestionParser:
                 if alias[0] in _LEVEL_FIRST:
                     # "云岭市财政局" for a report that names itself "市财政局": the place before it is the asker's
                     rest = re.sub(r"^([\u4e00-\u9fff]{2,3})〇", "〇", rest)
+                # "南昌县蚕茶卫生院": the place the asker puts before the unit's name is part of naming it
+                rest = re.sub(r"^[\u4e00-\u9fff]{1,6}?(?:省|自治区|市|州|盟|县|区|旗)〇", "〇", rest)
         # one unit's reports of one year on several projects: those whose project the question also names
         named = {m.doc: sum(a in text for a in m.aliases) for _, m in found}
         best: dict[tuple[str, int | None], int] = {}

@@ -788,3 +788,11 @@ def test_a_project_code_before_its_name_is_no_part_of_it():
     )
     sections = {f.section for f in extract_figures(_report(text)) if f.column}
     assert sections == {"项目 学生资助", "项目 校舍维修"}
+
+
+def test_a_count_of_bodies_asked_in_具_is_not_answered_by_a_count_of_departments():
+    report = _report(
+        "石川市殡仪馆2024年度整体支出绩效自评报告\n本馆设火化车间、遗体接运、办公室、财务室部门4个。"
+    )
+    assert expected_units("一共火化了多少具遗体") == ("具",)
+    assert _ask(extract_figures(report), report, "石川市殡仪馆一共火化了多少具遗体？") is None

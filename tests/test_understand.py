@@ -403,3 +403,9 @@ def test_a_question_about_年_城乡_names_no_township_and_no_place():
 
     assert org_mentions("石川盟2022年城乡居民养老保险补助经费预算数是多少") == []
     assert places_of("2022年城乡居民") == set()
+
+
+def test_the_place_before_a_unit_s_name_is_no_part_of_what_is_asked():
+    meta = ReportMeta("a.txt", "白沙卫生院", ("白沙卫生院",), None, None, None, 2021, "部门整体支出", "")
+    parsed = QuestionParser([meta], {}).parse("青禾县白沙卫生院2021年全年预算数是多少万元？")
+    assert [u.doc for u in parsed.units] == ["a.txt"] and "青禾县" not in parsed.asked
