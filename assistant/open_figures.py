@@ -89,6 +89,10 @@ _MONEY = re.compile(
     r"结余|结转|额度|款|决算|增收|创收|产值|万元|亿元|用了多少|用去|支付|付了多少|开支|债|发行金额|发行额"
 )
 _PEOPLE = re.compile(r"多少人|几个人|几人|人数|人员|人口|多少名|几名|编制|职工|学生|患者|群众|受益人")
+# "有几个副校长": a post or role after 几个 counts people
+_PERSON_ASKED = re.compile(
+    rf"几个[{CJK}]{{0,4}}?(?:长|员|师|书记|干部|医生|护士|职工|委员|主任|科员|人)[？?。！!\s]*$"
+)
 # "有多少城乡老年居民领到了养老金": the people counted right after 多少, whatever else is named
 _COUNTED_PEOPLE = re.compile(
     rf"多少(?:名|位)?[{CJK}]{{0,6}}?(?:居民|老人|老年人|群众|学生|职工|患者|儿童|农户|教师|干部|人员|人口|贫困户|残疾人)"
@@ -178,8 +182,8 @@ def expected_units(question: str) -> tuple[str, ...] | None:
             return MONEY_UNITS
         if unit == "分":
             return ("分",)
-        if unit == "个" and _PEOPLE.search(question):
-            return (*COUNT_UNITS["人"], "个")  # "几个事业编制": people
+        if unit == "个" and (_PEOPLE.search(question) or _PERSON_ASKED.search(question)):
+            return (*COUNT_UNITS["人"], "个")  # "几个事业编制", "几个副校长": people
         return COUNT_UNITS.get(unit, (unit,))
     if _SCORE.search(question) and not re.search(r"得分率", question):
         return ("分",)

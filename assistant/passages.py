@@ -8,9 +8,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from assistant.models import Citation
-from assistant.verify import cn_count
 from index.models import Chunk
 from index.normalize import split_sentences
+from index.numerals import cn_count
 
 # An item starts at a list marker or at 一是/二是…; a paragraph may hold several such items.
 _ITEM_START = re.compile(

@@ -10,6 +10,7 @@ from dataclasses import replace
 
 from assistant.models import Answer, Citation
 from index.normalize import match_key
+from index.numerals import CN_COUNT, cn_count
 from index.provenance import locate
 from index.runs import consistent_reading
 
@@ -32,23 +33,6 @@ def is_instruction(text: str) -> bool:
 
 NUMBER = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
 _MARKERS = re.compile(r"\[\d+\]|^\s*\d{1,2}[.、](?!\d)\s*", re.M)
-
-
-_CN = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-# A count in Chinese numerals, which only a measure word makes a count ("五个事业单位", not "一是").
-CN_COUNT = re.compile(r"([一二两三四五六七八九十]{1,3})(?=个|家|所|项|名|人|次)")
-
-
-def cn_count(text: str) -> int | None:
-    """一..九十九 (or digits) as a number; None for anything else."""
-    if text.isdigit():
-        return int(text)
-    if "十" not in text:
-        return _CN.get(text)
-    tens, _, ones = text.partition("十")
-    if (tens and tens not in _CN) or (ones and ones not in _CN):
-        return None
-    return (_CN[tens] if tens else 1) * 10 + (_CN[ones] if ones else 0)
 
 
 def numbers_in(text: str) -> set[float]:

@@ -17,6 +17,7 @@ from index.accounts import account_figures
 from index.facts import NUM
 from index.models import Block, Figure, Report
 from index.normalize import CJK, is_web_residue, match_key, split_sentences
+from index.numerals import CN_UNITS, cn_count
 from index.runs import budget_headers, read_row, read_scored_rate
 from index.tables import MONEY_COLUMN as _MONEY_COLUMN
 from index.tables import YEARISH as _YEARISH
@@ -197,10 +198,42 @@ def _labelled_bare(doc: str, block: Block, section: str, unit_hint: str) -> Iter
             )
 
 
+# "六个内设处室", "两名副校长": a count in Chinese numerals (never 一: "一个目标" counts nothing)
+_CN_FIGURE = re.compile(rf"([二两三四五六七八九十][一二三四五六七八九十]{{0,2}})({CN_UNITS})")
+
+
+def _cn_counts(doc: str, block: Block, section: str) -> Iterator[Figure]:
+    text = block.text
+    for s, e in split_sentences(text):
+        sentence = text[s:e]
+        for m in _CN_FIGURE.finditer(sentence):
+            value = cn_count(m.group(1))
+            before = sentence[max(0, m.start() - 1) : m.start()]
+            if value is None or before in ("第", "之", "十", "百", "千", "万", "周", "星"):
+                continue  # "第二个", "十二个" read whole, "之三"
+            floor = _after_last_number(sentence, m.start())
+            # (the previous count's measure word is no part of this one's name: "1名、副校长两名")
+            own = re.sub(rf"^(?:{UNITS})?[、,，;；]", "", _label_before(sentence, m.start(), floor))
+            label = _object_after(own, sentence[m.end() :])
+            left, right = _clause(sentence, m.start(), m.end())
+            yield Figure(
+                doc=doc,
+                value=float(value),
+                unit=m.group(2),
+                text=m.group(0),
+                label=label,
+                quote=sentence[left:right].strip(),
+                line=block.line_at(s + m.start()),
+                section=section,
+                context=sentence.strip()[:200],
+            )
+
+
 def sentence_figures(doc: str, block: Block, section: str, unit_hint: str = "") -> Iterator[Figure]:
     """Figures of running text. Two figures with no words between them share their label ("老年人体检数
     3100人 2950人": a target, then what was achieved) and are marked as the first and second of a pair."""
     yield from _labelled_bare(doc, block, section, unit_hint)
+    yield from _cn_counts(doc, block, section)
     text = block.text
     for s, e in split_sentences(text):
         sentence = text[s:e]

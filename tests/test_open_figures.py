@@ -796,3 +796,15 @@ def test_a_count_of_bodies_asked_in_具_is_not_answered_by_a_count_of_department
     )
     assert expected_units("一共火化了多少具遗体") == ("具",)
     assert _ask(extract_figures(report), report, "石川市殡仪馆一共火化了多少具遗体？") is None
+
+
+def test_counts_in_chinese_numerals_are_figures_and_roles_are_counted_in_people():
+    report = _report(
+        "白沙乡中心学校2022年项目支出绩效自评报告\n现有校长1名、副支部书记1名、副校长两名;"
+        "有教务处、办公室、后勤处、教研处、电教中心五个内设处室。第二个目标已完成。"
+    )
+    figures = extract_figures(report)
+    assert {(f.value, f.unit, f.text) for f in figures} >= {(2.0, "名", "两名"), (5.0, "个", "五个")}
+    assert not any(f.text == "二个" for f in figures)  # 第二个 is an ordinal
+    assert _ask(figures, report, "白沙乡中心学校有几个副校长？").value == 2  # 几个 of a role: people
+    assert _ask(figures, report, "白沙乡中心学校一共设了几个内设处室？").value == 5

@@ -4,8 +4,9 @@ between the words and the figure, on hand-made chunks."""
 import pytest
 
 from assistant.passages import stated_figures
-from assistant.verify import cn_count, counts_in
+from assistant.verify import counts_in
 from index.models import Chunk
+from index.numerals import cn_count
 
 
 def _chunk(text: str, line: int = 10) -> Chunk:
