@@ -186,9 +186,61 @@ def _amounts_not_years(cells: list[Cell], columns: list[str]) -> list[Cell]:
     return out
 
 
+def _pairs(cells: list[Cell]) -> list[tuple[Cell, Cell]] | None:
+    """A form's row of label | value pairs ("计划安排资金(万元) | 1088.00 | 实际到位资金(万元) | 1020.02"), or None."""
+    filled = [c for c in cells if c.text]
+    if len(filled) < 4 or len(filled) % 2:
+        return None
+    labels, values = filled[::2], filled[1::2]
+    if any(c.numeric or c.blank_value or len(c.text) > 20 for c in labels) or not all(
+        c.numeric or c.blank_value for c in values
+    ):
+        return None
+    return list(zip(labels, values, strict=True))
+
+
+def _pair_figures(
+    doc: str, row: Block, section: str, pairs: list[tuple[Cell, Cell]], groups: list[str], table_unit: str
+) -> Iterator[Figure]:
+    """Each value named by its own label, under the group its place in the row had above ("县财政 | 1038.66"
+    under 计划安排资金(万元)); `groups` is updated with the labels that state a unit."""
+    for k, (label, cell) in enumerate(pairs):
+        own = _UNIT_IN.search(label.text)
+        if own:
+            groups.extend([""] * (k + 1 - len(groups)))
+            groups[k] = label.text
+        group = groups[k] if k < len(groups) and not own else ""
+        named = f"{group} {label.text}".strip()
+        unit = cell.unit or (own.group(1) if own else "") or _unit_in(group) or ""
+        if not cell.numeric or not unit:
+            continue  # an amount whose unit neither its label nor its group says is not guessed
+        assert cell.value is not None
+        yield Figure(
+            doc=doc,
+            value=cell.value,
+            unit=unit,
+            text=cell.text,
+            label=named[:60],
+            quote=row.text.strip(" |")[:160],
+            line=row.line_at(max(cell.start, 0)),
+            section=section,
+            column=group or label.text,
+            row=label.text,
+            context=row.text.strip()[:240],
+        )
+
+
+def _unit_in(text: str) -> str:
+    m = _UNIT_IN.search(text)
+    return m.group(1) if m else ""
+
+
 def table_figures(doc: str, rows: list[Block], section: str, unit_hint: str) -> Iterator[Figure]:
     """Each numeric cell of a run of table rows as a figure named by its row and column."""
     header: list[Cell] = []
+    groups: list[
+        str
+    ] = []  # the unit-stating labels of a form's label | value pairs, by their place in the row
     table_unit = unit_hint
     pending_label = ""  # a row title standing alone on the line above its values
     previous: tuple[str, int] | None = None  # the last row's label and the column after its last value
@@ -203,6 +255,11 @@ def table_figures(doc: str, rows: list[Block], section: str, unit_hint: str) -> 
                 table_unit = m.group(1) or m.group(2)
         if _is_header(cells):
             header, pending_label, previous = cells, "", None
+            continue
+        pairs = _pairs(cells)
+        if pairs is not None:
+            yield from _pair_figures(doc, row, section, pairs, groups, table_unit)
+            pending_label, previous = "", None
             continue
         heads = [c.text for c in header]
         # a row as long as its header reads by position: its 序号 and name cells are no values

@@ -251,3 +251,19 @@ def test_an_amount_like_a_year_under_a_money_column_is_an_amount():
     )
     cells = {f.column: (f.value, f.unit) for f in extract_figures(report) if f.column}
     assert cells["全年预算数(A)"] == (2000.0, "万元") and cells["全年执行数(B)"] == (1160.0, "万元")
+
+
+def test_a_form_s_label_value_pairs_are_named_by_their_own_label_under_their_group():
+    text = (
+        "青禾县文化专项资金项目绩效评价报告\n"
+        "计划安排资金(万元) | 500.00 | 实际到位资金(万元) | 480.50 |\n"
+        "其中:中央财政 | 其中:中央财政 |\n"
+        "市财政 | 40.00 | 市财政 | 40.00 |\n"
+        "县财政 | 460.00 | 县财政 | 440.50 |\n"
+    )
+    report = parse_report(
+        RawDocument("t.txt", "txt", [SourceLine(i, t) for i, t in enumerate(text.split("\n"), 1)], "0" * 64)
+    )
+    labels = {(f.value, f.label) for f in extract_figures(report) if f.unit == "万元"}
+    assert (480.5, "实际到位资金(万元)") in labels  # not the left pair's label
+    assert {(460.0, "计划安排资金(万元) 县财政"), (440.5, "实际到位资金(万元) 县财政")} <= labels
