@@ -191,7 +191,10 @@ class Engine:
         if (year_answer := self._report_year(parsed)) is not None:
             return year_answer
         if parsed.kind != "unanswerable" and parsed.ambiguous_items:
-            names = "、".join(parsed.ambiguous_items)
+            # (shown without bracketed digits, "(2021-2025)": no source is cited here to support them)
+            names = "、".join(
+                re.sub(r"[（(][^（()）]*\d[^（()）]*[）)]", "", n) for n in parsed.ambiguous_items
+            )
             return Answer(
                 parsed.text,
                 f"报告中有几个名称相近的项目：{names}。请说明问的是哪一个。",
