@@ -45,6 +45,11 @@ _REMAINING_WORDS = re.compile(
 )
 
 
+# "平均每个教学班多少学生", "平均每个嘎查受益多少人", "平均每天服务多少人次": a total over a count
+_PER = re.compile(
+    r"^(?P<subject>.*?)平均每(?P<cls>个|名|位|所|家|户|村|天|日|月|次|人)?(?P<per>[\u4e00-\u9fff]{0,6}?)"
+    r"(?P<verb>受益|服务|接待|有|花了?|用了?|发放了?|补助了?|培训了?)?(?:多少|几)(?P<what>[\u4e00-\u9fff]{0,8})"
+)
 _CONTAINER = re.compile(r"^.+?(?:项目|资金|经费|预算|支出|收入)(?:中|里|里面|当中|之中)(?=.{2,})")
 
 
@@ -89,6 +94,17 @@ def plan(question: str) -> Operation | None:
         return Operation(kind, (m.group("a"), b))
     if _REMAINING.search(q):
         return Operation("remaining", (q,))
+    if m := _PER.match(q):
+        per = m.group("per") or m.group("cls") or ""
+        if per:
+            return Operation(
+                "per",
+                (
+                    f"{m.group('subject')}{m.group('verb') or ''}多少{m.group('what')}",
+                    per,
+                    m.group("cls") or "个",
+                ),
+            )
     return None
 
 
@@ -140,6 +156,8 @@ def compute(
         return _pair_gap(question, figures, names, topic)
     if op.kind == "remaining":
         return _remaining(question, figures, names, topic)
+    if op.kind == "per":
+        return _per(op, figures, names, topic)
     # each operand asked in its own terms ("行政编制比在职人数多几个": people, not 个 of something); one
     # naming only a measure ("项目支出实际比年初预算多花了多少") is about the first one's subject, in its row
     # "除财政拨款外的收入": of the figures named 收入, the one named by the part left out is no rival of the whole
@@ -202,6 +220,23 @@ def compute(
     # "实际拨付比指标少了多少": how much less, a positive figure (指标 − 实际)
     done = _difference(b, a) if op.less else _difference(a, b)
     return None if op.whole and done is not None and done.value < 0 else done
+
+
+def _per(op: Operation, figures: Sequence[Figure], names: Sequence[str], topic: str) -> Computed | None:
+    """A stated total over a stated count ("学生4767人" ÷ "86个教学班"), each found by its own words."""
+    total_words, per, cls = op.operands
+    total = _find(re.sub(r"多少", "", total_words), total_words, figures, names, topic=topic)
+    if total is None:
+        return None
+    day = cls in ("天", "日") and per in ("天", "日")
+    count_asked = f"多少天{per}" if day else f"多少{cls}{per}"
+    others = [f for f in figures if f is not total.figure]
+    count = _find(per if not day else "天数", count_asked, others, names, topic=topic)
+    if count is None or not count.figure.value or count.figure.unit in TO_YUAN or count.figure.unit == "%":
+        return None
+    a, b = total.figure, count.figure
+    value = round(a.value / b.value, 2)
+    return Computed(value, a.unit, (a, b), f"{_fmt(a.value)} ÷ {_fmt(b.value)} = {_fmt(value)}{a.unit}")
 
 
 def _sum_of(figures: list[Figure]) -> Computed | None:

@@ -808,3 +808,15 @@ def test_counts_in_chinese_numerals_are_figures_and_roles_are_counted_in_people(
     assert not any(f.text == "二个" for f in figures)  # 第二个 is an ordinal
     assert _ask(figures, report, "白沙乡中心学校有几个副校长？").value == 2  # 几个 of a role: people
     assert _ask(figures, report, "白沙乡中心学校一共设了几个内设处室？").value == 5
+
+
+def test_an_average_per_thing_is_a_stated_total_over_a_stated_count():
+    report = _report("白沙小学2022年度部门整体支出绩效自评报告\n学校现有教学班24个,学生1080人。受益人群四个村360人。")
+    figures = extract_figures(report)
+    names = (report.meta.org, *report.meta.aliases)
+    per_class = compute("白沙小学平均每个教学班多少学生", figures, names)
+    assert per_class is not None and (per_class.value, per_class.unit) == (45.0, "人")
+    assert per_class.formula == "1080 ÷ 24 = 45人"
+    per_village = compute("白沙小学平均每个村受益多少人", figures, names)
+    assert per_village is not None and per_village.value == 90.0
+    assert plan("白沙小学平均每个月多少") is None or compute("白沙小学平均每个月多少", figures, names) is None
