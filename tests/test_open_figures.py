@@ -811,7 +811,9 @@ def test_counts_in_chinese_numerals_are_figures_and_roles_are_counted_in_people(
 
 
 def test_an_average_per_thing_is_a_stated_total_over_a_stated_count():
-    report = _report("白沙小学2022年度部门整体支出绩效自评报告\n学校现有教学班24个,学生1080人。受益人群四个村360人。")
+    report = _report(
+        "白沙小学2022年度部门整体支出绩效自评报告\n学校现有教学班24个,学生1080人。受益人群四个村360人。"
+    )
     figures = extract_figures(report)
     names = (report.meta.org, *report.meta.aliases)
     per_class = compute("白沙小学平均每个教学班多少学生", figures, names)
@@ -820,3 +822,16 @@ def test_an_average_per_thing_is_a_stated_total_over_a_stated_count():
     per_village = compute("白沙小学平均每个村受益多少人", figures, names)
     assert per_village is not None and per_village.value == 90.0
     assert plan("白沙小学平均每个月多少") is None or compute("白沙小学平均每个月多少", figures, names) is None
+
+
+def test_a_share_of_the_whole_a_part_is_said_to_be_in():
+    assert plan("白沙乡编报单位里事业单位占了几成").operands == ("事业单位", "白沙乡编报单位")
+    assert plan("青禾县预拨资金里中央资金占比多少").operands == (
+        "中央资金",
+        "青禾县预拨资金",
+    )  # 比 is no whole
+    report = _report(
+        "白沙乡2022年度部门决算\n白沙乡2022年度部门决算编报的单位10个,其中行政单位3个,事业单位7个。"
+    )
+    share = compute("白沙乡编报单位里事业单位占了几成", extract_figures(report), (report.meta.org,))
+    assert share is not None and share.value == 70.0  # counts, though 几成 asks a share
