@@ -467,6 +467,13 @@ def aliases_for(org: str, district: str | None, city: str | None, province: str 
             names.add(f"{own}{parent}分局")
             if len(place) >= 2:
                 names.add(f"{place}{parent}分局")
+    # "石川市林业局林业技术推广站": a body under a bureau is called with its place but not its bureau
+    under = re.match(
+        rf"^((?:[{CJK}]{{1,6}}?(?:省|自治区|市|州|盟|县|区|旗))+)[{CJK}]{{2,8}}?局([{CJK}]{{2,12}}(?:站|所|中心|队|馆|场))$",
+        org,
+    )
+    if under:
+        names.update({under.group(1) + under.group(2), under.group(2)})
     # "中共石川市委党校" is called 石川市委党校, 石川党校
     party = re.match(rf"^中共([{CJK}]{{2,8}}?)(省|市|县|区|州)委([{CJK}]{{2,8}})$", org)
     if party:

@@ -302,3 +302,8 @@ def test_a_bureau_s_branch_is_known_by_its_own_place_and_the_bureau_s_trade():
     assert {"青禾区分局", "青禾公安分局", "青禾区公安分局"} <= names and "分局" not in names
     port = set(aliases_for("石川市自然资源局白沙口岸分局", None, "石川市", None))
     assert {"白沙口岸分局", "白沙分局"} <= port
+
+
+def test_a_body_under_a_bureau_is_known_with_its_place_but_not_its_bureau():
+    names = set(aliases_for("石川市林业局林业技术推广站", None, "石川市", None))
+    assert {"石川市林业技术推广站", "林业技术推广站"} <= names
