@@ -440,7 +440,13 @@ def score_figures(
     wants_budget = bool(_BUDGET_WORDS.search(question)) and not _SPENT_ASKED.search(question)
     # does the question name one of the report's table rows? if not, a row total answers it
     # (the project's name, which the title states, names no row)
-    names_a_row = names_row(asked, project)
+    # (words of the report's title name its project, not a row, unless a row holds them: "调查队专项经费年初
+    # 预算" names the project, and its table's total row answers; "本年财政拨款年初预算" names a row)
+    row_words = [g for g in asked if len(g) > 1 and g not in _MEASURE_GRAMS and g not in _DOCUMENT_GRAMS]
+    rows = {f.row for f in pool if f.row}
+    names_a_row = names_row(asked, project) and any(
+        g not in topic or any(g in r for r in rows) for g in row_words
+    )
     totals = {f.column for f in pool if f.row and _TOTAL_ROW.search(f.row)}
     # the asked words as one phrase, less question words and the unit's names ("本年支出")
     bare = subject

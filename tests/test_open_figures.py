@@ -835,3 +835,22 @@ def test_a_share_of_the_whole_a_part_is_said_to_be_in():
     )
     share = compute("白沙乡编报单位里事业单位占了几成", extract_figures(report), (report.meta.org,))
     assert share is not None and share.value == 70.0  # counts, though 几成 asks a share
+
+
+def test_a_question_naming_the_project_of_the_title_is_answered_by_the_table_s_total_row():
+    text = (
+        "青禾县统计局2023年调查队专项经费项目支出绩效自评表\n"
+        "项目资金(万元) 年初预算数 全年预算数 全年执行数 分值 执行率 得分\n"
+        "年度资金总额 5.28 1.96 1.9 10 96.94% 9.7\n其中:当年财政拨款 5.28 1.96 1.9\n其他资金 0 0 0\n"
+    )
+    report = _report(text)
+    figures = extract_figures(report)
+    names = (report.meta.org, *report.meta.aliases)
+    topic = report.meta.title
+    total = best_figure(
+        "调查队专项经费年初预算多少", "调查队专项经费年初预算多少", figures, names, topic=topic
+    )
+    assert total is not None and total.confident and total.figure.row == "年度资金总额"
+    # a row the title does not name is named by the question: no total row stands in for it
+    other = best_figure("本年财政拨款年初预算多少", "本年财政拨款年初预算多少", figures, names, topic=topic)
+    assert other is None or not other.confident or other.figure.row != "年度资金总额"
