@@ -266,7 +266,11 @@ class QuestionParser:
             ambiguous = ()  # a question about text needs no single item; passages answer it
         explain = bool(EXPLAIN.search(rest))
         operation = self._operation(rest_no_year, units, item, specific, generic)
-        if YOY.search(rest_no_year) or (len(years) >= 2 and (CHANGE.search(rest) or DIFFERENCE.search(rest))):
+        # "去年发了多少册": a bare 去年 says when, not a comparison with the year before
+        yoy = YOY.search(rest_no_year)
+        if yoy and yoy.group(0) == "去年" and not (CHANGE.search(rest) or DIFFERENCE.search(rest)):
+            yoy = None
+        if yoy or (len(years) >= 2 and (CHANGE.search(rest) or DIFFERENCE.search(rest))):
             operation = "yoy"
         score_asked = bool(generic) and generic[0].metric == "自评得分" and not specific
         if score_asked and item is None and not item_missing and operation is None and not explain:

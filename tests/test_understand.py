@@ -409,3 +409,8 @@ def test_the_place_before_a_unit_s_name_is_no_part_of_what_is_asked():
     meta = ReportMeta("a.txt", "白沙卫生院", ("白沙卫生院",), None, None, None, 2021, "部门整体支出", "")
     parsed = QuestionParser([meta], {}).parse("青禾县白沙卫生院2021年全年预算数是多少万元？")
     assert [u.doc for u in parsed.units] == ["a.txt"] and "青禾县" not in parsed.asked
+
+
+def test_a_bare_去年_says_when_and_compares_nothing(parser):
+    assert parser.parse("永平街去年发了多少册宣传资料").operation != "yoy"
+    assert parser.parse("永平街执行率比去年提高了多少").operation == "yoy"
