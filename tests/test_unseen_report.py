@@ -380,3 +380,20 @@ def test_a_figure_stated_in_several_places_is_listed_and_said_to_be_several(tmp_
     answer, _ = engine.ask("青禾县财政局总保费多少？")
     assert answer.value is None and "多处载明" in answer.answer, answer.answer  # no one figure chosen
     assert "1200.5万元" in answer.answer and "70万元" in answer.answer
+
+
+@pytest.mark.slow
+@pytest.mark.integration
+def test_a_change_asked_with_no_unit_is_answered_by_the_rate_the_report_states(tmp_path_factory, tmp_path):
+    path = tmp_path / "青禾乡整体支出.txt"
+    path.write_text(
+        "青禾乡人民政府2020年度部门整体支出绩效自评报告\n一、基本情况\n青禾乡位于县城东部，辖8个行政村，"
+        "全年围绕乡村振兴和民生保障开展工作，部门整体支出管理规范。全乡农民人均可支配收入12000元,比上年增长8%。\n"
+        "二、存在的主要问题\n预算编制不够细化。\n三、下一步改进措施\n加强预算管理。\n",
+        encoding="utf-8",
+    )
+    engine = engine_of(tmp_path_factory, path, "青禾乡人民政府", 2020)
+    answer, _ = engine.ask("青禾乡人均可支配收入比上年增长了多少？")
+    assert (answer.value, answer.unit) == (8.0, "%") and answer.question.endswith("增长了多少？"), (
+        answer.answer
+    )
