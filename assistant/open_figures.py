@@ -537,6 +537,12 @@ def best_figure(
     if not ranked:
         return None
     score, best = ranked[0]
+    if (
+        best.qualifier == "bound"
+        and _ACTUAL.search(question)
+        and not re.search(r"目标|计划|预计|指标值", question)
+    ):
+        return None  # "实际达到多少" is never answered by a target ("≥90%")
     key = comparable(best.value, best.unit)
     rival = next(((s, f) for s, f in ranked[1:] if comparable(f.value, f.unit) != key), None)
     units = expected_units(question)

@@ -263,6 +263,13 @@ def read_org(title: str, blocks: list[Block], publisher: str | None = None, file
         bodies = [n for n in (named, publisher) if n and (place is None or n.startswith(place))]
         org = bodies[0] if bodies else place
     if org is None:
+        # "《青禾县民政局2020年部门整体支出绩效评价报告》见附件": the report's own title, cited in its text
+        cited = re.search(
+            rf"《([{CJK}]{{2,30}}?(?:{_ORG_SUFFIX}))(?:19|20)\d{{2}}年[^》]{{0,30}}(?:报告|自评表)》",
+            "".join(b.text for b in blocks[:80]),
+        )
+        org = cited.group(1) if cited and _HAS_PLACE.match(cited.group(1)) else None
+    if org is None:
         stem = re.sub(r"\.[A-Za-z0-9]+$", "", file_name)
         m = re.search(rf"[{CJK}]{{2,30}}(?:{_ORG_SUFFIX})", stem)
         org = m.group(0) if m else "未知单位"

@@ -854,3 +854,10 @@ def test_a_question_naming_the_project_of_the_title_is_answered_by_the_table_s_t
     # a row the title does not name is named by the question: no total row stands in for it
     other = best_figure("本年财政拨款年初预算多少", "本年财政拨款年初预算多少", figures, names, topic=topic)
     assert other is None or not other.confident or other.figure.row != "年度资金总额"
+
+
+def test_what_was_achieved_is_never_answered_by_a_target_bound():
+    report = _report("石川市民政局2020年度部门整体支出绩效自评报告\n养老服务对象满意度≥90%。")
+    figures = extract_figures(report)
+    assert _ask(figures, report, "石川市民政局养老服务满意度实际达到多少？") is None
+    assert _ask(figures, report, "石川市民政局养老服务满意度目标是多少？").value == 90

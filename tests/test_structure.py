@@ -307,3 +307,10 @@ def test_a_bureau_s_branch_is_known_by_its_own_place_and_the_bureau_s_trade():
 def test_a_body_under_a_bureau_is_known_with_its_place_but_not_its_bureau():
     names = set(aliases_for("石川市林业局林业技术推广站", None, "石川市", None))
     assert {"石川市林业技术推广站", "林业技术推广站"} <= names
+
+
+def test_a_report_that_cites_its_own_title_is_its_unit_s():
+    meta = _meta(
+        "| 项目完成指标 | 质量指标 | 改善条件 |\n按要求开展自评,《青禾县民政局2020年部门整体支出绩效评价报告》见附件(附件1)。"
+    )
+    assert meta.org == "青禾县民政局"
