@@ -230,7 +230,7 @@ def compute(
 
 
 def _per(op: Operation, figures: Sequence[Figure], names: Sequence[str], topic: str) -> Computed | None:
-    """A stated total over a stated count ("学生4767人" ÷ "86个教学班"), each found by its own words."""
+    """A stated total over a stated count ("学生1080人" ÷ "24个教学班"), each found by its own words."""
     total_words, per, cls = op.operands
     total = _find(re.sub(r"多少", "", total_words), total_words, figures, names, topic=topic)
     if total is None:

@@ -28,7 +28,7 @@ NEAR_BONUS = 0.15  # a later part of a question, in the row its first part was r
 TOTAL_BONUS = 0.1  # a table's total row, when the question names no row
 WHOLE_BONUS = 0.1  # the words asked, written whole in the figure's label ("本年支出" over "…拨款支出")
 HEAD_END_BONUS = (
-    0.1  # the label ends in the asked head, as a Chinese name does ("管辖社区", not "社区卫生站…")
+    0.1  # the label ends in the asked head, as a Chinese name does ("下辖社区", not "社区文化站…")
 )
 _TOTAL_ROW = re.compile(r"合计|总计|资金总额|总额")
 _ASKED_TOTAL = re.compile(r"一共|总共|共有|合计|总计|共计|全部|总数")
@@ -56,7 +56,7 @@ MIN_PRESENT = 0.2  # share of the asked words (by weight) that must occur near t
 TO_YUAN = {"元": 1.0, "千元": 1e3, "万元": 1e4, "亿元": 1e8}
 COUNT_UNITS = {
     "人": ("人", "名", "人次", "万人", "万人次", "万名"),
-    "个": ("个", "家", "所", "处", "座", "项"),  # "多少个社区" / "管辖社区10家": 个 stands for any of them
+    "个": ("个", "家", "所", "处", "座", "项"),  # "多少个社区" / "下辖社区12家": 个 stands for any of them
     "项": ("项", "个"),
     "台": ("台", "套"),
     "户": ("户", "万户", "户次"),
@@ -272,7 +272,7 @@ def head_grams(asked: str) -> set[str]:
         noun = counted.group(1)
         return {noun} if len(noun) == 1 else {noun[i : i + 2] for i in range(len(noun) - 1)}
     found = re.findall(rf"[{CJK}]{{2,}}", _HEAD_DROP.sub(" ", asked))
-    # "林产品收入实际完成多少": a verb standing alone at the end heads nothing, the words before it do
+    # "门票收入实际完成多少": a verb standing alone at the end heads nothing, the words before it do
     while len(found) > 1 and _DONE_ONLY.fullmatch(found[-1]):
         found.pop()
     runs = [_head_of(r) for r in found]
@@ -509,7 +509,7 @@ def score_figures(
         if score and f.label.rstrip("、，,：: ").endswith(tuple(h for h in heads if len(h) > 1)):
             score += HEAD_END_BONUS
         if wants_total and score and _SAID_TOTAL.search(f.label):
-            score += TOTAL_BONUS  # "一共有几辆车": "共有车辆1辆", not the kinds listed after it
+            score += TOTAL_BONUS  # "一共有几辆车": "共有公务车辆3辆", not the kinds listed after it
         if phrase and score and phrase in _JOINED.sub("", f.label):
             score += WHOLE_BONUS
         if near is not None and score and abs(f.line - near) <= 1:
@@ -599,7 +599,7 @@ def shown_label(fig: Figure) -> str:
     words = []
     for word in (fig.label or heading_label(fig)).split():
         if re.match(r"\d", word) and not set(re.findall(r"\d+(?:\.\d+)?", word)) <= quoted:
-            # "5林产品收入": a table's number run into the name (a row's weight) is left off, the name stays
+            # "5门票收入": a table's number run into the name (a row's weight) is left off, the name stays
             word = re.sub(rf"^[\d.]+(?=[{CJK}])(?![年月日])", "", word)
         word = re.sub(
             r"[（(][^）)]*[）)]", lambda m: m.group(0) if not re.search(r"\d", m.group(0)) else "", word

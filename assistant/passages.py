@@ -312,7 +312,7 @@ def field_value(lines: Sequence[tuple[int, str]], question: str) -> tuple[str, s
     return next(f for f in named if rank(f) == best)
 
 
-# a form's fields set out along one line ("项目负责人 王五 地址 …", "中央主管部门文化和旅游部", "预 算 编 码: 102001")
+# a form's fields set out along one line ("项目负责人 王五 地址 …", "中央主管部门农业农村部", "预 算 编 码: 102001")
 _FORM_FIELD = re.compile(r"(?:负责人|联系人|主管部门|实施单位|项目单位|编码|编号|代码|文号|日期|等级|性质)$")
 _PHONE = re.compile(r"[\d\-－]{7,}$")
 

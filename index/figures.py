@@ -34,7 +34,7 @@ UNITS = (
 )
 MONEY_UNITS = ("亿元", "万元", "千元", "元")
 # "95项目实施单位": 项 there begins a word, it counts nothing
-# "410余人", "20000余册", "30多家": an approximate count is the number it states
+# "350余人", "1500余册", "30多家": an approximate count is the number it states
 _FIGURE = re.compile(rf"(?<![\d.])(?<!\d,)([+-]?(?:{NUM}))\s*(?:余|多)?\s*({UNITS})(?<!项(?=目))")
 # a figure whose unit the label implies: "自评总分: 95", "项目支出:1025.20" under a table in 万元
 _SCORE_LABEL = r"自评总分|综合得分|自评得分|总得分|总分|得分|评分"
@@ -136,7 +136,7 @@ def _object_after(label: str, after: str) -> str:
     joined = re.search(r"[和及与、]$", label)
     modifier = label.endswith("的")  # "牵头办理的3个整改案件"
     if not (verb or joined or modifier or not label):
-        # "数量指标5000吨稻谷": a measure runs straight on into the noun it counts
+        # "数量指标800吨玉米": a measure runs straight on into the noun it counts
         m = _OBJECT_AFTER.match(after)
         return f"{label}{m.group(0)}"[-MAX_LABEL:] if m and len(m.group(0)) <= 8 else label
     m = _OBJECT_AFTER.match(after) or (_OBJECT_START.match(after) if joined else None)
@@ -640,7 +640,7 @@ def flattened_figures(doc: str, report: Report) -> Iterator[Figure]:
     yield from _total_scores(doc, report)
 
 
-# a 自评表's last row: 总分, its full marks (100) and the score, apart or run together ("总分10098")
+# a 自评表's last row: 总分, its full marks (100) and the score, apart or run together ("总分10091")
 _TOTAL_SCORE = re.compile(
     r"(?<![\u4e00-\u9fff])总分\s*(?:[（(]分[）)])?\s*[|:：]?\s*"
     r"(?:100(?:\.0+)?\s*\|?\s*(?P<score>100|\d{1,2}(?:\.\d{1,2})?)|(?P<only>\d{1,2}(?:\.\d{1,2})?))(?![\d.%])"
@@ -854,7 +854,7 @@ def extract_figures(report: Report) -> list[Figure]:
     )
 
 
-# "项目名称: 46000021T000000002749-学生事务补助": a project code before the name is no part of it
+# "项目名称: 46000021T000000001234-校舍维修": a project code before the name is no part of it
 _PROJECT_LINE = re.compile(
     rf"项目名称\s*[:：|]?\s*(?:[0-9A-Z]{{6,}}\s*[-－—_]\s*)?([{CJK}A-Za-z0-9（）()“”]{{3,40}})"
 )

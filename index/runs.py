@@ -22,7 +22,7 @@ _ROW = re.compile(
     rf"(?P<row>(?:其中[:：])?[{CJK}、（）()]{{2,16}}?)[:：]?\s*(?P<pre>\d[\d.]{{3,}}?)(?P<rate>%)(?P<post>\d{{1,3}}(?:\.\d{{1,2}})?)?"
 )
 # a budget row names money: 年度资金总额, 其中:当年财政拨款, 上年结转资金, 中央补助, 其他资金
-# the same row with its cells apart ("年度资金总额: 620.82万元 620.82万元 620.82万元 10 100% 10")
+# the same row with its cells apart ("年度资金总额: 88.5万元 88.5万元 80万元 10 90.4% 9")
 _AMOUNT = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _SPACED_ROW = re.compile(
     rf"(?P<row>(?:其中[:：])?[{CJK}、（）()][{CJK}、（）() ]{{1,16}}?)[:：]?\s*(?P<cells>(?:(?:{_AMOUNT})(?:万元|元)?\s+){{2,6}})"

@@ -298,7 +298,7 @@ def read_org(title: str, blocks: list[Block], publisher: str | None = None, file
     return org
 
 
-# provinces and regions as written without 省/自治区 ("广西城乡居民…资金绩效自评报告")
+# provinces and regions as written without 省/自治区 ("宁夏农村饮水安全补助资金…绩效自评报告")
 _PROVINCES = (
     "北京|天津|上海|重庆|河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|河南|湖北|湖南|广东|海南|四川|"
     "贵州|云南|陕西|甘肃|青海|内蒙古|广西|西藏|宁夏|新疆"
@@ -469,7 +469,7 @@ def aliases_for(org: str, district: str | None, city: str | None, province: str 
         parent, own, kind = branch.groups()
         bare = re.sub(r"(?:口岸|开发区|经开区|新区|园区)$", "", own)
         names.update({own + kind, bare + kind})
-        if parent and kind == "分局":  # "…公安局曾都区分局" is called 曾都公安分局, 曾都区公安分局
+        if parent and kind == "分局":  # "…公安局青禾区分局" is called 青禾公安分局, 青禾区公安分局
             place = re.sub(r"[区县市旗]$", "", bare)
             names.add(f"{own}{parent}分局")
             if len(place) >= 2:

@@ -187,7 +187,7 @@ def _amounts_not_years(cells: list[Cell], columns: list[str]) -> list[Cell]:
 
 
 def _pairs(cells: list[Cell]) -> list[tuple[Cell, Cell]] | None:
-    """A form's row of label | value pairs ("计划安排资金(万元) | 1088.00 | 实际到位资金(万元) | 1020.02"), or None."""
+    """A form's row of label | value pairs ("计划安排资金(万元) | 500.00 | 实际到位资金(万元) | 480.50"), or None."""
     filled = [c for c in cells if c.text]
     if len(filled) < 4 or len(filled) % 2:
         return None
@@ -202,7 +202,7 @@ def _pairs(cells: list[Cell]) -> list[tuple[Cell, Cell]] | None:
 def _pair_figures(
     doc: str, row: Block, section: str, pairs: list[tuple[Cell, Cell]], groups: list[str], table_unit: str
 ) -> Iterator[Figure]:
-    """Each value named by its own label, under the group its place in the row had above ("县财政 | 1038.66"
+    """Each value named by its own label, under the group its place in the row had above ("县财政 | 460.00"
     under 计划安排资金(万元)); `groups` is updated with the labels that state a unit."""
     for k, (label, cell) in enumerate(pairs):
         own = _UNIT_IN.search(label.text)
@@ -214,20 +214,45 @@ def _pair_figures(
         unit = cell.unit or (own.group(1) if own else "") or _unit_in(group) or ""
         if not cell.numeric or not unit:
             continue  # an amount whose unit neither its label nor its group says is not guessed
-        assert cell.value is not None
-        yield Figure(
-            doc=doc,
-            value=cell.value,
-            unit=unit,
-            text=cell.text,
-            label=named[:60],
-            quote=row.text.strip(" |")[:160],
-            line=row.line_at(max(cell.start, 0)),
-            section=section,
-            column=group or label.text,
-            row=label.text,
-            context=row.text.strip()[:240],
+        yield _cell_figure(
+            doc,
+            row,
+            section,
+            cell,
+            unit,
+            (named, group or label.text, label.text),
+            row.text.strip(" |")[:160],
+            row.text.strip(),
         )
+
+
+def _cell_figure(
+    doc: str,
+    row: Block,
+    section: str,
+    cell: Cell,
+    unit: str,
+    names: tuple[str, str, str],
+    quote: str,
+    context: str,
+) -> Figure:
+    """A table cell as a figure; `names` is its (label, column, row)."""
+    assert cell.value is not None
+    label, column, row_label = names
+    return Figure(
+        doc=doc,
+        value=cell.value,
+        unit=unit,
+        text=cell.text,
+        label=label[:60],
+        quote=quote,
+        line=row.line_at(max(cell.start, 0)),
+        section=section,
+        column=column,
+        row=row_label,
+        qualifier="bound" if cell.bound else "",
+        context=context[:240],
+    )
 
 
 def _unit_in(text: str) -> str:
@@ -309,18 +334,13 @@ def table_figures(doc: str, rows: list[Block], section: str, unit_hint: str) -> 
             unit = _unit_of(cell, column, row_label, row_units, table_unit)
             if not column and not unit:
                 continue  # a bare number neither a column nor a unit names
-            assert cell.value is not None
-            yield Figure(
-                doc=doc,
-                value=cell.value,
-                unit=unit,
-                text=cell.text,
-                label=" ".join(x for x in (row_label, column) if x)[:60],
-                quote=quote if len(quote) <= 160 else cell.text,
-                line=row.line_at(max(cell.start, 0)),
-                section=section,
-                column=column,
-                row=row_label,
-                qualifier="bound" if cell.bound else "",
-                context=" | ".join(x for x in (" ".join(c.text for c in header), row.text) if x)[:240],
+            yield _cell_figure(
+                doc,
+                row,
+                section,
+                cell,
+                unit,
+                (" ".join(x for x in (row_label, column) if x), column, row_label),
+                quote if len(quote) <= 160 else cell.text,
+                " | ".join(x for x in (" ".join(c.text for c in header), row.text) if x),
             )

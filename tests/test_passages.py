@@ -139,13 +139,13 @@ def test_form_fields_set_out_along_one_line_give_their_values():
         enumerate(
             [
                 "项目名称 白沙路养护 项目负责人 王五 地 址 北街 86 号",
-                "中央主管部门文化和旅游部 地方主管部门 石川市文旅局",
+                "中央主管部门农业农村部 地方主管部门 石川市农业局",
                 "预 算 编 码: 102001",
             ],
             1,
         )
     )
     assert field_value(lines, "白沙路养护项目负责人是谁")[1:] == ("王五", 1)
-    assert field_value(lines, "中央主管部门是哪个")[1:] == ("文化和旅游部", 2)
+    assert field_value(lines, "中央主管部门是哪个")[1:] == ("农业农村部", 2)
     assert field_value(lines, "预算编码是多少")[1:] == ("102001", 3)
     assert field_value(lines, "白沙路养护的目标是什么") is None  # 目标 is no form field read along a line

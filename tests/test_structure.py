@@ -274,7 +274,7 @@ def _meta(text: str):
 def test_a_place_s_funds_report_is_the_place_s_unless_a_body_of_that_place_is_named():
     # a 盟 and a province written without 省, their funds' reports behind a portal's field names and bar
     assert _meta(
-        "标题:石川盟城乡居民养老保险补助资金2022年度绩效自评报告 | | |\n一、基本情况\n资金30075万元。"
+        "标题:石川盟农村公路养护补助资金2022年度绩效自评报告 | | |\n一、基本情况\n资金2860万元。"
     ).org == ("石川盟")
     bar = "适老化专区 无障碍浏览 注册 登录 更换背景\n\n宁夏农村饮水安全补助资金转移支付2021年度绩效自评报告\n"
     meta = _meta(bar + "全区各级人力资源社会保障部门按时发放。")
@@ -311,6 +311,6 @@ def test_a_body_under_a_bureau_is_known_with_its_place_but_not_its_bureau():
 
 def test_a_report_that_cites_its_own_title_is_its_unit_s():
     meta = _meta(
-        "| 项目完成指标 | 质量指标 | 改善条件 |\n按要求开展自评,《青禾县民政局2020年部门整体支出绩效评价报告》见附件(附件1)。"
+        "| 产出指标 | 数量指标 | 救助人次 |\n按要求开展自评,《青禾县民政局2022年部门整体支出绩效评价报告》附后。"
     )
     assert meta.org == "青禾县民政局"

@@ -23,6 +23,13 @@ def engine_of(tmp_path_factory, path: Path, org: str, year: int) -> Engine:
     return Engine.open(settings)
 
 
+def engine_of_text(tmp_path_factory, name: str, text: str, org: str, year: int) -> Engine:
+    """A fresh index of one report written here, in a shape the corpus lacks."""
+    path = tmp_path_factory.mktemp("text") / name
+    path.write_text(text, encoding="utf-8")
+    return engine_of(tmp_path_factory, path, org, year)
+
+
 @pytest.fixture(scope="module")
 def unseen_engine(tmp_path_factory):
     return engine_of(tmp_path_factory, DATA, "湘潭市雨湖区教育局", 2022)
@@ -346,17 +353,15 @@ def test_a_later_part_takes_the_next_figure_of_the_list_the_first_was_read_from(
 
 @pytest.mark.slow
 @pytest.mark.integration
-def test_the_budget_row_s_score_answers_what_budget_execution_scored(tmp_path_factory, tmp_path):
-    path = tmp_path / "白沙镇项目自评表.txt"
-    path.write_text(
+def test_the_budget_row_s_score_answers_what_budget_execution_scored(tmp_path_factory):
+    text = (
         "白沙镇2023年度道路养护项目支出绩效自评表\n项目名称 | 道路养护 | 实施单位 | 白沙镇人民政府 |\n"
         "项目资金(万元) | 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分 |\n"
         "年度资金总额 | 120 | 120 | 96 | 10 | 80% | 8 |\n"
         "一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 |\n"
-        "产出指标 | 数量指标 | 养护道路里程 | 12公里 | 12公里 | 20 | 20 |\n",
-        encoding="utf-8",
+        "产出指标 | 数量指标 | 养护道路里程 | 12公里 | 12公里 | 20 | 20 |\n"
     )
-    engine = engine_of(tmp_path_factory, path, "白沙镇", 2023)
+    engine = engine_of_text(tmp_path_factory, "白沙镇项目自评表.txt", text, "白沙镇", 2023)
     for question in ("白沙镇道路养护预算执行那块得了几分？", "白沙镇执行率得分多少"):
         answer, _ = engine.ask(question)
         assert answer.found and (answer.value, answer.unit) == (8.0, "分"), answer.answer
@@ -369,14 +374,12 @@ def test_the_budget_row_s_score_answers_what_budget_execution_scored(tmp_path_fa
 
 @pytest.mark.slow
 @pytest.mark.integration
-def test_a_figure_stated_in_several_places_is_listed_and_said_to_be_several(tmp_path_factory, tmp_path):
-    path = tmp_path / "青禾县农业保险.txt"
-    path.write_text(
+def test_a_figure_stated_in_several_places_is_listed_and_said_to_be_several(tmp_path_factory):
+    text = (
         "青禾县财政局2020年度农业保险保费补贴绩效自评报告\n一、基本情况\n"
-        "1、水稻保险:承保面积40万亩,总保费1200.5万元。\n2、油菜保险:承保面积8万亩,总保费70万元。\n",
-        encoding="utf-8",
+        "1、水稻保险:承保面积40万亩,总保费1200.5万元。\n2、油菜保险:承保面积8万亩,总保费70万元。\n"
     )
-    engine = engine_of(tmp_path_factory, path, "青禾县财政局", 2020)
+    engine = engine_of_text(tmp_path_factory, "青禾县农业保险.txt", text, "青禾县财政局", 2020)
     answer, _ = engine.ask("青禾县财政局总保费多少？")
     assert answer.value is None and "多处载明" in answer.answer, answer.answer  # no one figure chosen
     assert "1200.5万元" in answer.answer and "70万元" in answer.answer
@@ -384,15 +387,13 @@ def test_a_figure_stated_in_several_places_is_listed_and_said_to_be_several(tmp_
 
 @pytest.mark.slow
 @pytest.mark.integration
-def test_a_change_asked_with_no_unit_is_answered_by_the_rate_the_report_states(tmp_path_factory, tmp_path):
-    path = tmp_path / "青禾乡整体支出.txt"
-    path.write_text(
+def test_a_change_asked_with_no_unit_is_answered_by_the_rate_the_report_states(tmp_path_factory):
+    text = (
         "青禾乡人民政府2020年度部门整体支出绩效自评报告\n一、基本情况\n青禾乡位于县城东部，辖8个行政村，"
         "全年围绕乡村振兴和民生保障开展工作，部门整体支出管理规范。全乡农民人均可支配收入12000元,比上年增长8%。\n"
-        "二、存在的主要问题\n预算编制不够细化。\n三、下一步改进措施\n加强预算管理。\n",
-        encoding="utf-8",
+        "二、存在的主要问题\n预算编制不够细化。\n三、下一步改进措施\n加强预算管理。\n"
     )
-    engine = engine_of(tmp_path_factory, path, "青禾乡人民政府", 2020)
+    engine = engine_of_text(tmp_path_factory, "青禾乡整体支出.txt", text, "青禾乡人民政府", 2020)
     answer, _ = engine.ask("青禾乡人均可支配收入比上年增长了多少？")
     assert (answer.value, answer.unit) == (8.0, "%") and answer.question.endswith("增长了多少？"), (
         answer.answer
