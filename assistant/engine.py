@@ -105,7 +105,7 @@ _BUDGET_ROW = re.compile(r"资金|拨款|总额|总金额|合计|经费|预算")
 _BUDGET_SCORE_ASKED = re.compile(
     r"(?:预算执行|执行率?)(?:率|这块|那块|这项|那项|方面|情况)?(?:的)?(?:得了?|得分|打了|几分|多少分)"
 )
-_BUDGET_TOTAL_ROW = re.compile(r"资金总额|总金额|合计|总计")
+_BUDGET_TOTAL_ROW = re.compile(r"资金总额|总金额|资金合计|合计|总计")
 
 
 @dataclass
@@ -201,7 +201,8 @@ class Engine:
                 False,
                 kind="lookup",
             )
-        if _BUDGET_SCORE_ASKED.search(parsed.text) and len(parsed.units) == 1:
+        if _BUDGET_SCORE_ASKED.search(parsed.text) and len(parsed.units) == 1 and not parsed.item:
+            # (a report that scores an indicator named 预算执行 answers from it: the closed layer's item)
             # "预算执行那块得了几分": the 自评表's budget row scores the execution (its 得分 column)
             scored = self._budget_row_score(parsed, parsed.units[0])
             if scored is not None:
@@ -476,10 +477,17 @@ class Engine:
     def _budget_row_score(self, parsed: ParsedQuestion, meta: ReportMeta) -> Answer | None:
         """The score a 自评表 gives its budget execution: the 得分 cell of its total budget row, when the report
         holds one such table (several projects' tables: which one is asked is not guessed)."""
+        figures = self.figures(meta.doc)
+        # the budget table's total row, known by its rate cell beside the score ("合计" of an indicator table,
+        # the total of all scores, is no budget row)
+        rated = {f.row for f in figures if f.row and "执行率" in f.column}
         cells = [
             f
-            for f in self.figures(meta.doc)
-            if f.unit == "分" and f.column.startswith("得分") and f.row and _BUDGET_TOTAL_ROW.search(f.row)
+            for f in figures
+            if f.unit == "分"
+            and f.column.startswith("得分")
+            and _BUDGET_TOTAL_ROW.search(f.row)
+            and f.row in rated
         ]
         if len({(f.section, f.value) for f in cells}) != 1 or (parsed.year and meta.year != parsed.year):
             return None
