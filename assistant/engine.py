@@ -607,15 +607,17 @@ class Engine:
         if parsed.metric is None and parsed.item is None:
             # "收支总计比上年少了多少": a change the report states in so many words; "人均收入比上年增长了多少",
             # asking no unit, is answered by the rate of the change when the report states only that
+            stated = self._open_figure(parsed, change=True)
             as_rate = replace(parsed, text=re.sub(r"多少(?!钱|万|元)", "百分之几", parsed.text, count=1))
-            plain_count = not re.search(r"钱|万元|亿元|元|金额|数额", parsed.text)
-            rate = self._open_figure(as_rate, change=True) if plain_count and as_rate != parsed else None
-            return (
-                self._open_figure(parsed, change=True)
-                or (replace(rate, question=parsed.text) if rate else None)
-                or self._not_in_reports(
-                    parsed, "请说明要比较哪一项数字（如预算执行率、自评得分），或换一种说法。"
-                )
+            if (
+                stated is None
+                and as_rate != parsed
+                and not re.search(r"钱|万元|亿元|元|金额|数额", parsed.text)
+            ):
+                rate = self._open_figure(as_rate, change=True)  # (read only when no amount answered)
+                stated = replace(rate, question=parsed.text) if rate else None
+            return stated or self._not_in_reports(
+                parsed, "请说明要比较哪一项数字（如预算执行率、自评得分），或换一种说法。"
             )
         metas = [m for m in self.metas if m.org == orgs[0]]
         now_year, before_year = derive.year_pair(parsed, metas)
