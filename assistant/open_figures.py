@@ -516,7 +516,66 @@ def score_figures(
             score += NEAR_BONUS  # the row (or sentence) the question's first part was answered from
         scored.append((score, seq, f))
     scored.sort(key=lambda x: (-x[0], x[1]))
-    return [(s, f) for s, _, f in scored]
+    return _whole_before_parts(scored, near)
+
+
+def _label_key(label: str) -> str:
+    return re.sub(rf"[^{CJK}A-Za-z]", "", label)
+
+
+# words that say a sentence (or its section) states a whole: "共收到…实施项目27个", "(一)总体情况"
+_WHOLE_SAID = re.compile(r"共|总|合计|累计|全[省市县区旗盟州镇乡]|整体|汇总")
+
+
+def _whole_before_parts(
+    scored: list[tuple[float, int, Figure]], near: int | None
+) -> list[tuple[float, Figure]]:
+    """Figures named alike and matched (nearly) equally ("基础养老金实际支出4.99亿元; …某县…基础养老金实际支出239.53万元"):
+    the one stated first that is no less than all the others together is their whole, and a question that
+    names no part asks the whole (a question naming a part matches that part better, so no tie arises) —
+    when the whole's sentence or section says it is one, and at least two parts follow."""
+    ranked = [(s, f) for s, _, f in scored]
+    if len(ranked) < 2 or ranked[0][0] < MIN_SCORE or near is not None:
+        return ranked  # (a later part of a question has its own row to look near)
+    top = ranked[0][0]
+    # the figures too close to the best to tell apart; the whole must be the best of them itself
+    tied = [f for s, f in ranked if s > top - MIN_MARGIN]
+    if len({comparable(f.value, f.unit) for f in tied}) < 2 or any(f.unit == "%" for f in tied):
+        return ranked
+    # the best of them, stated before every rival of another value
+    first_seq, whole = scored[0][1], scored[0][2]
+    if any(
+        seq < first_seq and comparable(f.value, f.unit) != comparable(whole.value, whole.unit)
+        for s, seq, f in scored
+        if s > top - MIN_MARGIN
+    ):
+        return ranked
+    key = _label_key(whole.label)
+    value, unit = comparable(whole.value, whole.unit)
+    at = whole.context.find(whole.text)
+    listed = at >= 0 and "其中" in whole.context[at:]
+
+    def part_of_whole(f: Figure) -> bool:
+        # named as the whole is, or listed after it in its sentence ("共下达246.2万元(其中:中央226.7万元…")
+        if key and key in _label_key(f.label):
+            return True
+        return listed and f.line == whole.line and (f.context != whole.context or f.context.find(f.text) > at)
+
+    others = [
+        f for s, f in ranked if s > 0 and f is not whole and comparable(f.value, f.unit) != (value, unit)
+    ]
+    parts = [comparable(f.value, f.unit)[0] for f in others if part_of_whole(f)]
+    before = whole.context[: max(0, at)] or whole.context
+    if (
+        len(parts) < 2  # one other figure may be the same thing said twice, rounded ("7万元", "69390元")
+        or any(not part_of_whole(f) for f in tied if f in others)
+        or any(comparable(f.value, f.unit)[1] != unit for f in others if part_of_whole(f))
+        or value < sum(parts) - 0.01
+        or not (_WHOLE_SAID.search(before) or _WHOLE_SAID.search(whole.section.split(">")[-1]))
+    ):
+        return ranked
+    rest = [(s, f) for s, f in ranked if f is not whole]
+    return [(top + TOTAL_BONUS, whole), *rest]
 
 
 def best_figure(

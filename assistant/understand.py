@@ -14,9 +14,16 @@ from dataclasses import dataclass
 from assistant.item_names import ItemIndex, bigrams, item_key, longest_common
 from assistant.models import Kind, ParsedQuestion
 from assistant.open_figures import expected_units
-from assistant.units import AliasTable, ContentUnits, FuzzyUnits, org_mentions, strip_places
+from assistant.units import AliasTable, ContentUnits, FuzzyUnits, in_name, org_mentions, strip_places
 from index.models import ReportMeta
 
+# words a question may open with before a unit's name, saying nothing of which unit
+_LEAD_FILLER = re.compile(r"^(?:请问|问一下|想问|(?:19|20)\d{2}年度?|[，,\s])+")
+_PLACE_END = re.compile(r"(?:省|市|州|盟|县|区|旗|镇|乡|街道|村)$")
+_NOT_QUALIFIER = re.compile(
+    r"^(?:我们|咱们|我|咱|本|该|这|那|贵|你们|他们|全|各|每|所有|上级|下属)|[给的是在对向从把被和与及跟同让]"
+)
+_KIND_OF_UNIT = re.compile(r"(?:局|委|厅|办|院|中心|站|所|校|学|馆|队|会|社|公司)$")
 # an alias that begins with a place ("南县财政局"), and a character before it that would make the place
 # another one ("青禾县"): any but a level that ends a place or a word a question puts before a name
 _PLACE_HEAD = re.compile(r"^[\u4e00-\u9fff]{1,3}?[县市区州旗]")
@@ -234,6 +241,11 @@ class QuestionParser:
         text = SHORT_YEAR.sub(r"20\1", question.strip())
         units, rest = self._units(text)
         units = tuple(u for u in units if not self.fuzzy.elsewhere(text, u))
+        if units and self._unheld_qualifier(text, units):
+            units, rest = (
+                (),
+                text,
+            )  # "十四师农业农村局": none of the 农业农村局 indexed; found by its words below
         same_name = self._same_name(text, units)
         if same_name:
             # "青禾林业局": the shared name (林业局) and a word of only one unit's name (青禾) say which
@@ -244,7 +256,7 @@ class QuestionParser:
             # a follow-up names a unit only in so many words ("那白石卫生院呢"), never by a stray bigram
             units, rest = self.fuzzy.find(text)
         if not units and previous is None:
-            units = tuple(u for u in self.content.find(text) if not self.fuzzy.elsewhere(text, u))
+            units = self.content.find(text, lambda u: self.fuzzy.elsewhere(text, u))
         year_m = YEAR.search(rest)
         year = int(year_m.group(1)) if year_m else None
         years = tuple(dict.fromkeys(int(y) for y in YEAR.findall(rest)))
@@ -511,6 +523,25 @@ class QuestionParser:
         found = [(pos, m) for pos, m in found if named[m.doc] == best[(m.org, m.year)]]
         # in the order the question names them: "南洲比永平高多少" subtracts 永平 from 南洲
         return tuple(m for _, m in sorted(found, key=lambda f: f[0])), rest
+
+    def _unheld_qualifier(self, text: str, units: Sequence[ReportMeta]) -> bool:
+        """The question opens with words before a name its reports share ("十四师" before 农业农村局) that no
+        such report's name holds: it names another unit of that kind. (Places are judged by `elsewhere`.)"""
+        said = [a for a, m in self.alias_table.in_text(text) if a in text and m in units]
+        if not said:
+            return False
+        alias = max(said, key=len)
+        if not _KIND_OF_UNIT.search(alias):
+            return False  # a place ("广西") is judged by `elsewhere`
+        lead = _LEAD_FILLER.sub("", text[: text.find(alias)]) + alias[:1]  # ("云岭" + 市财政局: a place)
+        lead = lead[:-1] if lead[-1:] not in "省市州盟县区旗镇乡" else lead
+        if (
+            not re.fullmatch(r"[\u4e00-\u9fff]{2,6}", lead)
+            or _PLACE_END.search(lead)
+            or _NOT_QUALIFIER.search(lead)
+        ):
+            return False
+        return not any(in_name(lead, self.fuzzy.names[u.doc]) for u in units)
 
     def _same_name(self, text: str, units: Sequence[ReportMeta]) -> tuple[str, ...]:
         """Different units the question names by one short name they share ("司法局" of two counties), and

@@ -26,11 +26,13 @@ _GENERIC = re.compile(
     r"[表（）()\[\]【】|:：.·,，、\s]|pdf|docx?|xlsx?"
 )
 # Question words that say what is asked, not which report: never evidence of a report's content.
-_ASK_WORDS = re.compile(
+_ASK_PHRASES = (
     r"多少|是多少|几[个项人次家台分]?|什么|哪些|哪个|怎么|如何|为什么|是否|有没有|分别|各是|一共|总共|合计|"
     r"预算|执行|支出|资金|经费|金额|目标|指标|完成|实际|情况|项目|年度|全年|今年|去年|万元|亿元|元|"
-    r"报告|绩效|自评|评价|得分|单位|这个|那个|这块|那块|这项|[的了呢吗啊呀是有和与及或在对为把被]"
+    r"报告|绩效|自评|评价|得分|单位|这个|那个|这块|那块|这项"
 )
+_ASK_WORDS = re.compile(rf"{_ASK_PHRASES}|[的了呢吗啊呀是有和与及或在对为把被]")
+_ASK_PHRASE = re.compile(_ASK_PHRASES)
 PLACE = re.compile(rf"([{CJK}]{{2,4}}?)(?:自治区|自治州|省|市|州|县|区|旗|镇|乡|街道)")
 _NOT_PLACE = re.compile(r"^(?:哪|各|每|本|我|该|这|那|其|全|所|几|多|地|社|小|城|园|景|辖|片|市|县|区|镇|年)")
 # A share of the question's rare name bigrams a report must hold, and its lead over the next report.
@@ -59,10 +61,28 @@ def report_words(text: str) -> str:
     return _ASK_WORDS.sub(" ", _GENERIC.sub(" ", text))
 
 
+def name_grams(text: str) -> set[str]:
+    """The bigrams that can name a unit: with one-character function words taken out ("预算和执行" is no name),
+    and with them kept, since names hold them too (中和营卫生院, 文化和旅游局)."""
+    return _grams(_ASK_WORDS.sub(" ", text)) | _grams(_ASK_PHRASE.sub(" ", text))
+
+
+# a title that is a report's name ends with what it is; text after that is the body run into it
+_TITLE_END = re.compile(r"^.{4,60}?(?:报告|自评表|评价表|自评结果|情况说明)")
+
+
+def name_title(title: str) -> str:
+    """The part of a report's title that can name it: up to its report words, or (an excerpt's first sentence
+    standing in for a title, which names its project) up to the sentence's end."""
+    if not _TITLE_LIKE.search(title[:80]):
+        return ""
+    end = _TITLE_END.match(title)
+    return end.group(0) if end else re.split(r"[。；;]", title)[0]
+
+
 def name_text(meta: ReportMeta) -> str:
-    title = meta.title if _TITLE_LIKE.search(meta.title[:80]) else ""
     places = (meta.city or "", meta.district or "") if meta.org == "未知单位" else ()
-    return _ASK_WORDS.sub(" ", _GENERIC.sub(" ", " ".join((meta.org, title, *meta.aliases, *places))))
+    return _GENERIC.sub(" ", " ".join((meta.org, name_title(meta.title), *meta.aliases, *places)))
 
 
 # 县 and 州 are places whenever they follow a name ("石川县农村公路…"); 市, 区, 乡 are too often other words
@@ -73,7 +93,7 @@ _COUNTY = re.compile(rf"([{CJK}]{{2,3}}?)(?:县|州)")
 _LEAD_PLACE = re.compile(rf"^(?:(?:19|20)\d{{2}}年度?)?([{CJK}]{{2,3}}?)(?:市|区|县|旗)")
 
 
-def _in_name(place: str, name: str) -> bool:
+def in_name(place: str, name: str) -> bool:
     """A place as typed ("青禾白石", 县 left out; "云岭松溪", the county before the town) is in a report's name
     when a bigram of it is: "天河" shares none with 武侯区财政局."""
     return place in name or any(place[i : i + 2] in name for i in range(len(place) - 1))
@@ -115,7 +135,7 @@ class FuzzyUnits:
 
     def __post_init__(self) -> None:
         self.names = {m.doc: name_text(m) for m in self.metas}
-        self.grams = {doc: _grams(text) for doc, text in self.names.items()}
+        self.grams = {doc: name_grams(text) for doc, text in self.names.items()}
         df: Counter[str] = Counter()
         for grams in self.grams.values():
             df.update(grams)
@@ -152,11 +172,11 @@ class FuzzyUnits:
         name = self.names[meta.doc]
         # a one-character county ("石县") is a place too, though no pattern of names finds it
         placed = places_of(name) or any(p for p in (meta.district, meta.city, meta.province))
-        return bool(asked) and bool(placed) and not any(_in_name(p, name) for p in asked)
+        return bool(asked) and bool(placed) and not any(in_name(p, name) for p in asked)
 
     def find(self, question: str) -> tuple[tuple[ReportMeta, ...], str]:
         """(the reports named, the question with their matched words blanked as 〇)."""
-        asked = _grams(_ASK_WORDS.sub(" ", question))
+        asked = name_grams(question)
         # the score of every report sharing a bigram with the question, summed in the order the check below
         # sums it: only those that reach MIN_NAME_SCORE are looked at (the others are skipped there anyway)
         reach: dict[int, float] = {}
@@ -178,6 +198,8 @@ class FuzzyUnits:
             )
             if self.elsewhere(question, meta) or score < MIN_NAME_SCORE or (len(shared) < 2 and not sole):
                 continue
+            if meta.org == "未知单位" and len(shared) < 3 and not any(self.df.get(g, 0) <= 2 for g in shared):
+                continue  # a report known only by its title's words: two words many titles share ("下达补助")
             scored.append((score, i, meta))
         if not scored:
             return (), question
@@ -275,7 +297,10 @@ class ContentUnits:
             self._postings = postings
         return self._postings
 
-    def find(self, question: str) -> tuple[ReportMeta, ...]:
+    def find(
+        self, question: str, ruled_out: Callable[[ReportMeta], bool] = lambda meta: False
+    ) -> tuple[ReportMeta, ...]:
+        """`ruled_out`: reports the question excludes (placed elsewhere), left out before the lead is judged."""
         n = len(self.metas)
         if n < 2:
             return ()
@@ -289,7 +314,12 @@ class ContentUnits:
                 scores[i] = scores.get(i, 0.0) + weight
                 rare[i] += len(docs) <= 2
         ranked = sorted(
-            ((s, i) for i, s in scores.items() if rare[i] >= CONTENT_MIN_RARE), key=lambda x: (-x[0], x[1])
+            (
+                (s, i)
+                for i, s in scores.items()
+                if rare[i] >= CONTENT_MIN_RARE and not ruled_out(self.metas[i])
+            ),
+            key=lambda x: (-x[0], x[1]),
         )
         if not ranked or (len(ranked) > 1 and ranked[1][0] * CONTENT_LEAD > ranked[0][0]):
             return ()

@@ -859,3 +859,37 @@ def test_what_was_achieved_is_never_answered_by_a_target_bound():
     figures = extract_figures(report)
     assert _ask(figures, report, "石川市民政局养老服务满意度实际达到多少？") is None
     assert _ask(figures, report, "石川市民政局养老服务满意度目标是多少？").value == 90
+
+
+WHOLE_AND_PARTS = """2023年度石川市乡村振兴资金绩效自评报告
+一、项目基本情况
+(一)总体情况
+全市共安排项目31个，完成投资2.35亿元，实施项目31个。
+(二)各县区情况
+云岭县实施项目12个，完成投资8600万元。
+松溪县实施项目9个，完成投资5200万元。
+"""
+
+ROADS_BY_BATCH = """2023年度青禾县道路建设项目绩效自评报告
+一、项目安排情况
+一批项目涉及6个村，主要建设内容为建设道路52000平方米。
+二批项目涉及4个村，主要建设内容为建设道路21000平方米。
+三批项目涉及3个村，主要建设内容为建设道路9000平方米。
+"""
+
+
+def test_a_whole_stated_first_answers_over_its_parts_named_alike():
+    report = _report(WHOLE_AND_PARTS)
+    figures = extract_figures(report)
+    # "完成投资" and "实施项目" are said of the city and of each county: the city's sentence says it is the whole
+    assert _ask(figures, report, "石川市一共完成投资多少？").value == 2.35
+    assert _ask(figures, report, "石川市实施了几个项目？").value == 31
+    # a question naming a part is never answered by the whole
+    part = _ask(figures, report, "云岭县完成投资多少？")
+    assert part is None or part.value == 8600
+
+
+def test_parts_named_alike_with_no_whole_stated_stay_unanswered():
+    # three batches' roads, none of them said to be the whole: which one is asked is not guessed
+    report = _report(ROADS_BY_BATCH)
+    assert _ask(extract_figures(report), report, "青禾县建了多少平方米道路？") is None

@@ -414,3 +414,46 @@ def test_the_place_before_a_unit_s_name_is_no_part_of_what_is_asked():
 def test_a_bare_去年_says_when_and_compares_nothing(parser):
     assert parser.parse("永平街去年发了多少册宣传资料").operation != "yoy"
     assert parser.parse("永平街执行率比去年提高了多少").operation == "yoy"
+
+
+def _unit(doc: str, org: str, district: str | None, title: str = "") -> ReportMeta:
+    return ReportMeta(
+        doc, org, aliases_for(org, district, None, None), district, None, None, 2023, "其他", title
+    )
+
+
+def test_words_before_a_shared_kind_name_that_no_report_holds_name_another_unit():
+    # "农业农村局" is two counties' short name; "七星农场" before it is neither of them: the report that
+    # talks about 七星农场 is meant, found by its words
+    a = _unit("a.txt", "青禾县农业农村局", "青禾县")
+    b = _unit("b.txt", "云岭县农业农村局", "云岭县")
+    c = _unit("c.txt", "未知单位", None, "农机购置补贴支出绩效自评报告")
+    texts = {"a.txt": "青禾县农业农村局 高标准农田", "b.txt": "云岭县农业农村局 种业振兴", "c.txt": ""}
+    texts["c.txt"] = "农机购置补贴支出绩效自评报告 七星农场农业农村局下达农机补贴资金 七星农场农机手"
+    parser = QuestionParser([a, b, c], {}, texts.get)
+    parsed = parser.parse("七星农场农业农村局下达的农机补贴资金是多少")
+    assert [u.doc for u in parsed.units] == ["c.txt"]
+    # a place before the name is judged as places are; a filler before it names nothing
+    assert [u.doc for u in parser.parse("青禾县农业农村局下达了多少资金").units] == ["a.txt"]
+    assert {u.doc for u in parser.parse("我们农业农村局下达了多少资金").units} == {"a.txt", "b.txt"}
+
+
+def test_a_name_with_a_function_character_in_it_is_matched_by_its_words():
+    # 和 is a name's character in 松和营卫生院: "松和营卫生院" must not be read as "松 营卫生院"
+    songhe = _unit("s.txt", "石川市松和营中心卫生院", None)
+    other = _unit("o.txt", "石川市白沙镇中心卫生院", None)
+    parsed = QuestionParser([songhe, other], {}).parse("松和营卫生院卫生技术人员有多少")
+    assert [u.doc for u in parsed.units] == ["s.txt"]
+
+
+def test_a_report_placed_elsewhere_is_no_rival_when_a_question_is_matched_by_content():
+    # both reports talk about 危房改造; only one of them can be 青禾区's (the other is a town of 云岭县)
+    town = _unit("t.txt", "云岭县白沙镇", "云岭县")
+    unnamed = _unit("u.txt", "未知单位", None)
+    texts = {
+        "t.txt": "白沙镇 农村危房改造竣工验收后 下达农村危房改造补助资金 危房改造户",
+        "u.txt": "农村危房改造竣工验收后 下达农村危房改造补助资金 根据青禾区农村危房改造管理办法",
+    }
+    question = "青禾区农村危房改造竣工验收后一共下达了多少补助资金"
+    parsed = QuestionParser([town, unnamed], {}, texts.get).parse(question)
+    assert [u.doc for u in parsed.units] == ["u.txt"]
