@@ -302,6 +302,7 @@ class Match:
         return self.score - self.rival_score
 
     alone: bool = False  # the only figure of its uncommon unit in the report ("0辆" when asked 几辆车)
+    told_apart: bool = False  # its close rivals, named alike, are told from it by the asked words near it
 
     @property
     def confident(self) -> bool:
@@ -309,7 +310,11 @@ class Match:
             # a cell whose column was inferred from position in run-together text: a stricter bar
             return self.score >= MIN_SCORE + ALIGNED_EXTRA and self.margin >= MIN_MARGIN + ALIGNED_EXTRA
         # alone in its unit, yet named by none of the asked words, it answers nothing asked
-        return (self.score >= MIN_SCORE and self.margin >= MIN_MARGIN) or (self.alone and self.score > 0)
+        return (
+            (self.score >= MIN_SCORE and self.margin >= MIN_MARGIN)
+            or (self.alone and self.score > 0)
+            or (self.told_apart and self.score >= MIN_SCORE)
+        )
 
 
 def _words_near(f: Figure, before: int = 40, after: int = 20) -> str:
@@ -613,7 +618,40 @@ def best_figure(
         and asked_unit is not None
         and best.unit == asked_unit.group(1)  # "几辆" is answered by 辆 alone, never by 台
     )
-    return Match(best, score, rival[1] if rival else None, rival[0] if rival else 0.0, alone)
+    told = _told_apart(subject, names, best, [f for s, f in ranked[1:] if s > score - MIN_MARGIN])
+    return Match(best, score, rival[1] if rival else None, rival[0] if rival else 0.0, alone, told)
+
+
+def _leading_words(f: Figure, before: int = 40) -> str:
+    """The words of a figure's sentence up to it (its clause may be no more than "分配到经开区任务为5家")."""
+    clause = f.context.find(f.quote)
+    at = f.context.find(f.text, max(0, clause)) if clause >= 0 else -1
+    if at < 0:
+        return _words_near(f)
+    return f.context[max(0, at - before) : at + len(f.text)]
+
+
+def _told_apart(subject: str, names: Sequence[str], best: Figure, close: list[Figure]) -> bool:
+    """Figures named alike ("分配到经开区任务为1家", "…为5家") each follow the words that say which is which
+    ("示范小作坊50家", "示范小餐饮店50家"): the best one is told apart when asked words stand near it and near
+    none of its close rivals of another value, and no asked word stands near a rival but not near it."""
+    key = comparable(best.value, best.unit)
+    close = [f for f in close if comparable(f.value, f.unit) != key]
+    if not close or not best.label or best.column or best.qualifier == "aligned":
+        return False
+    same = _label_key(re.sub(r"^(?:19|20)\d{2}年度?", "", best.label))
+    if any(f.column or _label_key(re.sub(r"^(?:19|20)\d{2}年度?", "", f.label)) != same for f in close):
+        return False
+    who = {g for name in names for g in _grams(name)}
+    # (words of measures and documents say which figure of a row, not which row: "指标", "得分" tell none apart)
+    generic = _MEASURE_GRAMS | _DOCUMENT_GRAMS | {"指标", "得分", "分值", "目标", "标值"}
+    asked = {g for g in _word_grams(subject_words(subject)) if len(g) == 2 and g not in who | generic}
+    near_best = asked & set(_grams(_JOINED.sub("", _leading_words(best))))
+    for f in close:
+        near_rival = asked & set(_grams(_JOINED.sub("", _leading_words(f))))
+        if not near_best - near_rival or near_rival - near_best:
+            return False
+    return True
 
 
 def unmatched_words(asked: str, said: str, known: Sequence[str]) -> float:

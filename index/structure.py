@@ -90,8 +90,10 @@ _FIELD = re.compile(
 # the department a project belongs to: the reporting unit only when no field names the unit itself
 # (a 中央/省级/地方主管部门 of a transfer payment is the ministry or province above it, never the unit)
 _SUPERVISOR = re.compile(r"(?<!中央)(?<!省级)(?<!地方)(?<!上级)主管部门" + _FIELD_VALUE)
+# a development zone publishes its own reports ("信息来源: 石川经济技术开发区")
+_ZONE = r"开发区|高新区|经开区|新区|试验区|示范区"
 _PUBLISHER = re.compile(
-    rf"(?:发布机构|来源|信息来源|发文机关)\s*[\]】]?\s*[:：]?\s*([{CJK}]{{2,30}}(?:{_ORG_SUFFIX}))"
+    rf"(?:发布机构|来源|信息来源|发文机关)\s*[\]】]?\s*[:：]?\s*([{CJK}]{{2,30}}(?:{_ORG_SUFFIX}|{_ZONE}))"
     rf"|欢迎(?:来到|访问)\s*([{CJK}]{{2,20}}(?:{_ORG_SUFFIX}))(?:网站|门户|官网|政务网)"
 )
 _NAMED_BEFORE_SHORT = re.compile(rf"([{CJK}]{{2,30}}(?:{_ORG_SUFFIX}))\s*[（(]以下简称")
@@ -265,7 +267,7 @@ def read_org(title: str, blocks: list[Block], publisher: str | None = None, file
     if org is None:
         # "《青禾县民政局2020年部门整体支出绩效评价报告》见附件": the report's own title, cited in its text
         cited = re.search(
-            rf"《([{CJK}]{{2,30}}?(?:{_ORG_SUFFIX}))(?:19|20)\d{{2}}年[^》]{{0,30}}(?:报告|自评表)》",
+            rf"《([{CJK}]{{2,30}}?(?:{_ORG_SUFFIX}))(?:部门|单位)?(?:19|20)\d{{2}}年[^》]{{0,30}}(?:报告|自评表)》",
             "".join(b.text for b in blocks[:80]),
         )
         org = cited.group(1) if cited and _HAS_PLACE.match(cited.group(1)) else None
@@ -341,7 +343,9 @@ def _place_at(org: str, end: int, text: str) -> int:
 def _without_junk(org: str, text: str) -> str:
     """Menu or toolbar words glued before a unit's name ("市人大石川市统计局") are dropped; a chain of
     places ("广州市白云区…") is kept whole."""
-    ends = [m.start() for m in re.finditer(rf"[省州盟]|{_CITY_END}|{_COUNTY_END}", org)]
+    # (the 区 of a zone, "石川经济技术开发区", ends no county)
+    masked = re.sub(_ZONE, lambda m: "〇" * len(m.group(0)), org)
+    ends = [m.start() for m in re.finditer(rf"[省州盟]|{_CITY_END}|{_COUNTY_END}", masked)]
     if not ends or ends[-1] < 3 or org[: ends[-1]].endswith("自治"):
         return org
     start = _place_at(org, ends[-1], text)
@@ -388,6 +392,10 @@ _ABBREVIATIONS = (
     ("城市管理", "城管"),
     ("机关事务管理", "机关事务"),
     ("残疾人联合会", "残联"),
+    ("经济技术开发区", "经开区"),
+    ("经济开发区", "经开区"),
+    ("高新技术产业开发区", "高新区"),
+    ("管理委员会", "管委会"),
     ("疾病预防控制中心", "疾控中心"),
     ("妇幼保健计划生育服务中心", "妇幼保健院"),
     ("林业和草原", "林草"),
@@ -512,6 +520,12 @@ def aliases_for(org: str, district: str | None, city: str | None, province: str 
             names.add(short)
             if district and short.startswith(district):
                 names.add(district[-1] + short[len(district) :])  # 鼓楼区卫健委 → 区卫健委
+    # "云岭石川经济开发区管理委员会" is called 石川经开区管委会 and 石川经开区 (a province written without 省 left off)
+    for name in list(names):
+        bare = re.sub(rf"^(?:{_PROVINCES})(?=[{CJK}]{{2}})", "", name)
+        zone = re.sub(r"(?:管理委员会|管委会)$", "", bare)
+        if re.search(rf"(?:{_ZONE})$", zone) and len(zone) > 3:
+            names.update({bare, zone})
     # Generic leftovers ("人民政府…", a bare 办公室) would match every report of their kind.
     names = {
         n

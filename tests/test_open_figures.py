@@ -893,3 +893,28 @@ def test_parts_named_alike_with_no_whole_stated_stay_unanswered():
     # three batches' roads, none of them said to be the whole: which one is asked is not guessed
     report = _report(ROADS_BY_BATCH)
     assert _ask(extract_figures(report), report, "青禾县建了多少平方米道路？") is None
+
+
+TASKS_BY_KIND = """2020年度青禾县食品安全专项整治项目绩效评价报告
+一、项目基本情况
+每年动态创建市级示范农贸市场20家，分配到青禾县任务为1家；每年动态创建市级示范小作坊50家，分配到青禾县任务为2家；
+每年动态创建市级示范小餐饮店50家，分配到青禾县任务为5家；
+"""
+
+
+def test_figures_named_alike_are_told_apart_by_the_words_before_them():
+    report = _report(TASKS_BY_KIND)
+    figures = extract_figures(report)
+    assert _ask(figures, report, "示范小餐饮店分到青禾县的任务是几家？").value == 5
+    assert _ask(figures, report, "示范小作坊分到青禾县的任务是几家？").value == 2
+    # words that tell none of them apart answer nothing
+    assert _ask(figures, report, "分到青禾县的任务是几家？") is None
+
+
+def test_a_development_zone_is_the_unit_of_the_reports_it_publishes():
+    report = _report(
+        "SOURCE: https://example.org/1.html\n2020年度国家食品药品安全专项整治项目绩效评价报告\n"
+        "发布时间:2021-10-12 09:54信息来源: 石川经济技术开发区阅读次数:\n一、项目基本情况\n全年下达资金30万元。\n"
+    )
+    assert report.meta.org == "石川经济技术开发区"
+    assert "石川经开区" in report.meta.aliases
