@@ -897,16 +897,14 @@ class Engine:
                 lines = [f"{self._who(parsed)}报告中说明原因的原文："]
                 lines += [f"{c.quote}[{i}]" for i, c in enumerate(reasons, 1)]
                 return Answer(parsed.text, "\n".join(lines), True, None, None, reasons, "text")
-        good = [
-            c for score, c in best_sentences(chunks, parsed.text, 3, keep=self._citable) if score >= least
-        ]
-        if not good and len(parsed.units) == 1 and parsed.asked.strip():
-            # read without the unit's names: every sentence of its report is about it, and a short question
-            # ("白沙乡下面有哪些事业单位") is then matched by its own words
+        # one report's question is read without the unit's names first: every sentence of its report is about
+        # it, and its title would otherwise outrank the sentence that answers ("…招生坚持什么原则")
+        one = len(parsed.units) == 1 and bool(strip_places(parsed.asked, parsed.units[0]).strip())
+        asked = strip_places(parsed.asked, parsed.units[0]) if one else parsed.text
+        good = [c for score, c in best_sentences(chunks, asked, 3, keep=self._citable) if score >= least]
+        if not good and one:
             good = [
-                c
-                for score, c in best_sentences(chunks, parsed.asked, 3, keep=self._citable)
-                if score >= least
+                c for score, c in best_sentences(chunks, parsed.text, 3, keep=self._citable) if score >= least
             ]
         if not good and parsed.subject:
             # a long unit name can outweigh a short subject ("武侯区财政局的公务接待费"): match the subject alone

@@ -76,12 +76,13 @@ def _grams(text: str) -> set[str]:
     return {
         text[i : i + 2]
         for i in range(len(text) - 1)
-        if not re.search(r"[\s，。？！、：；“”]", text[i : i + 2])
+        # (a blanked-out question word 〇 and half-width punctuation match no sentence: no gram of theirs)
+        if not re.search(r"[\s，。？！、：；“”〇?!,.;:]", text[i : i + 2])
     }
 
 
 _QUESTION_NOISE = re.compile(
-    r"是多少|多少|是什么|什么|哪些|哪个|怎么样|怎么|如何|有没有|是否|吗|呢|吧|啊|的|了|请问|一下"
+    r"是多少|多少|是什么|什么|是啥|为啥|干啥|啥|哪些|哪个|怎么样|怎么|咋样|咋|如何|有没有|是否|吗|呢|吧|啊|的|了|请问|一下"
 )
 
 
@@ -96,6 +97,10 @@ _ANY_NUMBER = re.compile(r"\d|[一二两三四五六七八九十百千万]+(?:�
 
 def holds_number(sentence: str) -> bool:
     return bool(_ANY_NUMBER.search(sentence))
+
+
+HEADED = 0.8  # share of the asked words a section's heading must hold to be the section asked about
+HEADING_BONUS = 0.3
 
 
 def best_sentences(
@@ -114,12 +119,15 @@ def best_sentences(
     for rank, chunk in enumerate(chunks):
         # a sentence under a heading that names the question's subject answers it ("部门整体支出绩效目标")
         heading = _grams(chunk.section_path[-1]) if chunk.section_path else set()
+        # a section headed by what is asked ("（三）部门整体支出绩效目标" for "绩效目标是啥") is its answer, over
+        # sentences elsewhere that only mention it
+        headed = HEADING_BONUS if len(grams & heading) >= HEADED * len(grams) else 0.0
         for s, e in split_sentences(chunk.text):
             sentence = chunk.text[s:e].strip()
             if len(sentence) < 6:
                 continue
             overlap = len(grams & (_grams(sentence) | heading)) / len(grams)
-            score = overlap - 0.01 * rank  # a tie goes to the better-retrieved chunk
+            score = overlap + headed - 0.01 * rank  # a tie goes to the better-retrieved chunk
             scored.append((score, sentence_citation(chunk, s, chunk.text[s:e])))
     scored.sort(key=lambda x: -x[0])
     seen: set[str] = set()

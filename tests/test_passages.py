@@ -3,7 +3,7 @@ between the words and the figure, on hand-made chunks."""
 
 import pytest
 
-from assistant.passages import stated_figures
+from assistant.passages import best_sentences, stated_figures
 from assistant.verify import counts_in
 from index.models import Chunk
 from index.numerals import cn_count
@@ -149,3 +149,43 @@ def test_form_fields_set_out_along_one_line_give_their_values():
     assert field_value(lines, "中央主管部门是哪个")[1:] == ("农业农村部", 2)
     assert field_value(lines, "预算编码是多少")[1:] == ("102001", 3)
     assert field_value(lines, "白沙路养护的目标是什么") is None  # 目标 is no form field read along a line
+
+
+def test_question_words_and_punctuation_leave_no_bigram_to_match():
+    # "绩效目标是啥?": 是啥 and ? are the asking; a sentence holding 绩效目标 holds all that is asked
+    [(score, cite)] = best_sentences([_chunk("本年度绩效目标为完成道路养护40公里。")], "绩效目标是啥?", 1)
+    assert score == pytest.approx(1.0) and "40公里" in cite.quote
+
+
+def test_a_section_headed_by_what_is_asked_outranks_a_passing_mention():
+    passing = Chunk(
+        "r.txt",
+        "r.txt",
+        "青禾县财政局",
+        2024,
+        ("四、下一步改进措施",),
+        None,
+        "一是合理设置部门整体绩效目标。",
+        30,
+        30,
+        None,
+        "",
+        (),
+    )
+    headed = Chunk(
+        "r.txt",
+        "r.txt",
+        "青禾县财政局",
+        2024,
+        ("一、基本情况", "（三）部门整体支出绩效目标"),
+        None,
+        "围绕一个核心、两个重点开展工作。",
+        8,
+        8,
+        None,
+        "",
+        (),
+    )
+    # the passing mention was retrieved first; the section about it is still the answer
+    (score, cite), *_ = best_sentences([passing, headed], "部门整体绩效目标是啥", 2)
+    assert "一个核心" in cite.quote

@@ -398,3 +398,23 @@ def test_a_change_asked_with_no_unit_is_answered_by_the_rate_the_report_states(t
     assert (answer.value, answer.unit) == (8.0, "%") and answer.question.endswith("增长了多少？"), (
         answer.answer
     )
+
+
+@pytest.mark.slow
+@pytest.mark.integration
+def test_a_text_question_is_answered_by_its_own_words_not_by_the_unit_named_in_the_title(tmp_path_factory):
+    text = (
+        "石川市白沙实验小学2023年度部门整体支出绩效自评报告\n"
+        "一、部门基本情况\n"
+        "（一）主要职能\n"
+        "1.石川市白沙实验小学实施义务教育，落实立德树人根本任务。\n"
+        "2.坚持免试就近入学原则，不举办任何形式的入学考试。\n"
+        "3.实行均衡编班，不分重点班与非重点班。\n"
+        "二、绩效自评情况\n"
+        "全年预算数500万元，全年执行数480万元，预算执行率96%。\n"
+    )
+    engine = engine_of_text(tmp_path_factory, "baisha.txt", text, "石川市白沙实验小学", 2023)
+    answer, _ = engine.ask("白沙实验小学招生坚持什么入学原则？")
+    assert answer.found and "免试就近入学" in answer.citations[0].quote, answer.answer
+    answer, _ = engine.ask("白沙实验小学是怎么编班的？")
+    assert answer.found and "均衡编班" in answer.citations[0].quote, answer.answer
