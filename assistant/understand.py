@@ -241,11 +241,11 @@ class QuestionParser:
         text = SHORT_YEAR.sub(r"20\1", question.strip())
         units, rest = self._units(text)
         units = tuple(u for u in units if not self.fuzzy.elsewhere(text, u))
+        ruled_out: set[str] = set()
         if units and self._unheld_qualifier(text, units):
-            units, rest = (
-                (),
-                text,
-            )  # "十四师农业农村局": none of the 农业农村局 indexed; found by its words below
+            # "十四师农业农村局": none of the 农业农村局 indexed; the report is found by its words below
+            ruled_out = {u.doc for u in units}
+            units, rest = (), text
         same_name = self._same_name(text, units)
         if same_name:
             # "青禾林业局": the shared name (林业局) and a word of only one unit's name (青禾) say which
@@ -255,8 +255,10 @@ class QuestionParser:
         if not units and (previous is None or org_mentions(text)):
             # a follow-up names a unit only in so many words ("那白石卫生院呢"), never by a stray bigram
             units, rest = self.fuzzy.find(text)
+            if any(u.doc in ruled_out for u in units):
+                units, rest = (), text
         if not units and previous is None:
-            units = self.content.find(text, lambda u: self.fuzzy.elsewhere(text, u))
+            units = self.content.find(text, lambda u: u.doc in ruled_out or self.fuzzy.elsewhere(text, u))
         year_m = YEAR.search(rest)
         year = int(year_m.group(1)) if year_m else None
         years = tuple(dict.fromkeys(int(y) for y in YEAR.findall(rest)))
@@ -375,6 +377,8 @@ class QuestionParser:
         if not units:
             place = PLACE.search(rest)
             unknown = place.group(0) if place else named_other
+            if unknown is None and previous is not None and is_follow_up and not across_units:
+                unknown = previous.unknown_unit  # "…多少，执行数多少": the unit not indexed is still asked
 
         kind = self._kind(
             rest, units_in_year, metric, section_name, item, operation, explain, superlative, mentions
@@ -393,8 +397,10 @@ class QuestionParser:
             across=across,
             threshold=threshold,
             metrics=metrics,
+            # ("体检率为啥没完成": a rate named in asking why is what is explained, not a figure asked)
             asks_figure=bool(
-                ASKS_FIGURE.search(rest) or re.search(r"(?:率|数|额|费)$", _subject(rest_no_year))
+                ASKS_FIGURE.search(rest)
+                or (not explain and re.search(r"(?:率|数|额|费)$", _subject(rest_no_year)))
             ),
             text=text,
             units=(units_in_year or units) if years else _latest_first(units_in_year or units),

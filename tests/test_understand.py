@@ -457,3 +457,17 @@ def test_a_report_placed_elsewhere_is_no_rival_when_a_question_is_matched_by_con
     question = "青禾区农村危房改造竣工验收后一共下达了多少补助资金"
     parsed = QuestionParser([town, unnamed], {}, texts.get).parse(question)
     assert [u.doc for u in parsed.units] == ["u.txt"]
+
+
+def test_a_later_part_still_asks_of_the_unit_the_index_lacks():
+    parser = QuestionParser([YP, NZ], {})
+    first = parser.parse("白沙镇2021年全年预算数多少？")
+    assert not first.units and first.unknown_unit
+    later = parser.parse("全年执行数多少？", first, carry=True)
+    assert not later.units and later.unknown_unit == first.unknown_unit and later.kind == "unanswerable"
+
+
+def test_a_rate_named_in_asking_why_is_explained_not_asked_as_a_figure():
+    parsed = QuestionParser([YP], {}).parse("永平街道体检率为啥没完成？")
+    assert parsed.explain and not parsed.asks_figure
+    assert QuestionParser([YP], {}).parse("永平街道体检率是多少？").asks_figure
