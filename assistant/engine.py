@@ -105,6 +105,11 @@ _BUDGET_ROW = re.compile(r"资金|拨款|总额|总金额|合计|经费|预算")
 _BUDGET_SCORE_ASKED = re.compile(
     r"(?:预算执行|执行率?)(?:率|这块|那块|这项|那项|方面|情况)?(?:的)?(?:得了?|得分|打了|几分|多少分)"
 )
+# words every project's name has: what is left names which project
+_GENERIC_PROJECT_WORDS = re.compile(
+    r"建设|项目|专项|资金|经费|工程|补助|自评表?|那张|这张|表里|表中|整体|部门"
+)
+REPORT_OPENING_CHARS = 2000  # where a report says what it is about (its title, its 项目概况)
 _BUDGET_TOTAL_ROW = re.compile(r"资金总额|总金额|资金合计|合计|总计")
 
 
@@ -431,6 +436,7 @@ class Engine:
                 and not in_row
                 # the project a report is about, named in its title, is what all of its figures are about
                 and coverage(parsed.item_missing, f"{fig.label}{fig.quote}{meta.title}") < 0.75
+                and not (not fig.row and self._about_report(parsed.item_missing, meta))
             ):
                 continue  # an indicator the report does not list is not answered with another figure
             named = BY_NAME[parsed.metric].synonyms if parsed.metric in BY_NAME else ()
@@ -473,6 +479,14 @@ class Engine:
             return None
         unit = first.unit or None
         return Answer(parsed.text, "\n".join(lines), True, first.value, unit, citations, "lookup")
+
+    def _about_report(self, named: str, meta: ReportMeta) -> bool:
+        """Whether words a question adds ("公共文化服务体系项目", "总分馆建设项目") name what the whole report is
+        about: its opening states them (less the words every project has). A figure of the report, not of
+        one of its rows, then answers for it."""
+        core = _GENERIC_PROJECT_WORDS.sub("", named)
+        opening = (self.source(meta.doc) or "")[:REPORT_OPENING_CHARS]
+        return not core or (len(core) >= 2 and coverage(core, opening) >= 0.75)
 
     def _budget_row_score(self, parsed: ParsedQuestion, meta: ReportMeta) -> Answer | None:
         """The score a 自评表 gives its budget execution: the 得分 cell of its total budget row, when the report

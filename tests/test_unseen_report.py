@@ -418,3 +418,21 @@ def test_a_text_question_is_answered_by_its_own_words_not_by_the_unit_named_in_t
     assert answer.found and "免试就近入学" in answer.citations[0].quote, answer.answer
     answer, _ = engine.ask("白沙实验小学是怎么编班的？")
     assert answer.found and "均衡编班" in answer.citations[0].quote, answer.answer
+
+
+@pytest.mark.slow
+@pytest.mark.integration
+def test_a_project_the_whole_report_is_about_is_answered_by_the_reports_own_score(tmp_path_factory):
+    text = (
+        "青禾县文化和旅游局2021年度项目支出绩效自评报告\n"
+        "一、项目基本情况\n"
+        "2021年中央补助地方公共文化服务体系建设补助资金下达我局200万元，用于乡镇综合文化站免费开放。\n"
+        "二、自评结论\n"
+        "项目绩效自评得分为95分，等级为优。\n"
+    )
+    engine = engine_of_text(tmp_path_factory, "qinghe_wl.txt", text, "青禾县文化和旅游局", 2021)
+    answer, _ = engine.ask("青禾文旅局公共文化服务体系项目自评得了几分？")
+    assert answer.found and answer.value == 95, answer.answer
+    # a project the report is not about is not answered with the report's score
+    answer, _ = engine.ask("青禾文旅局非遗保护传承项目自评得了几分？")
+    assert not answer.found and answer.value is None, answer.answer
