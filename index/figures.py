@@ -584,9 +584,12 @@ _FIELD_LABEL = re.compile(rf"[{CJK}（）()、]{{2,12}}")
 _PEOPLE_FIELD = re.compile(r"人数|编制|人员|职工|在职|退休|在编")
 
 
-def _field_pairs(doc: str, tokens: list[_Token], source: dict[int, str]) -> Iterator[Figure]:
+def _field_pairs(
+    doc: str, tokens: list[_Token], source: dict[int, str], stated_only: bool = False
+) -> Iterator[Figure]:
     """A form filled in one cell per line, a field then its value ("人员编制" / "46" / "实有人数" / "52"):
-    each value named by its field. A field followed by more than one value heads a table (read as records)."""
+    each value named by its field. A field followed by more than one value heads a table (read as records).
+    `stated_only`: only fields that state their unit ("实际到位资金(万元) 21.7", a form run into one line)."""
     for i in range(len(tokens) - 1):
         label, cell = tokens[i], tokens[i + 1]
         after = tokens[i + 2].text if i + 2 < len(tokens) else ""
@@ -604,6 +607,11 @@ def _field_pairs(doc: str, tokens: list[_Token], source: dict[int, str]) -> Iter
         ):
             continue
         value, unit = found
+        stated = _GROUP_UNIT.search(label.text)
+        if stated_only and (unit or not stated):
+            continue
+        if not unit and stated:
+            unit = stated.group(1)  # "实际到位资金(万元) 21.7": the field says its unit
         if not unit:
             unit = "人" if _PEOPLE_FIELD.search(label.text) and value == int(value) else ""
         if not unit or _IMPLAUSIBLE(value, unit):
@@ -752,6 +760,10 @@ def _other_readings(doc: str, report: Report, source: dict[int, str]) -> Iterato
         if "|" in src.text:
             continue  # cells marked as such are read as a table (index/tables.py)
         tokens = _joined([_Token(m.group(0), src.number, m.start()) for m in _TOKEN.finditer(src.text)])
+        for fig in _field_pairs(doc, tokens, source, stated_only=True):
+            if (fig.line, hash(fig.text)) not in seen:
+                seen.add((fig.line, hash(fig.text)))
+                yield fig
         if len(tokens) >= 4:
             # cells of one row may hold equal values ("96.30 96.30"): within a line each column is its own
             before = set(seen)

@@ -918,3 +918,16 @@ def test_a_development_zone_is_the_unit_of_the_reports_it_publishes():
     )
     assert report.meta.org == "石川经济技术开发区"
     assert "石川经开区" in report.meta.aliases
+
+
+def test_a_form_run_into_one_line_gives_the_fields_that_state_their_unit():
+    # a 项目基本概况 form a PDF ran into one line: only a field that says its unit gives a figure
+    text = (
+        "青禾县残疾人联合会项目支出绩效评价报告\n"
+        "项目名称 村专职委员补贴 项目负责人 张三 联系电话 6612345 实际到位资金(万元) 18.6 其中:中央财政 "
+        "省财政 市县财政 18.6 计划安排资金(万元) 联系电话 其它 18.6 实际支出(万元) 二、项目支出明细情况\n"
+    )
+    report = _report(text)
+    found = {(f.label, f.value, f.unit) for f in extract_figures(report)}
+    assert ("实际到位资金(万元)", 18.6, "万元") in found
+    assert not any(f.value == 6612345 or f.label in ("市县财政", "其它") for f in extract_figures(report))
