@@ -32,6 +32,11 @@ _MEASURE_AT_END = re.compile(
     r"(?:年初|年度|全年)?任务数?|预期|"
     r"定的|定了|多少)+$"
 )
+# what two parallel things asked "A和B…" share when B alone says it: a measure of each
+_SHARED_TAIL = re.compile(
+    r"(?:满意度|满意率|完成率|合格率|覆盖率|知晓率|人数|资金|补助|经费|得分|分值)"
+    r"(?:年度指标值|全年完成值|实际完成值|完成值|目标值|指标值|实际值|实际完成|预算数|执行数)?"
+)
 _MARKER = re.compile(r"\[(\d+)\]")
 _CN = "一二三四五六七八九十"
 
@@ -71,6 +76,9 @@ def _parallel(a: str, b: str) -> tuple[str, str]:
         a += b[b.rfind("的") :]
     if len(b_words) == 1 and len(a_words) > 1 and len(a_words[-1]) == len(b) >= 2:
         b = "".join(a_words[:-1]) + b  # "预拨资金中中央和省级": 省级 of the same 预拨资金
+    tail = b[len(b_words[0]) :] if len(b_words) > 1 else ""
+    if tail and _SHARED_TAIL.fullmatch(tail) and len(a_words[-1]) == len(b_words[0]) and not a.endswith(tail):
+        a += tail  # "学生和教师满意度实际完成值": the students' 满意度实际完成值 too
     return a, b
 
 

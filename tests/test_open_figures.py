@@ -367,6 +367,12 @@ def test_two_things_asked_each_made_whole():
         "青禾县基本公卫预拨资金中省级多少?",
     ]
     assert split_question("仓储基地的物流中心和加工车间面积各多大?")[1] == "加工车间面积多大?"
+    # a measure the second thing alone says is the first one's too; a name of its own is not
+    assert split_question("白沙小学学生和家长满意度实际完成值分别是多少?") == [
+        "白沙小学学生满意度实际完成值多少?",
+        "家长满意度实际完成值多少?",
+    ]
+    assert split_question("青禾县救助资金里临时救助和孤儿保障金各多少?")[0] == "青禾县救助资金里临时救助多少?"
     assert expected_units("水塔多大") is not None and "座" not in expected_units("水塔多大")
 
 
