@@ -14,7 +14,15 @@ from dataclasses import dataclass
 from assistant.item_names import ItemIndex, bigrams, item_key, longest_common
 from assistant.models import Kind, ParsedQuestion
 from assistant.open_figures import expected_units
-from assistant.units import AliasTable, ContentUnits, FuzzyUnits, in_name, org_mentions, strip_places
+from assistant.units import (
+    AliasTable,
+    ContentUnits,
+    FuzzyUnits,
+    in_name,
+    is_unit_name,
+    org_mentions,
+    strip_places,
+)
 from index.models import ReportMeta
 
 # words a question may open with before a unit's name, saying nothing of which unit
@@ -239,7 +247,8 @@ class QuestionParser:
     ) -> ParsedQuestion:
         """`carry`: the question is a later part of one the user asked (its units, year and subject hold)."""
         text = SHORT_YEAR.sub(r"20\1", question.strip())
-        units, rest = self._units(text)
+        carried = frozenset(u.org for u in previous.units) if previous is not None and carry else frozenset()
+        units, rest = self._units(text, carried)
         units = tuple(u for u in units if not self.fuzzy.elsewhere(text, u))
         ruled_out: set[str] = set()
         if units and self._unheld_qualifier(text, units):
@@ -503,24 +512,31 @@ class QuestionParser:
         return part, base
 
     # ---- units -----------------------------------------------------------------------------------
-    def _units(self, text: str) -> tuple[tuple[ReportMeta, ...], str]:
-        """Reports named in the text, longest alias first; a matched name is blanked out of the rest."""
+    def _units(self, text: str, owners: frozenset[str] = frozenset()) -> tuple[tuple[ReportMeta, ...], str]:
+        """Reports named in the text, longest alias first; a matched name is blanked out of the rest. A
+        report known by its project's name ("就业补助资金") is not named by it when the question names a unit
+        by its own name and that unit is another: the fund is then what is asked of that unit."""
+        matched = self._alias_matches(text)
+        # (`owners`: the units a later part of a question carries from its first part)
+        by_name = {m.org for alias, ms in matched if is_unit_name(alias) for m in ms} | owners
+        if by_name:
+            matched = [
+                (alias, [m for m in ms if is_unit_name(alias) or m.org in by_name]) for alias, ms in matched
+            ]
+            matched = [(alias, ms) for alias, ms in matched if ms]
         found: list[tuple[int, ReportMeta]] = []
         rest = text
-        for alias, _ in self.alias_table.in_text(text):
+        for alias, metas in matched:
             pos = rest.find(alias)
-            if pos > 0 and _PLACE_HEAD.match(alias) and _INSIDE_NAME.match(rest[pos - 1]):
-                continue  # "青禾县": 禾县 is the tail of another place's name, not that county
-            if pos != -1:
-                found.extend(
-                    (pos, m) for m in self.alias_table.metas_of[alias] if all(m is not f for _, f in found)
-                )
-                rest = rest.replace(alias, "〇")
-                if alias[0] in _LEVEL_FIRST:
-                    # "云岭市财政局" for a report that names itself "市财政局": the place before it is the asker's
-                    rest = re.sub(r"^([\u4e00-\u9fff]{2,3})〇", "〇", rest)
-                # "南昌县蚕茶卫生院": the place the asker puts before the unit's name is part of naming it
-                rest = re.sub(r"^[\u4e00-\u9fff]{1,6}?(?:省|自治区|市|州|盟|县|区|旗)〇", "〇", rest)
+            if pos == -1:
+                continue
+            found.extend((pos, m) for m in metas if all(m is not f for _, f in found))
+            rest = rest.replace(alias, "〇")
+            if alias[0] in _LEVEL_FIRST:
+                # "云岭市财政局" for a report that names itself "市财政局": the place before it is the asker's
+                rest = re.sub(r"^([\u4e00-\u9fff]{2,3})〇", "〇", rest)
+            # "南昌县蚕茶卫生院": the place the asker puts before the unit's name is part of naming it
+            rest = re.sub(r"^[\u4e00-\u9fff]{1,6}?(?:省|自治区|市|州|盟|县|区|旗)〇", "〇", rest)
         # one unit's reports of one year on several projects: those whose project the question also names
         named = {m.doc: sum(a in text for a in m.aliases) for _, m in found}
         best: dict[tuple[str, int | None], int] = {}
@@ -529,6 +545,19 @@ class QuestionParser:
         found = [(pos, m) for pos, m in found if named[m.doc] == best[(m.org, m.year)]]
         # in the order the question names them: "南洲比永平高多少" subtracts 永平 from 南洲
         return tuple(m for _, m in sorted(found, key=lambda f: f[0])), rest
+
+    def _alias_matches(self, text: str) -> list[tuple[str, list[ReportMeta]]]:
+        """The aliases that stand in the text, longest first, each where no longer one already stood."""
+        out: list[tuple[str, list[ReportMeta]]] = []
+        rest = text
+        for alias, _ in self.alias_table.in_text(text):
+            pos = rest.find(alias)
+            if pos > 0 and _PLACE_HEAD.match(alias) and _INSIDE_NAME.match(rest[pos - 1]):
+                continue  # "青禾县": 禾县 is the tail of another place's name, not that county
+            if pos != -1 and all(a != alias for a, _ in out):
+                out.append((alias, list(self.alias_table.metas_of[alias])))
+                rest = rest.replace(alias, "〇")
+        return out
 
     def _unheld_qualifier(self, text: str, units: Sequence[ReportMeta]) -> bool:
         """The question opens with words before a name its reports share ("十四师" before 农业农村局) that no

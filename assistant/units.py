@@ -242,6 +242,19 @@ def _blank(text: str, grams: set[str]) -> str:
 _AREA_WORD = re.compile(r"(?:城乡|城镇|乡镇|村镇|县乡)$")
 
 
+# how a unit's (or a place's) name ends; a longer alias ending otherwise names a report's project
+_UNIT_NAME_END = re.compile(
+    r"(?:局|委|厅|办|院|中心|站|所|校|学|馆|队|会|社|公司|园|场|部|政府|镇|乡|街道|街|区|县|市|州|盟|旗|省|"
+    r"中|小|幼|联|协|处|室|团|台|村)$"
+)
+
+
+def is_unit_name(alias: str) -> bool:
+    """Whether an alias names the unit (or its place) rather than the project a report is about
+    ("就业补助资金"): a project's name may be any unit's fund, and says what is asked, not who."""
+    return len(alias) < 4 or bool(_UNIT_NAME_END.search(alias))
+
+
 def org_mentions(text: str) -> list[str]:
     # "城乡居民" ends in 乡 but names no township
     return [m.group(0) for m in ORG_MENTION.finditer(text) if not _AREA_WORD.search(m.group(0))]

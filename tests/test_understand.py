@@ -471,3 +471,25 @@ def test_a_rate_named_in_asking_why_is_explained_not_asked_as_a_figure():
     parsed = QuestionParser([YP], {}).parse("永平街道体检率为啥没完成？")
     assert parsed.explain and not parsed.asks_figure
     assert QuestionParser([YP], {}).parse("永平街道体检率是多少？").asks_figure
+
+
+def test_a_fund_another_report_is_known_by_is_what_is_asked_of_the_unit_named():
+    # 就业补助资金 is the project of 青禾县人社局's report; asked of 石川市人社局 it is that unit's fund
+    qinghe = ReportMeta(
+        "a.txt",
+        "青禾县人社局",
+        (*aliases_for("青禾县人社局", "青禾县", None, None), "就业补助资金"),
+        "青禾县",
+        None,
+        None,
+        2022,
+        "项目支出",
+        "",
+    )
+    shichuan = _unit("b.txt", "石川市人社局", None)
+    parser = QuestionParser([qinghe, shichuan], {})
+    parsed = parser.parse("石川市人社局就业补助资金全年执行了多少")
+    assert [u.doc for u in parsed.units] == ["b.txt"]
+    assert "就业补助资金" in parsed.asked
+    # named by the fund alone, the report known by it is meant
+    assert [u.doc for u in parser.parse("就业补助资金全年执行了多少").units] == ["a.txt"]
