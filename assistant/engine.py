@@ -107,7 +107,8 @@ _BUDGET_SCORE_ASKED = re.compile(
 )
 # words every project's name has: what is left names which project
 _GENERIC_PROJECT_WORDS = re.compile(
-    r"建设|项目|专项|资金|经费|工程|补助|自评表?|那张|这张|表里|表中|整体|部门"
+    r"建设|项目|专项|资金|经费|工程|补助|自评表?|表里|表中|整体|部门|机关|支出|绩效|评价|总分|得分|分数|"
+    r"[这那](?:一)?[个张块项笔份]"
 )
 REPORT_OPENING_CHARS = 2000  # where a report says what it is about (its title, its 项目概况)
 _BUDGET_TOTAL_ROW = re.compile(r"资金总额|总金额|资金合计|合计|总计")

@@ -436,3 +436,18 @@ def test_a_project_the_whole_report_is_about_is_answered_by_the_reports_own_scor
     # a project the report is not about is not answered with the report's score
     answer, _ = engine.ask("青禾文旅局非遗保护传承项目自评得了几分？")
     assert not answer.found and answer.value is None, answer.answer
+
+
+@pytest.mark.slow
+@pytest.mark.integration
+def test_a_deictic_project_question_is_answered_by_the_reports_own_score(tmp_path_factory):
+    text = (
+        "青禾县教育局2023年城乡义务教育补助经费项目绩效自评报告\n"
+        "一、项目基本情况\n"
+        "2023年城乡义务教育补助经费下达我局520万元，用于保障学校正常运转。\n"
+        "二、自评结论\n"
+        "城乡义务教育补助经费项目自评得分92.3分。\n"
+    )
+    engine = engine_of_text(tmp_path_factory, "qinghe_jy.txt", text, "青禾县教育局", 2023)
+    answer, _ = engine.ask("青禾县教育局义务教育补助经费这个项目自评得了几分？")
+    assert answer.found and answer.value == 92.3, answer.answer
