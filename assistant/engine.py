@@ -110,6 +110,8 @@ _GENERIC_PROJECT_WORDS = re.compile(
     r"建设|项目|专项|资金|经费|工程|补助|自评表?|表里|表中|整体|部门|机关|支出|绩效|评价|总分|得分|分数|"
     r"[这那](?:一)?[个张块项笔份]"
 )
+# a sentence that states a total ("共计下达…", "合计", "全院分设12个科室")
+_STATED_TOTAL = re.compile(r"共计|合计|总计|累计|一共|总共|共[有计下安投拨支完]|全[院校局县市区镇乡]")
 REPORT_OPENING_CHARS = 2000  # where a report says what it is about (its title, its 项目概况)
 _BUDGET_TOTAL_ROW = re.compile(r"资金总额|总金额|资金合计|合计|总计")
 
@@ -237,12 +239,27 @@ class Engine:
         )
         if computation and not stated_change and (not answer.found or answer.kind != "derived"):
             # a computation the closed layer could not do (or answered with a plain figure): over open figures
-            return self._open_derived(parsed) or (
-                answer
-                if not answer.found or answer.value is None
-                else self._not_in_reports(parsed, "计算所需的数字在报告中没有都找到，无法计算。")
+            return (
+                self._open_derived(parsed)
+                or self._stated_total(parsed)
+                or (
+                    answer
+                    if not answer.found or answer.value is None
+                    else self._not_in_reports(parsed, "计算所需的数字在报告中没有都找到，无法计算。")
+                )
             )
         return answer
+
+    def _stated_total(self, parsed: ParsedQuestion) -> Answer | None:
+        """A sum asked ("中央和市级资金一共下达了多少") that the report states as a total ("共计下达中央、市级
+        转移支付资金3580.69万元"): the stated figure, when its sentence says it is a total."""
+        op = open_derive.plan(parsed.text)
+        if op is None or op.kind != "sum":
+            return None
+        stated = self._open_figure(parsed, compute_ok=True)
+        if stated is None or not all(_STATED_TOTAL.search(c.quote) for c in stated.citations[:1]):
+            return None
+        return stated
 
     def retrieve(self, question: str, k: int | None = None) -> list[Evidence]:
         parsed = self.parser.parse(question)

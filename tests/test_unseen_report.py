@@ -451,3 +451,18 @@ def test_a_deictic_project_question_is_answered_by_the_reports_own_score(tmp_pat
     engine = engine_of_text(tmp_path_factory, "qinghe_jy.txt", text, "青禾县教育局", 2023)
     answer, _ = engine.ask("青禾县教育局义务教育补助经费这个项目自评得了几分？")
     assert answer.found and answer.value == 92.3, answer.answer
+
+
+@pytest.mark.slow
+@pytest.mark.integration
+def test_a_sum_asked_is_answered_by_the_total_the_report_states(tmp_path_factory):
+    text = (
+        "石川县民政局2024年度转移支付资金绩效自评报告\n"
+        "一、绩效目标分解下达情况\n"
+        "2024年共计下达中央、市级转移支付资金2468.35万元，用于困难群众救助。\n"
+        "二、机构情况\n"
+        "全局分设8个股室。\n"
+    )
+    engine = engine_of_text(tmp_path_factory, "shichuan_mz.txt", text, "石川县民政局", 2024)
+    answer, _ = engine.ask("石川县民政局中央和市级转移支付资金一共下达了多少？")
+    assert answer.found and answer.value == 2468.35 and "共计" in answer.citations[0].quote, answer.answer
