@@ -150,6 +150,8 @@ _SUBJECT_NOISE = re.compile(
     r"是啥|啥|请问|一下|情况|具体|呢|吗|吧|啊|呀|[\s，,。？?！!：:、“”\"'（）()]"
 )
 YEAR = re.compile(r"((?:19|20)\d{2})\s*年?")
+_DOC_NUMBER_YEAR = re.compile(r"[〔\[【（(]\s*(?:19|20)\d{2}\s*[〕\]】）)]")
+_BASE_YEAR = re.compile(r"(?<=比|较)\s*(?:19|20)\d{2}\s*年度?|(?<=相比|对比|同比)\s*(?:19|20)\d{2}\s*年度?")
 # "23年" as staff write it: the year 2023 (not "运行10年", not "第5年")
 SHORT_YEAR = re.compile(r"(?<![\d.第])(1[5-9]|2\d)(?=\s*年(?![代龄限内以来]))")
 # A place the question names; "哪个街道", "几个街道", "最多的街道" name none.
@@ -268,9 +270,14 @@ class QuestionParser:
                 units, rest = (), text
         if not units and previous is None:
             units = self.content.find(text, lambda u: u.doc in ruled_out or self.fuzzy.elsewhere(text, u))
-        year_m = YEAR.search(rest)
+        # a document's number ("东办通〔2019〕58号") and a lone year compared against ("比2023年增长") are not
+        # the year of the report asked about
+        dated = _DOC_NUMBER_YEAR.sub("〇", rest)
+        if len(YEAR.findall(dated)) == 1:
+            dated = _BASE_YEAR.sub("〇", dated)
+        year_m = YEAR.search(dated)
         year = int(year_m.group(1)) if year_m else None
-        years = tuple(dict.fromkeys(int(y) for y in YEAR.findall(rest)))
+        years = tuple(dict.fromkeys(int(y) for y in YEAR.findall(dated)))
         rest_no_year = YEAR.sub("〇", rest)
 
         # 支出 in 基本支出 is no mention; 完成率 in 绩效目标完成率 is none either

@@ -493,3 +493,11 @@ def test_a_fund_another_report_is_known_by_is_what_is_asked_of_the_unit_named():
     assert "就业补助资金" in parsed.asked
     # named by the fund alone, the report known by it is meant
     assert [u.doc for u in parser.parse("就业补助资金全年执行了多少").units] == ["a.txt"]
+
+
+def test_a_document_number_or_a_year_compared_against_is_not_the_year_asked():
+    parser = QuestionParser([YP, _meta("yp22.txt", "广州市白云区人民政府永平街道办事处", "白云区", 2022)], {})
+    assert parser.parse("永平街道的职能配置是白办通〔2019〕几号文？").year is None
+    assert parser.parse("永平街道收支总计比2021年增长了百分之几？").year is None
+    # two years asked are still both asked
+    assert parser.parse("永平街道2022年比2021年执行率增长了多少？").years == (2022, 2021)
