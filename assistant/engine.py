@@ -112,6 +112,7 @@ _GENERIC_PROJECT_WORDS = re.compile(
 )
 # a sentence that states a total ("共计下达…", "合计", "全院分设12个科室")
 _STATED_TOTAL = re.compile(r"共计|合计|总计|累计|一共|总共|共[有计下安投拨支完]|全[院校局县市区镇乡]")
+_RATE_WORDS = re.compile(r"(?:预算)?执行率|算下来|算出来|大概|是|有|为|多少|几|[？?。，,\s]")
 REPORT_OPENING_CHARS = 2000  # where a report says what it is about (its title, its 项目概况)
 _BUDGET_TOTAL_ROW = re.compile(r"资金总额|总金额|资金合计|合计|总计")
 
@@ -320,7 +321,10 @@ class Engine:
             first = first or fact
         if first is None:
             return (
-                self._budget_from_change(parsed) or self._open_figure(parsed) or self._not_in_reports(parsed)
+                self._budget_from_change(parsed)
+                or self._open_figure(parsed)
+                or self._rate_from_amounts(parsed)
+                or self._not_in_reports(parsed)
             )
         if len(citations) == 1 and not parsed.metrics and self._asks_a_part(parsed, first):
             # "电子政务外网运行维护花了多少": a part the report states (or not), never the whole unit's total
@@ -336,6 +340,17 @@ class Engine:
         return Answer(
             parsed.text, "\n".join(lines), True, first.value, first.unit, citations, "lookup", computed
         )
+
+    def _rate_from_amounts(self, parsed: ParsedQuestion) -> Answer | None:
+        """An execution rate the report does not state, from the spending and the budget it does state
+        ("执行了101.84万元", "预算124万元"): 执行数 ÷ 预算数, each cited, the formula shown."""
+        if parsed.metric != "预算执行率" or len(parsed.units) != 1 or parsed.metrics:
+            return None
+        core = _RATE_WORDS.sub("", parsed.asked or "").strip()
+        asked = f"{core}实际支出占预算的比例"
+        share = replace(parsed, text=asked, asked=asked)
+        done = self._open_derived(share)
+        return replace(done, question=parsed.text) if done is not None and done.kind == "derived" else None
 
     @staticmethod
     def _asks_a_part(parsed: ParsedQuestion, fact: Fact) -> bool:

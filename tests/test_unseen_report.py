@@ -466,3 +466,19 @@ def test_a_sum_asked_is_answered_by_the_total_the_report_states(tmp_path_factory
     engine = engine_of_text(tmp_path_factory, "shichuan_mz.txt", text, "石川县民政局", 2024)
     answer, _ = engine.ask("石川县民政局中央和市级转移支付资金一共下达了多少？")
     assert answer.found and answer.value == 2468.35 and "共计" in answer.citations[0].quote, answer.answer
+
+
+@pytest.mark.slow
+@pytest.mark.integration
+def test_an_execution_rate_not_stated_is_computed_from_the_amounts_stated(tmp_path_factory):
+    text = (
+        "石川市人民政府办公室2021年度项目支出绩效自评报告\n"
+        "一、项目基本情况\n"
+        "驻外联络经费用于驻外联络处房屋租金，项目经费预算80万元。\n"
+        "二、项目资金执行情况\n"
+        "全年实际支出数64万元，主要用于租金和物业费。\n"
+    )
+    engine = engine_of_text(tmp_path_factory, "shichuan_zfb.txt", text, "石川市人民政府办公室", 2021)
+    answer, _ = engine.ask("石川市政府办驻外联络经费的执行率算下来是多少？")
+    assert answer.found and answer.value == pytest.approx(80.0) and answer.kind == "derived", answer.answer
+    assert "64 ÷ 80" in answer.answer
