@@ -110,7 +110,7 @@ _GENERIC_PROJECT_WORDS = re.compile(
     r"建设|项目|专项|资金|经费|工程|补助|自评表?|表里|表中|整体|部门|机关|支出|绩效|评价|总分|得分|分数|"
     r"[这那](?:一)?[个张块项笔份]"
 )
-# a sentence that states a total ("共计下达…", "合计", "全院分设12个科室")
+# a sentence that states a total ("共计下达…", "合计", "全局共设6个股室")
 _STATED_TOTAL = re.compile(r"共计|合计|总计|累计|一共|总共|共[有计下安投拨支完]|全[院校局县市区镇乡]")
 _RATE_WORDS = re.compile(r"(?:预算)?执行率|算下来|算出来|大概|是|有|为|多少|几|[？?。，,\s]")
 REPORT_OPENING_CHARS = 2000  # where a report says what it is about (its title, its 项目概况)
@@ -252,8 +252,8 @@ class Engine:
         return answer
 
     def _stated_total(self, parsed: ParsedQuestion) -> Answer | None:
-        """A sum asked ("中央和市级资金一共下达了多少") that the report states as a total ("共计下达中央、市级
-        转移支付资金3580.69万元"): the stated figure, when its sentence says it is a total."""
+        """A sum asked ("中央和省级资金一共下达了多少") that the report states as a total ("共计下达中央、省级
+        补助资金1250万元"): the stated figure, when its sentence says it is a total."""
         op = open_derive.plan(parsed.text)
         if op is None or op.kind != "sum":
             return None
@@ -343,7 +343,7 @@ class Engine:
 
     def _rate_from_amounts(self, parsed: ParsedQuestion) -> Answer | None:
         """An execution rate the report does not state, from the spending and the budget it does state
-        ("执行了101.84万元", "预算124万元"): 执行数 ÷ 预算数, each cited, the formula shown."""
+        ("实际支出64万元", "预算80万元"): 执行数 ÷ 预算数, each cited, the formula shown."""
         if parsed.metric != "预算执行率" or len(parsed.units) != 1 or parsed.metrics:
             return None
         core = _RATE_WORDS.sub("", parsed.asked or "").strip()
@@ -514,7 +514,7 @@ class Engine:
         return Answer(parsed.text, "\n".join(lines), True, first.value, unit, citations, "lookup")
 
     def _about_report(self, named: str, meta: ReportMeta) -> bool:
-        """Whether words a question adds ("公共文化服务体系项目", "总分馆建设项目") name what the whole report is
+        """Whether words a question adds ("乡村文化振兴项目", "这个项目") name what the whole report is
         about: its opening states them (less the words every project has). A figure of the report, not of
         one of its rows, then answers for it."""
         core = _GENERIC_PROJECT_WORDS.sub("", named)

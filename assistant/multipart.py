@@ -78,7 +78,7 @@ def _parallel(a: str, b: str) -> tuple[str, str]:
         b = "".join(a_words[:-1]) + b  # "预拨资金中中央和省级": 省级 of the same 预拨资金
     tail = b[len(b_words[0]) :] if len(b_words) > 1 else ""
     if tail and _SHARED_TAIL.fullmatch(tail) and len(a_words[-1]) == len(b_words[0]) and not a.endswith(tail):
-        a += tail  # "学生和教师满意度实际完成值": the students' 满意度实际完成值 too
+        a += tail  # "学生和家长满意度实际完成值": the students' 满意度实际完成值 too
     return a, b
 
 

@@ -528,14 +528,14 @@ def _label_key(label: str) -> str:
     return re.sub(rf"[^{CJK}A-Za-z]", "", label)
 
 
-# words that say a sentence (or its section) states a whole: "共收到…实施项目27个", "(一)总体情况"
+# words that say a sentence (or its section) states a whole: "共安排…项目31个", "(一)总体情况"
 _WHOLE_SAID = re.compile(r"共|总|合计|累计|全[省市县区旗盟州镇乡]|整体|汇总")
 
 
 def _whole_before_parts(
     scored: list[tuple[float, int, Figure]], near: int | None
 ) -> list[tuple[float, Figure]]:
-    """Figures named alike and matched (nearly) equally ("基础养老金实际支出4.99亿元; …某县…基础养老金实际支出239.53万元"):
+    """Figures named alike and matched (nearly) equally ("完成投资2.35亿元; …云岭县…完成投资8600万元"):
     the one stated first that is no less than all the others together is their whole, and a question that
     names no part asks the whole (a question naming a part matches that part better, so no tie arises) —
     when the whole's sentence or section says it is one, and at least two parts follow."""
@@ -561,7 +561,7 @@ def _whole_before_parts(
     listed = at >= 0 and "其中" in whole.context[at:]
 
     def part_of_whole(f: Figure) -> bool:
-        # named as the whole is, or listed after it in its sentence ("共下达246.2万元(其中:中央226.7万元…")
+        # named as the whole is, or listed after it in its sentence ("共下达300万元(其中:中央250万元…")
         if key and key in _label_key(f.label):
             return True
         return listed and f.line == whole.line and (f.context != whole.context or f.context.find(f.text) > at)
@@ -623,7 +623,7 @@ def best_figure(
 
 
 def _leading_words(f: Figure, before: int = 40) -> str:
-    """The words of a figure's sentence up to it (its clause may be no more than "分配到经开区任务为5家")."""
+    """The words of a figure's sentence up to it (its clause may be no more than "分配到青禾县任务为5家")."""
     clause = f.context.find(f.quote)
     at = f.context.find(f.text, max(0, clause)) if clause >= 0 else -1
     if at < 0:
@@ -632,8 +632,8 @@ def _leading_words(f: Figure, before: int = 40) -> str:
 
 
 def _told_apart(subject: str, names: Sequence[str], best: Figure, close: list[Figure]) -> bool:
-    """Figures named alike ("分配到经开区任务为1家", "…为5家") each follow the words that say which is which
-    ("示范小作坊50家", "示范小餐饮店50家"): the best one is told apart when asked words stand near it and near
+    """Figures named alike ("其中青禾县承担1家", "…承担5家") each follow the words that say which is which
+    ("创建星级文化大院20家", "创建星级乡村戏台10家"): the best one is told apart when asked words stand near it and near
     none of its close rivals of another value, and no asked word stands near a rival but not near it."""
     key = comparable(best.value, best.unit)
     close = [f for f in close if comparable(f.value, f.unit) != key]

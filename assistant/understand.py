@@ -254,7 +254,7 @@ class QuestionParser:
         units = tuple(u for u in units if not self.fuzzy.elsewhere(text, u))
         ruled_out: set[str] = set()
         if units and self._unheld_qualifier(text, units):
-            # "十四师农业农村局": none of the 农业农村局 indexed; the report is found by its words below
+            # "七星农场农业农村局": none of the 农业农村局 indexed; the report is found by its words below
             ruled_out = {u.doc for u in units}
             units, rest = (), text
         same_name = self._same_name(text, units)
@@ -270,7 +270,7 @@ class QuestionParser:
                 units, rest = (), text
         if not units and previous is None:
             units = self.content.find(text, lambda u: u.doc in ruled_out or self.fuzzy.elsewhere(text, u))
-        # a document's number ("东办通〔2019〕58号") and a lone year compared against ("比2023年增长") are not
+        # a document's number ("青办发〔2019〕12号") and a lone year compared against ("比2023年增长") are not
         # the year of the report asked about
         dated = _DOC_NUMBER_YEAR.sub("〇", rest)
         if len(YEAR.findall(dated)) == 1:
@@ -413,7 +413,7 @@ class QuestionParser:
             across=across,
             threshold=threshold,
             metrics=metrics,
-            # ("体检率为啥没完成": a rate named in asking why is what is explained, not a figure asked)
+            # ("合格率为啥没完成": a rate named in asking why is what is explained, not a figure asked)
             asks_figure=bool(
                 ASKS_FIGURE.search(rest)
                 or (not explain and re.search(r"(?:率|数|额|费)$", _subject(rest_no_year)))
@@ -521,7 +521,7 @@ class QuestionParser:
     # ---- units -----------------------------------------------------------------------------------
     def _units(self, text: str, owners: frozenset[str] = frozenset()) -> tuple[tuple[ReportMeta, ...], str]:
         """Reports named in the text, longest alias first; a matched name is blanked out of the rest. A
-        report known by its project's name ("就业补助资金") is not named by it when the question names a unit
+        report known by its project's name ("乡村文化惠民资金") is not named by it when the question names a unit
         by its own name and that unit is another: the fund is then what is asked of that unit."""
         matched = self._alias_matches(text)
         # (`owners`: the units a later part of a question carries from its first part)
@@ -542,7 +542,7 @@ class QuestionParser:
             if alias[0] in _LEVEL_FIRST:
                 # "云岭市财政局" for a report that names itself "市财政局": the place before it is the asker's
                 rest = re.sub(r"^([\u4e00-\u9fff]{2,3})〇", "〇", rest)
-            # "南昌县蚕茶卫生院": the place the asker puts before the unit's name is part of naming it
+            # "云岭县白沙卫生院": the place the asker puts before the unit's name is part of naming it
             rest = re.sub(r"^[\u4e00-\u9fff]{1,6}?(?:省|自治区|市|州|盟|县|区|旗)〇", "〇", rest)
         # one unit's reports of one year on several projects: those whose project the question also names
         named = {m.doc: sum(a in text for a in m.aliases) for _, m in found}
@@ -567,7 +567,7 @@ class QuestionParser:
         return out
 
     def _unheld_qualifier(self, text: str, units: Sequence[ReportMeta]) -> bool:
-        """The question opens with words before a name its reports share ("十四师" before 农业农村局) that no
+        """The question opens with words before a name its reports share ("七星农场" before 农业农村局) that no
         such report's name holds: it names another unit of that kind. (Places are judged by `elsewhere`.)"""
         said = [a for a, m in self.alias_table.in_text(text) if a in text and m in units]
         if not said:

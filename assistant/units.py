@@ -63,7 +63,7 @@ def report_words(text: str) -> str:
 
 def name_grams(text: str) -> set[str]:
     """The bigrams that can name a unit: with one-character function words taken out ("预算和执行" is no name),
-    and with them kept, since names hold them too (中和营卫生院, 文化和旅游局)."""
+    and with them kept, since names hold them too (松和岭卫生院, 文化和旅游局)."""
     return _grams(_ASK_WORDS.sub(" ", text)) | _grams(_ASK_PHRASE.sub(" ", text))
 
 
@@ -251,7 +251,7 @@ _UNIT_NAME_END = re.compile(
 
 def is_unit_name(alias: str) -> bool:
     """Whether an alias names the unit (or its place) rather than the project a report is about
-    ("就业补助资金"): a project's name may be any unit's fund, and says what is asked, not who."""
+    ("乡村文化惠民资金"): a project's name may be any unit's fund, and says what is asked, not who."""
     return len(alias) < 4 or bool(_UNIT_NAME_END.search(alias))
 
 

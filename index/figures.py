@@ -589,7 +589,7 @@ def _field_pairs(
 ) -> Iterator[Figure]:
     """A form filled in one cell per line, a field then its value ("人员编制" / "46" / "实有人数" / "52"):
     each value named by its field. A field followed by more than one value heads a table (read as records).
-    `stated_only`: only fields that state their unit ("实际到位资金(万元) 21.7", a form run into one line)."""
+    `stated_only`: only fields that state their unit ("实际到位资金(万元) 18.6", a form run into one line)."""
     for i in range(len(tokens) - 1):
         label, cell = tokens[i], tokens[i + 1]
         after = tokens[i + 2].text if i + 2 < len(tokens) else ""
@@ -611,7 +611,7 @@ def _field_pairs(
         if stated_only and (unit or not stated):
             continue
         if not unit and stated:
-            unit = stated.group(1)  # "实际到位资金(万元) 21.7": the field says its unit
+            unit = stated.group(1)  # "实际到位资金(万元) 18.6": the field says its unit
         if not unit:
             unit = "人" if _PEOPLE_FIELD.search(label.text) and value == int(value) else ""
         if not unit or _IMPLAUSIBLE(value, unit):

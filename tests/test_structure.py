@@ -318,12 +318,12 @@ def test_a_report_that_cites_its_own_title_is_its_unit_s():
 
 
 def test_two_levels_of_place_side_by_side_name_no_unit():
-    # "友好区县党委" (the party committees of friendly districts and counties) is a phrase of the body; the
+    # "兄弟区县党委" (the party committees of sister districts and counties) is a phrase of the body; the
     # unit is the one a paragraph opens with
     text = (
-        "第一部分部门概况\n一、部门职责\n1.负责友好区县党政代表团来访的接待;友好区县党委、政府领导来访的公务接待。\n"
-        "二、机构设置\n青禾县公务服务中心,为县委直属事业单位,由县委办公室代管。\n"
+        "第一部分部门概况\n一、部门职责\n1.负责兄弟区县考察团来访的接待;兄弟区县党委、政府领导来访的接待。\n"
+        "二、机构设置\n青禾县接待服务中心,为县政府直属事业单位,由县政府办公室管理。\n"
     )
     lines = [SourceLine(i, t) for i, t in enumerate(text.split("\n"), 1)]
     meta = parse_report(RawDocument("r.txt", "txt", lines, "0" * 64)).meta
-    assert meta.org == "青禾县公务服务中心"
+    assert meta.org == "青禾县接待服务中心"

@@ -439,10 +439,10 @@ def test_words_before_a_shared_kind_name_that_no_report_holds_name_another_unit(
 
 
 def test_a_name_with_a_function_character_in_it_is_matched_by_its_words():
-    # 和 is a name's character in 松和营卫生院: "松和营卫生院" must not be read as "松 营卫生院"
-    songhe = _unit("s.txt", "石川市松和营中心卫生院", None)
+    # 和 is a name's character in 松和岭卫生院: "松和岭卫生院" must not be read as "松 营卫生院"
+    songhe = _unit("s.txt", "石川市松和岭中心卫生院", None)
     other = _unit("o.txt", "石川市白沙镇中心卫生院", None)
-    parsed = QuestionParser([songhe, other], {}).parse("松和营卫生院卫生技术人员有多少")
+    parsed = QuestionParser([songhe, other], {}).parse("松和岭卫生院卫生技术人员有多少")
     assert [u.doc for u in parsed.units] == ["s.txt"]
 
 
@@ -468,17 +468,17 @@ def test_a_later_part_still_asks_of_the_unit_the_index_lacks():
 
 
 def test_a_rate_named_in_asking_why_is_explained_not_asked_as_a_figure():
-    parsed = QuestionParser([YP], {}).parse("永平街道体检率为啥没完成？")
+    parsed = QuestionParser([YP], {}).parse("永平街道合格率为啥没完成？")
     assert parsed.explain and not parsed.asks_figure
-    assert QuestionParser([YP], {}).parse("永平街道体检率是多少？").asks_figure
+    assert QuestionParser([YP], {}).parse("永平街道合格率是多少？").asks_figure
 
 
 def test_a_fund_another_report_is_known_by_is_what_is_asked_of_the_unit_named():
-    # 就业补助资金 is the project of 青禾县人社局's report; asked of 石川市人社局 it is that unit's fund
+    # 文化惠民资金 is the project of 青禾县人社局's report; asked of 石川市人社局 it is that unit's fund
     qinghe = ReportMeta(
         "a.txt",
         "青禾县人社局",
-        (*aliases_for("青禾县人社局", "青禾县", None, None), "就业补助资金"),
+        (*aliases_for("青禾县人社局", "青禾县", None, None), "文化惠民资金"),
         "青禾县",
         None,
         None,
@@ -488,11 +488,11 @@ def test_a_fund_another_report_is_known_by_is_what_is_asked_of_the_unit_named():
     )
     shichuan = _unit("b.txt", "石川市人社局", None)
     parser = QuestionParser([qinghe, shichuan], {})
-    parsed = parser.parse("石川市人社局就业补助资金全年执行了多少")
+    parsed = parser.parse("石川市人社局文化惠民资金全年执行了多少")
     assert [u.doc for u in parsed.units] == ["b.txt"]
-    assert "就业补助资金" in parsed.asked
+    assert "文化惠民资金" in parsed.asked
     # named by the fund alone, the report known by it is meant
-    assert [u.doc for u in parser.parse("就业补助资金全年执行了多少").units] == ["a.txt"]
+    assert [u.doc for u in parser.parse("文化惠民资金全年执行了多少").units] == ["a.txt"]
 
 
 def test_a_document_number_or_a_year_compared_against_is_not_the_year_asked():
