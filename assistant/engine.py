@@ -519,7 +519,7 @@ class Engine:
         one of its rows, then answers for it."""
         core = _GENERIC_PROJECT_WORDS.sub("", named)
         opening = (self.source(meta.doc) or "")[:REPORT_OPENING_CHARS]
-        return not core or (len(core) >= 2 and coverage(core, opening) >= 0.75)
+        return not core or (len(core) >= 4 and coverage(core, opening) >= 0.75)  # ("管理": an indicator)
 
     def _budget_row_score(self, parsed: ParsedQuestion, meta: ReportMeta) -> Answer | None:
         """The score a 自评表 gives its budget execution: the 得分 cell of its total budget row, when the report

@@ -93,7 +93,7 @@ _SUPERVISOR = re.compile(r"(?<!中央)(?<!省级)(?<!地方)(?<!上级)主管部
 # a development zone publishes its own reports ("信息来源: 石川经济技术开发区")
 _ZONE = r"开发区|高新区|经开区|新区|试验区|示范区"
 _PUBLISHER = re.compile(
-    rf"(?:发布机构|来源|信息来源|发文机关)\s*[\]】]?\s*[:：]?\s*([{CJK}]{{2,30}}(?:{_ORG_SUFFIX}|{_ZONE}))"
+    rf"(?:发布机构|来源|信息来源|发文机关)\s*[\]】]?\s*[:：|｜]?\s*([{CJK}]{{2,30}}(?:{_ORG_SUFFIX}|{_ZONE}))"
     rf"|欢迎(?:来到|访问)\s*([{CJK}]{{2,20}}(?:{_ORG_SUFFIX}))(?:网站|门户|官网|政务网)"
 )
 _NAMED_BEFORE_SHORT = re.compile(rf"([{CJK}]{{2,30}}(?:{_ORG_SUFFIX}))\s*[（(]以下简称")

@@ -327,3 +327,15 @@ def test_two_levels_of_place_side_by_side_name_no_unit():
     lines = [SourceLine(i, t) for i, t in enumerate(text.split("\n"), 1)]
     meta = parse_report(RawDocument("r.txt", "txt", lines, "0" * 64)).meta
     assert meta.org == "青禾县接待服务中心"
+
+
+def test_a_publisher_in_a_portals_pipe_table_names_the_unit():
+    text = (
+        "索引号 | 1134-2025-00006 | 组配分类 | 部门项目 |\n"
+        "发布机构 | 石川市农业农村局 | 发文日期 | 2025-04-15 |\n"
+        "动物防疫项目绩效目标自评表 | |||\n"
+        "资金使用单位 | 市农业农村局 | |\n"
+    )
+    lines = [SourceLine(i, t) for i, t in enumerate(text.split("\n"), 1)]
+    meta = parse_report(RawDocument("r.txt", "txt", lines, "0" * 64)).meta
+    assert meta.org == "石川市农业农村局"
