@@ -22,6 +22,7 @@ from assistant.models import Answer, Citation, Evidence, ParsedQuestion
 from assistant.multipart import ask_parts
 from assistant.open_figures import (
     CHANGE,
+    WHOLE_SAID,
     asks_unit,
     best_figure,
     expected_units,
@@ -110,8 +111,6 @@ _GENERIC_PROJECT_WORDS = re.compile(
     r"建设|项目|专项|资金|经费|工程|补助|自评表?|表里|表中|整体|部门|机关|支出|绩效|评价|总分|得分|分数|"
     r"[这那](?:一)?[个张块项笔份]"
 )
-# a sentence that states a total ("共计下达…", "合计", "全局共设6个股室")
-_STATED_TOTAL = re.compile(r"共计|合计|总计|累计|一共|总共|共[有计下安投拨支完]|全[院校局县市区镇乡]")
 _RATE_WORDS = re.compile(r"(?:预算)?执行率|算下来|算出来|大概|是|有|为|多少|几|[？?。，,\s]")
 REPORT_OPENING_CHARS = 2000  # where a report says what it is about (its title, its 项目概况)
 _BUDGET_TOTAL_ROW = re.compile(r"资金总额|总金额|资金合计|合计|总计")
@@ -258,7 +257,7 @@ class Engine:
         if op is None or op.kind != "sum":
             return None
         stated = self._open_figure(parsed, compute_ok=True)
-        if stated is None or not all(_STATED_TOTAL.search(c.quote) for c in stated.citations[:1]):
+        if stated is None or not all(WHOLE_SAID.search(c.quote) for c in stated.citations[:1]):
             return None
         return stated
 

@@ -529,7 +529,7 @@ def _label_key(label: str) -> str:
 
 
 # words that say a sentence (or its section) states a whole: "共安排…项目31个", "(一)总体情况"
-_WHOLE_SAID = re.compile(r"共|总|合计|累计|全[省市县区旗盟州镇乡]|整体|汇总")
+WHOLE_SAID = re.compile(r"共|总|合计|累计|全[省市县区旗盟州镇乡院校局]|整体|汇总")
 
 
 def _whole_before_parts(
@@ -576,7 +576,7 @@ def _whole_before_parts(
         or any(not part_of_whole(f) for f in tied if f in others)
         or any(comparable(f.value, f.unit)[1] != unit for f in others if part_of_whole(f))
         or value < sum(parts) - 0.01
-        or not (_WHOLE_SAID.search(before) or _WHOLE_SAID.search(whole.section.split(">")[-1]))
+        or not (WHOLE_SAID.search(before) or WHOLE_SAID.search(whole.section.split(">")[-1]))
     ):
         return ranked
     rest = [(s, f) for s, f in ranked if f is not whole]

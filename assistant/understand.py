@@ -20,6 +20,7 @@ from assistant.units import (
     FuzzyUnits,
     in_name,
     is_unit_name,
+    names_a_kind_of_unit,
     org_mentions,
     strip_places,
 )
@@ -31,7 +32,6 @@ _PLACE_END = re.compile(r"(?:省|市|州|盟|县|区|旗|镇|乡|街道|村)$")
 _NOT_QUALIFIER = re.compile(
     r"^(?:我们|咱们|我|咱|本|该|这|那|贵|你们|他们|全|各|每|所有|上级|下属)|[给的是在对向从把被和与及跟同让]"
 )
-_KIND_OF_UNIT = re.compile(r"(?:局|委|厅|办|院|中心|站|所|校|学|馆|队|会|社|公司)$")
 # an alias that begins with a place ("南县财政局"), and a character before it that would make the place
 # another one ("青禾县"): any but a level that ends a place or a word a question puts before a name
 _PLACE_HEAD = re.compile(r"^[\u4e00-\u9fff]{1,3}?[县市区州旗]")
@@ -573,7 +573,7 @@ class QuestionParser:
         if not said:
             return False
         alias = max(said, key=len)
-        if not _KIND_OF_UNIT.search(alias):
+        if not names_a_kind_of_unit(alias):
             return False  # a place ("广西") is judged by `elsewhere`
         lead = _LEAD_FILLER.sub("", text[: text.find(alias)]) + alias[:1]  # ("云岭" + 市财政局: a place)
         lead = lead[:-1] if lead[-1:] not in "省市州盟县区旗镇乡" else lead

@@ -242,17 +242,22 @@ def _blank(text: str, grams: set[str]) -> str:
 _AREA_WORD = re.compile(r"(?:城乡|城镇|乡镇|村镇|县乡)$")
 
 
-# how a unit's (or a place's) name ends; a longer alias ending otherwise names a report's project
-_UNIT_NAME_END = re.compile(
-    r"(?:局|委|厅|办|院|中心|站|所|校|学|馆|队|会|社|公司|园|场|部|政府|镇|乡|街道|街|区|县|市|州|盟|旗|省|"
-    r"中|小|幼|联|协|处|室|团|台|村)$"
+# how a unit's name ends, and a place's; a longer alias ending otherwise names a report's project
+_UNIT_KIND_END = re.compile(
+    r"(?:局|委|厅|办|院|中心|站|所|校|学|馆|队|会|社|公司|园|场|部|政府|中|小|幼|联|协|处|室|团|台)$"
 )
+_PLACE_LEVEL_END = re.compile(r"(?:镇|乡|街道|街|区|县|市|州|盟|旗|省|村)$")
+
+
+def names_a_kind_of_unit(alias: str) -> bool:
+    """Whether an alias ends as a unit of some kind does (…局, …中心, …卫生院), not as a place or a project."""
+    return bool(_UNIT_KIND_END.search(alias))
 
 
 def is_unit_name(alias: str) -> bool:
     """Whether an alias names the unit (or its place) rather than the project a report is about
     ("乡村文化惠民资金"): a project's name may be any unit's fund, and says what is asked, not who."""
-    return len(alias) < 4 or bool(_UNIT_NAME_END.search(alias))
+    return len(alias) < 4 or names_a_kind_of_unit(alias) or bool(_PLACE_LEVEL_END.search(alias))
 
 
 def org_mentions(text: str) -> list[str]:

@@ -420,65 +420,103 @@ def test_a_text_question_is_answered_by_its_own_words_not_by_the_unit_named_in_t
     assert answer.found and "混合编班" in answer.citations[0].quote, answer.answer
 
 
+CULTURE_PROJECT = (
+    "青禾县文化和旅游局2021年度项目支出绩效自评报告\n"
+    "一、项目基本情况\n"
+    "2021年乡村文化振兴补助资金下达我局200万元，用于村级文化活动。\n"
+    "二、自评结论\n"
+    "项目自评得分95分。\n"
+)
+STUDENT_AID = (
+    "青禾县教育局2023年学生资助经费项目绩效自评报告\n"
+    "一、项目基本情况\n"
+    "2023年学生资助经费下达我局520万元，用于家庭经济困难学生资助。\n"
+    "二、自评结论\n"
+    "学生资助经费项目自评得分93.6分。\n"
+)
+TRANSFER_TOTAL = (
+    "石川县民政局2024年度转移支付资金绩效自评报告\n"
+    "一、绩效目标分解下达情况\n"
+    "2024年共计下达中央、省级补助资金1250万元，用于困难群众救助。\n"
+    "二、机构情况\n"
+    "全局共设8个股室。\n"
+)
+RATE_NOT_STATED = (
+    "石川市人民政府办公室2021年度项目支出绩效自评报告\n"
+    "一、项目基本情况\n"
+    "驻外联络经费用于驻外联络处房屋租金，安排资金预算80万元。\n"
+    "二、项目资金执行情况\n"
+    "全年实际支出64万元，主要用于租金和物业费。\n"
+)
+
+
 @pytest.mark.slow
 @pytest.mark.integration
-def test_a_project_the_whole_report_is_about_is_answered_by_the_reports_own_score(tmp_path_factory):
-    text = (
-        "青禾县文化和旅游局2021年度项目支出绩效自评报告\n"
-        "一、项目基本情况\n"
-        "2021年乡村文化振兴补助资金下达我局200万元，用于村级文化活动。\n"
-        "二、自评结论\n"
-        "项目自评得分95分。\n"
-    )
-    engine = engine_of_text(tmp_path_factory, "qinghe_wl.txt", text, "青禾县文化和旅游局", 2021)
-    answer, _ = engine.ask("青禾文旅局乡村文化振兴项目自评得了几分？")
-    assert answer.found and answer.value == 95, answer.answer
-    # a project the report is not about is not answered with the report's score
+@pytest.mark.parametrize(
+    ("name", "org", "year", "text", "question", "value", "kind", "shown"),
+    [
+        # a project the whole report is about: the report's own score answers for it
+        pytest.param(
+            "qinghe_wl.txt",
+            "青禾县文化和旅游局",
+            2021,
+            CULTURE_PROJECT,
+            "青禾文旅局乡村文化振兴项目自评得了几分？",
+            95,
+            "lookup",
+            "项目自评得分",
+            id="project-of-the-report",
+        ),
+        # "这个项目": words that point at a project name none of its own
+        pytest.param(
+            "qinghe_jy.txt",
+            "青禾县教育局",
+            2023,
+            STUDENT_AID,
+            "青禾县教育局学生资助经费这个项目自评得了几分？",
+            93.6,
+            "lookup",
+            "93.6分",
+            id="deictic-project",
+        ),
+        # a sum asked that the report states as a total
+        pytest.param(
+            "shichuan_mz.txt",
+            "石川县民政局",
+            2024,
+            TRANSFER_TOTAL,
+            "石川县民政局中央和省级补助资金一共下达了多少？",
+            1250,
+            "lookup",
+            "共计",
+            id="stated-total",
+        ),
+        # an execution rate not stated: computed from the amounts stated, the formula shown
+        pytest.param(
+            "shichuan_zfb.txt",
+            "石川市人民政府办公室",
+            2021,
+            RATE_NOT_STATED,
+            "石川市政府办驻外联络经费的执行率算下来是多少？",
+            80.0,
+            "derived",
+            "64 ÷ 80",
+            id="computed-rate",
+        ),
+    ],
+)
+def test_reports_written_here_answer_what_they_state(
+    tmp_path_factory, name, org, year, text, question, value, kind, shown
+):
+    engine = engine_of_text(tmp_path_factory, name, text, org, year)
+    answer, _ = engine.ask(question)
+    assert answer.found and answer.value == pytest.approx(value), answer.answer
+    assert answer.kind == kind and shown in answer.answer, answer.answer
+
+
+@pytest.mark.slow
+@pytest.mark.integration
+def test_a_project_the_report_is_not_about_is_not_answered_with_its_score(tmp_path_factory):
+    engine = engine_of_text(tmp_path_factory, "qinghe_wl2.txt", CULTURE_PROJECT, "青禾县文化和旅游局", 2021)
     answer, _ = engine.ask("青禾文旅局非遗保护传承项目自评得了几分？")
     assert not answer.found and answer.value is None, answer.answer
-
-
-@pytest.mark.slow
-@pytest.mark.integration
-def test_a_deictic_project_question_is_answered_by_the_reports_own_score(tmp_path_factory):
-    text = (
-        "青禾县教育局2023年学生资助经费项目绩效自评报告\n"
-        "一、项目基本情况\n"
-        "2023年学生资助经费下达我局520万元，用于家庭经济困难学生资助。\n"
-        "二、自评结论\n"
-        "学生资助经费项目自评得分93.6分。\n"
-    )
-    engine = engine_of_text(tmp_path_factory, "qinghe_jy.txt", text, "青禾县教育局", 2023)
-    answer, _ = engine.ask("青禾县教育局学生资助经费这个项目自评得了几分？")
-    assert answer.found and answer.value == 93.6, answer.answer
-
-
-@pytest.mark.slow
-@pytest.mark.integration
-def test_a_sum_asked_is_answered_by_the_total_the_report_states(tmp_path_factory):
-    text = (
-        "石川县民政局2024年度转移支付资金绩效自评报告\n"
-        "一、绩效目标分解下达情况\n"
-        "2024年共计下达中央、省级补助资金1250万元，用于困难群众救助。\n"
-        "二、机构情况\n"
-        "全局共设8个股室。\n"
-    )
-    engine = engine_of_text(tmp_path_factory, "shichuan_mz.txt", text, "石川县民政局", 2024)
-    answer, _ = engine.ask("石川县民政局中央和省级补助资金一共下达了多少？")
-    assert answer.found and answer.value == 1250 and "共计" in answer.citations[0].quote, answer.answer
-
-
-@pytest.mark.slow
-@pytest.mark.integration
-def test_an_execution_rate_not_stated_is_computed_from_the_amounts_stated(tmp_path_factory):
-    text = (
-        "石川市人民政府办公室2021年度项目支出绩效自评报告\n"
-        "一、项目基本情况\n"
-        "驻外联络经费用于驻外联络处房屋租金，安排资金预算80万元。\n"
-        "二、项目资金执行情况\n"
-        "全年实际支出64万元，主要用于租金和物业费。\n"
-    )
-    engine = engine_of_text(tmp_path_factory, "shichuan_zfb.txt", text, "石川市人民政府办公室", 2021)
-    answer, _ = engine.ask("石川市政府办驻外联络经费的执行率算下来是多少？")
-    assert answer.found and answer.value == pytest.approx(80.0) and answer.kind == "derived", answer.answer
-    assert "64 ÷ 80" in answer.answer
