@@ -69,6 +69,7 @@ MAX_QUESTION_CHARS = 300
 TOO_LONG = "（问题过长，只按开头部分作答。）\n"
 
 
+_NOTE_IN_BRACKETS = re.compile(r"[（(][^（）()]*[）)]")
 _UNIT_WIDE = {"全年预算数", "年初预算数", "执行数", "预算执行率"}
 _PART_SUBJECT = re.compile(r"^[^，,；;。]{0,12}?(项目支出|基本支出|人员经费|公用经费)")
 
@@ -477,7 +478,9 @@ class Engine:
             only_metric = said and not unmatched_words(asked, "", (*named, *names))
             # a budget table's rate column ("年度资金总额 … 执行率 76%") is the 预算执行率 by another name
             budget_rate = (
-                said == "预算执行率" and fig.column == "执行率" and bool(_BUDGET_ROW.search(fig.row))
+                said == "预算执行率"
+                and _NOTE_IN_BRACKETS.sub("", fig.column) == "执行率"  # "执行率(B/A)"
+                and bool(_BUDGET_ROW.search(fig.row))
             )
             # "实际花了多少": the asker's own words, which no figure of the report is named with, are answered
             # by the 执行数 column itself (the metric's own name)

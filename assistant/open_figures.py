@@ -83,6 +83,9 @@ COUNT_UNITS = {
 # what the question asks for → acceptable units
 _EXPLICIT_UNIT = re.compile(rf"(?:多少|几)(?:个)?({UNITS.replace('|%|‰', '')}|年)")
 _RATE = re.compile(r"率|比例|占比|百分之|百分比|比重|进度|覆盖面|满意度|[多几]少?成")
+# "得了几分" asks the score given, "占多少分" the weight: a 分值 column holds the one, 得分/评分 the other
+_SCORE_GIVEN = re.compile(r"得了?几分|得了?多少分|得分|评分|打了?几分|自评几分")
+_SCORE_WEIGHT = re.compile(r"分值|满分|权重|占多少分|占几分|标准分|总分值")
 _SCORE = re.compile(r"几分|多少分|得分|分值|满分|评分|打分|扣了?几分|扣分|总分|权重")
 _MONEY = re.compile(
     r"多少钱|钱|金额|资金|经费|预算|支出|收支|花了|花掉|花费|拨付|拨了|下达|到位|投入|投资|收入|费用|成本|补助|补贴|"
@@ -117,8 +120,8 @@ SYNONYMS: tuple[tuple[str, str], ...] = (
     ("给了", "拨付下达安排"),
     ("批了", "批复预算"),
     ("安排了", "安排预算"),
-    ("得了几分", "得分"),
-    ("打了几分", "得分自评"),
+    ("得了几分", "得分评分"),
+    ("打了几分", "得分自评评分"),
     ("满分", "分值总分"),
     ("几个人", "人数"),
     ("多少人", "人数"),
@@ -146,6 +149,8 @@ _ACTUAL = re.compile(r"实际|完成值|完成情况|实绩|实际完成|全年�
 
 
 # what a sum of money is: spent, or budgeted (allocated, planned)
+# "每人慰问标准多少钱" asks an amount per head; a total is no answer to it
+PER_HEAD = re.compile(r"每(?:人|户|个|位|名|家|所|亩|年|月|天|次)|人均|户均|平均每|标准")
 _SPENT_ASKED = re.compile(r"(?<![目本员用费])支出|执行(?!率)|花了|花掉|花费|用了|用掉|使用了|支付了|开支")
 # (项目支出, 基本支出 are kinds of spending, not its measure)
 _SPENT_WORDS = re.compile(r"(?<![目本员用费])支出|执行|花|使用|(?<!转移)支付|开支|用于|用掉")
@@ -438,6 +443,8 @@ def score_figures(
     heads = set() if heads <= who else heads
     rate_head = next((h for h in sorted(heads) if h.endswith("率")), "")
     wants_change = bool(CHANGE.search(question))
+    wants_given = bool(_SCORE_GIVEN.search(question)) and not _SCORE_WEIGHT.search(question)
+    wants_per_head = bool(PER_HEAD.search(question)) and not PER_HEAD.search(" ".join(names))
     wants_total = bool(_ASKED_TOTAL.search(question))
     wants_target = bool(re.search(r"目标|计划|预计|指标值", question))
     wants_actual = bool(_ACTUAL.search(question))
@@ -479,6 +486,10 @@ def score_figures(
             score *= 0.7  # "项目支出…全年预算数…" is the projects' figure, not the unit's, unless asked
         if not wants_change and CHANGE.search(f.label):
             score *= 0.6  # "比上年增长5%" does not answer "增长率" unless asked
+        if f.column and wants_given and _SCORE_WEIGHT.search(f.column) and not _SCORE_GIVEN.search(f.column):
+            score *= 0.6
+        if wants_per_head and not PER_HEAD.search(f"{named_by}{f.unit}{'' if f.column else f.context}"):
+            score *= 0.4
         if f.qualifier == "bound" and not wants_target:
             score *= 0.7
         # a pair "指标值 完成值" under one label: the first is the target, the second what was achieved

@@ -12,6 +12,7 @@ import html
 import re
 from collections import Counter
 
+from index.cell_runs import CellRow, find_cell_runs
 from index.models import Block, RawDocument, SourceLine
 
 CJK = r"\u3400-\u9fff\uf900-\ufaff"
@@ -115,19 +116,60 @@ def _wrap_width(lines: list[str]) -> int:
 
 
 class _Line:
-    __slots__ = ("src", "text", "md_level", "is_table")
+    __slots__ = ("src", "text", "md_level", "is_table", "chars")
 
-    def __init__(self, src: SourceLine, text: str, md_level: int, is_table: bool) -> None:
+    def __init__(
+        self,
+        src: SourceLine,
+        text: str,
+        md_level: int,
+        is_table: bool,
+        chars: list[SourceLine] | None = None,
+    ) -> None:
         self.src, self.text, self.md_level, self.is_table = src, text, md_level, is_table
+        self.chars = chars  # the source line of each character, for a row rebuilt from several lines
+
+    def char_lines(self) -> tuple[list[int], list[int | None]]:
+        chars = self.chars or [self.src] * len(self.text)
+        return [c.number for c in chars], [c.page for c in chars]
+
+
+def _rebuilt_row(raw: RawDocument, row: CellRow) -> _Line | None:
+    """A row of a one-cell-per-line table as one line "a | b | c"; a row of one cell is a line of text."""
+    text, chars = "", []
+    for k, cell in enumerate(row.cells):
+        if k:
+            text += " | "
+            chars += [chars[-1] if chars else raw.lines[cell[0][1]]] * 3
+        for piece, at in cell:
+            cleaned = _clean_cell(clean_inline(piece))
+            text += cleaned
+            chars += [raw.lines[at]] * len(cleaned)
+    if not text.strip(" |"):
+        return None
+    return _Line(chars[0], text, 0, len(row.cells) > 1, chars)
 
 
 def _prepare(raw: RawDocument) -> list[_Line | None]:
     """Clean each line; None stands for a paragraph gap (blank line or dropped page marker)."""
     out: list[_Line | None] = []
     texts = [src.text.strip() for src in raw.lines]
+    residue = [is_web_residue(t) or _font_sizes(texts, n) for n, t in enumerate(texts)]
+    runs = {
+        run.start: run
+        for run in find_cell_runs(["" if r else t for t, r in zip(texts, residue, strict=True)])
+    }
+    skip_to = 0
     for n, src in enumerate(raw.lines):
+        if n < skip_to:
+            continue
+        if n in runs:
+            out.extend(_rebuilt_row(raw, row) for row in runs[n].rows)
+            out.append(None)
+            skip_to = runs[n].end
+            continue
         stripped = texts[n]
-        if is_web_residue(stripped) or _font_sizes(texts, n):
+        if residue[n]:
             continue
         if not stripped or PAGE_MARKER.match(stripped) or TABLE_RULE.match(stripped):
             # A page marker is not a paragraph break: text runs on across pages.
@@ -211,8 +253,7 @@ def normalize(raw: RawDocument) -> list[Block]:
         if line is None or line is _PAGE_BREAK:
             continue
         nxt = following[i]
-        n_src = [line.src.number] * len(line.text)
-        pages = [line.src.page] * len(line.text)
+        n_src, pages = line.char_lines()
 
         if i in title_at:
             if current is None or current.kind != "title":

@@ -84,7 +84,8 @@ _TITLE_CUT = re.compile(
 # "主管部门 | [155]青禾县民政局": a code before the name is no part of it
 _FIELD_VALUE = rf"\s*[:：|]?\s*(?:\d+-|[\[【]\d+[\]】])?([{CJK}（）()]{{2,40}}(?:{_ORG_SUFFIX}))"
 _FIELD = re.compile(
-    r"(?:单位名称|部门名称|部门[（(]单位[）)]名称|评价部门名称|评价单位|实施单位|项目实施单位|填报单位|报送单位|资金使用单位|(?<![\u4e00-\u9fff])部门(?=\s*\|)|"
+    r"(?:单位名称|部门名称|部门[（(]单位[）)]名称|评价部门名称|评价单位|实施单位|项目实施单位|实施主体|项目承担单位|填报单位|"
+    r"报送单位|资金使用单位|(?<![\u4e00-\u9fff])部门(?=\s*\|)|"
     r"预算单位|单位[（(]盖章[）)]|评价单位[（(]公章[）)]|(?<![\u4e00-\u9fff])单位(?=\s*[:：]))" + _FIELD_VALUE
 )
 # the department a project belongs to: the reporting unit only when no field names the unit itself

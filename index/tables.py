@@ -99,6 +99,10 @@ def _is_header(cells: list[Cell]) -> bool:
 
 
 _TEXT_COLUMN = re.compile(r"原因|方法|说明|措施|备注|情况说明|偏差|依据")
+_UNIT_COLUMN = re.compile(r"(?:计量|度量)?单位$")
+_UNIT_WORD = re.compile(rf"^(?:{CELL_UNITS}|元/[^\d|]{{1,4}}|万元|亿元)$")
+_ATTRIBUTE_COLUMN = re.compile(r"指标性质|指标方向|指标类型|性质$|方向$")
+_TEXT_ENDING = re.compile(r"(?:原因|方法|说明|措施|备注|依据)$")
 _RATE_COLUMN = re.compile(r"率|[（(]%[）)]")
 _TARGET_COLUMN = re.compile(r"指标值|目标|计划|预期")
 _FILLED_COLUMN = re.compile(r"值|目标|完成|实际|指标")
@@ -109,12 +113,17 @@ def _fit(cell: Cell, column: str) -> float:
     if _LABEL_COLUMN.match(column) or re.search(r"来源|名称|^项目$|情况", column):
         return -2.0 if cell.numeric else 0.0
     score_col = bool(_SCORE_COLUMN.search(column))
+    unit_col = bool(_UNIT_COLUMN.search(column))
+    if _UNIT_WORD.match(cell.text):
+        return 1.5 if unit_col else -1.0  # "次", "%": the 计量单位 column's cell
+    if unit_col or _ATTRIBUTE_COLUMN.search(column):
+        return -1.5 if cell.numeric else 0.5
     if not cell.numeric:
         if _TEXT_COLUMN.search(column):
             return 1.0
         return -2.0 if score_col else (0.0 if _FILLED_COLUMN.search(column) else -0.5)
-    if _TEXT_COLUMN.search(column) and not _FILLED_COLUMN.search(column):
-        return -1.0
+    if _TEXT_ENDING.search(column) or (_TEXT_COLUMN.search(column) and not _FILLED_COLUMN.search(column)):
+        return -1.0  # a number under 指标说明 or 偏差原因 is a cell out of place
     if cell.bound:
         return 1.0 if _TARGET_COLUMN.search(column) else (-2.0 if score_col else -0.5)
     if cell.unit == "%":
@@ -255,6 +264,38 @@ def _cell_figure(
     )
 
 
+def _two_row_header(above: list[Cell], cells: list[Cell]) -> list[Cell]:
+    """A header over two rows: "序号 | 一级指标 | … | 指标 | 县级 | 市级" above "分值 | 评分 | 评分". The titles
+    spanning both rows come first, so the short lower row names the last columns of the upper one: 指标分值,
+    县级评分, 市级评分."""
+    lower = [c for c in cells if c.text]
+    if (
+        len(above) <= len(lower)
+        or any(c.numeric or c.blank_value for c in above)
+        or any(len(c.text) > 8 for c in lower)
+    ):
+        return cells
+    k = len(above) - len(lower)
+    merged = [c.text for c in above[:k]] + [a.text + b.text for a, b in zip(above[k:], lower, strict=True)]
+    return [Cell(text, 0) for text in merged]
+
+
+def _without_serial(cells: list[Cell]) -> list[Cell]:
+    """ "4 | 资金整合 | … | 2 | 0": a row's leading serial number (序号) is no value of the row."""
+    if (
+        len(cells) >= 3
+        and cells[0].numeric
+        and not cells[0].unit
+        and (cells[0].value or 0) < 1000
+        and float(cells[0].value or 0).is_integer()
+        and not cells[1].numeric
+        and len(cells[1].text) >= 2
+        and not cells[1].blank_value
+    ):
+        return [Cell("", cells[0].start), *cells[1:]]
+    return cells
+
+
 def _unit_in(text: str) -> str:
     m = _UNIT_IN.search(text)
     return m.group(1) if m else ""
@@ -270,7 +311,7 @@ def table_figures(doc: str, rows: list[Block], section: str, unit_hint: str) -> 
     pending_label = ""  # a row title standing alone on the line above its values
     previous: tuple[str, int] | None = None  # the last row's label and the column after its last value
     for at, row in enumerate(rows):
-        cells = _amounts_not_years(split_cells(row.text), [c.text for c in header if c.text])
+        cells = _without_serial(_amounts_not_years(split_cells(row.text), [c.text for c in header if c.text]))
         texts = [c.text for c in cells if c.text]
         if not texts:
             continue
@@ -278,8 +319,9 @@ def table_figures(doc: str, rows: list[Block], section: str, unit_hint: str) -> 
             m = None if c.numeric else _TABLE_UNIT.search(c.text)
             if m:
                 table_unit = m.group(1) or m.group(2)
+        above = [c for c in split_cells(rows[at - 1].text) if c.text] if at else []
         if _is_header(cells):
-            header, pending_label, previous = cells, "", None
+            header, pending_label, previous = _two_row_header(above, cells), "", None
             continue
         pairs = _pairs(cells)
         if pairs is not None:
@@ -321,12 +363,16 @@ def table_figures(doc: str, rows: list[Block], section: str, unit_hint: str) -> 
             row_label, done = previous
             named = columns[done : done + len(slots)] if done + len(slots) <= len(columns) else None
         else:
-            row_label = " ".join(label_cells)[:40] or pending_label
+            row_label = (
+                " ".join(label_cells)[-40:] or pending_label
+            )  # the words nearest the value name it best
             named = _columns_for(columns, len(label_cells), slots)
         pending_label = ""
         if named:
             previous = (row_label, columns.index(named[-1]) + 1)
         row_units = [c.unit for c in slots if c.numeric and c.unit and c.unit != "分"]
+        # "100 | 100 | % | 8 | 8": a 计量单位 cell gives its unit to the target and the achieved value
+        row_units += [_UNIT_ALIASES.get(c.text, c.text) for c in slots if _UNIT_WORD.match(c.text)]
         for k, cell in enumerate(slots):
             if not cell.numeric:
                 continue
