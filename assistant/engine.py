@@ -29,6 +29,7 @@ from assistant.open_figures import (
     lead_words,
     shown_label,
     shown_value,
+    table_project,
     unmatched_words,
 )
 from assistant.passages import (
@@ -468,7 +469,8 @@ class Engine:
                 parsed.item_missing
                 and not in_row
                 # the project a report is about, named in its title, is what all of its figures are about
-                and coverage(parsed.item_missing, f"{fig.label}{fig.quote}{meta.title}") < 0.75
+                and coverage(parsed.item_missing, f"{fig.label}{fig.quote}{meta.title}{table_project(fig)}")
+                < 0.75
                 and not (not fig.row and self._about_report(parsed.item_missing, meta))
             ):
                 continue  # an indicator the report does not list is not answered with another figure

@@ -357,7 +357,7 @@ def _weight_of(key: str) -> float:
 _TABLE_PROJECT = re.compile(r"(?:^|> )项目 ([^>]+)$")
 
 
-def _table_project(f: Figure) -> str:
+def table_project(f: Figure) -> str:
     """The project of the 自评表 a figure stands in, where a file holds several (index/figures.py)."""
     m = _TABLE_PROJECT.search(f.section)
     return m.group(1) if m else ""
@@ -469,7 +469,7 @@ def score_figures(
     scored: list[tuple[float, int, Figure]] = []
     for seq, f in enumerate(pool):
         # a table of one project among several ("> 项目 购买服务"): the project names its cells too
-        label = _overlap(naming, f"{f.label or heading_label(f)} {_table_project(f)}")
+        label = _overlap(naming, f"{f.label or heading_label(f)} {table_project(f)}")
         # a cell's clause is its row read with its column's header
         clause = _overlap(naming, f"{f.column} {f.quote}" if f.column else _words_near(f))
         wide = _overlap(naming, f"{f.context} {f.section}")

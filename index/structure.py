@@ -140,12 +140,16 @@ _PROJECT_NAME = re.compile(
 
 
 def project_of(blocks: list[Block]) -> str | None:
-    """The project a 项目支出 report or 自评表 is about ("项目名称 乡村道路养护 主管部门 …")."""
-    for block in blocks[:30]:
-        m = _PROJECT_NAME.search(block.text)
-        if m and not re.fullmatch(r"[|\s]*", m.group(1)) and not re.search(r"[数率]|万元|[（(]", m.group(1)):
-            return m.group(1).strip("“”")
-    return None
+    """The project a 项目支出 report or 自评表 is about ("项目名称 乡村道路养护 主管部门 …"); None for a file of
+    several projects' tables, which is about none of them alone."""
+    names = []
+    for at, block in enumerate(blocks):
+        for m in _PROJECT_NAME.finditer(block.text):
+            if not re.fullmatch(r"[|\s]*", m.group(1)) and not re.search(r"[数率]|万元|[（(]", m.group(1)):
+                names.append((at, m.group(1).strip("“”")))
+    if not names or names[0][0] >= 30 or len({name for _, name in names}) > 1:
+        return None
+    return names[0][1]
 
 
 def publisher_of(lines: list[str]) -> str | None:

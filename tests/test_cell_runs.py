@@ -123,3 +123,23 @@ def test_rows_run_together_without_borders_are_cut_where_their_shape_repeats():
 def test_stray_pipes_in_prose_make_no_table():
     texts = ["一、基本情况", "|", "全年支出120万元。", "|", "二、存在的问题"]
     assert find_cell_runs(texts) == []
+
+
+def test_a_file_of_several_projects_tables_is_known_by_none_of_them():
+    """Two 自评表 in one file: neither project's name is the unit's alias, so a question naming one project
+    keeps its name and is told its table's figures, not the other's."""
+    text = "\n".join(
+        [
+            "石川市财政局2021年度项目支出绩效自评表",
+            "项目名称 山林巡护补助 主管部门 石川市财政局",
+            "年初预算数 全年预算数 全年执行数 执行率",
+            "年度资金总额 40 40 36 90%",
+            "项目名称 票据电子化 主管部门 石川市财政局",
+            "年初预算数 全年预算数 全年执行数 执行率",
+            "年度资金总额 25 25 20 80%",
+        ]
+    )
+    report = _report(text)
+    assert "山林巡护补助" not in report.meta.aliases
+    single = _report("\n".join(text.split("\n")[:4]))
+    assert "山林巡护补助" in single.meta.aliases
