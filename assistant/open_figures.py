@@ -456,9 +456,8 @@ def score_figures(
     # 预算" names the project, and its table's total row answers; "本年财政拨款年初预算" names a row)
     row_words = [g for g in asked if len(g) > 1 and g not in _MEASURE_GRAMS and g not in _DOCUMENT_GRAMS]
     rows = {f.row for f in pool if f.row}
-    names_a_row = names_row(asked, project) and any(
-        g not in topic or any(g in r for r in rows) for g in row_words
-    )
+    # (a word no row holds names the project or item the table is about, not one of its rows)
+    names_a_row = names_row(asked, project) and any(any(g in r for r in rows) for g in row_words)
     totals = {f.column for f in pool if f.row and _TOTAL_ROW.search(f.row)}
     # the asked words as one phrase, less question words and the unit's names ("本年支出")
     bare = subject
@@ -501,7 +500,7 @@ def score_figures(
             if wants_target and not _TARGET.search(f.column) and _ACTUAL.search(f.column):
                 score *= 0.6
             if wants_actual and _PLANNED.search(f.column) and not _ACTUAL.search(f.column):
-                score *= 0.6  # "实际执行了多少" is not the 预算数 or 目标值 column
+                score *= 0.0  # "实际执行了多少" is not the 预算数 or 目标值 column
             if wants_spent and f.unit in TO_YUAN and not _SPENT_WORDS.search(f.column):
                 # "实际支出了多少" is never a column of money raised or allotted ("发行金额", "预算数")
                 score *= 0.0 if _BUDGET_WORDS.search(f.column) or _RAISED.search(f.column) else 0.5

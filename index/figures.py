@@ -54,6 +54,10 @@ _INDICATOR_COL = re.compile(r"指标值|目标值|完成值|实际值|分值|权
 _TITLE_COL = re.compile(r"[一二三]级指标|名称|内容")
 # a row of an indicator table named with its number ("指标1群众满意度", "3.受益人口")
 _ROW_NAME = re.compile(rf"^(?:指标\s*\d{{1,2}}\s*[:：、.．]?|\d{{1,2}}\s*[、.．:：])\s*[{CJK}]{{2,}}")
+# the title of a group of indicator rows, its 指标 wrapped away or not ("质量指标", "社会效益")
+_GROUP_OF_ROWS = re.compile(
+    r"^(?:产出|效益|满意度|成本|数量|质量|时效|经济效益|社会效益|生态效益|可持续影响|服务对象满意度)(?:指标)?$"
+)
 _NOTE_CELL = re.compile(r"^[（(][^（）()]*[）)]$")
 _LEVEL_TITLE = re.compile(
     r"^(?:产出|效益|满意度|成本|数量|质量|时效|经济效益|社会效益|生态效益|可持续影响|服务对象满意度)指标"
@@ -337,6 +341,8 @@ def _aligned(doc: str, tokens: list[_Token], source: dict[int, str], loose: bool
     kinds = [_numeric_token(t.text) if len(t.text) <= MAX_CELL else None for t in tokens]
     header: list[_Token] = []
     indicator_cols: list[_Token] = []
+    after_row = -1  # where the last indicator row read ended
+    part: list[_Token] = []  # the columns of a sub-row that fills only the first of them
     unit_hint = ""
     # "项目资金 (万元) 年初预算数 全年预算数 …": the amounts of the columns after it are in 万元
     money = [""] * len(tokens)
@@ -364,13 +370,20 @@ def _aligned(doc: str, tokens: list[_Token], source: dict[int, str], loose: bool
         cols = [w for w in words if _INDICATOR_COL.search(w.text) and not _TITLE_COL.search(w.text)]
         if len(cols) >= 3:
             indicator_cols = cols  # "年度指标值 实际完成值 分值 得分": the indicator table's value columns
-        if n >= 2 and words and indicator_cols and _ROW_NAME.match(words[-1].text):
+        named_row = bool(words) and (
+            _ROW_NAME.match(words[-1].text) is not None
+            # "质量指标 服务达标率 80% 80% 20 20": a row under its group's title, or right after another row
+            or (j - 2 >= i and _GROUP_OF_ROWS.match(tokens[j - 2].text) is not None)
+            or (after_row == i and n == len(indicator_cols))
+        )
+        if n >= 2 and words and indicator_cols and named_row and re.search(rf"[{CJK}]{{2}}", words[-1].text):
             # "指标1群众满意度 95 96 10 10": a row of the indicator table, its values under those columns in
             # order, however many group titles and blank cells stand between it and the header
             row_label = words[-1].text
             values = values[: len(indicator_cols)]
             header = indicator_cols[: len(values)]
             numbered = True
+            after_row = k
         elif n >= 2 and len(words) >= 2:
             if (
                 len(words) > n
@@ -407,11 +420,18 @@ def _aligned(doc: str, tokens: list[_Token], source: dict[int, str], loose: bool
                 header = []  # these lines do not read as column headers: no guessing which value is which
         elif n >= 2 and len(words) == 1 and len(header) == n:
             row_label = words[0].text  # a later row of the same table
+        elif n >= 2 and len(words) == 1 and len(header) > n and _ROW_LABEL.search(words[0].text):
+            # "其中:本年财政拨款 90 89.97 89.97" under "年初预算数 全年预算数 全年执行数 分值 执行率 得分": a
+            # sub-row of the budget block fills its amount columns, the first ones, and leaves the scores blank
+            row_label = words[0].text
+            part = header[:n]
         else:
             i = max(k, j, i + 1)
             continue
-        if header and len(header) == len(values) and _consistent(header, [kinds[v] for v in values]):
-            for col, v in zip(header, values, strict=True):
+        columns = part or header
+        part = []
+        if columns and len(columns) == len(values) and _consistent(columns, [kinds[v] for v in values]):
+            for col, v in zip(columns, values, strict=True):
                 found = kinds[v]
                 if found is None or found[0] != found[0]:  # an empty cell (—)
                     continue
@@ -471,6 +491,44 @@ def _joined(tokens: list[_Token]) -> list[_Token]:
             out.append(_Token(prev.text + gap + tok.text, prev.line, prev.start))
             continue
         out.append(tok)
+    return _unwrapped_header(out)
+
+
+_HEAD_TAIL = re.compile(r"^(?:指标值|完成值|实际值|目标值|完成情况|预算数|执行数)$")
+_MODIFIERS_ONLY = re.compile(r"^(?:(?:全年|年初|年末|本年|上年|当年|年度|实际|调整后|预期|计划)\s*)+$")
+
+
+def _unwrapped_header(tokens: list[_Token]) -> list[_Token]:
+    """A header whose cells a PDF wrapped, their first words on one line and the rest on the next ("年度 实际
+    分值 得分" over "指标值 完成值"): the words put together again, in order (年度指标值, 实际完成值), where as
+    many heads as tails stand before the table's first value."""
+    joined: dict[int, list[str]] = {}  # a head's place → the header words it stands for
+    dropped: set[int] = set()
+    for at, tok in enumerate(tokens):
+        if not _MODIFIERS_ONLY.match(tok.text):
+            continue
+        end = next(
+            (n for n in range(at + 1, len(tokens)) if _numeric_token(tokens[n].text) is not None), len(tokens)
+        )
+        heads = [n for n in range(at, end) if _MODIFIERS_ONLY.match(tokens[n].text) and n not in joined]
+        words = [w for n in heads for w in tokens[n].text.split()]
+        tails = [
+            n for n in range(at + 1, end) if _HEAD_TAIL.match(tokens[n].text) and tokens[n].line > tok.line
+        ]
+        if at in joined or not tails or len(tails) != len(words):
+            continue
+        texts = iter(word + tokens[tail].text for word, tail in zip(words, tails, strict=True))
+        for n in heads:
+            joined[n] = [next(texts) for _ in tokens[n].text.split()]
+        dropped.update(tails)
+    if not joined:
+        return tokens
+    out: list[_Token] = []
+    for n, tok in enumerate(tokens):
+        if n in joined:
+            out.extend(_Token(text, tok.line, tok.start) for text in joined[n])
+        elif n not in dropped:
+            out.append(tok)
     return out
 
 
@@ -777,6 +835,7 @@ def _other_readings(doc: str, report: Report, source: dict[int, str]) -> Iterato
             yield fig
 
 
+_WRAPPED_WORD = re.compile(rf"[{CJK}]{{0,4}}")
 _UNIT_LINE = re.compile(r"[(（](?:万元|元|亿元|千元)[)）]")
 
 
@@ -788,8 +847,10 @@ def _spaced_rows(doc: str, lines: list, source: dict[int, str]) -> Iterator[Figu
     inner = ""
     for src in [*lines, None]:
         cells = _TOKEN.findall(src.text) if src is not None and "|" not in src.text else []
-        if len(cells) >= 2:
-            run.append(src)
+        if len(cells) >= 2 or (run and src is not None and _WRAPPED_WORD.fullmatch(src.text.strip())):
+            run.append(
+                src
+            )  # a blank line, or a word wrapped from the row above ("指标"), goes on with the table
             continue
         if run and src is not None and _UNIT_LINE.fullmatch(src.text.strip()):
             inner = src.text.strip()  # "(万元)" on its own line under the header: the table goes on

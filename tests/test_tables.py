@@ -265,3 +265,39 @@ def test_a_form_s_label_value_pairs_are_named_by_their_own_label_under_their_gro
     labels = {(f.value, f.label) for f in extract_figures(report) if f.unit == "万元"}
     assert (480.5, "实际到位资金(万元)") in labels  # not the left pair's label
     assert {(460.0, "计划安排资金(万元) 县财政"), (440.5, "实际到位资金(万元) 县财政")} <= labels
+
+
+# a 自评表 a PDF wrote with spaces between cells: a header cell wrapped over two lines ("年度 实际" above
+# "指标值 完成值"), blank lines inside the table, indicator rows named under their group's title, and a
+# sub-row of the budget block that fills only its amount columns
+SPACED_SHEET = """石川市档案馆2022年度项目支出绩效自评表
+项目名称 档案修复
+项目资金   年初预算数 全年预算数 全年执行数 分值 执行率 得分
+(万元)
+  年度资金总额 64 64 51.2 10 80% 8
+  其中:当年财政拨款 60 60 48
+一级指标 二级指标 三级指标 年度 实际 分值 得分 偏差原因分析及改进措施
+指标值 完成值
+
+  产出指标 数量指标 修复档案卷数 1200卷 1250卷 20 20
+    质量指标 修复合格率 95% 97% 20 18
+总分 100 88
+"""
+
+
+def test_a_spaced_sheet_reads_its_indicator_rows_under_the_rejoined_header():
+    figures = extract_figures(_report(SPACED_SHEET))
+
+    def cell(row: str, column: str):
+        found = [(f.value, f.unit) for f in figures if f.row == row and f.column == column]
+        assert len(found) == 1, (row, column, found)
+        return found[0]
+
+    assert cell("修复合格率", "实际完成值") == (97.0, "%")
+    assert cell("修复合格率", "年度指标值") == (95.0, "%")
+    assert cell("修复合格率", "得分") == (18.0, "分")
+    assert cell("修复档案卷数", "分值") == (20.0, "分")
+    # the sub-row of the budget block: its amounts under the first columns, no score read into it
+    assert cell("其中:当年财政拨款", "年初预算数") == (60.0, "万元")
+    assert cell("其中:当年财政拨款", "全年执行数") == (48.0, "万元")
+    assert not [f for f in figures if f.row == "其中:当年财政拨款" and f.column in ("分值", "执行率", "得分")]
