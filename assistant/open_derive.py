@@ -396,7 +396,12 @@ def _pair_gap(
         target, actual = bounds[0], fig
     elif fig.column and fig.row:
         # a 自评表 row: 年度指标值 and 实际完成值 in two columns of one row
-        row = [f for f in figures if f.line == fig.line and f.row == fig.row and f.column != fig.column]
+        # (a row rebuilt from one cell per line has its cells on lines of their own: the row's quote is one)
+        row = [
+            f
+            for f in figures
+            if (f.line == fig.line or f.quote == fig.quote) and f.row == fig.row and f.column != fig.column
+        ]
         targets = [f for f in [fig, *row] if re.search(r"指标值|目标|计划", f.column)]
         actuals = [f for f in [fig, *row] if re.search(r"完成值|实际|实绩", f.column)]
         if len(targets) != 1 or len(actuals) != 1:

@@ -488,7 +488,7 @@ def score_figures(
         if f.column and wants_given and _SCORE_WEIGHT.search(f.column) and not _SCORE_GIVEN.search(f.column):
             score *= 0.6
         if wants_per_head and not PER_HEAD.search(f"{named_by}{f.unit}{'' if f.column else f.context}"):
-            score *= 0.4
+            score *= 0.2
         if f.qualifier == "bound" and not wants_target:
             score *= 0.7
         # a pair "指标值 完成值" under one label: the first is the target, the second what was achieved

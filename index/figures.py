@@ -910,10 +910,16 @@ def extract_figures(report: Report) -> list[Figure]:
     # a 自评表 read from its source lines names its values better than the run-together clean text does
     # (a cell read by position under a "header" that names no measure — "30分)", a word a PDF broke in two —
     # is misread: its sentence's own reading stands)
+    # (a table written one cell per line is rebuilt into rows, index/cell_runs.py: its cells are read under
+    # their columns, and a guess by position over the same lines is no rival to them)
+    rebuilt = {
+        n for b in report.blocks if b.kind == "table_row" and b.line_start != b.line_end for n in b.char_lines
+    }
     flat = [
         f
         for f in flattened_figures(doc, report)
-        if f.qualifier != "aligned" or _VALUE_HEAD.search(f.column) or _HEADER_WORD.search(f.column)
+        if (f.qualifier != "aligned" or _VALUE_HEAD.search(f.column) or _HEADER_WORD.search(f.column))
+        and not (f.qualifier == "aligned" and f.line in rebuilt)
     ]
     seen = {(f.line, f.value, f.unit) for f in flat}
     # a sentence reading of digits a budget row's arithmetic has read ("中央财政资金8600%" is 86|0|0%)

@@ -174,6 +174,11 @@ def _unit_of(cell: Cell, column: str, row_label: str, row_units: list[str], tabl
         return in_label.group(1)
     if row_units and re.search(r"值|目标|完成|实际", column):
         return row_units[0]  # "≥50个 | 50": the achieved value is counted as its target is
+    counted = re.search(
+        r"(人|户|个|次|家|所|台|辆|项|场|件)(?:次)?数$", re.sub(r"[（(][^）)]*[）)]$", "", row_label)
+    )
+    if counted and re.search(r"值|目标|完成|实际", column):
+        return counted.group(1)  # "受资助学生人数 | 14726": a count of people
     if table_unit and (MONEY_COLUMN.search(column) or MONEY_COLUMN.search(row_label)):
         return table_unit
     return ""

@@ -143,3 +143,34 @@ def test_a_file_of_several_projects_tables_is_known_by_none_of_them():
     assert "山林巡护补助" not in report.meta.aliases
     single = _report("\n".join(text.split("\n")[:4]))
     assert "山林巡护补助" in single.meta.aliases
+
+
+def test_a_count_row_of_a_rebuilt_table_keeps_its_columns_and_takes_its_unit_from_its_name():
+    """Cells on lines of their own are read under the rebuilt row's columns (no guess by position over the
+    same lines stands beside them), and a row named "…人数" counts people."""
+    text = "\n".join(
+        [
+            "一级指标 |",
+            "二级指标 |",
+            "指标名称 |",
+            "目标值 |",
+            "实际完成值 |",
+            "|",
+            "产出指标 |",
+            "数量指标 |",
+            "培训农民人数 |",
+            "300 |",
+            "326 |",
+            "|",
+            "产出指标 |",
+            "质量指标 |",
+            "培训合格率 |",
+            "90% |",
+            "95% |",
+            "|",
+        ]
+    )
+    figures = extract_figures(_report(text))
+    trained = sorted((f.column, f.value, f.unit) for f in figures if f.row == "培训农民人数")
+    assert trained == [("实际完成值", 326.0, "人"), ("目标值", 300.0, "人")]
+    assert not [f for f in figures if f.value == 326.0 and f.column != "实际完成值"]
