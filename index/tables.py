@@ -359,6 +359,13 @@ def table_figures(doc: str, rows: list[Block], section: str, unit_hint: str) -> 
             label_cells = [named_cell] if named_cell else label_cells
         slots = [c for c in cells[first_value:] if c.text]
         columns = [c.text for c in header if c.text]
+        if not any(_UNIT_COLUMN.search(h) for h in columns):
+            # "72890 | 元 | 72890 | 10.00 | 9.00" under a header with no 单位 column: the unit cell belongs to
+            # the value before it and fills no column of its own
+            units_said = [_UNIT_ALIASES.get(c.text, c.text) for c in slots if _UNIT_WORD.match(c.text)]
+            slots = [c for c in slots if not _UNIT_WORD.match(c.text)]
+        else:
+            units_said = []
         quote = row.text.strip(" |")
         if not label_cells and (pending_label or previous is not None):
             # quoted with the row above, which names it
@@ -377,7 +384,9 @@ def table_figures(doc: str, rows: list[Block], section: str, unit_hint: str) -> 
             previous = (row_label, columns.index(named[-1]) + 1)
         row_units = [c.unit for c in slots if c.numeric and c.unit and c.unit != "分"]
         # "100 | 100 | % | 8 | 8": a 计量单位 cell gives its unit to the target and the achieved value
-        row_units += [_UNIT_ALIASES.get(c.text, c.text) for c in slots if _UNIT_WORD.match(c.text)]
+        row_units += units_said + [
+            _UNIT_ALIASES.get(c.text, c.text) for c in slots if _UNIT_WORD.match(c.text)
+        ]
         for k, cell in enumerate(slots):
             if not cell.numeric:
                 continue

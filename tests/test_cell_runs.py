@@ -174,3 +174,22 @@ def test_a_count_row_of_a_rebuilt_table_keeps_its_columns_and_takes_its_unit_fro
     trained = sorted((f.column, f.value, f.unit) for f in figures if f.row == "培训农民人数")
     assert trained == [("实际完成值", 326.0, "人"), ("目标值", 300.0, "人")]
     assert not [f for f in figures if f.value == 326.0 and f.column != "实际完成值"]
+
+
+def test_a_unit_cell_under_no_unit_column_leaves_the_values_in_their_columns():
+    """ "95 | % | 95 | 30 | 27" under 年度指标值 | 实际完成值 | 分值 | 得分: the % is the values' unit, not a cell of
+    a column of its own, so 27 is the score and 30 the weight."""
+    text = "\n".join(
+        [
+            "| 绩效指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因分析 |",
+            "| 效益指标 | 社会效益指标 | 群众投诉办结率 | ≥ | 95 | % | 96 | 30 | 27 |",
+        ]
+    )
+    figures = extract_figures(_report(text))
+    got = sorted((f.column, f.value, f.unit) for f in figures if "投诉办结率" in f.row)
+    assert got == [
+        ("分值", 30.0, "分"),
+        ("实际完成值", 96.0, "%"),
+        ("年度指标值", 95.0, "%"),
+        ("得分", 27.0, "分"),
+    ]
