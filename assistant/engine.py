@@ -39,6 +39,7 @@ from assistant.passages import (
     field_value,
     holds_number,
     reason_sentences,
+    row_reason,
     section_items,
     stated_changes,
     stated_figures,
@@ -943,6 +944,10 @@ class Engine:
         # a question for words may share few of them with its answer ("谁当组长" / "以镇长为组长")
         least = MIN_PASSAGE_OVERLAP if parsed.asks_figure else MIN_TEXT_OVERLAP
         if parsed.explain and not parsed.asks_figure:
+            row = row_reason(chunks, strip_places(parsed.asked or parsed.text), least)
+            if row is not None and self._citable(row):
+                lines = [f"{self._who(parsed)}报告的自评表中，这一项的偏差原因写明：", f"{row.quote}[1]"]
+                return Answer(parsed.text, "\n".join(lines), True, None, None, [row], "text")
             reasons = reason_sentences(chunks, strip_places(parsed.asked or parsed.text), least)
             if reasons:
                 lines = [f"{self._who(parsed)}报告中说明原因的原文："]

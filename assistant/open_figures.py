@@ -238,6 +238,8 @@ COMPUTE = re.compile(
     r"高多少|低多少|增加了多少|减少了多少|净|加起来|相加|合起来|之和|平均|占.{0,12}(?:比|多少)|比重|是.{0,4}几倍"
 )
 _HEAD_DROP = re.compile(
+    # "养护里程这个三级指标自评得了几分": the score asked and the words pointing back name no head
+    r"(?:自评)?(?:得了|得分|打了|打分)|自评(?=几|多少)|(?:这|那|该)一?(?:个|项)(?:[一二三]级)?(?:指标)?|"
     r"实际|目标|计划|预计|定的|定了|指标值|达到|做到|多少钱|多少|多长|多大|多高|多深|多远|多久|万元|亿元|元|钱|几|"
     r"最后|最终|到底|究竟|一共|总共|是|的|了|(?<![实现拥])有|共|总|才|"
     r"[？?！!。，,、：:\s]"
@@ -487,6 +489,8 @@ def score_figures(
             score *= 0.6  # "比上年增长5%" does not answer "增长率" unless asked
         if f.column and wants_given and _SCORE_WEIGHT.search(f.column) and not _SCORE_GIVEN.search(f.column):
             score *= 0.6
+        if wants_given and not f.column and re.search(rf"[（(]{re.escape(f.text)}[）)]", f.quote):
+            score *= 0.3  # "预算执行情况(10分)": the weight a title carries, not the score given
         if wants_per_head and not PER_HEAD.search(f"{named_by}{f.unit}{'' if f.column else f.context}"):
             score *= 0.2
         if f.qualifier == "bound" and not wants_target:

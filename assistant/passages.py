@@ -283,6 +283,45 @@ def reason_sentences(chunks: Sequence[Chunk], question: str, least: float) -> li
     return list(out.values())[:2]
 
 
+# the words a table's own reason cell is asked with: what was not done, and why
+_WHY = re.compile(r"为什么|为何|为啥|原因|怎么回事")
+# a cell that names a column (偏差原因分析及改进措施) or holds no reason (无, 已完成)
+_NO_REASON = re.compile(r"原因|措施|说明|^无$|^(?:已)?完成$|^达成|^合格$|^是$|^否$")
+_REASON_CELL = re.compile(r"[\u4e00-\u9fff]{4,}")
+
+
+def row_reason(chunks: Sequence[Chunk], question: str, least: float) -> Citation | None:
+    """ "特困人员救助供养人数为什么没达到": the row of a 自评表 that names the indicator asked, whose last cell,
+    after its values, is the reason the table gives (偏差原因分析 …). Only a row clearly the best match."""
+    if not _WHY.search(question):
+        return None
+    grams = _grams(_QUESTION_NOISE.sub("〇", _WHY.sub("〇", question)))
+    if not grams:
+        return None
+    scored: list[tuple[float, Citation]] = []
+    for chunk in chunks:
+        at = 0
+        for line in chunk.text.split("\n"):
+            start, at = at, at + len(line) + 1
+            cells = [c.strip() for c in line.split("|") if c.strip()]
+            if len(cells) < 3 or not any(re.search(r"\d", c) for c in cells[:-1]):
+                continue
+            last = cells[-1]
+            if re.search(r"\d", last) or _NO_REASON.search(last) or not _REASON_CELL.search(last):
+                continue
+            named = " ".join(cells[:-1])
+            scored.append((len(grams & _grams(named)) / len(grams), sentence_citation(chunk, start, line)))
+    if not scored:
+        return None
+    scored.sort(key=lambda x: -x[0])
+    best = scored[0]
+    if best[0] < least or (
+        len(scored) > 1 and scored[1][0] >= best[0] and scored[1][1].quote != best[1].quote
+    ):
+        return None
+    return best[1]
+
+
 # A form's field and its value, on one line ("报告日期：2022年3月8日") or on two ("联系人" / "张三").
 _FIELD_INLINE = re.compile(r"^[•·\s]*([\u4e00-\u9fff（）()]{2,10})\s*[:：]\s*(\S.{0,40}?)\s*\|?$")
 _FIELD_NAME = re.compile(r"^[\u4e00-\u9fff（）()]{2,10}$")

@@ -53,3 +53,26 @@ def test_which_and_unit_words_do_not_ask_a_figure():
 def test_spending_said_as_共支出_is_the_years_spending(engine: Engine):
     answer, _ = engine.ask("白沙乡全年一共花了多少钱？")
     assert (answer.found, answer.value, answer.unit) == (True, 986.4, "万元"), answer.answer
+
+
+SHEET = """青禾县白沙乡2024年度项目支出绩效自评表
+项目名称 | 乡村道路养护 | | | | |
+一级指标 | 二级指标 | 三级指标 | 年度指标值 | 全年实际值 | 未完成原因及改进措施
+产出指标 | 数量指标 | 养护农村公路里程 | 120公里 | 96公里 | 汛期水毁路段顺延至次年养护
+产出指标 | 质量指标 | 养护路段合格率 | 95% | 97% | 无
+"""
+
+
+@pytest.fixture(scope="module")
+def sheet_engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
+    return engine_of_text(tmp_path_factory, "baisha_sheet.txt", SHEET)
+
+
+def test_why_an_indicator_fell_short_is_its_rows_reason_cell(sheet_engine: Engine):
+    answer, _ = sheet_engine.ask("白沙乡养护农村公路里程为什么没完成？")
+    assert answer.found and answer.kind == "text", answer.answer
+    assert len(answer.citations) == 1
+    assert "汛期水毁路段顺延至次年养护" in answer.citations[0].quote
+    assert (
+        "养护农村公路里程" in answer.citations[0].quote
+    )  # the row, so the reason is seen with its indicator
