@@ -32,6 +32,7 @@ _TARGET_GAP = re.compile(r"(?:离|距)(?:年度)?(?:目标|计划)(?:值)?还差
 _ACTUAL_OVER = re.compile(
     r"实际比(?:年初)?(?:目标|计划|预期)(?:值)?(?:多|高|超)|比(?:年初)?(?:目标|计划)(?:值)?(?:多|高|超)"
 )
+_GREW = re.compile(r"增加|增长|多了|多出|超出|超过|高出|提高|上升")
 _REMAINING = re.compile(
     r"还剩|还有多少(?:钱)?没|没(?:花|用|执行|拨|拨付|支出)|未(?:执行|支出|拨付|使用)|结余了?多少|空着|空编|剩多少|剩下多少"
 )
@@ -226,7 +227,10 @@ def compute(
         return Computed(value, a.unit, (a, b), f"{_fmt(a.value)} + {_fmt(b.value)} = {_fmt(value)}{a.unit}")
     # "实际拨付比指标少了多少": how much less, a positive figure (指标 − 实际)
     done = _difference(b, a) if op.less else _difference(a, b)
-    return None if op.whole and done is not None and done.value < 0 else done
+    # a whole less its part, or "比…增加/多了多少", is never below nothing: a negative result says the
+    # figures found are not the ones asked
+    grew = _GREW.search(question) and not op.less
+    return None if (op.whole or grew) and done is not None and done.value < 0 else done
 
 
 def _per(op: Operation, figures: Sequence[Figure], names: Sequence[str], topic: str) -> Computed | None:

@@ -332,6 +332,8 @@ def _words_near(f: Figure, before: int = 40, after: int = 20) -> str:
 
 
 _CLASSIFIERS = set("个辆台名项所家户次套件座条只头张册")
+# words that begin with a classifier's character and are words of their own (项目 is no 目)
+_WORDS_NOT_COUNTED = {"项目", "名称", "名单", "家庭", "户籍", "所属", "条件", "台账", "次数", "件数", "头部"}
 _STOP_CHARS = set("的了是有在和与及等把被对从向给为也都就还又再很更吗呢吧啊个这那哪啥")
 
 
@@ -339,10 +341,15 @@ def _word_grams(text: str) -> list[str]:
     """The asked words as matching keys: bigrams inside each word ("全年/实际/执行" gives no "年实"), and a
     word of one character ("羊", "补") as itself."""
     keys: list[str] = []
-    for word in jieba.lcut(text):
+    for word, start, end in jieba.tokenize(text):
         if not re.fullmatch(rf"[{CJK}A-Za-z0-9]+", word):
             continue
-        if len(word) == 2 and word[0] in _CLASSIFIERS:
+        if word == "项目":
+            if text[end:].startswith("支出"):
+                keys.append("目支")  # 项目支出, the metric, split by the segmenter: its own pair names it
+            if not re.search(r"[个几\d]\s*$", text[:start]):
+                continue  # every figure of a project report is the project's ("几个项目" counts them)
+        if len(word) == 2 and word[0] in _CLASSIFIERS and word not in _WORDS_NOT_COUNTED:
             word = word[1]  # "(几)辆车": the classifier belongs to the question word, the noun is 车
         if len(word) == 1:
             if word not in _STOP_CHARS and re.match(rf"[{CJK}]", word):
