@@ -438,7 +438,10 @@ class Engine:
             figures = self.figures(meta.doc)
             if change:  # only a figure stated as a change answers one; the year's total is no rival to it
                 figures = [f for f in figures if CHANGE.search(f.label)]
-            if near is not None and parsed.near_value is not None:
+            # (a row stating one value twice, "满意度 | 95% | 95%" under 目标值 | 实际完成值, keeps both: the
+            # words asked tell its cells apart)
+            twice = sum((f.line, f.value) == (near, parsed.near_value) for f in figures) > 1
+            if near is not None and parsed.near_value is not None and not twice:
                 # a later part never asks the first part's figure again: it is no rival to the one it asks
                 figures = [f for f in figures if (f.line, f.value) != (near, parsed.near_value)]
             match = best_figure(
@@ -454,6 +457,7 @@ class Engine:
             again = (
                 match is not None
                 and parsed.near_value is not None
+                and not twice
                 and (match.figure.line, match.figure.value) == (near, parsed.near_value)
             )  # a later part never asks the first part's figure again
             if match is None or not match.confident or again:

@@ -148,4 +148,9 @@ def _same_figure(a: Answer, b: Answer) -> bool:
     if not (a.found and b.found and a.value is not None and a.citations and b.citations):
         return False
     ca, cb = a.citations[0], b.citations[0]
-    return a.value == b.value and (ca.doc, ca.line, ca.quote) == (cb.doc, cb.line, cb.quote)
+    # (two cells of one row holding one value, named by their columns, are two figures: the answers say so)
+    return (
+        a.value == b.value
+        and (ca.doc, ca.line, ca.quote) == (cb.doc, cb.line, cb.quote)
+        and a.answer.split("：", 1)[-1] == b.answer.split("：", 1)[-1]
+    )

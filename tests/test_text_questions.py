@@ -60,6 +60,7 @@ SHEET = """青禾县白沙乡2024年度项目支出绩效自评表
 一级指标 | 二级指标 | 三级指标 | 年度指标值 | 全年实际值 | 未完成原因及改进措施
 产出指标 | 数量指标 | 养护农村公路里程 | 120公里 | 96公里 | 汛期水毁路段顺延至次年养护
 产出指标 | 质量指标 | 养护路段合格率 | 95% | 97% | 无
+产出指标 | 时效指标 | 按期完工率 | 100% | 100% | 无
 """
 
 
@@ -76,3 +77,11 @@ def test_why_an_indicator_fell_short_is_its_rows_reason_cell(sheet_engine: Engin
     assert (
         "养护农村公路里程" in answer.citations[0].quote
     )  # the row, so the reason is seen with its indicator
+
+
+def test_a_row_stating_one_value_twice_answers_both_parts(sheet_engine: Engine):
+    """ "按期完工率 | 100% | 100%" under 年度指标值 | 全年实际值: each part is answered by its own cell, not
+    refused as a repeat of the first part's figure."""
+    answer, _ = sheet_engine.ask("白沙乡按期完工率年度指标值多少，按期完工率全年实际值多少？")
+    assert answer.found, answer.answer
+    assert "年度指标值 100%" in answer.answer and "全年实际值 100%" in answer.answer, answer.answer
