@@ -27,9 +27,13 @@ _BARE = re.compile(
     r"目标|定|计划|预计|各|分别|有|为|_DEIXIS|[？?。，,\s]".replace("_DEIXIS", "这项|这块|这个|该项|此项")
 )
 _DEIXIS = re.compile(r"这项|这块|这个|该项|此项")
+_MEASURE_ONLY = re.compile(
+    r"^(?:年初|年度|全年|当年)?(?:实际)?(?:指标值|目标值|实际值|完成值|预算数|执行数|执行率|分值|得分|权重)"
+    r"(?:是|为)?(?:多少|几)?[？?。\s]*$"
+)
 _MEASURE_AT_END = re.compile(
     r"(?:年初预算数?|全年预算数?|调整后预算数?|预算数?|执行数?|支出数?|编制数?|目标值?|指标值?|计划|实有|在职|人数|"
-    r"(?:年初|年度|全年)?任务数?|预期|"
+    r"(?:年初|年度|全年)?任务数?|预期|(?:年初|年度|全年)?(?:实际)?(?:完成值|实际值|指标值|目标值)|"
     r"定的|定了|多少)+$"
 )
 # what two parallel things asked "A和B…" share when B alone says it: a measure of each
@@ -128,7 +132,9 @@ def ask_parts(
     near = (answers[0].citations[0].doc, answers[0].citations[0].line) if answers[0].citations else None
     near_value = answers[0].value if near and answers[0].found and not answers[0].computed else None
     for part in parts[1:]:
-        said = part if len(_BARE.sub("", part)) > 2 else subject + _DEIXIS.sub("", part)
+        bare = _BARE.sub("", part)
+        # "…合格率的年度指标值和全年实际值分别是多少": a part naming only a measure asks it of the same thing
+        said = part if len(bare) > 2 and not _MEASURE_ONLY.match(part) else subject + _DEIXIS.sub("", part)
         got = answer(replace(parse(said, first, carry=True), near=near, near_value=near_value))
         if said != part and any(_same_figure(got, earlier) for earlier in answers):
             # the subject carried over drew the first part's figure back ("事业编制…、实际在编…"): the part

@@ -85,3 +85,9 @@ def test_a_row_stating_one_value_twice_answers_both_parts(sheet_engine: Engine):
     answer, _ = sheet_engine.ask("白沙乡按期完工率年度指标值多少，按期完工率全年实际值多少？")
     assert answer.found, answer.answer
     assert "年度指标值 100%" in answer.answer and "全年实际值 100%" in answer.answer, answer.answer
+
+
+def test_a_later_part_naming_only_a_measure_asks_it_of_the_same_indicator(sheet_engine: Engine):
+    answer, _ = sheet_engine.ask("白沙乡养护路段合格率的年度指标值和全年实际值分别是多少？")
+    assert answer.found, answer.answer
+    assert "年度指标值 95%" in answer.answer and "全年实际值 97%" in answer.answer, answer.answer
