@@ -149,7 +149,7 @@ _ACTUAL = re.compile(r"实际|完成值|完成情况|实绩|实际完成|全年�
 
 
 # what a sum of money is: spent, or budgeted (allocated, planned)
-# "每人慰问标准多少钱" asks an amount per head; a total is no answer to it
+# "每户补助标准多少钱" asks an amount per head; a total is no answer to it
 PER_HEAD = re.compile(r"每(?:人|户|个|位|名|家|所|亩|年|月|天|次)|人均|户均|平均每|标准")
 _SPENT_ASKED = re.compile(r"(?<![目本员用费])支出|执行(?!率)|花了|花掉|花费|用了|用掉|使用了|支付了|开支")
 # (项目支出, 基本支出 are kinds of spending, not its measure)
@@ -238,7 +238,7 @@ COMPUTE = re.compile(
     r"高多少|低多少|增加了多少|减少了多少|净|加起来|相加|合起来|之和|平均|占.{0,12}(?:比|多少)|比重|是.{0,4}几倍"
 )
 _HEAD_DROP = re.compile(
-    # "养护里程这个三级指标自评得了几分": the score asked and the words pointing back name no head
+    # "巡护面积这个三级指标自评得了几分": the score asked and the words pointing back name no head
     r"(?:自评)?(?:得了|得分|打了|打分)|自评(?=几|多少)|(?:这|那|该)一?(?:个|项)(?:[一二三]级)?(?:指标)?|"
     r"实际|目标|计划|预计|定的|定了|指标值|达到|做到|多少钱|多少|多长|多大|多高|多深|多远|多久|万元|亿元|元|钱|几|"
     r"最后|最终|到底|究竟|一共|总共|是|的|了|(?<![实现拥])有|共|总|才|"

@@ -291,7 +291,7 @@ _REASON_CELL = re.compile(r"[\u4e00-\u9fff]{4,}")
 
 
 def row_reason(chunks: Sequence[Chunk], question: str, least: float) -> Citation | None:
-    """ "特困人员救助供养人数为什么没达到": the row of a 自评表 that names the indicator asked, whose last cell,
+    """ "低保对象人数为什么没达到": the row of a 自评表 that names the indicator asked, whose last cell,
     after its values, is the reason the table gives (偏差原因分析 …). Only a row clearly the best match."""
     if not _WHY.search(question):
         return None

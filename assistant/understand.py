@@ -704,7 +704,7 @@ def _unscored_name(text: str, metric_words: list[str], unit_names: Sequence[str]
             # "…项目里学生满意度这项", "档案归档合格率这个三级指标": the indicator's own name
             name = re.sub(
                 r"^.*?(?:项目|表|自评)(?:里面?|中|的|内)", "", name
-            )  # "…自评表里资金整合": 资金整合
+            )  # "…自评表里项目管理": 项目管理
             name = re.sub(r"(?:(?:这|那|该|此)(?:一)?(?:项|个|块)?|(?:三级|二级|一级)?指标|自评)+$", "", name)
             return name if len(name) >= 2 else None
     return None

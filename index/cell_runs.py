@@ -3,9 +3,9 @@
 Portals and document sites often export a 自评表 with every cell on its own line and the cell borders as lines of
 pipes::
 
-    资金整合            年度资金总额 |
-    |                   34.64 |
-    整合其他…得2分       |
+    巡护到位            年度资金总额 |
+    |                   52.30 |
+    巡护记录完整…得2分   |
     |                   ||||
     2
     |
@@ -161,7 +161,7 @@ def _split_repeats(row: CellRow) -> list[CellRow]:
             return [CellRow(row.cells[k : k + width]) for k in range(0, len(texts), width)]
     if len(texts) <= _LONG_ROW:
         return [row]
-    # a form's fields one after another ("项目期 | 长期 | 年度资金总额 | 2279.05万元 | 其中:财政拨款 | …"): each
+    # a form's fields one after another ("项目期 | 长期 | 年度资金总额 | 1620.40万元 | 其中:财政拨款 | …"): each
     # value closes its own row, so that it is named by the words just before it
     parts, start = [], 0
     for k in range(1, len(texts)):

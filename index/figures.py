@@ -372,7 +372,7 @@ def _aligned(doc: str, tokens: list[_Token], source: dict[int, str], loose: bool
             indicator_cols = cols  # "年度指标值 实际完成值 分值 得分": the indicator table's value columns
         named_row = bool(words) and (
             _ROW_NAME.match(words[-1].text) is not None
-            # "质量指标 服务达标率 80% 80% 20 20": a row under its group's title, or right after another row
+            # "质量指标 巡查到位率 90% 92% 20 20": a row under its group's title, or right after another row
             or (j - 2 >= i and _GROUP_OF_ROWS.match(tokens[j - 2].text) is not None)
             or (after_row == i and n == len(indicator_cols))
         )
@@ -421,7 +421,7 @@ def _aligned(doc: str, tokens: list[_Token], source: dict[int, str], loose: bool
         elif n >= 2 and len(words) == 1 and len(header) == n:
             row_label = words[0].text  # a later row of the same table
         elif n >= 2 and len(words) == 1 and len(header) > n and _ROW_LABEL.search(words[0].text):
-            # "其中:本年财政拨款 90 89.97 89.97" under "年初预算数 全年预算数 全年执行数 分值 执行率 得分": a
+            # "其中:本年财政拨款 40 38.50 38.50" under "年初预算数 全年预算数 全年执行数 分值 执行率 得分": a
             # sub-row of the budget block fills its amount columns, the first ones, and leaves the scores blank
             row_label = words[0].text
             part = header[:n]

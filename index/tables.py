@@ -178,7 +178,7 @@ def _unit_of(cell: Cell, column: str, row_label: str, row_units: list[str], tabl
         r"(人|户|个|次|家|所|台|辆|项|场|件)(?:次)?数$", re.sub(r"[（(][^）)]*[）)]$", "", row_label)
     )
     if counted and re.search(r"值|目标|完成|实际", column):
-        return counted.group(1)  # "受资助学生人数 | 14726": a count of people
+        return counted.group(1)  # "培训学员人数 | 320": a count of people
     if table_unit and (MONEY_COLUMN.search(column) or MONEY_COLUMN.search(row_label)):
         return table_unit
     return ""
@@ -270,9 +270,9 @@ def _cell_figure(
 
 
 def _two_row_header(above: list[Cell], cells: list[Cell]) -> list[Cell]:
-    """A header over two rows: "序号 | 一级指标 | … | 指标 | 县级 | 市级" above "分值 | 评分 | 评分". The titles
+    """A header over two rows: "序号 | 一级指标 | … | 指标 | 自评 | 复核" above "分值 | 评分 | 评分". The titles
     spanning both rows come first, so the short lower row names the last columns of the upper one: 指标分值,
-    县级评分, 市级评分."""
+    自评评分, 复核评分."""
     lower = [c for c in cells if c.text]
     if (
         len(above) <= len(lower)
@@ -286,7 +286,7 @@ def _two_row_header(above: list[Cell], cells: list[Cell]) -> list[Cell]:
 
 
 def _without_serial(cells: list[Cell]) -> list[Cell]:
-    """ "4 | 资金整合 | … | 2 | 0": a row's leading serial number (序号) is no value of the row."""
+    """ "4 | 巡护到位 | … | 2 | 0": a row's leading serial number (序号) is no value of the row."""
     if (
         len(cells) >= 3
         and cells[0].numeric
@@ -360,7 +360,7 @@ def table_figures(doc: str, rows: list[Block], section: str, unit_hint: str) -> 
         slots = [c for c in cells[first_value:] if c.text]
         columns = [c.text for c in header if c.text]
         if not any(_UNIT_COLUMN.search(h) for h in columns):
-            # "72890 | 元 | 72890 | 10.00 | 9.00" under a header with no 单位 column: the unit cell belongs to
+            # "5600 | 元 | 5600 | 10.00 | 8.00" under a header with no 单位 column: the unit cell belongs to
             # the value before it and fills no column of its own
             units_said = [_UNIT_ALIASES.get(c.text, c.text) for c in slots if _UNIT_WORD.match(c.text)]
             slots = [c for c in slots if not _UNIT_WORD.match(c.text)]

@@ -22,15 +22,15 @@ def _lines(*cells_and_borders: str) -> str:
 
 # a score sheet: every cell on its own line between "|" lines, "|" "|" closing a row, a two-row header
 SCORE_SHEET = _lines(
-    "2022年度青禾县村道养护奖补项目绩效评价自评表",
+    "2022年度青禾县村道养护项目绩效自评表",
     "|", "|",
     "填报单位:青禾县交通运输局",
     "|", "|",
-    "序号", "|", "一级指标", "|", "二级指标", "|", "指标说明", "|", "指标", "|", "县级", "|", "|",
+    "序号", "|", "一级指标", "|", "二级指标", "|", "指标说明", "|", "指标", "|", "自评", "|", "|",
     "分值", "|", "评分", "|", "|",
     "1", "|", "决策(20)", "|", "项目立项", "|", "立项程序规范,得6分", "|", "6", "|", "6", "|", "|",
     "2", "|", "资金到位", "|", "资金按时到位,得8分", "|", "8", "|", "5", "|", "|",
-    "3", "|", "过程(30)", "|", "资金拨付", "|", "实行国库集中支付,得4分", "|", "4", "|", "4", "|", "|",
+    "3", "|", "过程(30)", "|", "资金拨付", "|", "支付手续完备,得4分", "|", "4", "|", "4", "|", "|",
     "三、存在的问题",
 )  # fmt: skip
 
@@ -73,7 +73,7 @@ def test_rows_are_rebuilt_from_one_cell_per_line():
 def test_a_score_sheet_names_each_score_by_its_row_and_two_row_header():
     report = _report(SCORE_SHEET)
     figures = extract_figures(report)
-    given = [f for f in figures if "资金到位" in f.row and f.column == "县级评分"]
+    given = [f for f in figures if "资金到位" in f.row and f.column == "自评评分"]
     weight = [f for f in figures if "资金到位" in f.row and f.column == "指标分值"]
     assert [(f.value, f.unit) for f in given] == [(5.0, "分")]
     assert [(f.value, f.unit) for f in weight] == [(8.0, "分")]
@@ -177,19 +177,19 @@ def test_a_count_row_of_a_rebuilt_table_keeps_its_columns_and_takes_its_unit_fro
 
 
 def test_a_unit_cell_under_no_unit_column_leaves_the_values_in_their_columns():
-    """ "95 | % | 95 | 30 | 27" under 年度指标值 | 实际完成值 | 分值 | 得分: the % is the values' unit, not a cell of
-    a column of its own, so 27 is the score and 30 the weight."""
+    """ "90 | % | 93 | 20 | 18" under 年度指标值 | 实际完成值 | 分值 | 得分: the % is the values' unit, not a cell of
+    a column of its own, so 18 is the score and 20 the weight."""
     text = "\n".join(
         [
             "| 绩效指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因分析 |",
-            "| 效益指标 | 社会效益指标 | 群众投诉办结率 | ≥ | 95 | % | 96 | 30 | 27 |",
+            "| 效益指标 | 社会效益指标 | 群众投诉办结率 | ≥ | 90 | % | 93 | 20 | 18 |",
         ]
     )
     figures = extract_figures(_report(text))
     got = sorted((f.column, f.value, f.unit) for f in figures if "投诉办结率" in f.row)
     assert got == [
-        ("分值", 30.0, "分"),
-        ("实际完成值", 96.0, "%"),
-        ("年度指标值", 95.0, "%"),
-        ("得分", 27.0, "分"),
+        ("分值", 20.0, "分"),
+        ("实际完成值", 93.0, "%"),
+        ("年度指标值", 90.0, "%"),
+        ("得分", 18.0, "分"),
     ]

@@ -940,16 +940,16 @@ def test_a_form_run_into_one_line_gives_the_fields_that_state_their_unit():
 
 
 def test_项目_tells_no_figure_of_a_project_report_apart():
-    """ "…改造项目居民满意度": 项目 (once read as its 目, matching 目标值) names nothing; the one figure the table
+    """ "…改造项目用户满意度": 项目 (once read as its 目, matching 目标值) names nothing; the one figure the table
     states is a completion rate's target, which answers no question about satisfaction."""
     report = _report(
         "石川市青禾街道2022年度燃气改造项目绩效自评表\n"
         "一级指标 | 三级指标 | 目标值 | 实际完成值 | 分值 | 得分\n"
-        "产出指标 | 年度改造任务完成率 | 100% | 100% | 5 | 5\n"
+        "产出指标 | 年度入户安装完成率 | 100% | 100% | 5 | 5\n"
     )
     match = best_figure(
-        "青禾街道燃气改造项目居民满意度是多少？",
-        " 燃气改造项目居民满意度是多少？",
+        "青禾街道燃气改造项目用户满意度是多少？",
+        " 燃气改造项目用户满意度是多少？",
         extract_figures(report),
         ("青禾街道",),
     )
@@ -957,6 +957,6 @@ def test_项目_tells_no_figure_of_a_project_report_apart():
 
 
 def test_an_increase_asked_is_never_answered_with_a_negative_difference():
-    """ "全年预算比年初预算增加了多少": figures that give a negative increase are not the ones asked."""
-    report = _report("2023年度全年预算调整为80万元。2023年度年初收支预算为120万元。")
-    assert compute("全年预算比年初收支预算增加了多少", extract_figures(report), ("青禾县",)) is None
+    """ "调整后预算比年初收支预算多了多少": figures that give a negative increase are not the ones asked."""
+    report = _report("2023年度调整后预算为80万元。2023年度年初收支预算为120万元。")
+    assert compute("调整后预算比年初收支预算增加了多少", extract_figures(report), ("青禾县",)) is None

@@ -56,9 +56,9 @@ def test_spending_said_as_共支出_is_the_years_spending(engine: Engine):
 
 
 SHEET = """青禾县白沙乡2024年度项目支出绩效自评表
-项目名称 | 乡村道路养护 | | | | |
+项目名称 | 村组道路维修 | | | | |
 一级指标 | 二级指标 | 三级指标 | 年度指标值 | 全年实际值 | 未完成原因及改进措施
-产出指标 | 数量指标 | 养护农村公路里程 | 120公里 | 96公里 | 汛期水毁路段顺延至次年养护
+产出指标 | 数量指标 | 养护农村公路里程 | 120公里 | 96公里 | 雨季停工路段顺延至次年养护
 产出指标 | 质量指标 | 养护路段合格率 | 95% | 97% | 无
 产出指标 | 时效指标 | 按期完工率 | 100% | 100% | 无
 """
@@ -73,7 +73,7 @@ def test_why_an_indicator_fell_short_is_its_rows_reason_cell(sheet_engine: Engin
     answer, _ = sheet_engine.ask("白沙乡养护农村公路里程为什么没完成？")
     assert answer.found and answer.kind == "text", answer.answer
     assert len(answer.citations) == 1
-    assert "汛期水毁路段顺延至次年养护" in answer.citations[0].quote
+    assert "雨季停工路段顺延至次年养护" in answer.citations[0].quote
     assert (
         "养护农村公路里程" in answer.citations[0].quote
     )  # the row, so the reason is seen with its indicator
