@@ -30,7 +30,9 @@ class PostedBM25(BM25):
 
     def scores(self, query: list[str], allowed: set[int] | None = None) -> list[tuple[int, float]]:
         out: list[tuple[int, float]] = []
-        terms = [t for t in set(query) if t in self.idf]
+        terms = [
+            t for t in dict.fromkeys(query) if t in self.idf
+        ]  # in query order: sums alike whatever the hash seed
         if allowed is not None:
             positions = sorted(i for i in allowed if 0 <= i < len(self.tf))
         else:

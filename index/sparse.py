@@ -94,7 +94,9 @@ class BM25:
         return score
 
     def scores(self, query: list[str], allowed: set[int] | None = None) -> list[tuple[int, float]]:
-        terms = [t for t in set(query) if t in self.idf]
+        terms = [
+            t for t in dict.fromkeys(query) if t in self.idf
+        ]  # in query order: sums alike whatever the hash seed
         ranked = [
             (i, self.score_of(i, terms)) for i in range(len(self.tf)) if allowed is None or i in allowed
         ]

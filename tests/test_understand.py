@@ -501,3 +501,29 @@ def test_a_document_number_or_a_year_compared_against_is_not_the_year_asked():
     assert parser.parse("永平街道收支总计比2021年增长了百分之几？").year is None
     # two years asked are still both asked
     assert parser.parse("永平街道2022年比2021年执行率增长了多少？").years == (2022, 2021)
+
+
+def test_keyword_scores_are_the_same_float_whatever_the_hash_seed():
+    """A BM25 score summed over the query's terms in set order differs in its last bits from seed to seed, and
+    two passages tied in score then swap places: the terms are summed in the query's own order."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "from index.sparse import BM25, tokenize\n"
+        "from assistant.retrieve import PostedBM25\n"
+        "docs = [tokenize(t) for t in ('青禾县白沙乡全年预算执行率为96.5%，资金到位及时。', "
+        "'白沙乡项目资金执行情况良好，预算执行率较上年提高。', '资金管理制度健全，支出合规。')]\n"
+        "q = tokenize('白沙乡预算执行率和资金到位情况')\n"
+        "print([repr(s) for _, s in BM25(docs).scores(q)], [repr(s) for _, s in PostedBM25(docs).scores(q)])\n"
+    )
+    outputs = set()
+    for seed in ("0", "1", "2", "3", "4", "5"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120
+        )
+        assert done.returncode == 0, done.stderr[-1000:]
+        outputs.add(done.stdout)
+    assert len(outputs) == 1, outputs
