@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from index.facts import NUM
 from index.models import Block, Figure
@@ -25,6 +25,7 @@ CELL_UNITS = (
 )
 _BOUND = r"(?:[≥≧≤≦>＞<＜]=?|不低于|不少于|不高于|不超过|大于|小于)"
 _VALUE = re.compile(rf"^({_BOUND})?\s*([+-]?(?:{NUM}))\s*({CELL_UNITS})?$")
+_EQUAL_TARGET = re.compile(r"^[=＝﹦]\s*(?=\d)")
 _NO_VALUE = re.compile(r"^(?:[-—–/／]+|无|—|／)$")
 _SCORE_COLUMN = re.compile(r"分值|得分|权重|满分|评分")
 _LABEL_COLUMN = re.compile(
@@ -82,7 +83,11 @@ def split_cells(row: str) -> list[Cell]:
     for part in row.split("|"):
         text = part.strip()
         at = row.find(text, offset) if text else offset
-        cells.append(read_cell(text, at))
+        cell = read_cell(text, at)
+        if cell.value is None and (equal := _EQUAL_TARGET.match(text)):
+            # "=230亩" in a 自评表's target column: a target stated as an equality, a bound like "≥"
+            cell = replace(read_cell(text[equal.end() :], at), text=text, bound=True)
+        cells.append(cell)
         offset += len(part) + 1
     while cells and not cells[-1].text:
         cells.pop()

@@ -301,3 +301,13 @@ def test_a_spaced_sheet_reads_its_indicator_rows_under_the_rejoined_header():
     assert cell("其中:当年财政拨款", "年初预算数") == (60.0, "万元")
     assert cell("其中:当年财政拨款", "全年执行数") == (48.0, "万元")
     assert not [f for f in figures if f.row == "其中:当年财政拨款" and f.column in ("分值", "执行率", "得分")]
+
+
+def test_a_target_written_as_an_equality_is_read_as_a_bound():
+    report = _report(
+        "绩效指标 | 一级指标 | 二级指标 | 三级指标 | 指标值 | 全年实际完成值\n"
+        "产出指标 | 数量指标 | 管护林地面积 | =180亩 | =180亩\n"
+    )
+    figures = extract_figures(report)
+    target = [f for f in figures if f.row.endswith("管护林地面积") and f.column == "指标值"]
+    assert [(f.value, f.unit, f.qualifier) for f in target] == [(180.0, "亩", "bound")]
