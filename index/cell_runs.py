@@ -48,7 +48,7 @@ def _kind(text: str) -> str:
         return "pipes"
     if "|" not in text and "｜" not in text:
         return "text"
-    if text.endswith("|") and text.count("|") == 1 and len(text) > 1:
+    if text.endswith(("|", "｜")) and text.count("|") + text.count("｜") == 1 and len(text) > 1:
         return "cell"  # "年度资金总额 |": a cell and the border after it
     return "other"  # a row written whole ("a | b | c"), read as it is
 
@@ -109,7 +109,6 @@ def find_cell_runs(texts: list[str]) -> list[CellRun]:
             if sum(len(r.cells) for r in rows) >= 3:
                 runs.append(CellRun(i, j, rows))
         i = j
-
     return runs
 
 
