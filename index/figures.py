@@ -99,9 +99,12 @@ def _label_before(text: str, start: int, floor: int) -> str:
     label = _TRAIL_FILLER.sub("", _LEAD_FILLER.sub("", label.strip()))
     if len(re.findall(rf"[{CJK}]", label)) < 2 and cut > 0:
         # "年初预算，共计100万元": the naming words stand in the clause before
-        prev = seg[:cut].rstrip("，,；;：: ")
+        # "1.投入(得30分)": a score in brackets is named by the words before the bracket
+        prev = seg[:cut].rstrip("，,；;：: " + ("（(" if label in ("得", "") else ""))
         back = max((m.end() for m in _LABEL_STOP.finditer(prev)), default=0)
-        label = (prev[back:] + label).strip()
+        # "分析如下:1.投入(得30分)": the name after the list's colon and number
+        named = re.sub(r"^\d{1,2}[.、．]", "", re.sub(r"^.*[:：](?=\d{1,2}[.、．])", "", prev[back:]))
+        label = (named + label).strip()
     # a long label is cut from its start, never inside a number ("2024年度…" is not "024年度…")
     return re.sub(r"^[\d.,%]+(?:年度|年)?", "", label[-MAX_LABEL:]) if len(label) > MAX_LABEL else label
 

@@ -311,3 +311,9 @@ def test_a_target_written_as_an_equality_is_read_as_a_bound():
     figures = extract_figures(report)
     target = [f for f in figures if f.row.endswith("管护林地面积") and f.column == "指标值"]
     assert [(f.value, f.unit, f.qualifier) for f in target] == [(180.0, "亩", "bound")]
+
+
+def test_a_score_in_brackets_is_named_by_the_words_before_them():
+    report = _report("各指标得分情况如下:1.决策(得18分)，项目立项规范。2.过程(得27分)，资金管理规范。")
+    named = {f.value: f.label for f in extract_figures(report) if f.unit == "分"}
+    assert named[18.0].startswith("决策") and named[27.0].startswith("过程"), named
