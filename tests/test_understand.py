@@ -372,13 +372,26 @@ def test_a_county_inside_another_places_name_is_not_that_county():
     assert [u.doc for u in parser.parse("请问禾县财政局的自评得分").units] == ["nx.txt"]
 
 
-def test_which_district_a_question_names_does_not_depend_on_the_hash_seed():
-    """Two places of one length in one question: the set they were gathered in must not decide (each
-    process seeds str hashes anew)."""
+def _printed_under_seeds(code: str, seeds: tuple[str, ...]) -> set[str]:
+    """What `code` prints, run in a fresh interpreter under each PYTHONHASHSEED (each seeds str hashes anew)."""
     import os
     import subprocess
     import sys
 
+    outputs = set()
+    for seed in seeds:
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120
+        )
+        assert done.returncode == 0, done.stderr[-1000:]
+        outputs.add(done.stdout)
+    return outputs
+
+
+def test_which_district_a_question_names_does_not_depend_on_the_hash_seed():
+    """Two places of one length in one question: the set they were gathered in must not decide (each
+    process seeds str hashes anew)."""
     code = (
         "from assistant.understand import QuestionParser\n"
         "from index.models import ReportMeta\n"
@@ -387,14 +400,7 @@ def test_which_district_a_question_names_does_not_depend_on_the_hash_seed():
         " '', '') for d in ('白沙县', '青禾县', '松溪县', '云岭县', '石川县', '红枫县') for o in ('财政局', '教育局')]\n"
         "print([u.doc for u in QuestionParser(metas, {}).parse('青禾白沙红枫云岭经开区河道保洁花了多少').units])\n"
     )
-    outputs = set()
-    for seed in ("0", "1", "2", "3"):
-        env = {**os.environ, "PYTHONHASHSEED": seed}
-        done = subprocess.run(
-            [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120
-        )
-        assert done.returncode == 0, done.stderr[-1000:]
-        outputs.add(done.stdout)
+    outputs = _printed_under_seeds(code, ("0", "1", "2", "3"))
     assert len(outputs) == 1, outputs
 
 
@@ -506,10 +512,6 @@ def test_a_document_number_or_a_year_compared_against_is_not_the_year_asked():
 def test_keyword_scores_are_the_same_float_whatever_the_hash_seed():
     """A BM25 score summed over the query's terms in set order differs in its last bits from seed to seed, and
     two passages tied in score then swap places: the terms are summed in the query's own order."""
-    import os
-    import subprocess
-    import sys
-
     code = (
         "from index.sparse import BM25, tokenize\n"
         "from assistant.retrieve import PostedBM25\n"
@@ -518,12 +520,5 @@ def test_keyword_scores_are_the_same_float_whatever_the_hash_seed():
         "q = tokenize('白沙乡预算执行率和资金到位情况')\n"
         "print([repr(s) for _, s in BM25(docs).scores(q)], [repr(s) for _, s in PostedBM25(docs).scores(q)])\n"
     )
-    outputs = set()
-    for seed in ("0", "1", "2", "3", "4", "5"):
-        env = {**os.environ, "PYTHONHASHSEED": seed}
-        done = subprocess.run(
-            [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120
-        )
-        assert done.returncode == 0, done.stderr[-1000:]
-        outputs.add(done.stdout)
+    outputs = _printed_under_seeds(code, ("0", "1", "2", "3", "4", "5"))
     assert len(outputs) == 1, outputs
