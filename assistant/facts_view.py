@@ -20,10 +20,18 @@ _ITEM_LEVEL = {
 }
 
 
+_TITLE_LIKE = re.compile(r"报告|自评表|评价表|自评结果|绩效|决算")
+
+
 def short_name(meta: ReportMeta) -> str:
     if meta.org == "未知单位":  # the file the user gave, and the place its text keeps naming
         # named by its title (no digits: every number an answer shows must be a cited figure)
         title = re.sub(r"(?:19|20)\d{2}\s*年度?|[^\u4e00-\u9fff（）()]", "", meta.title)[:24]
+        if not _TITLE_LIKE.search(meta.title[:60]):
+            # the first sentence of an excerpt stood in for a title: the file's own name says more
+            # (no digits: every number an answer shows must be a cited figure)
+            stem = re.sub(r"(?:19|20)\d{2}\s*年度?|\d+|\.\w+$", "", meta.doc).strip("_-. ")
+            return f"{meta.district or meta.city or ''}文件“{stem or '未识别单位的报告'}”"
         return f"{meta.district or meta.city or ''}《{title or '未识别单位的报告'}》"
     for alias in reversed(meta.aliases):  # shortest first
         if alias.endswith(("街道", "镇", "乡")) or (alias.endswith(("区府办", "县府办")) and len(alias) > 3):

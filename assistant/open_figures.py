@@ -240,7 +240,7 @@ COMPUTE = re.compile(
 _HEAD_DROP = re.compile(
     # "巡护面积这个三级指标自评得了几分": the score asked and the words pointing back name no head
     r"(?:自评)?(?:得了|得分|打了|打分)|自评(?=几|多少)|(?:这|那|该)一?(?:个|项)(?:[一二三]级)?(?:指标)?|"
-    r"实际|目标|计划|预计|定的|定了|指标值|达到|做到|多少钱|多少|多长|多大|多高|多深|多远|多久|万元|亿元|元|钱|几|"
+    r"实际|目标|计划|预计|定的|定了|指标值|指标(?=目标|值)|达到|做到|多少钱|多少|多长|多大|多高|多深|多远|多久|万元|亿元|元|钱|几|"
     r"最后|最终|到底|究竟|一共|总共|是|的|了|(?<![实现拥])有|共|总|才|"
     r"[？?！!。，,、：:\s]"
 )
@@ -393,6 +393,8 @@ def _idf(keys: Sequence[str], figures: Sequence[Figure]) -> dict[str, float | No
 
 # "绩效自评表里…", "报告中…": the document asked about, no row of its table
 _DOCUMENT_GRAMS = {"绩效", "效自", "自评", "评表", "表里", "表中", "报告", "告里", "告中", "评价", "价表"}
+# words of measures and documents say which figure of a row, not which row: "指标", "得分" tell none apart
+GENERIC_GRAMS = _MEASURE_GRAMS | _DOCUMENT_GRAMS | {"指标", "得分", "分值", "目标", "标值"}
 # "收、支总计", "增、减": a 、 that joins the characters of one word is no gap in it
 _JOINED = re.compile(rf"(?<=[{CJK}])、(?=[{CJK}])")
 
@@ -438,8 +440,10 @@ def score_figures(
     units_asked = _EXPLICIT_UNIT.search(question)
     only = len({comparable(f.value, f.unit) for f in pool}) == 1 and units_asked and units is not None
     # the report's title words (its project: "村道养护项目") are spoken of, though near no figure
-    spoken = sum(v for g, v in said.items() if g in asked or (topic and g in topic))
-    if not only and (not asked or spoken < MIN_PRESENT * sum(said.values())):
+    # ("基本公卫里老年人体检…": the whole a part is asked of only says where it stands, as the asker calls it)
+    gate = {g: v for g, v in said.items() if g not in _whole_keys(subject, who)} or said
+    spoken = sum(v for g, v in gate.items() if g in asked or (topic and g in topic))
+    if not only and (not asked or spoken < MIN_PRESENT * sum(gate.values())):
         return []
     # the project the whole report is about ("村道养护经费…执行数"), named by no figure: it tells no figure
     # from another, so it does not lower every figure's match either
@@ -474,6 +478,7 @@ def score_figures(
         bare = bare.replace(name, " ")
     runs = re.findall(rf"[{CJK}]{{3,}}", _HEAD_DROP.sub(" ", bare))
     phrase = max(runs, key=len) if runs else ""
+    part_keys = _part_keys(bare, who)
     scored: list[tuple[float, int, Figure]] = []
     for seq, f in enumerate(pool):
         # a table of one project among several ("> 项目 购买服务"): the project names its cells too
@@ -489,6 +494,9 @@ def score_figures(
             score *= 0.4  # "绩效目标完成率" is a rate by that name: "完成预算的100%" is another figure
         if heads and not any(h in named_by for h in heads):
             score *= 0.4
+        if part_keys and score:
+            # "基本药物补助里中央补助": the part asked names the figure, the whole only says where it stands
+            score *= max(0.5, sum(g in named_by for g in part_keys) / len(part_keys))
         part = None if f.column else _PART.search(f.context[:16])
         if part and part.group(0) not in question:
             score *= 0.7  # "项目支出…全年预算数…" is the projects' figure, not the unit's, unless asked
@@ -543,6 +551,30 @@ def score_figures(
         scored.append((score, seq, f))
     scored.sort(key=lambda x: (-x[0], x[1]))
     return _whole_before_parts(scored, near)
+
+
+# "A里B" / "A当中B" / "A其中B": B is asked, a part of A (公里, 里程 are words of their own)
+_PART_OF = re.compile(
+    rf"[{CJK}]{{2,}}(?:里面|里头|里边|(?<![公千英海邻])里(?!程|程碑)|当中|之中|其中)的?([{CJK}]{{2,}}.*)$"
+)
+
+
+def _whole_keys(subject: str, who: set[str]) -> set[str]:
+    """The keys of the whole a part is asked of, and of nothing else the question asks."""
+    m = _PART_OF.search(subject)
+    if not m:
+        return set()
+    whole = _word_grams(subject_words(_HEAD_DROP.sub(" ", subject[: m.start(1)])))
+    return set(whole) - _part_keys(subject, who)
+
+
+def _part_keys(subject: str, who: set[str]) -> set[str]:
+    """The keys of the part a question asks of a whole ("基本公卫里老年人体检实际查了多少人" → 老年, 年人, 体检)."""
+    m = _PART_OF.search(subject)
+    if not m:
+        return set()
+    part = _HEAD_DROP.sub(" ", m.group(1))
+    return {g for g in _word_grams(subject_words(part)) if len(g) == 2 and g not in GENERIC_GRAMS | who}
 
 
 def _label_key(label: str) -> str:
@@ -664,9 +696,7 @@ def _told_apart(subject: str, names: Sequence[str], best: Figure, close: list[Fi
     if any(f.column or _label_key(re.sub(r"^(?:19|20)\d{2}年度?", "", f.label)) != same for f in close):
         return False
     who = {g for name in names for g in _grams(name)}
-    # (words of measures and documents say which figure of a row, not which row: "指标", "得分" tell none apart)
-    generic = _MEASURE_GRAMS | _DOCUMENT_GRAMS | {"指标", "得分", "分值", "目标", "标值"}
-    asked = {g for g in _word_grams(subject_words(subject)) if len(g) == 2 and g not in who | generic}
+    asked = {g for g in _word_grams(subject_words(subject)) if len(g) == 2 and g not in who | GENERIC_GRAMS}
     near_best = asked & set(_grams(_JOINED.sub("", _leading_words(best))))
     for f in close:
         near_rival = asked & set(_grams(_JOINED.sub("", _leading_words(f))))

@@ -150,7 +150,10 @@ _SUBJECT_NOISE = re.compile(
     r"是啥|啥|请问|一下|情况|具体|呢|吗|吧|啊|呀|[\s，,。？?！!：:、“”\"'（）()]"
 )
 YEAR = re.compile(r"((?:19|20)\d{2})\s*年?")
-_DOC_NUMBER_YEAR = re.compile(r"[〔\[【（(]\s*(?:19|20)\d{2}\s*[〕\]】）)]")
+_DOC_NUMBER_YEAR = re.compile(
+    # (and a day, "截至2023年4月10日": reports are written the year after, a day of it is no report's year)
+    r"[〔\[【（(]\s*(?:19|20)\d{2}\s*[〕\]】）)]|(?:截至|截止|到)?(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
+)
 _BASE_YEAR = re.compile(r"(?<=比|较)\s*(?:19|20)\d{2}\s*年度?|(?<=相比|对比|同比)\s*(?:19|20)\d{2}\s*年度?")
 # "23年" as staff write it: the year 2023 (not "运行10年", not "第5年")
 SHORT_YEAR = re.compile(r"(?<![\d.第])(1[5-9]|2\d)(?=\s*年(?![代龄限内以来]))")
@@ -268,6 +271,14 @@ class QuestionParser:
             units, rest = self.fuzzy.find(text)
             if any(u.doc in ruled_out for u in units):
                 units, rest = (), text
+            if units and previous is None and not org_mentions(text):
+                # names matched on words any title may hold ("安全…整治", "满意度"): a report that alone speaks
+                # of what is asked, clearly more than any other, is the one meant
+                by_content = self.content.find(
+                    text, lambda u: u.doc in ruled_out or self.fuzzy.elsewhere(text, u)
+                )
+                if by_content and by_content[0].doc not in {u.doc for u in units}:
+                    units, rest = by_content, text
         if not units and previous is None:
             units = self.content.find(text, lambda u: u.doc in ruled_out or self.fuzzy.elsewhere(text, u))
         # a document's number ("青办发〔2019〕12号") and a lone year compared against ("比2023年增长") are not
@@ -419,7 +430,11 @@ class QuestionParser:
                 or (not explain and re.search(r"(?:率|数|额|费)$", _subject(rest_no_year)))
             ),
             text=text,
-            units=(units_in_year or units) if years else _latest_first(units_in_year or units),
+            units=(units_in_year or units)
+            if years
+            else _latest_first(units)
+            if operation == "yoy"
+            else self.content.narrow(text, _latest_first(units)),
             year=year,
             metric=metric,
             item=item,

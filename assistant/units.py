@@ -158,7 +158,7 @@ class FuzzyUnits:
         """The question places the unit somewhere this report's name does not ("石川县交通运输局" is not
         松原市交通运输局; "青禾卫健委" is not 石川州卫健委: 青禾 is a place the library knows). A report that
         names no place at all is not ruled out."""
-        known = {p for p in self.places if question.startswith(p) or f"{p}的" in question}
+        known = self._places_in(question)
         asked = (
             known
             | places_of(" ".join(org_mentions(question)))
@@ -169,10 +169,21 @@ class FuzzyUnits:
                 if not _NOT_PLACE.match(m.group(1))
             }
         )
+        # "…费用占南县就业中心": the county may be one character, the words before it none of its name
+        asked = {
+            p
+            for p in asked
+            if not (m := re.search(rf"{re.escape(p)}(?:县|州)", question))
+            or not any(in_name(m.group(0)[k:], self.names[meta.doc]) for k in range(1, len(p)))
+        }
         name = self.names[meta.doc]
         # a one-character county ("石县") is a place too, though no pattern of names finds it
         placed = places_of(name) or any(p for p in (meta.district, meta.city, meta.province))
         return bool(asked) and bool(placed) and not any(in_name(p, name) for p in asked)
+
+    def _places_in(self, question: str) -> set[str]:
+        """The library's places the question opens with (or names with 的): "瓯海…" for 瓯海区."""
+        return {p for p in self.places if question.startswith(p) or f"{p}的" in question}
 
     def find(self, question: str) -> tuple[tuple[ReportMeta, ...], str]:
         """(the reports named, the question with their matched words blanked as 〇)."""
@@ -203,6 +214,15 @@ class FuzzyUnits:
             scored.append((score, i, meta))
         if not scored:
             return (), question
+        # "瓯海排水管网…": a report known only by its place and title, placed where the question says,
+        # outranks a report that names no place (a unit of that place the question does not name does not)
+        places = self._places_in(question)
+        placed_there = [
+            s
+            for s in scored
+            if s[2].org == "未知单位" and any(in_name(p, self.names[s[2].doc]) for p in places)
+        ]
+        scored = placed_there or scored
         scored.sort(key=lambda s: (-s[0], s[1]))
         top = scored[0][0]
         picked = [m for s, _, m in scored if s * LEAD > top]
@@ -315,22 +335,40 @@ class ContentUnits:
             self._postings = postings
         return self._postings
 
-    def find(
-        self, question: str, ruled_out: Callable[[ReportMeta], bool] = lambda meta: False
-    ) -> tuple[ReportMeta, ...]:
-        """`ruled_out`: reports the question excludes (placed elsewhere), left out before the lead is judged."""
+    def _scores(self, question: str) -> tuple[dict[int, float], Counter[int]]:
+        """Each report's IDF-weighted share of the question's bigrams, and how many rare ones it holds."""
         n = len(self.metas)
-        if n < 2:
-            return ()
         postings = self._index()
         scores: dict[int, float] = {}
         rare: Counter[int] = Counter()
+        # (rare among a few hundred reports is a word three of them share: the bar grows with the library)
+        few = max(2, n // 100)
         for g in sorted(_grams(_ASK_WORDS.sub(" ", question))):
             docs = postings.get(g, [])
             weight = math.log(1 + n / len(docs)) if docs else 0.0
             for i in docs:
                 scores[i] = scores.get(i, 0.0) + weight
-                rare[i] += len(docs) <= 2
+                rare[i] += len(docs) <= few
+        return scores, rare
+
+    def narrow(self, question: str, units: tuple[ReportMeta, ...]) -> tuple[ReportMeta, ...]:
+        """One unit's reports of several years, the question naming none: the one whose text clearly speaks
+        most of what is asked ("稽查核查费用占…"), or all of them when none stands out."""
+        if len(units) < 2 or len({u.org for u in units}) > 1:
+            return units
+        scores, _ = self._scores(question)
+        at = {m.doc: i for i, m in enumerate(self.metas)}
+        ranked = sorted(units, key=lambda u: -scores.get(at.get(u.doc, -1), 0.0))
+        best, second = (scores.get(at.get(u.doc, -1), 0.0) for u in ranked[:2])
+        return (ranked[0],) if best > second * CONTENT_LEAD else units
+
+    def find(
+        self, question: str, ruled_out: Callable[[ReportMeta], bool] = lambda meta: False
+    ) -> tuple[ReportMeta, ...]:
+        """`ruled_out`: reports the question excludes (placed elsewhere), left out before the lead is judged."""
+        if len(self.metas) < 2:
+            return ()
+        scores, rare = self._scores(question)
         ranked = sorted(
             (
                 (s, i)

@@ -960,3 +960,20 @@ def test_an_increase_asked_is_never_answered_with_a_negative_difference():
     """ "调整后预算比年初收支预算多了多少": figures that give a negative increase are not the ones asked."""
     report = _report("2023年度调整后预算为80万元。2023年度年初收支预算为120万元。")
     assert compute("调整后预算比年初收支预算增加了多少", extract_figures(report), ("青禾县",)) is None
+
+
+def test_a_part_asked_of_a_whole_is_named_by_the_part():
+    # "基本药物补助里中央补助": the words of the whole stand beside every figure of it; the part names one
+    text = (
+        "青禾县卫健局2022年度基本药物制度补助资金绩效自评报告\n"
+        "年度完成基层医疗卫生机构实施基本药物制度补助860.5万元,中央补助312.4万元,地方财政补助548.1万元。"
+    )
+    figures = extract_figures(_report(text))
+    question = "青禾卫健局基本药物补助里中央补助有多少?"
+    match = best_figure(question, "基本药物补助里中央补助有多少?", figures, ("青禾县卫健局",))
+    assert match is not None and match.figure.value == 312.4
+
+
+def test_the_measure_words_after_an_indicator_name_do_not_head_it():
+    # "满意度指标目标值": 满意度 is what is asked; 指标/目标值 only say which column
+    assert head_grams("服务对象满意度指标目标值定的多少") == {"满意", "意度"}

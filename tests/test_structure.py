@@ -339,3 +339,14 @@ def test_a_publisher_in_a_portals_pipe_table_names_the_unit():
     lines = [SourceLine(i, t) for i, t in enumerate(text.split("\n"), 1)]
     meta = parse_report(RawDocument("r.txt", "txt", lines, "0" * 64)).meta
     assert meta.org == "石川市农业农村局"
+
+
+def test_a_prefecture_named_州_is_the_units_place():
+    meta = _meta_of("云岭州民政局2020年项目支出绩效评价报告\n一、基本情况\n资金120万元。")
+    assert meta.org == "云岭州民政局" and meta.city == "云岭州"
+    assert "民政局" in meta.aliases
+
+
+def test_a_transfer_payments_template_headings_are_report_sections():
+    assert canonical_of("一、绩效目标分解下达情况") == "基本情况"
+    assert canonical_of("二、绩效情况分析") == "工作任务完成情况"

@@ -522,3 +522,75 @@ def test_keyword_scores_are_the_same_float_whatever_the_hash_seed():
     )
     outputs = _printed_under_seeds(code, ("0", "1", "2", "3", "4", "5"))
     assert len(outputs) == 1, outputs
+
+
+# a library of a dozen more units, for words to be rare or common in
+_OTHER_UNITS = [
+    _unit(f"x{i}.txt", f"{place}县{kind}", f"{place}县")
+    for i, (place, kind) in enumerate(
+        (place, kind)
+        for place in ("白沙", "云岭", "石川", "松原", "青禾", "龙山")
+        for kind in ("民政局", "财政局")
+    )
+]
+
+
+def test_a_day_in_the_question_is_no_report_year():
+    # reports are written the year after: "截至2023年4月10日" dates a figure of the 2022 report
+    parser = QuestionParser([_meta("yp22.txt", "广州市白云区人民政府永平街道办事处", "白云区", 2022)], {})
+    parsed = parser.parse("永平街道截至2023年4月10日资金到位率多少？")
+    assert parsed.year is None and [u.doc for u in parsed.units] == ["yp22.txt"]
+    assert parser.parse("永平街道2023年资金到位率多少？").year == 2023
+
+
+def test_a_report_known_by_its_place_outranks_one_whose_title_shares_common_words():
+    # the unit of neither report is named; the question opens with a place only one of them is in
+    placed = ReportMeta("p.txt", "未知单位", (), "松溪区", None, None, 2022, "其他", "排水管网工程(二期)")
+    other = _unit("o.txt", "未知单位", None, "城区供水管网改造工程项目支出绩效评价报告")
+    parsed = QuestionParser([placed, other, *_OTHER_UNITS], {}).parse(
+        "松溪排水管网二期的专项债还有多少没拨付？"
+    )
+    assert [u.doc for u in parsed.units] == ["p.txt"]
+
+
+def test_a_report_that_alone_speaks_of_what_is_asked_beats_a_title_sharing_common_words():
+    # "安全…整治" is in another report's title; only one report talks of 铁路沿线 at all
+    titled = _unit("t.txt", "青禾经济开发区", None, "食品安全专项整治项目绩效自评报告")
+    table = _unit("r.txt", "未知单位", None, "")
+    texts = {
+        "t.txt": "食品安全专项整治 抽检批次 100批次",
+        "r.txt": "铁路沿线隐患排查 | 铁路沿线安全隐患排查成本预算 | 6 | 万元 | 铁路沿线环境整治亮化率",
+    }
+    library = [titled, table, *_OTHER_UNITS]
+    parsed = QuestionParser(library, {}, lambda doc: texts.get(doc, "")).parse(
+        "铁路沿线整治项目安全隐患排查成本预算多少?"
+    )
+    assert [u.doc for u in parsed.units] == ["r.txt"]
+
+
+def test_a_one_character_county_is_read_whole_not_with_the_word_before_it():
+    # "…费用占石县就业中心": 用占 is no place, 石县 is
+    unit = _unit("s.txt", "石县就业服务中心", "石县")
+    parsed = QuestionParser([unit], {}).parse("稽查费用占石县就业中心项目支出的比例是多少?")
+    assert [u.doc for u in parsed.units] == ["s.txt"]
+
+
+def test_of_one_units_reports_of_two_years_the_one_that_speaks_of_what_is_asked():
+    older = _meta("o.txt", "广州市白云区人民政府永平街道办事处", "白云区", 2021)
+    newer = _meta("n.txt", "广州市白云区人民政府永平街道办事处", "白云区", 2022)
+    texts = {"o.txt": "永平街道 环卫保洁经费 出租屋管理", "n.txt": "永平街道 稽查核查费用8万元 失业保险稽查"}
+    parser = QuestionParser([older, newer], {}, texts.get)
+    assert [u.doc for u in parser.parse("永平街道稽查核查费用是多少").units] == ["n.txt"]
+    # words both reports hold tell neither apart: the latest first, as before
+    assert [u.doc for u in parser.parse("永平街道预算执行率是多少").units] == ["n.txt", "o.txt"]
+
+
+def test_a_report_with_no_title_is_shown_by_its_file_name_not_its_first_sentence():
+    from assistant.facts_view import short_name
+
+    lead = ReportMeta(
+        "x09_石川危改.txt", "未知单位", (), None, None, None, 2023, "其他", "2023年共下达补助资金246.2万元"
+    )
+    assert short_name(lead) == "文件“x_石川危改”"  # (no digits: every number shown must be cited)
+    titled = ReportMeta("x.txt", "未知单位", (), None, None, None, 2023, "其他", "危房改造资金绩效自评报告")
+    assert short_name(titled) == "《危房改造资金绩效自评报告》"
