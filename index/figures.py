@@ -236,14 +236,23 @@ def _cn_counts(doc: str, block: Block, section: str) -> Iterator[Figure]:
             )
 
 
+_ITEM_LEAD = re.compile(
+    r"^\s*(?:\d{1,2}[.、．](?=(?:19|20)\d{2}年|\D)|[(（]\d{1,2}[)）])\s*([^，,。；;]{4,40}?)[，,。；;]"
+)
+
+
 def sentence_figures(doc: str, block: Block, section: str, unit_hint: str = "") -> Iterator[Figure]:
     """Figures of running text. Two figures with no words between them share their label ("老年人体检数
     3100人 2950人": a target, then what was achieved) and are marked as the first and second of a pair."""
     yield from _labelled_bare(doc, block, section, unit_hint)
     yield from _cn_counts(doc, block, section)
     text = block.text
+    # "1.2021年第一批…养殖基地建设项目,……目前项目资金已拨付270万元": a numbered paragraph's opening words
+    # say what its later sentences are about
+    item = _ITEM_LEAD.match(text)
     for s, e in split_sentences(text):
         sentence = text[s:e]
+        where = f"{section} > {item.group(1)}" if item and s >= item.end() else section
         floor = 0
         previous: Figure | None = None
         pending: list[Figure] = []
@@ -296,7 +305,7 @@ def sentence_figures(doc: str, block: Block, section: str, unit_hint: str = "") 
                 label=label,
                 quote=quote,
                 line=block.line_at(s + m.start()),
-                section=section,
+                section=where,
                 qualifier="bound" if bound else ("second" if paired else ""),
                 context=sentence.strip()[:200],
             )

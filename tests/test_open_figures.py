@@ -977,3 +977,18 @@ def test_a_part_asked_of_a_whole_is_named_by_the_part():
 def test_the_measure_words_after_an_indicator_name_do_not_head_it():
     # "满意度指标目标值": 满意度 is what is asked; 指标/目标值 only say which column
     assert head_grams("服务对象满意度指标目标值定的多少") == {"满意", "意度"}
+
+
+def test_a_numbered_paragraphs_opening_words_tell_its_figures_from_the_next_ones():
+    # two projects' paragraphs state the same sentence ("目前项目资金已拨付…"): the words that open each say which
+    text = (
+        "白沙乡人民政府2021年度项目支出绩效单位自评报告\n一、基本情况\n"
+        "1.2021年第一批统筹整合使用财政涉农资金茶叶加工厂建设项目,项目建设内容:建设厂房800平方米。"
+        "统筹整合使用财政涉农资金210万元,目前项目资金已拨付180万元。\n"
+        "2.2021年第一批统筹整合使用财政涉农资金村组道路建设项目,项目建设内容:硬化道路3公里。"
+        "统筹整合使用财政涉农资金95万元,目前项目资金已拨付90.5万元。"
+    )
+    figures = extract_figures(_report(text))
+    question = "白沙乡茶叶加工厂项目目前拨付了多少?"
+    match = best_figure(question, "茶叶加工厂项目目前拨付了多少?", figures, ("白沙乡人民政府", "白沙乡"))
+    assert match is not None and match.confident and match.figure.value == 180
