@@ -279,6 +279,10 @@ class QuestionParser:
                 )
                 if by_content and by_content[0].doc not in {u.doc for u in units}:
                     units, rest = by_content, text
+        if units and previous is None and not org_mentions(text) and len({u.org for u in units}) == 1:
+            # "广西…水污染防治资金": a place (or a short name) fits the report found by it and another that
+            # speaks of what is asked; the one whose text holds the question's other words is meant
+            units = self.content.better_fit(text, rest, units) or units
         if not units and previous is None:
             units = self.content.find(text, lambda u: u.doc in ruled_out or self.fuzzy.elsewhere(text, u))
         # a document's number ("青办发〔2019〕12号") and a lone year compared against ("比2023年增长") are not

@@ -200,9 +200,8 @@ class FuzzyUnits:
             shared = asked & self.grams[meta.doc]
             score = sum(self.idf[g] for g in sorted(shared))  # sorted: float sums in one order
             # one shared bigram is enough when no other report's name has it and the question calls the unit
-            # by its kind ("云雾中心" for 青禾县云雾茶产业服务中心), or it is the place of a report whose
-            # unit was not found
-            where = f"{meta.district or ''}{meta.city or ''}" if meta.org == "未知单位" else ""
+            # by its kind ("云雾中心" for 青禾县云雾茶产业服务中心), or it is the report's place ("松溪危改")
+            where = f"{meta.district or ''}{meta.city or ''}"
             sole = any(self.df.get(g) == 1 for g in shared) and (
                 any(meta.org.endswith(m[-2:]) for m in org_mentions(question))
                 or any(self.df.get(g) == 1 and g in where for g in shared)
@@ -361,6 +360,41 @@ class ContentUnits:
         ranked = sorted(units, key=lambda u: -scores.get(at.get(u.doc, -1), 0.0))
         best, second = (scores.get(at.get(u.doc, -1), 0.0) for u in ranked[:2])
         return (ranked[0],) if best > second * CONTENT_LEAD else units
+
+    def better_fit(
+        self, question: str, rest: str, named: tuple[ReportMeta, ...]
+    ) -> tuple[ReportMeta, ...] | None:
+        """Another report than the one `named`, when its text holds the name the question used for it and
+        clearly more of the question's other words (`rest`, the name blanked) than the named one's does."""
+        if len(self.metas) < 2:
+            return None
+        scores, rare = self._scores(rest)
+        at = {m.doc: i for i, m in enumerate(self.metas)}
+        own = max((scores.get(at.get(u.doc, -1), 0.0) for u in named), default=0.0)
+        said = {
+            n[:-1] if len(n) > 2 and n[-1] in "省市州盟县区旗" else n
+            for u in named
+            for n in (u.org, *u.aliases, u.city or "", u.district or "", u.province or "")
+            if n and (n in question or (len(n) > 2 and n[:-1] in question))
+        }
+        said = {n for n in said if len(n) >= 2}
+        if not said:
+            return None
+        ranked = sorted(
+            (
+                (s, i)
+                for i, s in scores.items()
+                if rare[i] >= CONTENT_MIN_RARE and self.metas[i].doc not in {u.doc for u in named}
+            ),
+            key=lambda x: (-x[0], x[1]),
+        )
+        for s, i in ranked[:3]:
+            if s <= own * CONTENT_LEAD:
+                return None
+            meta = self.metas[i]
+            if any(n in self.text_of(meta.doc)[:CONTENT_CHARS] for n in sorted(said)):
+                return (meta,)
+        return None
 
     def find(
         self, question: str, ruled_out: Callable[[ReportMeta], bool] = lambda meta: False

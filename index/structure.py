@@ -190,6 +190,10 @@ _NOT_IN_NAME = re.compile(
 )
 
 
+# "石川省财政厅以《关于下达…的通知》": the body that issues a document or allots the funds, not the reporter
+_ISSUES = re.compile(r"\s*(?:以|联合|会同)?\s*(?:《|(?:提前)?下达|印发|转发|拨付|分配)")
+
+
 def _named_organisation(blocks: list[Block]) -> str | None:
     """The organisation a report names with its place and keeps naming ("青禾县龙山镇石门中学是…"), never a
     phrase that merely ends in a suffix word ("用于建设长安学校", "担负着石川镇…"). A name is taken whole: a
@@ -215,6 +219,7 @@ def _named_organisation(blocks: list[Block]) -> str | None:
                 and not _NOT_IN_NAME.search(name)
                 and not _COMMON_WORD.fullmatch(name)
                 and not _AREA_WORD_END.search(name)  # "青禾区城乡义务教育": a place and 城乡, no unit
+                and not _ISSUES.match(rest)
             ):
                 found.append(_fix_typos(name))
     if not found:
@@ -240,6 +245,8 @@ def read_org(title: str, blocks: list[Block], publisher: str | None = None, file
     """The reporting organisation: the title, a labelled field (单位名称：…), "X（以下简称…）", the first
     organisation named, the page's publisher, the file name — in that order."""
     org = _org_of_title(title)
+    if org and (at := title.find(org)) >= 0 and _ISSUES.match(title[at + len(org) :]):
+        org = None  # an excerpt opening "石川省财政厅《关于提前下达…》": the issuer, not the reporter
     for pattern in (_FIELD, _NAMED_BEFORE_SHORT, _SUPERVISOR):
         if org is not None:
             break
@@ -552,14 +559,16 @@ def aliases_for(org: str, district: str | None, city: str | None, province: str 
     return tuple(sorted(names, key=lambda n: (-len(n), n)))
 
 
-_NOT_IN_PLACE = "治省市县区州盟旗局委府的是了在对为和与及等中央国家年度月日于向由至达将把从全本各该我批点试"
+_NOT_IN_PLACE = (
+    "治省市县区州盟旗局委府的是了在对为和与及等中央国家年度月日于向由至达将把从全本各该我批点试以其他每"
+)
 
 
 def _repeated_place(blocks: list[Block]) -> tuple[str | None, str | None]:
     """(city, county) a report names at least twice in its opening ("云岭县2021年…", "下达青禾县…")."""
     counts: dict[str, int] = {}
     for block in blocks[:60]:
-        text = block.text
+        text = re.sub(r"以[上下内外]", "〇〇", block.text)  # "以上城市" names no city
         for m in re.finditer(rf"{_CITY_END}|{_COUNTY_END}", text):
             for k in (2, 3, 4):
                 name = text[max(0, m.start() - k) : m.end()]
@@ -603,6 +612,9 @@ def read_meta(raw: RawDocument, blocks: list[Block]) -> ReportMeta:
     district = district_m.group(1) if district_m else None
     if org == "未知单位":  # a report whose unit is not named is still placed by the place it keeps naming
         city, district = _repeated_place(blocks)
+        said = "".join(b.text for b in blocks[:60])
+        if city and "我市" in said and not re.search(r"我(?:县|区|旗)", said):
+            district = None  # a city's report ("下达我市…") names its counties as where the funds went
     aliases = aliases_for(org, district, city, province)
     if org != "未知单位" and not (province or city or district) and not _HAS_PLACE.match(org):
         # "教育局" in a report that keeps naming 青禾县: known as 青禾县教育局 too

@@ -350,3 +350,20 @@ def test_a_prefecture_named_州_is_the_units_place():
 def test_a_transfer_payments_template_headings_are_report_sections():
     assert canonical_of("一、绩效目标分解下达情况") == "基本情况"
     assert canonical_of("二、绩效情况分析") == "工作任务完成情况"
+
+
+def test_a_body_that_issues_or_allots_is_not_the_reporting_unit():
+    text = (
+        "一、绩效目标分解下达情况\n2022年12月23日,石川省财政厅以《关于提前下达2023年中央土壤污染防治资金预算的通知》"
+        "下达我市资金8000万元。\n青禾市土壤污染防治资金分配到松溪县2000万元、白沙县1500万元。"
+        "青禾市下达松溪县详细调查资金,松溪县完成调查。"
+    )
+    meta = _meta_of(text)
+    assert "财政厅" not in meta.org
+    # a city's report ("下达我市…") names the counties the funds went to: they are not where it is from
+    assert meta.city == "青禾市" and meta.district is None
+
+
+def test_以上城市_names_no_city():
+    text = "一、基本情况\n全区设区市以上城市空气质量优良率95%,以上城市黑臭水体消除比例90%。"
+    assert _meta_of(text).city is None

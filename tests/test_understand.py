@@ -594,3 +594,28 @@ def test_a_report_with_no_title_is_shown_by_its_file_name_not_its_first_sentence
     assert short_name(lead) == "文件“x_石川危改”"  # (no digits: every number shown must be cited)
     titled = ReportMeta("x.txt", "未知单位", (), None, None, None, 2023, "其他", "危房改造资金绩效自评报告")
     assert short_name(titled) == "《危房改造资金绩效自评报告》"
+
+
+def test_a_place_fits_the_report_that_speaks_of_what_is_asked_not_another_of_that_place():
+    # two reports of 石川: the question's other words (水污染防治资金) are only in the second one's text
+    pension = ReportMeta(
+        "p.txt", "石川省人社厅", ("石川省人社厅", "石川"), None, None, "石川省", 2022, "其他", ""
+    )
+    water = _unit("w.txt", "未知单位", None, "")
+    texts = {
+        "p.txt": "石川省人社厅 城乡居民基本养老保险 转移支付资金 参保人数",
+        "w.txt": "石川财政厅收到水污染防治资金预算通知 重点流域水污染防治 国控断面水质优良率",
+    }
+    parser = QuestionParser([pension, water, *_OTHER_UNITS], {}, lambda doc: texts.get(doc, ""))
+    parsed = parser.parse("中央给石川下达的水污染防治资金一共多少?")
+    assert [u.doc for u in parsed.units] == ["w.txt"]
+    assert [u.doc for u in parser.parse("石川养老保险参保人数多少?").units] == ["p.txt"]
+
+
+def test_a_city_typed_without_its_suffix_finds_the_report_placed_there():
+    # "松溪危改": 松溪 is the city of the report (published by a town of it), not a word of its name
+    town = ReportMeta(
+        "t.txt", "松溪市白石镇", ("白石镇", "白石镇政府"), None, "松溪市", None, 2022, "其他", ""
+    )
+    parsed = QuestionParser([town, *_OTHER_UNITS], {}).parse("松溪危改实际完成了多少户?")
+    assert [u.doc for u in parsed.units] == ["t.txt"]
