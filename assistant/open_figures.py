@@ -237,6 +237,8 @@ COMPUTE = re.compile(
     r"还有多少(?:钱)?没|没拨|未拨|空着|比.{1,12}(?:多|少|高|低)|"
     r"高多少|低多少|增加了多少|减少了多少|净|加起来|相加|合起来|之和|平均|占.{0,12}(?:比|多少)|比重|是.{0,4}几倍"
 )
+# "分给各市具体多少": one figure per place is asked, never the total they share
+_BREAKDOWN = re.compile(r"(?:分给|分配给|分到|下达给|拨给|给)各[省市州县区旗镇乡村校]|各[市州县区旗镇乡]分别")
 _HEAD_DROP = re.compile(
     # "巡护面积这个三级指标自评得了几分": the score asked and the words pointing back name no head
     r"(?:自评)?(?:得了|得分|打了|打分)|自评(?=几|多少)|(?:这|那|该)一?(?:个|项)(?:[一二三]级)?(?:指标)?|"
@@ -288,6 +290,36 @@ def head_grams(asked: str) -> set[str]:
         return set()
     last = runs[-1]
     return {last[i : i + 2] for i in range(max(0, len(last) - 3), len(last) - 1)}
+
+
+# what names a fund or a cost in general ("…资金", "…经费"): the words before it say which
+_GENERIC_TAIL = re.compile(r"(?:专项资金|资金|经费|金额|总额|费用|款项|项目)+$")
+
+
+def head_core(asked: str) -> str:
+    """The fund a question ends by naming, less the words any amount is named by ("水污染防治资金" → 水污染
+    防治), when three characters or more are left: what the report must speak of to answer."""
+    found = re.findall(rf"[{CJK}]{{2,}}", _HEAD_DROP.sub(" ", asked))
+    while len(found) > 1 and _DONE_ONLY.fullmatch(found[-1]):
+        found.pop()
+    if not found:
+        return ""
+    head = _head_of(found[-1])
+    core = _GENERIC_TAIL.sub("", head)
+    # (only a fund's name: "比上年少", "百分之" are ways of asking, not what is asked of)
+    return core if core != head and len(core) >= 3 and not _MODIFIER_ONLY.match(core) else ""
+
+
+def _abbreviated_in(core: str, text: str) -> bool:
+    """Whether a text speaks of `core`: a word of it, or all of it written in full where the asker shortened
+    it ("车购税" for 车辆购置税, "危改" for 危房改造: its characters in order, a few apart at most)."""
+    if any(core[i : i + 2] in text for i in range(len(core) - 1)):
+        return True  # a word of it is enough: the asker's phrase joins words the report writes apart
+    return re.search(".{0,3}".join(map(re.escape, core)), text) is not None
+
+
+def _spoken_text(figures: Sequence[Figure]) -> str:
+    return _JOINED.sub("", " ".join(f"{f.label} {f.quote} {f.section} {f.context}" for f in figures))
 
 
 def comparable(value: float, unit: str) -> tuple[float, str]:
@@ -445,6 +477,9 @@ def score_figures(
     spoken = sum(v for g, v in gate.items() if g in asked or (topic and g in topic))
     if not only and (not asked or spoken < MIN_PRESENT * sum(gate.values())):
         return []
+    core = head_core(subject)
+    if core and not only and not any(_abbreviated_in(core, text) for text in (_spoken_text(figures), topic)):
+        return []  # "水污染防治资金" of a report that never names 水污染防治: its 资金 are other funds
     # the project the whole report is about ("村道养护经费…执行数"), named by no figure: it tells no figure
     # from another, so it does not lower every figure's match either
     project = report_words(topic) if topic else ""
@@ -648,7 +683,7 @@ def best_figure(
 ) -> Match | None:
     """The figure a question asks for. A question asking a computation gets none (unless `compute_ok`:
     the caller is finding one operand of it)."""
-    if COMPUTE.search(question) and not compute_ok:
+    if (COMPUTE.search(question) and not compute_ok) or _BREAKDOWN.search(question):
         return None
     ranked = score_figures(question, subject, figures, names, near, year, topic)
     if not ranked:

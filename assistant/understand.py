@@ -264,6 +264,8 @@ class QuestionParser:
         if same_name:
             # "青禾林业局": the shared name (林业局) and a word of only one unit's name (青禾) say which
             units, same_name = self._by_other_words(text, units), ()
+            if len({u.org for u in units}) > 1 and previous is None:
+                units = self.content.narrow(rest, units, across_units=True)
             if len({u.org for u in units}) > 1:
                 same_name = tuple(sorted({u.org for u in units}))
         if not units and (previous is None or org_mentions(text)):
@@ -438,7 +440,9 @@ class QuestionParser:
             if years
             else _latest_first(units)
             if operation == "yoy"
-            else self.content.narrow(text, _latest_first(units)),
+            else self.content.narrow(
+                text, _latest_first(units), across_units=self._one_name_for_all(text, units)
+            ),
             year=year,
             metric=metric,
             item=item,
@@ -571,6 +575,11 @@ class QuestionParser:
         found = [(pos, m) for pos, m in found if named[m.doc] == best[(m.org, m.year)]]
         # in the order the question names them: "南洲比永平高多少" subtracts 永平 from 南洲
         return tuple(m for _, m in sorted(found, key=lambda f: f[0])), rest
+
+    def _one_name_for_all(self, text: str, units: Sequence[ReportMeta]) -> bool:
+        """Whether the units were all found by one name they share ("县残联"), none named on its own."""
+        matched = [ms for _, ms in self._alias_matches(text) if any(m in units for m in ms)]
+        return len(matched) == 1 and all(u in matched[0] for u in units)
 
     def _alias_matches(self, text: str) -> list[tuple[str, list[ReportMeta]]]:
         """The aliases that stand in the text, longest first, each where no longer one already stood."""

@@ -312,6 +312,7 @@ def strip_places(text: str, meta: ReportMeta | None = None, report_text: str = "
 # only one other) holds, and clearly more than the next report.
 CONTENT_MIN_RARE = 2
 CONTENT_LEAD = 1.5
+FIT_CANDIDATES = 20  # the reports best matched by content that are looked at for the name the question used
 CONTENT_CHARS = 6000  # the opening of a report: its overview, where projects and places are named
 
 
@@ -350,11 +351,14 @@ class ContentUnits:
                 rare[i] += len(docs) <= few
         return scores, rare
 
-    def narrow(self, question: str, units: tuple[ReportMeta, ...]) -> tuple[ReportMeta, ...]:
-        """One unit's reports of several years, the question naming none: the one whose text clearly speaks
-        most of what is asked ("稽查核查费用占…"), or all of them when none stands out."""
-        if len(units) < 2 or len({u.org for u in units}) > 1:
-            return units
+    def narrow(
+        self, question: str, units: tuple[ReportMeta, ...], across_units: bool = False
+    ) -> tuple[ReportMeta, ...]:
+        """Reports the question fits equally by name (one unit's several years; units sharing a short name,
+        "残联"): the one whose text clearly speaks most of what is asked ("稽查核查费用占…", "0-6岁残疾儿童
+        康复救助"), or all of them when none stands out."""
+        if len(units) < 2 or (len({u.org for u in units}) > 1 and not across_units):
+            return units  # (two units named are both asked: "南洲比永平高多少")
         scores, _ = self._scores(question)
         at = {m.doc: i for i, m in enumerate(self.metas)}
         ranked = sorted(units, key=lambda u: -scores.get(at.get(u.doc, -1), 0.0))
@@ -371,6 +375,15 @@ class ContentUnits:
         scores, rare = self._scores(rest)
         at = {m.doc: i for i, m in enumerate(self.metas)}
         own = max((scores.get(at.get(u.doc, -1), 0.0) for u in named), default=0.0)
+        if any(rare[at[u.doc]] for u in named if u.doc in at):
+            return None  # the named report speaks of a rare word asked too: it is meant
+        # what is asked, as a phrase ("水污染防治"), must be one the named report never speaks of
+        phrases = [
+            p for p in re.findall(rf"[{CJK}]{{3,}}", _ASK_WORDS.sub(" ", rest)) if not _GENERIC.fullmatch(p)
+        ]
+        unspoken = [p for p in phrases if not any(p in self.text_of(u.doc) for u in named)]
+        if not unspoken:
+            return None
         said = {
             n[:-1] if len(n) > 2 and n[-1] in "省市州盟县区旗" else n
             for u in named
@@ -380,21 +393,22 @@ class ContentUnits:
         said = {n for n in said if len(n) >= 2}
         if not said:
             return None
-        ranked = sorted(
-            (
-                (s, i)
-                for i, s in scores.items()
-                if rare[i] >= CONTENT_MIN_RARE and self.metas[i].doc not in {u.doc for u in named}
-            ),
-            key=lambda x: (-x[0], x[1]),
+        # the reports that also go by the name the question used, best first: the best must clearly lead
+        # both the named report and any other that goes by that name
+        docs = {u.doc for u in named}
+        leading = sorted(
+            ((s, i) for i, s in scores.items() if self.metas[i].doc not in docs), key=lambda x: (-x[0], x[1])
         )
-        for s, i in ranked[:3]:
-            if s <= own * CONTENT_LEAD:
-                return None
-            meta = self.metas[i]
-            if any(n in self.text_of(meta.doc)[:CONTENT_CHARS] for n in sorted(said)):
-                return (meta,)
-        return None
+        fits = [
+            (s, i)
+            for s, i in leading[:FIT_CANDIDATES]
+            if rare[i] and any(n in self.text_of(self.metas[i].doc)[:CONTENT_CHARS] for n in sorted(said))
+        ]
+        if not fits or fits[0][0] <= own * CONTENT_LEAD:
+            return None
+        if len(fits) > 1 and fits[1][0] * CONTENT_LEAD > fits[0][0]:
+            return None
+        return (self.metas[fits[0][1]],)
 
     def find(
         self, question: str, ruled_out: Callable[[ReportMeta], bool] = lambda meta: False

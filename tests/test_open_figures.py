@@ -992,3 +992,29 @@ def test_a_numbered_paragraphs_opening_words_tell_its_figures_from_the_next_ones
     question = "白沙乡茶叶加工厂项目目前拨付了多少?"
     match = best_figure(question, "茶叶加工厂项目目前拨付了多少?", figures, ("白沙乡人民政府", "白沙乡"))
     assert match is not None and match.confident and match.figure.value == 180
+
+
+def test_a_fund_the_report_never_names_is_not_answered_with_its_other_funds():
+    text = (
+        "石川省人社厅2022年城乡居民基本养老保险转移支付绩效自评报告\n"
+        "中央分两批向我省下达城乡居民基本养老保险转移支付资金67238万元。"
+    )
+    figures = extract_figures(_report(text))
+    question = "中央给石川下达的水污染防治资金一共多少?"
+    assert best_figure(question, "中央给 下达的水污染防治资金一共多少?", figures, ("石川省人社厅",)) is None
+    asked = "中央给 下达的养老保险转移支付资金一共多少?"
+    match = best_figure(asked, asked, figures, ("石川省人社厅",))
+    assert match is not None and match.figure.value == 67238
+
+
+def test_a_share_asked_of_each_place_is_never_the_total():
+    text = (
+        "石川省生态环境厅2022年水污染防治资金绩效自评报告\n中央下达石川水污染防治资金共41470万元,分配至各市。"
+    )
+    figures = extract_figures(_report(text))
+    question = "石川把这笔水污染防治资金分给各市具体多少?"
+    assert best_figure(question, question, figures, ("石川省生态环境厅",)) is None
+    assert (
+        best_figure("石川水污染防治资金一共多少?", "水污染防治资金一共多少?", figures, ()).figure.value
+        == 41470
+    )

@@ -619,3 +619,28 @@ def test_a_city_typed_without_its_suffix_finds_the_report_placed_there():
     )
     parsed = QuestionParser([town, *_OTHER_UNITS], {}).parse("松溪危改实际完成了多少户?")
     assert [u.doc for u in parsed.units] == ["t.txt"]
+
+
+def test_units_sharing_a_short_name_are_told_apart_by_what_only_one_speaks_of():
+    a = _unit("a.txt", "白沙县残联", "白沙县")
+    b = _unit("b.txt", "云岭县残联", "云岭县")
+    texts = {
+        "a.txt": "白沙县残联 0-6岁残疾儿童康复救助52人 康复项目执行率",
+        "b.txt": "云岭县残联 残疾人就业培训 助残日活动",
+    }
+    parser = QuestionParser([a, b, *_OTHER_UNITS], {}, lambda doc: texts.get(doc, ""))
+    assert [u.doc for u in parser.parse("残联0-6岁残疾儿童康复救助实际救助了多少人?").units] == ["a.txt"]
+    # words both speak of tell neither: which one is for the asker to say
+    assert parser.parse("残联的预算执行率是多少?").ambiguous_units
+
+
+def test_a_unit_named_in_full_keeps_its_report_when_nothing_rare_is_asked():
+    # "南县政协…收入": the other words are everywhere; a report that merely mentions 南县 is not meant
+    zx = ReportMeta("z.txt", "南县政协", ("南县政协",), "南县", None, None, 2021, "部门整体支出", "")
+    other = _unit("o.txt", "石川县公务服务中心", "石川县")
+    texts = {
+        "z.txt": "南县政协 本年收入 支出",
+        "o.txt": "石川县公务服务中心 收入 南县 学习考察 收入 支出 收入",
+    }
+    parser = QuestionParser([zx, other, *_OTHER_UNITS], {}, lambda doc: texts.get(doc, ""))
+    assert [u.doc for u in parser.parse("南县政协2021年收入是多少?").units] == ["z.txt"]
