@@ -85,6 +85,7 @@ _EXPLICIT_UNIT = re.compile(rf"(?:多少|几)(?:个)?({UNITS.replace('|%|‰', '
 _RATE = re.compile(r"率|比例|占比|百分之|百分比|比重|进度|覆盖面|满意度|[多几]少?成")
 # "得了几分" asks the score given, "占多少分" the weight: a 分值 column holds the one, 得分/评分 the other
 _SCORE_GIVEN = re.compile(r"得了?几分|得了?多少分|得分|评分|打了?几分|自评几分")
+_TOTAL_SCORE = re.compile(r"总分|总得分|综合|合计|总计|自评得分|自评结论|评价得分|得分情况|自评结果|绩效评价")
 _SCORE_WEIGHT = re.compile(r"分值|满分|权重|占多少分|占几分|标准分|总分值")
 _SCORE = re.compile(r"几分|多少分|得分|分值|满分|评分|打分|扣了?几分|扣分|总分|权重")
 _MONEY = re.compile(
@@ -406,10 +407,22 @@ def table_project(f: Figure) -> str:
 
 def heading_label(f: Figure) -> str:
     """A figure standing alone on its line ("(一)自评得分" / "100分。") is named by the heading above it."""
-    if f.column or len(re.findall(rf"[{CJK}]", f.quote.replace(f.text, ""))) > 2:
-        return ""
+    said = re.sub(r"(?:指标)?(?:评价)?(?:得分|评分|分值)", "", f.quote.replace(f.text, ""))
+    if f.column or len(re.findall(rf"[{CJK}]", said)) > 2:
+        return ""  # ("指标评价得分12" under "一、资金保障方面": the score words name nothing of their own)
     heading = f.section.rsplit(">", 1)[-1].strip()
     return re.sub(r"^[(（]?[一二三四五六七八九十\d]+[)）、.．]\s*", "", heading)
+
+
+_SCORE_WORDS_ONLY = re.compile(r"(?:指标)?(?:评价)?(?:自评)?(?:得分|评分)")
+
+
+def own_label(f: Figure) -> str:
+    """The words that name a figure: its label, or the heading above it where the label is none or only says
+    it is a score ("一、资金保障方面" over "指标评价得分12")."""
+    if f.label and not _SCORE_WORDS_ONLY.fullmatch(f.label):
+        return f.label
+    return heading_label(f) or f.label
 
 
 def _idf(keys: Sequence[str], figures: Sequence[Figure]) -> dict[str, float | None]:
@@ -494,6 +507,9 @@ def score_figures(
     wants_given = bool(_SCORE_GIVEN.search(question)) and not _SCORE_WEIGHT.search(question)
     wants_per_head = bool(PER_HEAD.search(question)) and not PER_HEAD.search(" ".join(names))
     wants_total = bool(_ASKED_TOTAL.search(question))
+    wants_total_score = bool(re.search(r"总分|总得分|综合得分|最终得分|最后得分", question)) and units == (
+        "分",
+    )
     wants_target = bool(re.search(r"目标|计划|预计|指标值", question))
     wants_actual = bool(_ACTUAL.search(question))
     wants_spent = bool(_SPENT_ASKED.search(question)) and not _BUDGET_WORDS.search(question)
@@ -517,14 +533,14 @@ def score_figures(
     scored: list[tuple[float, int, Figure]] = []
     for seq, f in enumerate(pool):
         # a table of one project among several ("> 项目 购买服务"): the project names its cells too
-        label = _overlap(naming, f"{f.label or heading_label(f)} {table_project(f)}")
+        label = _overlap(naming, f"{own_label(f)} {table_project(f)}")
         # a cell's clause is its row read with its column's header
         clause = _overlap(naming, f"{f.column} {f.quote}" if f.column else _words_near(f))
         wide = _overlap(naming, f"{f.context} {f.section}")
         # nothing of what was asked names this figure: its sentence or table alone is no answer
         score = 0.55 * label + 0.3 * clause + 0.15 * wide if label or clause else 0.0
         # a table cell is named by its row and column: the row's other cells name other figures
-        named_by = f.label if f.column else f"{f.label}{f.quote}"
+        named_by = own_label(f) if f.column else f"{own_label(f)}{f.quote}"
         if rate_head and rate_head not in named_by and "率" not in named_by:
             score *= 0.4  # "绩效目标完成率" is a rate by that name: "完成预算的100%" is another figure
         if heads and not any(h in named_by for h in heads):
@@ -541,6 +557,8 @@ def score_figures(
             score *= 0.6
         if wants_given and not f.column and re.search(rf"[（(]{re.escape(f.text)}[）)]", f.quote):
             score *= 0.3  # "预算执行情况(10分)": the weight a title carries, not the score given
+        if wants_total_score and not _TOTAL_SCORE.search(f"{named_by}{f.row}{f.column}{f.section}"):
+            score *= 0.3  # "自评总分" is the report's (or table's) total, not one indicator's 分值
         if wants_per_head and not PER_HEAD.search(f"{named_by}{f.unit}{'' if f.column else f.context}"):
             score *= 0.2
         if f.qualifier == "bound" and not wants_target:

@@ -727,14 +727,22 @@ def _unscored_name(text: str, metric_words: list[str], unit_names: Sequence[str]
             continue  # a unit's name the alias table does not know, not an indicator
         if any(chunk in name for name in unit_names) or not strip_places(chunk).strip():
             continue  # the unit's place or a piece of its name ("广水", "廊坊"), not an indicator
+        for name in unit_names:  # "海林衔接资金…": the unit's place typed before what is asked
+            lead = next((chunk[:k] for k in range(len(chunk) - 1, 1, -1) if chunk[:k] in name), "")
+            chunk = chunk[len(lead) :]
         if len(_SCORE_FILLER.sub("", chunk)) >= 2:
             name = re.sub(r"^(?:的|是|了)+|(?:的|是|了|呢|吗|得了|得)+$", "", chunk)
             # "…项目里学生满意度这项", "档案归档合格率这个三级指标": the indicator's own name
             name = re.sub(
                 r"^.*?(?:项目|表|自评)(?:里面?|中|的|内)", "", name
             )  # "…自评表里项目管理": 项目管理
-            name = re.sub(r"(?:(?:这|那|该|此)(?:一)?(?:项|个|块)?|(?:三级|二级|一级)?指标|自评)+$", "", name)
-            return name if len(name) >= 2 else None
+            name = re.sub(
+                r"(?:(?:这|那|该|此|本)(?:一)?(?:项|个|块|次)?|(?:三级|二级|一级)?指标|自评|方面|部分)+$",
+                "",
+                name,
+            )
+            # "衔接资金这次自评得了几分": a fund is what the report is about, no indicator of it
+            return name if len(name) >= 2 and not re.search(r"(?:资金|经费)$", name) else None
     return None
 
 

@@ -1018,3 +1018,25 @@ def test_a_share_asked_of_each_place_is_never_the_total():
         best_figure("石川水污染防治资金一共多少?", "水污染防治资金一共多少?", figures, ()).figure.value
         == 41470
     )
+
+
+def test_a_score_stated_only_as_a_score_is_named_by_its_heading():
+    text = (
+        "云岭市财政局2024年度衔接资金绩效评价自评报告\n一、资金保障方面,指标评价得分12\n(一)县级履行支出责任情况\n"
+        "2024年度县本级预算安排的衔接资金为76万元,指标评价得分7分。\n(二)资金拨付情况\n资金及时拨付,指标评价得分5分。"
+    )
+    figures = extract_figures(_report(text))
+    question = "云岭县级履行支出责任那一项得了几分?"
+    match = best_figure(question, "县级履行支出责任那一项得了几分?", figures, ("云岭市财政局",))
+    assert match is not None and match.confident and match.figure.value == 7
+
+
+def test_a_total_score_asked_is_never_one_indicators_weight():
+    text = (
+        "松溪县菌菇加工车间建设项目绩效自评表\n"
+        "三级指标 | 分值 | 得分\n配套烘干设备购置及安装 | 9.3 | 9.3\n车间建设完成率 | 10 | 10"
+    )
+    figures = extract_figures(_report(text))
+    question = "松溪菌菇加工车间项目自评总分多少分?"
+    match = best_figure(question, "菌菇加工车间项目自评总分多少分?", figures, ("松溪县",))
+    assert match is None or not match.confident
