@@ -109,6 +109,7 @@ _COMMON = {"亿元", "万元", "千元", "元", "%", "‰", "分", "个", "人",
 
 # The asker's words → the words reports use (general finance vocabulary, no report's own terms).
 SYNONYMS: tuple[tuple[str, str], ...] = (
+    ("现在", "现有"),  # "现在在岗多少人": "现有在岗人员37人"
     ("花了", "支出执行"),
     ("花掉", "支出执行"),
     ("花费", "支出"),
@@ -244,7 +245,7 @@ _HEAD_DROP = re.compile(
     # "巡护面积这个三级指标自评得了几分": the score asked and the words pointing back name no head
     r"(?:自评)?(?:得了|得分|打了|打分)|自评(?=几|多少)|(?:这|那|该)一?(?:个|项)(?:[一二三]级)?(?:指标)?|"
     r"实际|目标|计划|预计|定的|定了|指标值|指标(?=目标|值)|达到|做到|多少钱|多少|多长|多大|多高|多深|多远|多久|万元|亿元|元|钱|几|"
-    r"最后|最终|到底|究竟|一共|总共|是|的|了|(?<![实现拥])有|共|总|才|"
+    r"最后|最终|到底|究竟|一共|总共|是|的|了|(?<![实现拥])有|共|总|才|(?<=几|少)个?人(?=[？?。]?$)|"
     r"[？?！!。，,、：:\s]"
 )
 # verbs that end a question ("年初预算安排了多少") stand after the head, not for it
@@ -278,7 +279,7 @@ def head_grams(asked: str) -> set[str]:
     """The head of what is asked: Chinese puts it last ("全年预算数" → 算数, 预算). A figure whose words
     hold none of it answers something else (业务收入 is no 预算数). "几辆车": the noun after the classifier."""
     counted = _COUNTED_NOUN.search(asked)
-    if counted:
+    if counted and counted.group(1) != "人":  # ("在职的有几个人": 人 says only that people are counted)
         noun = counted.group(1)
         return {noun} if len(noun) == 1 else {noun[i : i + 2] for i in range(len(noun) - 1)}
     found = re.findall(rf"[{CJK}]{{2,}}", _HEAD_DROP.sub(" ", asked))
@@ -701,9 +702,13 @@ def best_figure(
 ) -> Match | None:
     """The figure a question asks for. A question asking a computation gets none (unless `compute_ok`:
     the caller is finding one operand of it)."""
-    if (COMPUTE.search(question) and not compute_ok) or _BREAKDOWN.search(question):
+    # "支部书记一年报酬平均多少": an average the report states ("年均31112元") is looked up, not computed
+    stated_average = {m.group(0) for m in COMPUTE.finditer(question)} == {"平均"}
+    if (COMPUTE.search(question) and not compute_ok and not stated_average) or _BREAKDOWN.search(question):
         return None
     ranked = score_figures(question, subject, figures, names, near, year, topic)
+    if stated_average and not compute_ok:
+        ranked = [(s, f) for s, f in ranked if re.search(r"[均每]", f"{f.label}{_words_near(f)}")]
     if not ranked:
         return None
     score, best = ranked[0]
@@ -737,6 +742,12 @@ def _leading_words(f: Figure, before: int = 40) -> str:
     return f.context[max(0, at - before) : at + len(f.text)]
 
 
+def _telling_words(f: Figure) -> str:
+    """The words that say which of figures named alike this one is: its sentence up to it, and the heading (or
+    numbered paragraph's opening, "1.…养殖基地建设项目") it stands under."""
+    return f"{f.section.rsplit('>', 1)[-1]} {_leading_words(f)}"
+
+
 def _told_apart(subject: str, names: Sequence[str], best: Figure, close: list[Figure]) -> bool:
     """Figures named alike ("其中青禾县承担1家", "…承担5家") each follow the words that say which is which
     ("创建星级文化大院20家", "创建星级乡村戏台10家"): the best one is told apart when asked words stand near it and near
@@ -750,9 +761,9 @@ def _told_apart(subject: str, names: Sequence[str], best: Figure, close: list[Fi
         return False
     who = {g for name in names for g in _grams(name)}
     asked = {g for g in _word_grams(subject_words(subject)) if len(g) == 2 and g not in who | GENERIC_GRAMS}
-    near_best = asked & set(_grams(_JOINED.sub("", _leading_words(best))))
+    near_best = asked & set(_grams(_JOINED.sub("", _telling_words(best))))
     for f in close:
-        near_rival = asked & set(_grams(_JOINED.sub("", _leading_words(f))))
+        near_rival = asked & set(_grams(_JOINED.sub("", _telling_words(f))))
         if not near_best - near_rival or near_rival - near_best:
             return False
     return True

@@ -1040,3 +1040,26 @@ def test_a_total_score_asked_is_never_one_indicators_weight():
     question = "松溪菌菇加工车间项目自评总分多少分?"
     match = best_figure(question, "菌菇加工车间项目自评总分多少分?", figures, ("松溪县",))
     assert match is None or not match.confident
+
+
+def test_an_average_the_report_states_is_looked_up():
+    text = "白沙镇2020年村管费项目支出绩效自评报告\n各村村干报酬为支部书记年均31112元,村主任年均28000元。全镇共14个行政村。"
+    figures = extract_figures(_report(text))
+    question = "白沙镇支部书记一年报酬平均多少?"
+    match = best_figure(question, "支部书记一年报酬平均多少?", figures, ("白沙镇",))
+    assert match is not None and match.figure.value == 31112
+    # an average of figures it lists is still computed, not looked up
+    assert (
+        best_figure("白沙镇每个村平均多少个行政村?", "每个村平均多少个行政村?", figures, ("白沙镇",)) is None
+    )
+
+
+def test_people_counted_are_headed_by_who_they_are():
+    # "在职的有几个人": 在职 is asked, not any count of people
+    assert head_grams("现在在职的有几个人") == {"在在", "在职"}
+    text = "石川县文化馆2024年部门整体支出绩效自评报告\n单位现有人员35人,其中在职14人,退休21人。"
+    figures = extract_figures(_report(text))
+    match = best_figure(
+        "石川县文化馆现在在职的有几个人？", "现在在职的有几个人？", figures, ("石川县文化馆",)
+    )
+    assert match is None or match.figure.value == 14
