@@ -223,7 +223,7 @@ class Engine:
                 parsed, f"{self._who(parsed)}的报告中没有载明“{parsed.item_missing}”。"
             )
         if parsed.operation == "average" and len(parsed.units) == 1 and "平均" in parsed.text:
-            # "报酬平均多少" where the report states it ("支部书记年均31112元"): its own figure, not a computation
+            # "报酬平均多少" where the report states it ("支部书记年均29860元"): its own figure, not a computation
             stated_average = self._open_figure(parsed)
             if stated_average is not None and stated_average.found:
                 return stated_average

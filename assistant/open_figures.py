@@ -109,7 +109,7 @@ _COMMON = {"亿元", "万元", "千元", "元", "%", "‰", "分", "个", "人",
 
 # The asker's words → the words reports use (general finance vocabulary, no report's own terms).
 SYNONYMS: tuple[tuple[str, str], ...] = (
-    ("现在", "现有"),  # "现在在岗多少人": "现有在岗人员37人"
+    ("现在", "现有"),  # "现在在岗多少人": "现有在岗人员26人"
     ("花了", "支出执行"),
     ("花掉", "支出执行"),
     ("花费", "支出"),
@@ -299,8 +299,8 @@ _GENERIC_TAIL = re.compile(r"(?:专项资金|资金|经费|金额|总额|费用|
 
 
 def head_core(asked: str) -> str:
-    """The fund a question ends by naming, less the words any amount is named by ("水污染防治资金" → 水污染
-    防治), when three characters or more are left: what the report must speak of to answer."""
+    """The fund a question ends by naming, less the words any amount is named by ("农机报废更新资金" → 农机报废
+    更新), when three characters or more are left: what the report must speak of to answer."""
     found = re.findall(rf"[{CJK}]{{2,}}", _HEAD_DROP.sub(" ", asked))
     while len(found) > 1 and _DONE_ONLY.fullmatch(found[-1]):
         found.pop()
@@ -314,7 +314,7 @@ def head_core(asked: str) -> str:
 
 def _abbreviated_in(core: str, text: str) -> bool:
     """Whether a text speaks of `core`: a word of it, or all of it written in full where the asker shortened
-    it ("车购税" for 车辆购置税, "危改" for 危房改造: its characters in order, a few apart at most)."""
+    it ("残保金" for 残疾人就业保障金, "厕改" for 厕所改造: its characters in order, a few apart at most)."""
     if any(core[i : i + 2] in text for i in range(len(core) - 1)):
         return True  # a word of it is enough: the asker's phrase joins words the report writes apart
     return re.search(".{0,3}".join(map(re.escape, core)), text) is not None
@@ -410,7 +410,7 @@ def heading_label(f: Figure) -> str:
     """A figure standing alone on its line ("(一)自评得分" / "100分。") is named by the heading above it."""
     said = re.sub(r"(?:指标)?(?:评价)?(?:得分|评分|分值)", "", f.quote.replace(f.text, ""))
     if f.column or len(re.findall(rf"[{CJK}]", said)) > 2:
-        return ""  # ("指标评价得分12" under "一、资金保障方面": the score words name nothing of their own)
+        return ""  # ("指标评价得分9" under "一、资金管理方面": the score words name nothing of their own)
     heading = f.section.rsplit(">", 1)[-1].strip()
     return re.sub(r"^[(（]?[一二三四五六七八九十\d]+[)）、.．]\s*", "", heading)
 
@@ -420,7 +420,7 @@ _SCORE_WORDS_ONLY = re.compile(r"(?:指标)?(?:评价)?(?:自评)?(?:得分|评�
 
 def own_label(f: Figure) -> str:
     """The words that name a figure: its label, or the heading above it where the label is none or only says
-    it is a score ("一、资金保障方面" over "指标评价得分12")."""
+    it is a score ("一、资金管理方面" over "指标评价得分9")."""
     if f.label and not _SCORE_WORDS_ONLY.fullmatch(f.label):
         return f.label
     return heading_label(f) or f.label
@@ -486,14 +486,14 @@ def score_figures(
     units_asked = _EXPLICIT_UNIT.search(question)
     only = len({comparable(f.value, f.unit) for f in pool}) == 1 and units_asked and units is not None
     # the report's title words (its project: "村道养护项目") are spoken of, though near no figure
-    # ("基本公卫里老年人体检…": the whole a part is asked of only says where it stands, as the asker calls it)
+    # ("家庭医生签约里重点人群…": the whole a part is asked of only says where it stands, as the asker calls it)
     gate = {g: v for g, v in said.items() if g not in _whole_keys(subject, who)} or said
     spoken = sum(v for g, v in gate.items() if g in asked or (topic and g in topic))
     if not only and (not asked or spoken < MIN_PRESENT * sum(gate.values())):
         return []
     core = head_core(subject)
     if core and not only and not any(_abbreviated_in(core, text) for text in (_spoken_text(figures), topic)):
-        return []  # "水污染防治资金" of a report that never names 水污染防治: its 资金 are other funds
+        return []  # "农机报废更新资金" of a report that never names 农机报废更新: its 资金 are other funds
     # the project the whole report is about ("村道养护经费…执行数"), named by no figure: it tells no figure
     # from another, so it does not lower every figure's match either
     project = report_words(topic) if topic else ""
@@ -547,7 +547,7 @@ def score_figures(
         if heads and not any(h in named_by for h in heads):
             score *= 0.4
         if part_keys and score:
-            # "基本药物补助里中央补助": the part asked names the figure, the whole only says where it stands
+            # "义务教育补助里省级补助": the part asked names the figure, the whole only says where it stands
             score *= max(0.5, sum(g in named_by for g in part_keys) / len(part_keys))
         part = None if f.column else _PART.search(f.context[:16])
         if part and part.group(0) not in question:
@@ -623,7 +623,7 @@ def _whole_keys(subject: str, who: set[str]) -> set[str]:
 
 
 def _part_keys(subject: str, who: set[str]) -> set[str]:
-    """The keys of the part a question asks of a whole ("基本公卫里老年人体检实际查了多少人" → 老年, 年人, 体检)."""
+    """The keys of the part a question asks of a whole ("家庭医生签约里重点人群实际签了多少人" → 重点, 人群)."""
     m = _PART_OF.search(subject)
     if not m:
         return set()
@@ -702,7 +702,7 @@ def best_figure(
 ) -> Match | None:
     """The figure a question asks for. A question asking a computation gets none (unless `compute_ok`:
     the caller is finding one operand of it)."""
-    # "支部书记一年报酬平均多少": an average the report states ("年均31112元") is looked up, not computed
+    # "支部书记一年报酬平均多少": an average the report states ("年均29860元") is looked up, not computed
     stated_average = {m.group(0) for m in COMPUTE.finditer(question)} == {"平均"}
     if (COMPUTE.search(question) and not compute_ok and not stated_average) or _BREAKDOWN.search(question):
         return None
@@ -744,7 +744,7 @@ def _leading_words(f: Figure, before: int = 40) -> str:
 
 def _telling_words(f: Figure) -> str:
     """The words that say which of figures named alike this one is: its sentence up to it, and the heading (or
-    numbered paragraph's opening, "1.…养殖基地建设项目") it stands under."""
+    numbered paragraph's opening, "1.…茶叶加工厂建设项目") it stands under."""
     return f"{f.section.rsplit('>', 1)[-1]} {_leading_words(f)}"
 
 

@@ -151,7 +151,7 @@ _SUBJECT_NOISE = re.compile(
 )
 YEAR = re.compile(r"((?:19|20)\d{2})\s*年?")
 _DOC_NUMBER_YEAR = re.compile(
-    # (and a day, "截至2023年4月10日": reports are written the year after, a day of it is no report's year)
+    # (and a day, "截至2023年3月15日": reports are written the year after, a day of it is no report's year)
     r"[〔\[【（(]\s*(?:19|20)\d{2}\s*[〕\]】）)]|(?:截至|截止|到)?(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
 )
 _BASE_YEAR = re.compile(r"(?<=比|较)\s*(?:19|20)\d{2}\s*年度?|(?<=相比|对比|同比)\s*(?:19|20)\d{2}\s*年度?")
@@ -274,7 +274,7 @@ class QuestionParser:
             if any(u.doc in ruled_out for u in units):
                 units, rest = (), text
             if units and previous is None and not org_mentions(text):
-                # names matched on words any title may hold ("安全…整治", "满意度"): a report that alone speaks
+                # names matched on words any title may hold ("设施…维护", "满意度"): a report that alone speaks
                 # of what is asked, clearly more than any other, is the one meant
                 by_content = self.content.find(
                     text, lambda u: u.doc in ruled_out or self.fuzzy.elsewhere(text, u)
@@ -282,7 +282,7 @@ class QuestionParser:
                 if by_content and by_content[0].doc not in {u.doc for u in units}:
                     units, rest = by_content, text
         if units and previous is None and not org_mentions(text) and len({u.org for u in units}) == 1:
-            # "广西…水污染防治资金": a place (or a short name) fits the report found by it and another that
+            # "云岭…农机报废更新资金": a place (or a short name) fits the report found by it and another that
             # speaks of what is asked; the one whose text holds the question's other words is meant
             units = self.content.better_fit(text, rest, units) or units
         if not units and previous is None:
@@ -577,7 +577,7 @@ class QuestionParser:
         return tuple(m for _, m in sorted(found, key=lambda f: f[0])), rest
 
     def _one_name_for_all(self, text: str, units: Sequence[ReportMeta]) -> bool:
-        """Whether the units were all found by one name they share ("县残联"), none named on its own."""
+        """Whether the units were all found by one name they share ("县妇联"), none named on its own."""
         matched = [ms for _, ms in self._alias_matches(text) if any(m in units for m in ms)]
         return len(matched) == 1 and all(u in matched[0] for u in units)
 
@@ -727,7 +727,7 @@ def _unscored_name(text: str, metric_words: list[str], unit_names: Sequence[str]
             continue  # a unit's name the alias table does not know, not an indicator
         if any(chunk in name for name in unit_names) or not strip_places(chunk).strip():
             continue  # the unit's place or a piece of its name ("广水", "廊坊"), not an indicator
-        for name in unit_names:  # "海林衔接资金…": the unit's place typed before what is asked
+        for name in unit_names:  # "松溪衔接资金…": the unit's place typed before what is asked
             lead = next((chunk[:k] for k in range(len(chunk) - 1, 1, -1) if chunk[:k] in name), "")
             chunk = chunk[len(lead) :]
         if len(_SCORE_FILLER.sub("", chunk)) >= 2:
@@ -741,7 +741,7 @@ def _unscored_name(text: str, metric_words: list[str], unit_names: Sequence[str]
                 "",
                 name,
             )
-            # "衔接资金这次自评得了几分": a fund is what the report is about, no indicator of it
+            # "乡村振兴资金这次自评得了几分": a fund is what the report is about, no indicator of it
             return name if len(name) >= 2 and not re.search(r"(?:资金|经费)$", name) else None
     return None
 

@@ -169,7 +169,7 @@ class FuzzyUnits:
                 if not _NOT_PLACE.match(m.group(1))
             }
         )
-        # "…费用占南县就业中心": the county may be one character, the words before it none of its name
+        # "…费用占石县就业中心": the county may be one character, the words before it none of its name
         asked = {
             p
             for p in asked
@@ -182,7 +182,7 @@ class FuzzyUnits:
         return bool(asked) and bool(placed) and not any(in_name(p, name) for p in asked)
 
     def _places_in(self, question: str) -> set[str]:
-        """The library's places the question opens with (or names with 的): "瓯海…" for 瓯海区."""
+        """The library's places the question opens with (or names with 的): "松溪…" for 松溪区."""
         return {p for p in self.places if question.startswith(p) or f"{p}的" in question}
 
     def find(self, question: str) -> tuple[tuple[ReportMeta, ...], str]:
@@ -200,7 +200,7 @@ class FuzzyUnits:
             shared = asked & self.grams[meta.doc]
             score = sum(self.idf[g] for g in sorted(shared))  # sorted: float sums in one order
             # one shared bigram is enough when no other report's name has it and the question calls the unit
-            # by its kind ("云雾中心" for 青禾县云雾茶产业服务中心), or it is the report's place ("松溪危改")
+            # by its kind ("云雾中心" for 青禾县云雾茶产业服务中心), or it is the report's place ("松溪厕改")
             where = f"{meta.district or ''}{meta.city or ''}"
             sole = any(self.df.get(g) == 1 for g in shared) and (
                 any(meta.org.endswith(m[-2:]) for m in org_mentions(question))
@@ -213,7 +213,7 @@ class FuzzyUnits:
             scored.append((score, i, meta))
         if not scored:
             return (), question
-        # "瓯海排水管网…": a report known only by its place and title, placed where the question says,
+        # "松溪雨污管网…": a report known only by its place and title, placed where the question says,
         # outranks a report that names no place (a unit of that place the question does not name does not)
         places = self._places_in(question)
         placed_there = [
@@ -355,8 +355,8 @@ class ContentUnits:
         self, question: str, units: tuple[ReportMeta, ...], across_units: bool = False
     ) -> tuple[ReportMeta, ...]:
         """Reports the question fits equally by name (one unit's several years; units sharing a short name,
-        "残联"): the one whose text clearly speaks most of what is asked ("稽查核查费用占…", "0-6岁残疾儿童
-        康复救助"), or all of them when none stands out."""
+        "残联"): the one whose text clearly speaks most of what is asked ("技能培训补贴占…", "孤独症儿童
+        康复训练"), or all of them when none stands out."""
         if len(units) < 2 or (len({u.org for u in units}) > 1 and not across_units):
             return units  # (two units named are both asked: "南洲比永平高多少")
         scores, _ = self._scores(question)
@@ -377,7 +377,7 @@ class ContentUnits:
         own = max((scores.get(at.get(u.doc, -1), 0.0) for u in named), default=0.0)
         if any(rare[at[u.doc]] for u in named if u.doc in at):
             return None  # the named report speaks of a rare word asked too: it is meant
-        # what is asked, as a phrase ("水污染防治"), must be one the named report never speaks of
+        # what is asked, as a phrase ("农机报废更新"), must be one the named report never speaks of
         phrases = [
             p for p in re.findall(rf"[{CJK}]{{3,}}", _ASK_WORDS.sub(" ", rest)) if not _GENERIC.fullmatch(p)
         ]

@@ -247,7 +247,7 @@ def sentence_figures(doc: str, block: Block, section: str, unit_hint: str = "") 
     yield from _labelled_bare(doc, block, section, unit_hint)
     yield from _cn_counts(doc, block, section)
     text = block.text
-    # "1.2021年第一批…养殖基地建设项目,……目前项目资金已拨付270万元": a numbered paragraph's opening words
+    # "1.2021年第二批…茶叶加工厂建设项目,……目前项目资金已拨付180万元": a numbered paragraph's opening words
     # say what its later sentences are about
     item = _ITEM_LEAD.match(text)
     for s, e in split_sentences(text):

@@ -47,7 +47,7 @@ _PROVINCE = re.compile(rf"([{CJK}]{{2,7}}?(?:省|自治区))")
 _CITY_END = r"市(?![场政民级容]|管理|建设|规划|综合|监管)"
 _COUNTY_END = r"(?:(?<![社小园景营片辖矿])区(?![域级])|县(?![域级])|旗)"
 _HAS_PLACE = re.compile(rf"^[{CJK}]{{1,8}}?(?:省|自治区|{_CITY_END}|州|盟|{_COUNTY_END}|镇|乡)")
-# (a prefecture is a 州 or 盟 too: "红河州民政局" is the 民政局 of 红河州)
+# (a prefecture is a 州 or 盟 too: "云岭州民政局" is the 民政局 of 云岭州)
 _CITY = re.compile(rf"((?:(?![县区旗])[{CJK}]){{2,4}}?(?:{_CITY_END}|州(?![{CJK}]?级)|盟))")
 _DISTRICT = re.compile(rf"^((?:(?![局委院厅])[{CJK}]){{1,5}}?{_COUNTY_END})")
 

@@ -962,21 +962,29 @@ def test_an_increase_asked_is_never_answered_with_a_negative_difference():
     assert compute("调整后预算比年初收支预算增加了多少", extract_figures(report), ("青禾县",)) is None
 
 
+def _best(text: str, question: str, asked: str, names: tuple[str, ...]):
+    """The figure a question asks of a report made of `text` (the unit's names say who, not what)."""
+    return best_figure(question, asked, extract_figures(_report(text)), names)
+
+
 def test_a_part_asked_of_a_whole_is_named_by_the_part():
-    # "基本药物补助里中央补助": the words of the whole stand beside every figure of it; the part names one
+    # "义务教育补助里省级补助": the words of the whole stand beside every figure of it; the part names one
     text = (
-        "青禾县卫健局2022年度基本药物制度补助资金绩效自评报告\n"
-        "年度完成基层医疗卫生机构实施基本药物制度补助860.5万元,中央补助312.4万元,地方财政补助548.1万元。"
+        "青禾县教育局2022年度义务教育补助资金绩效自评报告\n"
+        "年度完成义务教育学校公用经费补助860.5万元,省级补助312.4万元,县级补助548.1万元。"
     )
-    figures = extract_figures(_report(text))
-    question = "青禾卫健局基本药物补助里中央补助有多少?"
-    match = best_figure(question, "基本药物补助里中央补助有多少?", figures, ("青禾县卫健局",))
+    match = _best(
+        text,
+        "青禾教育局义务教育公用经费补助里省级补助有多少?",
+        "义务教育公用经费补助里省级补助有多少?",
+        ("青禾县教育局",),
+    )
     assert match is not None and match.figure.value == 312.4
 
 
 def test_the_measure_words_after_an_indicator_name_do_not_head_it():
     # "满意度指标目标值": 满意度 is what is asked; 指标/目标值 only say which column
-    assert head_grams("服务对象满意度指标目标值定的多少") == {"满意", "意度"}
+    assert head_grams("受益群众满意度指标目标值定的多少") == {"满意", "意度"}
 
 
 def test_a_numbered_paragraphs_opening_words_tell_its_figures_from_the_next_ones():
@@ -988,78 +996,70 @@ def test_a_numbered_paragraphs_opening_words_tell_its_figures_from_the_next_ones
         "2.2021年第一批统筹整合使用财政涉农资金村组道路建设项目,项目建设内容:硬化道路3公里。"
         "统筹整合使用财政涉农资金95万元,目前项目资金已拨付90.5万元。"
     )
-    figures = extract_figures(_report(text))
-    question = "白沙乡茶叶加工厂项目目前拨付了多少?"
-    match = best_figure(question, "茶叶加工厂项目目前拨付了多少?", figures, ("白沙乡人民政府", "白沙乡"))
+    match = _best(
+        text,
+        "白沙乡茶叶加工厂项目目前拨付了多少?",
+        "茶叶加工厂项目目前拨付了多少?",
+        ("白沙乡人民政府", "白沙乡"),
+    )
     assert match is not None and match.confident and match.figure.value == 180
 
 
 def test_a_fund_the_report_never_names_is_not_answered_with_its_other_funds():
     text = (
         "石川省人社厅2022年城乡居民基本养老保险转移支付绩效自评报告\n"
-        "中央分两批向我省下达城乡居民基本养老保险转移支付资金67238万元。"
+        "中央分两批向我省下达城乡居民基本养老保险转移支付资金58126万元。"
     )
     figures = extract_figures(_report(text))
-    question = "中央给石川下达的水污染防治资金一共多少?"
-    assert best_figure(question, "中央给 下达的水污染防治资金一共多少?", figures, ("石川省人社厅",)) is None
+    question = "中央给石川下达的农机报废更新资金一共多少?"
+    assert best_figure(question, "中央给 下达的农机报废更新资金一共多少?", figures, ("石川省人社厅",)) is None
     asked = "中央给 下达的养老保险转移支付资金一共多少?"
     match = best_figure(asked, asked, figures, ("石川省人社厅",))
-    assert match is not None and match.figure.value == 67238
+    assert match is not None and match.figure.value == 58126
 
 
 def test_a_share_asked_of_each_place_is_never_the_total():
-    text = (
-        "石川省生态环境厅2022年水污染防治资金绩效自评报告\n中央下达石川水污染防治资金共41470万元,分配至各市。"
-    )
+    text = "石川省生态环境厅2022年农机报废更新资金绩效自评报告\n中央下达石川农机报废更新资金共36250万元,分配至各市。"
     figures = extract_figures(_report(text))
-    question = "石川把这笔水污染防治资金分给各市具体多少?"
+    question = "石川把这笔农机报废更新资金分给各市具体多少?"
     assert best_figure(question, question, figures, ("石川省生态环境厅",)) is None
     assert (
-        best_figure("石川水污染防治资金一共多少?", "水污染防治资金一共多少?", figures, ()).figure.value
-        == 41470
+        best_figure("石川农机报废更新资金一共多少?", "农机报废更新资金一共多少?", figures, ()).figure.value
+        == 36250
     )
 
 
 def test_a_score_stated_only_as_a_score_is_named_by_its_heading():
     text = (
-        "云岭市财政局2024年度衔接资金绩效评价自评报告\n一、资金保障方面,指标评价得分12\n(一)县级履行支出责任情况\n"
+        "云岭市财政局2024年度衔接资金绩效评价自评报告\n一、资金管理方面,指标评价得分9\n(一)县级配套资金落实情况\n"
         "2024年度县本级预算安排的衔接资金为76万元,指标评价得分7分。\n(二)资金拨付情况\n资金及时拨付,指标评价得分5分。"
     )
-    figures = extract_figures(_report(text))
-    question = "云岭县级履行支出责任那一项得了几分?"
-    match = best_figure(question, "县级履行支出责任那一项得了几分?", figures, ("云岭市财政局",))
+    match = _best(
+        text, "云岭县级配套资金落实那一项得了几分?", "县级配套资金落实那一项得了几分?", ("云岭市财政局",)
+    )
     assert match is not None and match.confident and match.figure.value == 7
 
 
 def test_a_total_score_asked_is_never_one_indicators_weight():
     text = (
         "松溪县菌菇加工车间建设项目绩效自评表\n"
-        "三级指标 | 分值 | 得分\n配套烘干设备购置及安装 | 9.3 | 9.3\n车间建设完成率 | 10 | 10"
+        "三级指标 | 分值 | 得分\n冷库设备购置 | 8.5 | 8.5\n车间建设完成率 | 10 | 10"
     )
-    figures = extract_figures(_report(text))
-    question = "松溪菌菇加工车间项目自评总分多少分?"
-    match = best_figure(question, "菌菇加工车间项目自评总分多少分?", figures, ("松溪县",))
+    match = _best(text, "松溪菌菇加工车间项目自评总分多少分?", "菌菇加工车间项目自评总分多少分?", ("松溪县",))
     assert match is None or not match.confident
 
 
 def test_an_average_the_report_states_is_looked_up():
-    text = "白沙镇2020年村管费项目支出绩效自评报告\n各村村干报酬为支部书记年均31112元,村主任年均28000元。全镇共14个行政村。"
-    figures = extract_figures(_report(text))
-    question = "白沙镇支部书记一年报酬平均多少?"
-    match = best_figure(question, "支部书记一年报酬平均多少?", figures, ("白沙镇",))
-    assert match is not None and match.figure.value == 31112
+    text = "白沙镇2020年村管费项目支出绩效自评报告\n各村村干报酬为支部书记年均29860元,村主任年均27500元。全镇共14个行政村。"
+    match = _best(text, "白沙镇支部书记一年报酬平均多少?", "支部书记一年报酬平均多少?", ("白沙镇",))
+    assert match is not None and match.figure.value == 29860
     # an average of figures it lists is still computed, not looked up
-    assert (
-        best_figure("白沙镇每个村平均多少个行政村?", "每个村平均多少个行政村?", figures, ("白沙镇",)) is None
-    )
+    assert _best(text, "白沙镇每个村平均多少个行政村?", "每个村平均多少个行政村?", ("白沙镇",)) is None
 
 
 def test_people_counted_are_headed_by_who_they_are():
     # "在职的有几个人": 在职 is asked, not any count of people
     assert head_grams("现在在职的有几个人") == {"在在", "在职"}
-    text = "石川县文化馆2024年部门整体支出绩效自评报告\n单位现有人员35人,其中在职14人,退休21人。"
-    figures = extract_figures(_report(text))
-    match = best_figure(
-        "石川县文化馆现在在职的有几个人？", "现在在职的有几个人？", figures, ("石川县文化馆",)
-    )
-    assert match is None or match.figure.value == 14
+    text = "石川县文化馆2024年部门整体支出绩效自评报告\n单位现有人员41人,其中在职17人,退休24人。"
+    match = _best(text, "石川县文化馆现在在职的有几个人？", "现在在职的有几个人？", ("石川县文化馆",))
+    assert match is None or match.figure.value == 17

@@ -365,5 +365,5 @@ def test_a_body_that_issues_or_allots_is_not_the_reporting_unit():
 
 
 def test_以上城市_names_no_city():
-    text = "一、基本情况\n全区设区市以上城市空气质量优良率95%,以上城市黑臭水体消除比例90%。"
+    text = "一、基本情况\n地级以上城市空气质量优良率93.5%,以上城市黑臭水体消除比例88%。"
     assert _meta_of(text).city is None
