@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.models import Citation, ParsedQuestion
+from assistant.units import TITLE_LIKE
 from index.models import Fact, ReportMeta
 
 # Where a metric is stated with most authority when a report states it more than once.
@@ -20,14 +21,11 @@ _ITEM_LEVEL = {
 }
 
 
-_TITLE_LIKE = re.compile(r"报告|自评表|评价表|自评结果|绩效|决算")
-
-
 def short_name(meta: ReportMeta) -> str:
     if meta.org == "未知单位":  # the file the user gave, and the place its text keeps naming
         # named by its title (no digits: every number an answer shows must be a cited figure)
         title = re.sub(r"(?:19|20)\d{2}\s*年度?|[^\u4e00-\u9fff（）()]", "", meta.title)[:24]
-        if not _TITLE_LIKE.search(meta.title[:60]):
+        if not TITLE_LIKE.search(meta.title[:60]):
             # the first sentence of an excerpt stood in for a title: the file's own name says more
             # (no digits: every number an answer shows must be a cited figure)
             stem = re.sub(r"(?:19|20)\d{2}\s*年度?|\d+|\.\w+$", "", meta.doc).strip("_-. ")

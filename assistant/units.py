@@ -53,7 +53,8 @@ def _grams(text: str) -> set[str]:
 
 
 # a title that is really a sentence of the body ("根据区财政局《关于…》…") names no unit
-_TITLE_LIKE = re.compile(r"报告|自评|评价|评估|决算|绩效")
+# words a report's title holds (a first sentence standing in for a title holds none of them)
+TITLE_LIKE = re.compile(r"报告|自评|评价|评估|决算|绩效")
 
 
 def report_words(text: str) -> str:
@@ -74,7 +75,7 @@ _TITLE_END = re.compile(r"^.{4,60}?(?:报告|自评表|评价表|自评结果|�
 def name_title(title: str) -> str:
     """The part of a report's title that can name it: up to its report words, or (an excerpt's first sentence
     standing in for a title, which names its project) up to the sentence's end."""
-    if not _TITLE_LIKE.search(title[:80]):
+    if not TITLE_LIKE.search(title[:80]):
         return ""
     end = _TITLE_END.match(title)
     return end.group(0) if end else re.split(r"[。；;]", title)[0]
@@ -325,6 +326,13 @@ class ContentUnits:
     metas: Sequence[ReportMeta]
     text_of: Callable[[str], str]
     _postings: dict[str, list[int]] | None = field(default=None, init=False, repr=False)
+    _at: dict[str, int] | None = field(default=None, init=False, repr=False)
+
+    def _position(self, doc: str) -> int:
+        """A report's place in `metas` (-1 when not there), from an index built once."""
+        if self._at is None:
+            self._at = {m.doc: i for i, m in enumerate(self.metas)}
+        return self._at.get(doc, -1)
 
     def _index(self) -> dict[str, list[int]]:
         if self._postings is None:
@@ -360,9 +368,8 @@ class ContentUnits:
         if len(units) < 2 or (len({u.org for u in units}) > 1 and not across_units):
             return units  # (two units named are both asked: "南洲比永平高多少")
         scores, _ = self._scores(question)
-        at = {m.doc: i for i, m in enumerate(self.metas)}
-        ranked = sorted(units, key=lambda u: -scores.get(at.get(u.doc, -1), 0.0))
-        best, second = (scores.get(at.get(u.doc, -1), 0.0) for u in ranked[:2])
+        ranked = sorted(units, key=lambda u: -scores.get(self._position(u.doc), 0.0))
+        best, second = (scores.get(self._position(u.doc), 0.0) for u in ranked[:2])
         return (ranked[0],) if best > second * CONTENT_LEAD else units
 
     def better_fit(
@@ -373,9 +380,8 @@ class ContentUnits:
         if len(self.metas) < 2:
             return None
         scores, rare = self._scores(rest)
-        at = {m.doc: i for i, m in enumerate(self.metas)}
-        own = max((scores.get(at.get(u.doc, -1), 0.0) for u in named), default=0.0)
-        if any(rare[at[u.doc]] for u in named if u.doc in at):
+        own = max((scores.get(self._position(u.doc), 0.0) for u in named), default=0.0)
+        if any(rare[self._position(u.doc)] for u in named):
             return None  # the named report speaks of a rare word asked too: it is meant
         # what is asked, as a phrase ("农机报废更新"), must be one the named report never speaks of
         phrases = [
