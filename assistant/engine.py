@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from assistant import derive, open_derive, smalltalk
+from assistant import derive, open_derive, prior_year, smalltalk
 from assistant.facts_view import (
     FactIndex,
     fact_citation,
@@ -199,6 +199,8 @@ class Engine:
                 False,
                 kind=parsed.kind,
             )
+        if parsed.prior_year:
+            return self._last_year(parsed)
         if (year_answer := self._report_year(parsed)) is not None:
             return year_answer
         if parsed.kind != "unanswerable" and parsed.ambiguous_items:
@@ -257,6 +259,40 @@ class Engine:
                 )
             )
         return answer
+
+    def _last_year(self, parsed: ParsedQuestion) -> Answer:
+        """A year the unit has no report of, asked of its next year's report: last year's figure is this
+        year's less the change the report states against it, never this year's figure."""
+        name = "、".join(sorted({short_name(u) for u in parsed.units}))
+        missing = f"索引中没有{name}{parsed.year}年的报告。"
+        figure_asked = parsed.kind in ("lookup", "derived") or (parsed.kind == "text" and parsed.asks_figure)
+        if not figure_asked or len({u.doc for u in parsed.units}) != 1:
+            return Answer(parsed.text, missing, False, kind="unanswerable")
+        meta = parsed.units[0]
+        found = prior_year.last_year(
+            parsed.text,
+            self._asked_of(parsed.asked or parsed.subject, meta),
+            parsed.year or 0,
+            self.figures(meta.doc),
+            (meta.org, *meta.aliases),
+            topic_of(meta),
+            meta.year,
+        )
+        if found is None:
+            said = f"{name}{year_of(meta)}的报告中也没有载明它与上年相比的变化，无法推算。"
+            return Answer(parsed.text, missing + said, False, kind="unanswerable")
+        now, change = found.current, found.change
+        citations = [Citation(meta.doc, meta.org, now.section, now.quote, now.line, cells=run_cells(now))]
+        stated = prior_year.change_words(change)
+        if stated not in now.quote:
+            citations.append(Citation(meta.doc, meta.org, change.section, stated, change.line))
+        marks = "".join(f"[{i}]" for i in range(2, len(citations) + 1)) or "[1]"
+        text = (
+            f"{missing}{name}{year_of(meta)}报告载明：{shown_label(now)} {shown_value(now)}[1]，"
+            f"{stated}{marks}；据此{parsed.year}年 = {found.formula}{now.unit}。"
+        )
+        computed = [found.value, change.value, *found.operands, float(parsed.year or 0)]
+        return Answer(parsed.text, text, True, found.value, now.unit, citations, "derived", computed)
 
     def _stated_total(self, parsed: ParsedQuestion) -> Answer | None:
         """A sum asked ("中央和省级资金一共下达了多少") that the report states as a total ("共计下达中央、省级

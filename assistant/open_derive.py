@@ -39,6 +39,7 @@ _REMAINING = re.compile(
 _BUDGET_SIDE = re.compile(r"预算|计划|下达|安排|核定|编制|申请|总投资|批复|资金总额")
 _SPENT_SIDE = re.compile(r"执行|支出|实际|拨付|到位|在职|实有|已|完成|使用")
 # "收到的钱还剩多少没支出": what arrived is the budget side when the question asks what was not spent
+_FUND = re.compile(r"(?:资金|经费|补助|奖补|公益金)$")
 _RECEIVED = re.compile(r"收到|到位|拨付|拨入|下拨|筹集")
 _NOT_SPENT = re.compile(r"没(?:花|用|执行|支出)|未(?:执行|支出|使用)|结余")
 _REMAINING_WORDS = re.compile(
@@ -320,10 +321,18 @@ def _remaining(
     def budget_side(name: str) -> bool:
         return bool(_BUDGET_SIDE.search(name) or (received_is_budget and _RECEIVED.search(name)))
 
-    budget = [f for f in pool if budget_side(f.column or f.label)]
     spent = [
         f for f in pool if _SPENT_SIDE.search(f.column or f.label) and not budget_side(f.column or f.label)
     ]
+    # "…专项资金144.53万元,全年执行数133.53万元": the fund named right before what was spent of it is its budget
+    spent_ids = {id(f) for f in spent}
+    fund_spent = {
+        id(f)
+        for f, nxt in zip(figures, figures[1:], strict=False)
+        if id(nxt) in spent_ids and nxt.line == f.line and not f.column and _FUND.search(f.label)
+    }
+    budget = [f for f in pool if budget_side(f.column or f.label) or id(f) in fund_spent]
+    spent = [f for f in spent if id(f) not in fund_spent]
     # what is left is of the year's budget (全年/调整后预算数), not the one set at its start, unless asked
     start_asked = "年初" in question
 

@@ -48,7 +48,9 @@ ENUM_PATTERNS: tuple[tuple[int, re.Pattern[str]], ...] = (
 _TERMINAL = tuple("。！？；：!?;:")
 _CLOSED = re.compile(r"[。！？：:!?][”’」』）)]*$")
 ATTACHMENT = re.compile(r"^附件\s*[\d一二三四五六七八九十]*[:：]?$")
-TITLE_WORDS = re.compile(r"自评报告|评价报告|绩效报告|自评情况报告|自评表|绩效评价|绩效自评")
+TITLE_WORDS = re.compile(
+    r"自评报告|评价报告|绩效报告|自评情况报告|自评表|绩效评价|绩效自评|部门决算|单位决算|决算说明|决算情况|决算公开"
+)
 # Web-page residue around a published report (source line, breadcrumbs, the portal's metadata fields, a
 # document site's download box): never part of the report, never its title.
 WEB_RESIDUE = re.compile(

@@ -26,6 +26,8 @@ CONFIDENT = 4  # evidence points a report needs, news marks deducted
 # the report naming itself, in its title or its first lines (a portal's page title, a download box)
 _NAMES_ITSELF = re.compile(
     r"自评(?:价)?(?:情况)?报告|评[价估](?:情况)?报告|绩效报告|(?:自评|评价|绩效目标)表|绩效(?:自评|评价)?(?:结果)?公开"
+    # (a unit's own accounts, published: "部门决算", "“三公”经费决算情况", "决算说明")
+    r"|部门决算|单位决算|决算(?:情况)?说明|决算情况|决算公开"
 )
 HEAD_CHARS = 600
 # the fields heading a 自评表 or a project report's cover

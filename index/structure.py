@@ -588,6 +588,26 @@ def _repeated_place(blocks: list[Block]) -> tuple[str | None, str | None]:
     return city, county
 
 
+# A year that is not the one reported on: a day ("公开时间:2025年10月15日": reports come out the year after),
+# a base compared against ("比2021年减少"), a span's end ("截至2024年"), a document number ("〔2023〕").
+_NOT_THE_YEAR_BEFORE = re.compile(r"(?:比|较|与|同|截至|截止|至|到|自|从|[〔\[【])\s*$")
+_NOT_THE_YEAR_AFTER = re.compile(r"\s*\d{1,2}\s*月")
+
+
+def report_year(title: str, head_text: str) -> int | None:
+    """The year a report is about: the title's, else the first year of its opening that is none of the
+    above; a report naming no other year keeps the first one it names."""
+    for text in (title, head_text):
+        for m in _YEAR.finditer(text):
+            if _NOT_THE_YEAR_BEFORE.search(text[max(0, m.start() - 4) : m.start()]):
+                continue
+            if _NOT_THE_YEAR_AFTER.match(text, m.end()):
+                continue
+            return int(m.group(1))
+    first = _YEAR.search(title) or _YEAR.search(head_text)
+    return int(first.group(1)) if first else None
+
+
 def read_meta(raw: RawDocument, blocks: list[Block]) -> ReportMeta:
     title_block = next((b for b in blocks[:6] if b.kind == "title"), None)
     # with no report title, the first line stands for it (a 自评表's heading, an excerpt's first sentence)
@@ -596,8 +616,7 @@ def read_meta(raw: RawDocument, blocks: list[Block]) -> ReportMeta:
     head_text = title + "".join(b.text for b in blocks[:12])
     publisher = publisher_of([line.text for line in raw.lines])
     org = read_org(title, blocks, publisher, raw.name)
-    year_m = _YEAR.search(title) or _YEAR.search(head_text)
-    year = int(year_m.group(1)) if year_m else None
+    year = report_year(title, head_text)
     rest = org
     province_m = _PROVINCE.match(rest)
     rest = rest[province_m.end() :] if province_m else rest

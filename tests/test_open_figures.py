@@ -452,6 +452,15 @@ def test_remaining_from_what_arrived_and_what_was_spent():
     assert done.formula == "812.6 − 790.35 = 22.25万元"
 
 
+def test_the_fund_named_right_before_what_was_spent_of_it_is_its_budget():
+    text = (
+        "石川市民政局彩票公益金项目绩效自评报告\n2023年度中央集中彩票公益金支持社会福利事业专项资金86.40万元,"
+        "全年执行数80.15万元,预算执行率92.8%。"
+    )
+    done = compute("石川市民政局彩票公益金还剩多少没花", extract_figures(_report(text)), ())
+    assert done is not None and done.formula == "86.4 − 80.15 = 6.25万元"
+
+
 def test_a_formula_keeps_every_stated_digit():
     text = "云岭县土肥站项目绩效自评表\n预算执行情况(万元) | 预算数(A) | 执行数(B) | 执行率\n年度财政资金总额 | 156.2371 | 40.00 | 25.6%"
     done = compute("土肥站项目还剩多少钱没执行", extract_figures(_report(text)), ())
