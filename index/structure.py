@@ -94,7 +94,7 @@ _TITLE_CUT = re.compile(
 # "主管部门 | [155]青禾县民政局": a code before the name is no part of it
 _FIELD_VALUE = rf"\s*[:：|]?\s*(?:\d+-|[\[【]\d+[\]】])?([{CJK}（）()]{{2,40}}(?:{_ORG_SUFFIX}))"
 _FIELD = re.compile(
-    r"(?:单位名称|部门名称|部门[（(]单位[）)]名称|评价部门名称|评价单位|实施单位|项目实施单位|实施主体|项目承担单位|填报单位|"
+    r"(?:单位名称|部门名称|部门[（(]单位[）)]名称|评价部门名称|评价单位|实施单位|项目实施单位|项目单位|实施主体|项目承担单位|填报单位|"
     r"报送单位|资金使用单位|(?<![\u4e00-\u9fff])部门(?=\s*\|)|"
     r"预算单位|单位[（(]盖章[）)]|评价单位[（(]公章[）)]|(?<![\u4e00-\u9fff])单位(?=\s*[:：]))" + _FIELD_VALUE
 )
@@ -194,6 +194,20 @@ _NOT_IN_NAME = re.compile(
 _ISSUES = re.compile(r"\s*(?:以|联合|会同)?\s*(?:《|(?:提前)?下达|印发|转发|拨付|分配)")
 
 
+# a letter's salutation ("石川市财政局、石川市农业农村局:"): those the report is sent to, not its writer
+_ADDRESSEE = re.compile(rf"[{CJK}、，,（）()]{{3,80}}[:：]")
+# "现将青禾县白沙镇2021年度“三公”经费决算情况公布如下", "现将石川市2023年度…自评情况报告如下": the writer
+_HEREBY = re.compile(rf"现将([{CJK}]{{2,30}}?)(?:(?:19|20)\d{{2}}\s*年|[“\"]|本级|部门|单位)")
+
+
+def _hereby_named(blocks: list[Block]) -> str | None:
+    for block in blocks[:40]:
+        m = _HEREBY.search(block.text)
+        if m and _HAS_PLACE.match(m.group(1)) and not re.search(r"^(?:我|本)|[的了]", m.group(1)):
+            return m.group(1)
+    return None
+
+
 def _named_organisation(blocks: list[Block]) -> str | None:
     """The organisation a report names with its place and keeps naming ("青禾县龙山镇石门中学是…"), never a
     phrase that merely ends in a suffix word ("用于建设长安学校", "担负着石川镇…"). A name is taken whole: a
@@ -201,8 +215,9 @@ def _named_organisation(blocks: list[Block]) -> str | None:
     text = "".join(b.text for b in blocks[:80])
     found: list[str] = []
     for block in blocks[:60]:
-        if block.kind == "heading":
+        if block.kind == "heading" or _ADDRESSEE.fullmatch(block.text.strip()):
             continue
+        project_row = "|资金|经费" if block.kind == "table_row" else ""  # a table's rows list projects
         # the name a paragraph opens with ("青禾县第四幼儿园归…"), not one cited in passing after it
         for m in filter(None, [_ORG_AT.search(block.text)]):
             name = m.group(1)
@@ -220,6 +235,10 @@ def _named_organisation(blocks: list[Block]) -> str | None:
                 and not _COMMON_WORD.fullmatch(name)
                 and not _AREA_WORD_END.search(name)  # "青禾区城乡义务教育": a place and 城乡, no unit
                 and not _ISSUES.match(rest)
+                # "重庆市石门中学校改扩建资金项目": a unit in a project's name is not the reporter
+                and not re.match(
+                    rf"[^|，,。；;：:]{{0,20}}?(?:项目|工程{project_row})(?:[\s|，,。”）)]|$)", rest
+                )
             ):
                 found.append(_fix_typos(name))
     if not found:
@@ -241,6 +260,19 @@ _PLACE_CHAIN = re.compile(rf"(?:[{CJK}]{{1,6}}?(?:省|自治区|市|州|盟|县|
 _AREA_WORD_END = re.compile(r"(?:城乡|城镇|乡镇|村镇|县乡|市县|县区|省市)$")
 
 
+# a form's fields run together ("项目单位临湘县文化局主管部门临湘县人民政府"): the next field's name ends a value
+_NEXT_FIELD = re.compile(
+    r"主管部门|项目名称|评价方式|评价类型|评价机构|联系电话|项目负责人|报告日期|填报日期|项目地址"
+)
+
+
+def _before_next_field(value: str) -> str:
+    cut = _NEXT_FIELD.search(value)
+    head = value[: cut.start()] if cut else value
+    m = re.fullmatch(rf"([{CJK}（）()]{{2,40}}(?:{_ORG_SUFFIX}))", head) if cut else None
+    return m.group(1) if m else value
+
+
 def read_org(title: str, blocks: list[Block], publisher: str | None = None, file_name: str = "") -> str:
     """The reporting organisation: the title, a labelled field (单位名称：…), "X（以下简称…）", the first
     organisation named, the page's publisher, the file name — in that order."""
@@ -253,8 +285,10 @@ def read_org(title: str, blocks: list[Block], publisher: str | None = None, file
         for block in blocks[:40]:
             m = pattern.search(block.text)
             if m:
-                org = _fix_typos(m.group(1))
+                org = _fix_typos(_before_next_field(m.group(1)))
                 break
+    if org is None:
+        org = _hereby_named(blocks)
     named = _named_organisation(blocks)
     if (
         org is not None
@@ -299,7 +333,7 @@ def read_org(title: str, blocks: list[Block], publisher: str | None = None, file
         org = m.group(0) if m else "未知单位"
     # "根据《青禾市人民政府…", "中国政府网/省委/市委/市人大石川市统计局", "标题青禾自治州…": words of the
     # sentence, the menu or the field the name was read from are not the name
-    org = re.sub(r"^.*[《“\"「/>|]", "", org)
+    org = re.sub(r"^.*(?:[《“\"「/>|]|现将)", "", org)
     org = re.sub(
         r"^.*?(?:我|本)(?:县|市|区|镇|乡|局|校|院|单位|部门)", "", org
     )  # "建设我县图书馆": 我县 is no name
@@ -611,7 +645,9 @@ def report_year(title: str, head_text: str) -> int | None:
 def read_meta(raw: RawDocument, blocks: list[Block]) -> ReportMeta:
     title_block = next((b for b in blocks[:6] if b.kind == "title"), None)
     # with no report title, the first line stands for it (a 自评表's heading, an excerpt's first sentence)
-    lead = "".join(b.text for b in blocks[:8] if b.kind != "heading")
+    lead = "".join(
+        b.text for b in blocks[:8] if b.kind != "heading" and not _ADDRESSEE.fullmatch(b.text.strip())
+    )
     title = title_block.text if title_block else lead[:160]
     head_text = title + "".join(b.text for b in blocks[:12])
     publisher = publisher_of([line.text for line in raw.lines])

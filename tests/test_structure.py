@@ -367,3 +367,40 @@ def test_a_body_that_issues_or_allots_is_not_the_reporting_unit():
 def test_以上城市_names_no_city():
     text = "一、基本情况\n地级以上城市空气质量优良率93.5%,以上城市黑臭水体消除比例88%。"
     assert _meta_of(text).city is None
+
+
+def test_a_form_field_run_into_the_next_ends_at_its_name():
+    text = (
+        "财政支出项目绩效评价自评报告评价类型:项目完成结果评价项目名称公共文化服务经费项目单位青禾市文化旅游广电局"
+        "主管部门青禾市人民政府评价方式:部门(单位)绩效自评\n一、项目基本概况\n全年安排资金30万元。"
+    )
+    assert _meta_of(text).org == "青禾市文化旅游广电局"
+
+
+def test_a_letters_salutation_is_not_its_writer():
+    text = (
+        "石川市财政局、石川市农业农村局:\n为加强补助资金绩效管理,按照要求,松溪市认真开展自评工作。"
+        "现将松溪市2023年度衔接资金绩效自评情况报告如下:\n一、绩效考评工作开展情况\n我市召开专题会议。"
+    )
+    assert _meta_of(text).org == "松溪市"
+
+
+def test_the_writer_named_in_现将_is_the_unit():
+    text = "按照要求,现将云岭区白沙镇2021年度“三公”经费决算情况公布如下:\n经汇总,全镇“三公”经费支出合计20.5万元。"
+    meta = _meta_of(text)
+    assert meta.org == "云岭区白沙镇" and meta.year == 2021
+
+
+def test_units_in_a_table_of_projects_are_not_the_reporter():
+    text = (
+        "今年我局委托第三方机构对11个项目实施了重点绩效评价。\n"
+        "项目名称 | 主管部门 | 评分\n石川市松溪中学校改扩建资金项目 | 区教委 | 85\n"
+        "石川区招商投资促进局2020年度招商引资考察 资金 | 区商务委 | 80"
+    )
+    assert _meta_of(text).org not in ("石川市松溪中学", "石川区招商投资促进局")
+
+
+def test_the_reports_year_is_not_its_publication_day_nor_a_base():
+    assert _meta_of("目录公开时间:2025年10月15日\n2024年度收、支总计均为152.3万元。").year == 2024
+    text = "3.公务接待费支出7.8万元,支出决算比2021年减少1.2万元。\n2022年政府性基金预算财政拨款支出0万元。"
+    assert _meta_of(text).year == 2022
