@@ -78,7 +78,12 @@ def name_title(title: str) -> str:
     if not TITLE_LIKE.search(title[:80]):
         return ""
     end = _TITLE_END.match(title)
-    return end.group(0) if end else re.split(r"[。；;]", title)[0]
+    named = end.group(0) if end else re.split(r"[。；;]", title)[0]
+    # "3.公务接待费支出7.8万元,完成预算100%": a sentence stating amounts is the body, not a name
+    return "" if _AMOUNT.search(named) else named
+
+
+_AMOUNT = re.compile(r"\d\s*(?:万元|亿元|千元|元|%)")
 
 
 def name_text(meta: ReportMeta) -> str:

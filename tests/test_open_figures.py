@@ -1072,3 +1072,18 @@ def test_people_counted_are_headed_by_who_they_are():
     text = "石川县文化馆2024年部门整体支出绩效自评报告\n单位现有人员41人,其中在职17人,退休24人。"
     match = _best(text, "石川县文化馆现在在职的有几个人？", "现在在职的有几个人？", ("石川县文化馆",))
     assert match is None or match.figure.value == 17
+
+
+def test_a_count_of_batches_is_answered_in_批次_not_in_people():
+    assert expected_units("国内公务接待多少批") == ("批", "批次")
+    text = "石川市白沙镇2021年三公经费决算情况\n国内公务接待35批次,共接待420人次。"
+    figures = extract_figures(_report(text))
+    match = best_figure("白沙镇2021年国内公务接待多少批", "国内公务接待多少批", figures, ())
+    assert match is not None and (match.figure.value, match.figure.unit) == (35, "批次")
+
+
+def test_a_body_sentence_stating_amounts_names_no_report():
+    from assistant.units import name_title
+
+    assert name_title("3.公务接待费支出7.8万元,完成预算100%。公务接待费支出决算比上年减少") == ""
+    assert name_title("云岭县白沙镇2023年度部门决算说明") == "云岭县白沙镇2023年度部门决算说明"
