@@ -45,7 +45,7 @@ from assistant.passages import (
     stated_figures,
 )
 from assistant.retrieve import HybridRetriever
-from assistant.understand import QuestionParser
+from assistant.understand import QuestionParser, one_unit
 from assistant.units import strip_places
 from assistant.verify import is_instruction, numbers_in, verify
 from index.embedders import Embedder, make_embedder
@@ -229,6 +229,14 @@ class Engine:
             stated_average = self._open_figure(parsed)
             if stated_average is not None and stated_average.found:
                 return stated_average
+        if (
+            parsed.kind == "derived"
+            and parsed.year is None
+            and len(parsed.units) > 1
+            and one_unit(parsed.units)
+        ):
+            # a computation naming no year, over one unit's reports of several years: its latest report's
+            parsed = replace(parsed, units=parsed.units[:1])
         handler = {
             "lookup": self._lookup,
             "derived": self._derived,

@@ -215,8 +215,38 @@ def _mentions(text: str, table: tuple[tuple[str, tuple[str, ...]], ...]) -> list
 def _latest_first(units: tuple[ReportMeta, ...]) -> tuple[ReportMeta, ...]:
     """One unit's reports of several years, the latest first (a question naming no year is answered for the
     latest, the others listed after it); different units keep the order the question names them in."""
-    first_seen = {org: i for i, org in reversed(list(enumerate(u.org for u in units)))}
-    return tuple(sorted(units, key=lambda u: (first_seen[u.org], -(u.year or 0))))
+    orgs = list(dict.fromkeys(u.org for u in units))
+    # (one township named with and without its county is one unit: its years are ordered together)
+    key = {o: max((k for k in orgs if k.endswith(o) and _one_unit((k, o))), key=len) for o in orgs}
+    first_seen = {key[org]: i for i, org in reversed(list(enumerate(u.org for u in units)))}
+    return tuple(sorted(units, key=lambda u: (first_seen[key[u.org]], -(u.year or 0))))
+
+
+# a place chain before a name: "石川市青禾县" in "石川市青禾县白沙镇人民政府"
+_PLACES_BEFORE = re.compile(r"(?:[\u4e00-\u9fff]{1,6}?(?:省|自治区|市|州|盟|县|区|旗))+")
+_OWN_PLACE = re.compile(r"^[\u4e00-\u9fff]{2,8}?(?:镇|乡|街道|苏木)")
+
+
+def one_unit(units: Sequence[ReportMeta]) -> bool:
+    """The reports are all one unit's (of several years, or named with and without its county)."""
+    orgs = sorted({u.org for u in units})
+    return len(orgs) == 1 or (len(orgs) > 1 and _one_unit(orgs))
+
+
+def _one_unit(orgs: Sequence[str]) -> bool:
+    """ "云岭县白沙土家族乡人民政府" and "白沙土家族乡人民政府": one township's reports, named with and without its
+    county — not two units to ask about. Only for a name that is a place of its own (a 镇, 乡 or 街道):
+    "交通运输局" and "青禾县交通运输局" may well be two."""
+    longest = max(orgs, key=len)
+    return all(
+        o == longest
+        or (
+            longest.endswith(o)
+            and _OWN_PLACE.match(o) is not None
+            and _PLACES_BEFORE.fullmatch(longest[: -len(o)]) is not None
+        )
+        for o in orgs
+    )
 
 
 class QuestionParser:
@@ -623,7 +653,7 @@ class QuestionParser:
         """Different units the question names by one short name they share ("司法局" of two counties), and
         by no name of their own: which one is meant is for the asker to say."""
         orgs = sorted({u.org for u in units})
-        if len(orgs) < 2:
+        if len(orgs) < 2 or _one_unit(orgs):
             return ()
         said = [a for a, m in self.alias_table.in_text(text) if a in text and m in units]
         own = [a for a in said if len({m.org for m in self.alias_table.metas_of[a] if m in units}) == 1]

@@ -649,3 +649,28 @@ def test_a_unit_named_in_full_keeps_its_report_when_nothing_rare_is_asked():
     }
     parser = _in_library(texts, zx, other)
     assert [u.doc for u in parser.parse("石县政协2021年收入是多少?").units] == ["z.txt"]
+
+
+def test_one_township_named_with_and_without_its_county_is_one_unit():
+    """ "云岭县白沙土家族乡人民政府" (2024) and "白沙土家族乡人民政府" (2022): one township's two reports, not
+    two units to ask about; a question naming no year is answered from the latest first. "交通运输局" and
+    "青禾县交通运输局" may be two: still asked about."""
+    from dataclasses import replace as _replace
+
+    from assistant.understand import one_unit
+
+    new = _replace(
+        _meta("new.txt", "云岭县白沙土家族乡人民政府", "云岭县", 2024),
+        aliases=("云岭县白沙土家族乡人民政府", "白沙土家族乡", "白沙乡"),
+    )
+    old = _replace(
+        _meta("old.txt", "白沙土家族乡人民政府", "", 2022), aliases=("白沙土家族乡人民政府", "白沙乡")
+    )
+    parsed = QuestionParser([old, new], {}).parse("白沙乡年末实有多少人?")
+    assert not parsed.ambiguous_units and [u.doc for u in parsed.units][:1] == ["new.txt"]
+    assert one_unit([old, new])
+    bare = _replace(_meta("t1.txt", "交通运输局", "", 2023), aliases=("交通运输局",))
+    placed = _replace(
+        _meta("t2.txt", "青禾县交通运输局", "青禾县", 2023), aliases=("青禾县交通运输局", "交通运输局")
+    )
+    assert not one_unit([bare, placed])
