@@ -269,22 +269,31 @@ class Engine:
         return answer
 
     def _last_year(self, parsed: ParsedQuestion) -> Answer:
-        """A year the unit has no report of, asked of its next year's report: last year's figure is this
-        year's less the change the report states against it, never this year's figure."""
+        """A year the unit has no report of, asked of its next (or last) year's report: a figure it states
+        for that year in so many words, or last year's figure as this year's less the change the report
+        states against it — never this year's figure."""
         name = "、".join(sorted({short_name(u) for u in parsed.units}))
         missing = f"索引中没有{name}{parsed.year}年的报告。"
         figure_asked = parsed.kind in ("lookup", "derived") or (parsed.kind == "text" and parsed.asks_figure)
         if not figure_asked or len({u.doc for u in parsed.units}) != 1:
             return Answer(parsed.text, missing, False, kind="unanswerable")
         meta = parsed.units[0]
+        asked = self._asked_of(parsed.asked or parsed.subject, meta)
+        names = (meta.org, *meta.aliases)
+        if parsed.operation is None:
+            own = prior_year.stated_for(
+                parsed.text, asked, parsed.year or 0, self.figures(meta.doc), names, topic_of(meta)
+            )
+            if own is not None:
+                cite = Citation(meta.doc, meta.org, own.section, own.quote, own.line, cells=run_cells(own))
+                text = (
+                    f"{short_name(meta)}{year_of(meta)}报告载明：{shown_label(own)} {shown_value(own)}。[1]"
+                )
+                return Answer(parsed.text, text, True, own.value, own.unit or None, [cite], "lookup")
+        if meta.year != (parsed.year or 0) + 1:
+            return Answer(parsed.text, missing, False, kind="unanswerable")
         found = prior_year.last_year(
-            parsed.text,
-            self._asked_of(parsed.asked or parsed.subject, meta),
-            parsed.year or 0,
-            self.figures(meta.doc),
-            (meta.org, *meta.aliases),
-            topic_of(meta),
-            meta.year,
+            parsed.text, asked, parsed.year or 0, self.figures(meta.doc), names, topic_of(meta), meta.year
         )
         if found is None:
             said = f"{name}{year_of(meta)}的报告中也没有载明它与上年相比的变化，无法推算。"

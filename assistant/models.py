@@ -45,7 +45,7 @@ class ParsedQuestion:
     asked: str = ""  # the whole question less the units' names and the year: what the open layer matches
     near: tuple[str, int] | None = None  # a later part of a question: (doc, line) the first part was read at
     near_value: float | None = None  # and the figure it was answered with
-    # the year asked has no report of the unit, the next year's has: `units` are those, asked of last year
+    # the year asked has no report of the unit, the next (or the last) year's has: `units` are those
     prior_year: bool = False
 
 

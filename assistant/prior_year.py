@@ -127,6 +127,28 @@ def last_year(
     return None
 
 
+def stated_for(
+    question: str,
+    asked: str,
+    year: int,
+    figures: Sequence[Figure],
+    names: Sequence[str],
+    topic: str = "",
+) -> Figure | None:
+    """A figure the report states for the year asked in so many words ("2018年度农机购置补贴结余资金12.664万元"
+    in the 2019 report; "2024年,该项目获批2.5亿元专项债" in the 2023 one), matched as a lookup would be."""
+    own = [f for f in figures if not CHANGE.search(f.label) and _year_before(f) == year]
+    match = best_figure(question, asked, own, names, year=year, topic=topic)
+    return match.figure if match is not None and match.confident else None
+
+
+def _year_before(fig: Figure) -> int | None:
+    """The last year its sentence names before the figure ("2024年，白沙镇获批…1.2亿元": 2024)."""
+    pos = fig.context.find(fig.text)
+    years = re.findall(r"(?<!\d)((?:19|20)\d{2})\s*年", fig.context[:pos] if pos >= 0 else fig.label)
+    return int(years[-1]) if years else None
+
+
 def change_words(change: Figure) -> str:
     """The report's words from the base to the change ("与2022年度相比,收、支总计各减少2415.45万元")."""
     base = _base_of(change)

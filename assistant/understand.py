@@ -438,8 +438,11 @@ class QuestionParser:
             units_in_year = tuple(u for u in units if u.year == year) if year is not None else units
         prior_year = False
         if units and year is not None and not units_in_year and len(years) == 1:
-            # "2022年的收支总计" with only the 2023 report indexed: it states 2022's as 上年
-            units_in_year = tuple(u for u in units if u.year == year + 1)
+            # "2022年的收支总计" with only the 2023 report indexed: it states 2022's as 上年; "2024年批了多少"
+            # of a 2023 report written in 2024 may be stated as of 2024
+            units_in_year = tuple(u for u in units if u.year == year + 1) or tuple(
+                u for u in units if u.year == year - 1
+            )
             prior_year = bool(units_in_year)
         unknown = None
         if not units:

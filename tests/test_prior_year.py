@@ -19,6 +19,8 @@ REPORT = """云岭县白沙镇人民政府2023年度部门决算说明
 2023年机关运行经费支出80万元，比上年决算数字下降20%。
 四、政府采购支出情况说明
 2023年政府采购支出总额45万元，比年初预算减少5万元。
+五、其他
+2022年度农机购置补贴结余资金3.25万元，已于2023年统筹使用。2024年，白沙镇获批污水管网专项债券资金1.2亿元。
 """
 
 
@@ -60,3 +62,15 @@ def test_two_years_back_is_not_read_from_this_report(engine: Engine):
 def test_the_reports_own_year_is_answered_as_before(engine: Engine):
     answer, _ = engine.ask("白沙镇2023年收入总计是多少？")
     assert (answer.found, answer.value) == (True, 1250.4), answer.answer
+
+
+def test_a_figure_stated_for_the_year_asked_is_looked_up(engine: Engine):
+    answer, _ = engine.ask("白沙镇2022年农机购置补贴结余资金有多少？")
+    assert (answer.found, answer.value, answer.unit) == (True, 3.25, "万元"), answer.answer
+
+
+def test_the_year_a_report_was_written_in_is_read_where_it_is_named(engine: Engine):
+    answer, _ = engine.ask("白沙镇2024年获批了多少专项债券资金？")
+    assert (answer.found, answer.value, answer.unit) == (True, 1.2, "亿元"), answer.answer
+    refused, _ = engine.ask("白沙镇2024年收入总计是多少？")
+    assert not refused.found and refused.value is None, refused.answer
