@@ -63,6 +63,10 @@ MAX_TEXT_ITEMS = 8
 _ASKS_REPORT_YEAR = re.compile(
     r"(?:报告|自评|评价|这份|决算).{0,8}(?:是|为|评的是|属于)?(?:哪个|哪一|什么|几)(?:年度|年份|年)(?:的)?[？?]?$"
 )
+# when a report was written, asked as staff ask it ("自评报告是哪天出的", "自评表什么时候填的")
+_WHEN_WRITTEN = re.compile(
+    r"(?:报告|自评表|评价表)[^，,？?]{0,6}(?:哪天|哪一天|什么时候|何时|啥时候|日期)|(?:哪天|什么时候|何时|啥时候)(?:出|写|填|报)"
+)
 _TITLE_WORDS = re.compile(r"报告|自评|评价|决算|绩效")
 # A passage answers a free question only when it holds this share of the question's words.
 MIN_PASSAGE_OVERLAP = 0.45
@@ -931,7 +935,10 @@ class Engine:
             return None
         meta = parsed.units[0]
         lines = (self.source(meta.doc) or "").split("\n")
-        found = field_value(list(enumerate(lines, 1)), parsed.asked or parsed.text)
+        asked = parsed.asked or parsed.text
+        if _WHEN_WRITTEN.search(parsed.text):
+            asked += " 报告日期 填报日期"  # "自评报告是哪天出的": the form's date field
+        found = field_value(list(enumerate(lines, 1)), asked)
         if found is None or found[1] in parsed.text:
             return None  # (a value the question holds is a header's next cell, not the answer)
         name, value, line = found

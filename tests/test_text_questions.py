@@ -17,6 +17,8 @@ REPORT = """青禾县白沙乡人民政府2024年度部门整体支出绩效自�
 根据《青禾县财政局关于开展2024年度部门整体支出绩效自评工作的通知》（青财绩〔2025〕3号）开展自评。
 三、资金使用情况
 2024年共支出986.40万元，上级补助资金统筹用于基础设施建设、产业发展和民生保障三个方面。
+联系人:李青
+报告日期:2025年3月18日
 """
 
 
@@ -91,3 +93,8 @@ def test_a_later_part_naming_only_a_measure_asks_it_of_the_same_indicator(sheet_
     answer, _ = sheet_engine.ask("白沙乡养护路段合格率的年度指标值和全年实际值分别是多少？")
     assert answer.found, answer.answer
     assert "年度指标值 95%" in answer.answer and "全年实际值 97%" in answer.answer, answer.answer
+
+
+def test_when_a_report_came_out_is_its_date_field(engine: Engine):
+    answer, _ = engine.ask("白沙乡2024年的自评报告是哪天出的？")
+    assert answer.found and "2025年3月18日" in answer.answer, answer.answer
