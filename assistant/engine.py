@@ -324,7 +324,11 @@ class Engine:
         stated = self._open_figure(parsed, compute_ok=True)
         if stated is None or not all(WHOLE_SAID.search(c.quote) for c in stated.citations[:1]):
             return None
-        return stated
+        # the total must name the parts asked ("共计下达中央、省级…"): "各级财政共投入…" is more than 中央 + 省级
+        listed = open_derive.plan(parsed.asked) if parsed.asked else None  # (parts, not the unit's own 和)
+        said = stated.citations[0].quote
+        parts = [re.sub(r"(?:资金|经费|补助|的)+$", "", w)[-2:] for w in (listed.operands if listed else ())]
+        return stated if all(p in said for p in parts if p) else None
 
     def retrieve(self, question: str, k: int | None = None) -> list[Evidence]:
         parsed = self.parser.parse(question)
