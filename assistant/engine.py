@@ -282,12 +282,16 @@ class Engine:
         if not figure_asked or len({u.doc for u in parsed.units}) != 1:
             return Answer(parsed.text, missing, False, kind="unanswerable")
         meta = parsed.units[0]
-        asked = self._asked_of(parsed.asked or parsed.subject, meta)
-        names = (meta.org, *meta.aliases)
+        asked = prior_year.YearAsked(
+            parsed.text,
+            self._asked_of(parsed.asked or parsed.subject, meta),
+            parsed.year or 0,
+            self.figures(meta.doc),
+            (meta.org, *meta.aliases),
+            topic_of(meta),
+        )
         if parsed.operation is None:
-            own = prior_year.stated_for(
-                parsed.text, asked, parsed.year or 0, self.figures(meta.doc), names, topic_of(meta)
-            )
+            own = prior_year.stated_for(asked)
             if own is not None:
                 cite = Citation(meta.doc, meta.org, own.section, own.quote, own.line, cells=run_cells(own))
                 text = (
@@ -296,9 +300,7 @@ class Engine:
                 return Answer(parsed.text, text, True, own.value, own.unit or None, [cite], "lookup")
         if meta.year != (parsed.year or 0) + 1:
             return Answer(parsed.text, missing, False, kind="unanswerable")
-        found = prior_year.last_year(
-            parsed.text, asked, parsed.year or 0, self.figures(meta.doc), names, topic_of(meta), meta.year
-        )
+        found = prior_year.last_year(asked, meta.year)
         if found is None:
             said = f"{name}{year_of(meta)}的报告中也没有载明它与上年相比的变化，无法推算。"
             return Answer(parsed.text, missing + said, False, kind="unanswerable")

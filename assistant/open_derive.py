@@ -324,7 +324,7 @@ def _remaining(
     spent = [
         f for f in pool if _SPENT_SIDE.search(f.column or f.label) and not budget_side(f.column or f.label)
     ]
-    # "…专项资金144.53万元,全年执行数133.53万元": the fund named right before what was spent of it is its budget
+    # "…专项资金86.40万元,全年执行数80.15万元": the fund named right before what was spent of it is its budget
     spent_ids = {id(f) for f in spent}
     fund_spent = {
         id(f)

@@ -194,7 +194,7 @@ def expected_units(question: str) -> tuple[str, ...] | None:
             return ("分",)
         if unit == "个" and (_PEOPLE.search(question) or _PERSON_ASKED.search(question)):
             return (*COUNT_UNITS["人"], "个")  # "几个事业编制", "几个副校长": people
-        # "几批" is answered in 批次 too ("国内公务接待16批次"): a count of times of it
+        # "几批" is answered in 批次 too ("国内公务接待35批次"): a count of times of it
         return COUNT_UNITS.get(unit, (unit, f"{unit}次") if unit in _COUNTED_IN_TIMES else (unit,))
     if _SCORE.search(question) and not re.search(r"得分率", question):
         return ("分",)

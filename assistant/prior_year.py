@@ -1,8 +1,8 @@
 """Last year's figure, read from this year's report.
 
 A question may ask a year the library holds no report of ("白沙镇2022年的收支总计是多少") while the next year's
-report states this year's figure with its change against the year before ("2023年度收、支总计均为4680.58万元。
-与2022年度相比，收、支总计各减少2415.45万元") — 决算 pages say so of every total. Last year's figure is then
+report states this year's figure with its change against the year before ("2023年度收、支总计均为3105.20万元。
+与2022年度相比，收、支总计各减少1204.75万元") — 决算 pages say so of every total. Last year's figure is then
 this year's less the change, both cited and the formula shown. Only a change stated against last year (上年,
 去年 or the year asked) counts; one against a budget ("比上年预算数下降") or another year does not, and without
 one there is no answer: this year's figure is never shown as last year's.
@@ -33,7 +33,7 @@ class LastYear:
     current: Figure  # this year's figure, as the report states it
     change: Figure  # its change against last year
     value: float  # last year's figure, in the current figure's unit
-    formula: str  # "4680.58 + 2415.45 = 7096.03"
+    formula: str  # "3105.2 + 1204.75 = 4309.95"
     operands: tuple[
         float, ...
     ] = ()  # the numbers the formula shows (a change converted to the figure's unit)
@@ -41,7 +41,7 @@ class LastYear:
 
 def _base_of(change: Figure) -> re.Match[str] | None:
     """The base the change figure is stated against: the last one before it in its sentence, with no other
-    comparison or figure between ("较上年减少2.97万元,下降6.89%,较年初预算数减少0.36万元": 0.36 is against the
+    comparison or figure between ("较上年减少3.50万元,下降8.75%,较年初预算数减少0.50万元": 0.50 is against the
     budget)."""
     pos = change.context.find(change.text)
     before = change.context[: pos if pos >= 0 else len(change.context)]
@@ -61,7 +61,7 @@ def _against_last_year(change: Figure, year: int, budget_asked: bool) -> bool:
 
 
 def _named(change: Figure) -> str:
-    """What a change is stated of, in its own clause: "2021年度全镇“三公”经费较上年减少2.97万元" → 全镇三公经费."""
+    """What a change is stated of, in its own clause: "2023年度全镇“三公”经费较上年减少3.50万元" → 全镇三公经费."""
     clause = change.quote
     base = _BASE.search(clause)
     clause = clause[: base.start()] if base else clause[: max(clause.find(change.text), 0)]
@@ -71,29 +71,34 @@ def _named(change: Figure) -> str:
 
 def _follows(current: Figure, change: Figure, between: Sequence[Figure]) -> bool:
     """The change is stated of the current figure: right after it in its sentence, or in a sentence that
-    names nothing the current figure's does not ("…4680.58万元。与2022年度相比，收、支总计各减少…"; "全镇“三公”
-    经费较上年减少2.97万元" of "全镇“三公”经费支出合计40.14万元"), on its line or anywhere in the report."""
+    names nothing the current figure's does not ("…3105.20万元。与2022年度相比，收、支总计各减少…"; "全镇“三公”
+    经费较上年减少3.50万元" of "全镇“三公”经费支出合计36.50万元"), on its line or anywhere in the report."""
     if change.line == current.line and change.context == current.context:
         return current.context.find(current.text) < current.context.find(change.text)
     named = _named(change)
     said = re.sub(r"[^\u4e00-\u9fff]", "", current.quote)
     if change.line == current.line:
-        # ("收入总计192.01万元,支出总计192.01万元。收支较上年决算数减少27.31万元": no other figure between)
+        # ("收入总计1250.40万元,支出总计1250.40万元。收支较上年决算数增加150.40万元": no other figure between)
         alone = all(f.value == current.value for f in between) and bool(set(named) & set(said))
         return not named or coverage(named, said) >= 0.5 or alone
     return len(named) >= 2 and coverage(named, said) >= 0.75
 
 
-def last_year(
-    question: str,
-    asked: str,
-    year: int,
-    figures: Sequence[Figure],
-    names: Sequence[str],
-    topic: str = "",
-    report_year: int | None = None,
-) -> LastYear | None:
+@dataclass(frozen=True, slots=True)
+class YearAsked:
+    """A question about a year its unit has no report of, asked of one report (its figures and names)."""
+
+    question: str
+    asked: str  # what is asked, less the unit's names
+    year: int  # the year asked
+    figures: Sequence[Figure]
+    names: Sequence[str]
+    topic: str = ""
+
+
+def last_year(q: YearAsked, report_year: int | None) -> LastYear | None:
     """Last year's figure from this year's report's figure and its stated change, or None."""
+    question, year, figures = q.question, q.year, q.figures
     budget_asked = "预算" in question and "决算" not in question
     changes = [
         f
@@ -104,7 +109,7 @@ def last_year(
         return None
     plain = [f for f in figures if not CHANGE.search(f.label) and not re.search(r"上年|去年", f.label)]
     without_year = _YEAR_WORDS.sub("", question)
-    match = best_figure(without_year, asked, plain, names, year=report_year, topic=topic)
+    match = best_figure(without_year, q.asked, plain, q.names, year=report_year, topic=q.topic)
     if match is None or not match.confident:
         return None
     current = match.figure
@@ -127,18 +132,11 @@ def last_year(
     return None
 
 
-def stated_for(
-    question: str,
-    asked: str,
-    year: int,
-    figures: Sequence[Figure],
-    names: Sequence[str],
-    topic: str = "",
-) -> Figure | None:
-    """A figure the report states for the year asked in so many words ("2018年度农机购置补贴结余资金12.664万元"
-    in the 2019 report; "2024年,该项目获批2.5亿元专项债" in the 2023 one), matched as a lookup would be."""
-    own = [f for f in figures if not CHANGE.search(f.label) and _year_before(f) == year]
-    match = best_figure(question, asked, own, names, year=year, topic=topic)
+def stated_for(q: YearAsked) -> Figure | None:
+    """A figure the report states for the year asked in so many words ("2022年度农机购置补贴结余资金3.25万元"
+    in the 2023 report; "2024年，白沙镇获批…专项债券资金1.2亿元" in the 2023 one), matched as a lookup would be."""
+    own = [f for f in q.figures if not CHANGE.search(f.label) and _year_before(f) == q.year]
+    match = best_figure(q.question, q.asked, own, q.names, year=q.year, topic=q.topic)
     return match.figure if match is not None and match.confident else None
 
 
@@ -150,7 +148,7 @@ def _year_before(fig: Figure) -> int | None:
 
 
 def change_words(change: Figure) -> str:
-    """The report's words from the base to the change ("与2022年度相比,收、支总计各减少2415.45万元")."""
+    """The report's words from the base to the change ("与2022年度相比,收、支总计各减少1204.75万元")."""
     base = _base_of(change)
     end = change.context.find(change.text)
     if base is None or end < 0:
@@ -184,7 +182,7 @@ def _apply(current: Figure, change: Figure) -> tuple[float, str, float] | None:
 
 
 def _places(text: str) -> int:
-    """Decimal places a figure is written with ("2,272.746695万元": 6)."""
+    """Decimal places a figure is written with ("1,204.750695万元": 6)."""
     m = re.search(r"\.(\d+)", text)
     return len(m.group(1)) if m else 0
 

@@ -79,7 +79,7 @@ def name_title(title: str) -> str:
         return ""
     end = _TITLE_END.match(title)
     named = end.group(0) if end else re.split(r"[。；;]", title)[0]
-    # "3.公务接待费支出7.8万元,完成预算100%": a sentence stating amounts is the body, not a name
+    # "2.会议费支出3.6万元,完成预算90%": a sentence stating amounts is the body, not a name
     return "" if _AMOUNT.search(named) else named
 
 

@@ -260,7 +260,7 @@ _PLACE_CHAIN = re.compile(rf"(?:[{CJK}]{{1,6}}?(?:省|自治区|市|州|盟|县|
 _AREA_WORD_END = re.compile(r"(?:城乡|城镇|乡镇|村镇|县乡|市县|县区|省市)$")
 
 
-# a form's fields run together ("项目单位临湘县文化局主管部门临湘县人民政府"): the next field's name ends a value
+# a form's fields run together ("项目单位青禾县文化局主管部门青禾县人民政府"): the next field's name ends a value
 _NEXT_FIELD = re.compile(
     r"主管部门|项目名称|评价方式|评价类型|评价机构|联系电话|项目负责人|报告日期|填报日期|项目地址"
 )
@@ -622,7 +622,7 @@ def _repeated_place(blocks: list[Block]) -> tuple[str | None, str | None]:
     return city, county
 
 
-# A year that is not the one reported on: a day ("公开时间:2025年10月15日": reports come out the year after),
+# A year that is not the one reported on: a day ("公开时间:2025年9月2日": reports come out the year after),
 # a base compared against ("比2021年减少"), a span's end ("截至2024年"), a document number ("〔2023〕").
 _NOT_THE_YEAR_BEFORE = re.compile(r"(?:比|较|与|同|截至|截止|至|到|自|从|[〔\[【])\s*$")
 _NOT_THE_YEAR_AFTER = re.compile(r"\s*\d{1,2}\s*月")

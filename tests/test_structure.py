@@ -401,6 +401,6 @@ def test_units_in_a_table_of_projects_are_not_the_reporter():
 
 
 def test_the_reports_year_is_not_its_publication_day_nor_a_base():
-    assert _meta_of("目录公开时间:2025年10月15日\n2024年度收、支总计均为152.3万元。").year == 2024
-    text = "3.公务接待费支出7.8万元,支出决算比2021年减少1.2万元。\n2022年政府性基金预算财政拨款支出0万元。"
+    assert _meta_of("目录公开时间:2025年9月2日\n2024年度收、支总计均为152.3万元。").year == 2024
+    text = "2.会议费支出3.6万元,支出决算比2021年减少1.2万元。\n2022年政府性基金预算财政拨款支出0万元。"
     assert _meta_of(text).year == 2022
