@@ -367,6 +367,16 @@ _FUNDS_TITLE = re.compile(
 )
 
 
+def _repeated_region(blocks: list[Block]) -> str | None:
+    """The one province or region a report's opening names at least twice, as written without 省/自治区."""
+    said = "".join(b.text for b in blocks[:60])
+    counts: dict[str, int] = {}
+    for m in re.finditer(_PROVINCES, said):
+        counts[m.group(0)] = counts.get(m.group(0), 0) + 1
+    named = [r for r, n in counts.items() if n >= 2]
+    return named[0] if len(named) == 1 else None
+
+
 def _place_of_funds(title: str) -> str | None:
     m = _FUNDS_TITLE.match(title)
     return m.group(1) if m else None
@@ -678,6 +688,9 @@ def read_meta(raw: RawDocument, blocks: list[Block]) -> ReportMeta:
         if place:
             extra = aliases_for(place + re.sub(r"^[省市县区]", "", org), district, city, None)
             aliases = tuple(sorted({*aliases, *extra}, key=lambda n: (-len(n), n)))
+        elif region := _repeated_region(blocks):
+            # "福彩中心" in a report that keeps naming 宁夏: known as 宁夏福彩中心 too
+            aliases = tuple(sorted({*aliases, region + org}, key=lambda n: (-len(n), n)))
     project = project_of(blocks)
     if project and len(project) >= 4:
         aliases = tuple(sorted({*aliases, project}, key=lambda n: (-len(n), n)))

@@ -404,3 +404,12 @@ def test_the_reports_year_is_not_its_publication_day_nor_a_base():
     assert _meta_of("目录公开时间:2025年9月2日\n2024年度收、支总计均为152.3万元。").year == 2024
     text = "2.会议费支出3.6万元,支出决算比2021年减少1.2万元。\n2022年政府性基金预算财政拨款支出0万元。"
     assert _meta_of(text).year == 2022
+
+
+def test_a_unit_named_without_its_place_is_known_with_the_region_its_report_repeats():
+    text = (
+        "2023年体彩中心绩效项目支出自评表\n项目名称:青海体彩APP升级\n主管部门:青海省体育局\n"
+        "资金使用单位:体彩中心\n青海体彩APP升级全年执行47.5万元。"
+    )
+    meta = _meta_of(text)
+    assert meta.org == "体彩中心" and "青海体彩中心" in meta.aliases
