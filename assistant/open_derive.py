@@ -129,9 +129,13 @@ class Computed:
     formula: str
 
 
-def _fmt(x: float) -> str:
-    # every digit the report states (156.2371, not :g's 156.237), so that the formula's inputs verify
-    return f"{x:.4f}".rstrip("0").rstrip(".") if abs(x) < 1e15 else str(x)
+def formula_number(x: float) -> str:
+    """A number as a formula shows it: every digit the report states (156.2371, 2272.746695; not :g's 156.237),
+    so that the formula's inputs verify."""
+    return f"{x:.6f}".rstrip("0").rstrip(".") if abs(x) < 1e15 else str(x)
+
+
+_fmt = formula_number
 
 
 _MEASURE_WORDS = re.compile(

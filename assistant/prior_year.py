@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from assistant.open_derive import formula_number as _fmt
 from assistant.open_figures import CHANGE, TO_YUAN, best_figure
 from assistant.passages import coverage
 from index.models import Figure
@@ -34,9 +35,8 @@ class LastYear:
     change: Figure  # its change against last year
     value: float  # last year's figure, in the current figure's unit
     formula: str  # "3105.2 + 1204.75 = 4309.95"
-    operands: tuple[
-        float, ...
-    ] = ()  # the numbers the formula shows (a change converted to the figure's unit)
+    # the numbers the formula shows (a change converted to the figure's unit)
+    operands: tuple[float, ...] = ()
 
 
 def _base_of(change: Figure) -> re.Match[str] | None:
@@ -185,7 +185,3 @@ def _places(text: str) -> int:
     """Decimal places a figure is written with ("1,204.750695万元": 6)."""
     m = re.search(r"\.(\d+)", text)
     return len(m.group(1)) if m else 0
-
-
-def _fmt(x: float) -> str:
-    return f"{x:,.6f}".rstrip("0").rstrip(".").replace(",", "")
