@@ -15,6 +15,8 @@ from assistant.item_names import ItemIndex, bigrams, item_key, longest_common
 from assistant.models import Kind, ParsedQuestion
 from assistant.open_figures import expected_units
 from assistant.units import (
+    CONTENT_CHARS,
+    ORG_MENTION,
     AliasTable,
     ContentUnits,
     FuzzyUnits,
@@ -26,6 +28,8 @@ from assistant.units import (
 )
 from index.models import ReportMeta
 
+# what is left of a unit's name matched only in part: a few of its characters and its kind
+_NAME_LEFT = re.compile(r"([\u4e00-\u9fff]{0,6}?)(?:局|馆|站|所|院|中心|办|委|厅)")
 # words a question may open with before a unit's name, saying nothing of which unit
 _LEAD_FILLER = re.compile(r"^(?:请问|问一下|想问|(?:19|20)\d{2}年度?|[，,\s])+")
 _PLACE_END = re.compile(r"(?:省|市|州|盟|县|区|旗|镇|乡|街道|村)$")
@@ -317,6 +321,10 @@ class QuestionParser:
             units = self.content.better_fit(text, rest, units) or units
         if not units and previous is None:
             units = self.content.find(text, lambda u: u.doc in ruled_out or self.fuzzy.elsewhere(text, u))
+        if units:
+            rest = self._named_lead_blanked(rest, units)
+        elif self._one_org and previous is None:
+            rest = self._named_lead_blanked(rest, tuple(self.metas), strict=True)
         # a document's number ("青办发〔2019〕12号") and a lone year compared against ("比2023年增长") are not
         # the year of the report asked about
         dated = _DOC_NUMBER_YEAR.sub("〇", rest)
@@ -581,6 +589,35 @@ class QuestionParser:
         return part, base
 
     # ---- units -----------------------------------------------------------------------------------
+    def _named_lead_blanked(self, rest: str, units: tuple[ReportMeta, ...], strict: bool = False) -> str:
+        """The question with the unit it opens with blanked (〇) when that name is another way of saying the
+        report's unit ("石川市文旅局" for 石川市文化旅游局, a township its report names only in passing): a
+        unit's name says who is asked about, never what. `strict` (the report was not found by the question):
+        only a shortening of the unit's own name counts — a name sharing its district is another unit."""
+        lead = _LEAD_FILLER.match(rest)
+        start = lead.end() if lead else 0
+        known = " ".join(n for u in units for n in (u.org, *u.aliases, u.district or "", u.city or "") if n)
+        if rest.startswith("〇", start):
+            # the name matched only in part ("石川县档案" of 石川县档案局 asked as 档案馆, "石川市文" of
+            # 石川市文化旅游局 asked as 文旅局): the rest of it is left, its characters all the unit's
+            left = _NAME_LEFT.match(rest, start + 1)
+            if left and set(left.group(1)) <= set(known):
+                return rest[: start + 1] + rest[left.end() :]
+            return rest
+        named = ORG_MENTION.search(rest, start, start + 12)
+        if named is None or named.start() > start + 1:
+            return rest
+        name = named.group(0)
+        if strict:
+            if not any(_shortens(name, u.org) for u in units):
+                return rest
+        elif not (
+            bigrams(name) & bigrams(known)
+            or name[-4:] in self.content.text_of(units[0].doc)[:CONTENT_CHARS]
+        ):
+            return rest
+        return rest[: named.start()] + "〇" + rest[named.end() :]
+
     def _units(self, text: str, owners: frozenset[str] = frozenset()) -> tuple[tuple[ReportMeta, ...], str]:
         """Reports named in the text, longest alias first; a matched name is blanked out of the rest. A
         report known by its project's name ("乡村文化惠民资金") is not named by it when the question names a unit
@@ -799,6 +836,12 @@ def _part_of(mention: _Mention, specific: list[_Mention]) -> bool:
     return mention.metric not in _SPECIFIC_NAMES and any(
         s.pos + len(s.word) == mention.pos or (s.pos <= mention.pos < s.pos + len(s.word)) for s in specific
     )
+
+
+def _shortens(short: str, name: str) -> bool:
+    """`short` is `name` with characters left out, in order ("文旅广电局" of 文化旅游广电局)."""
+    chars = iter(name)
+    return len(short) < len(name) and all(c in chars for c in short)
 
 
 def _subject(rest: str) -> str:

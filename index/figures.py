@@ -841,10 +841,39 @@ def _other_readings(doc: str, report: Report, source: dict[int, str]) -> Iterato
                 if (fig.line, hash(fig.text)) not in before:
                     seen.add((fig.line, hash(fig.text)))
                     yield fig
+        for fig in _run_fields(doc, src.text, src.number):
+            if (fig.line, hash(fig.text)) not in seen:
+                seen.add((fig.line, hash(fig.text)))
+                yield fig
     earlier = set(seen)
     for fig in _spaced_rows(doc, report.raw.lines, source):
         if (fig.line, hash(fig.text)) not in earlier:
             yield fig
+
+
+# a form a PDF ran into one line, each field stating its unit right before its value and the next field
+# right after it ("计划安排资金(万元)实际到位资金(万元)75实际支出(万元)…"); a value followed by more
+# values is a header row's (read as a table), one followed by an operator or digits is OCR residue
+_RUN_FIELD = re.compile(
+    rf"(?P<label>[{CJK}]{{2,12}})[（(](?P<unit>万元|元|亿元)[）)](?P<num>\d[\d,]*(?:\.\d+)?)"
+    rf"(?=[{CJK}]|\s*$)"
+)
+
+
+def _run_fields(doc: str, text: str, line: int) -> Iterator[Figure]:
+    for m in _RUN_FIELD.finditer(text):
+        value = float(m.group("num").replace(",", ""))
+        yield Figure(
+            doc=doc,
+            value=value,
+            unit=m.group("unit"),
+            text=m.group("num"),
+            label=m.group("label"),
+            quote=m.group(0),
+            line=line,
+            section="",
+            context=m.group(0),
+        )
 
 
 _WRAPPED_WORD = re.compile(rf"[{CJK}]{{0,4}}")
