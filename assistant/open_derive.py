@@ -75,7 +75,8 @@ def plan(question: str) -> Operation | None:
     if m := _SHARE.match(q):
         # "XX项目中高水平医院建设占总预算…": the part is what follows the whole it is in
         part = _CONTAINER.sub("", m.group("a")) or m.group("a")
-        whole = re.sub(r"^(?:[了有的]+|比$)", "", m.group("b"))  # "占比多少": 比 is no whole
+        # "占比多少", "占多大比例": 比 and 多大 are no whole
+        whole = re.sub(r"^(?:[了有的]+|比$|多大$|多少$|几$)", "", m.group("b"))
         inside = re.match(r"^(.+?)(?:中|里面|里|当中|之中)(?=.{2,})", m.group("a"))
         if not whole and inside:
             # "编报单位里事业单位占了几成": the whole is the one it is in, the part what follows it
@@ -165,6 +166,8 @@ def compute(
     units_q = re.sub(r"^.*?(?=多少|几)", "", question)  # "…差几个人" → the unit asked, for each operand
     if op.kind == "share":
         units_q = "多少"  # "占了几成", "占比多少": the answer is a share; its operands are of any kind alike
+        # ...but amounts or counts: a rate (its 执行率) is no part of a whole
+        figures = [f for f in figures if f.unit != "%"]
     if op.pair_label:
         return _pair_gap(question, figures, names, topic)
     if op.kind == "remaining":

@@ -612,8 +612,7 @@ class QuestionParser:
             if not any(_shortens(name, u.org) for u in units):
                 return rest
         elif not (
-            bigrams(name) & bigrams(known)
-            or name[-4:] in self.content.text_of(units[0].doc)[:CONTENT_CHARS]
+            bigrams(name) & bigrams(known) or name[-4:] in self.content.text_of(units[0].doc)[:CONTENT_CHARS]
         ):
             return rest
         return rest[: named.start()] + "〇" + rest[named.end() :]
@@ -765,7 +764,8 @@ class QuestionParser:
             mine = [s for s in scored if s[0] == 1.0 and s[4]]
             if mine:
                 return mine[0][3], None, ()
-            return None, best_item, ()
+            # another report's short name ("投入", "产出") is a word any question may use ("投入资金多少")
+            return None, (best_item if len(item_key(best_item)) >= 4 else None), ()
         close = sorted({s[3] for s in scored if s[4] and s[0] >= best_score - 0.1})
         if len(close) == 1:
             return close[0], None, ()

@@ -130,6 +130,7 @@ _NAME = re.compile(rf"^[{CJK}A-Za-z0-9（）()\-—·、“”\"]{{2,30}}$")
 _HEAD_DECOR = re.compile(
     r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．]?)|[（(][^）)]*分[^）)]*[）)]|[。：:]$"
 )
+_CUT_NAME_ENDS = re.compile(r"^[一二三四五六七八九十\d]{1,3}[)）、.．]|[（(]$")
 _QUOTED = re.compile(r"“([^“”]{2,40})”")
 _OVERALL_TITLE = re.compile(r"自评|结论|综述|总体|整体|部门|收支|预算")
 # Score tables that PDF extraction flattened into running text: a header, then rows
@@ -201,6 +202,9 @@ class _Extractor:
         while q0 < n0 and block.text[q0].isspace():
             q0 += 1
         m, quote, section = self.report.meta, block.text[q0:q1].rstrip(), " > ".join(block.section_path)
+        if item is not None:
+            # a flattened row's name cut at its points ("(一)项目管理(10分)" → "一)项目管理("): the name alone
+            item = _CUT_NAME_ENDS.sub("", item) or None
         figure = (m.doc, m.org, m.year, metric, parsed[0], parsed[1] or unit)
         fact = Fact(*figure, quote, block.line_at(n0), item, text, section)
         self.hits.append((fact, len(self.hits), block.canonical))

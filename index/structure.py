@@ -191,13 +191,18 @@ _NOT_IN_NAME = re.compile(
 
 
 # "石川省财政厅以《关于下达…的通知》": the body that issues a document or allots the funds, not the reporter
-_ISSUES = re.compile(r"\s*(?:以|联合|会同)?\s*(?:《|(?:提前)?下达|印发|转发|拨付|分配)")
+_ISSUES = re.compile(r"\s*(?:以|联合|会同)?\s*(?:《|(?:关于)?(?:提前)?下达|印发|转发|拨付|分配)")
 
 
 # a letter's salutation ("石川市财政局、石川市农业农村局:"): those the report is sent to, not its writer
 _ADDRESSEE = re.compile(rf"[{CJK}、，,（）()]{{3,80}}[:：]")
 # "现将青禾县白沙镇2021年度“三公”经费决算情况公布如下", "现将石川市2023年度…自评情况报告如下": the writer
 _HEREBY = re.compile(rf"现将([{CJK}]{{2,30}}?)(?:(?:19|20)\d{{2}}\s*年|[“\"]|本级|部门|单位)")
+
+
+def _addressed(text: str) -> bool:
+    """A letter's salutation on its own — not a title run into it ("青禾县财政局…抽查情况报告县领导小组:")."""
+    return bool(_ADDRESSEE.fullmatch(text.strip())) and not re.search(r"报告|自评|绩效", text)
 
 
 def _hereby_named(blocks: list[Block]) -> str | None:
@@ -215,7 +220,7 @@ def _named_organisation(blocks: list[Block]) -> str | None:
     text = "".join(b.text for b in blocks[:80])
     found: list[str] = []
     for block in blocks[:60]:
-        if block.kind == "heading" or _ADDRESSEE.fullmatch(block.text.strip()):
+        if block.kind == "heading" or _addressed(block.text):
             continue
         project_row = "|资金|经费" if block.kind == "table_row" else ""  # a table's rows list projects
         # the name a paragraph opens with ("青禾县第四幼儿园归…"), not one cited in passing after it
@@ -362,7 +367,7 @@ _PROVINCES = (
     "贵州|云南|陕西|甘肃|青海|内蒙古|广西|西藏|宁夏|新疆"
 )
 _FUNDS_TITLE = re.compile(
-    rf"^\s*(?:(?:标题|题目|名称)\s*[:：]\s*)?((?:{_PROVINCES})(?![{CJK}]{{0,4}}?(?:省|市))|[{CJK}]{{2,6}}?(?:省|自治区|市|州|盟|县|区|旗))"
+    rf"^\s*(?:\d{{1,2}}[、.．]\s*)?(?:(?:标题|题目|名称)\s*[:：]\s*)?((?:{_PROVINCES})(?![{CJK}]{{0,4}}?(?:省|市))|[{CJK}]{{2,6}}?(?:省|自治区|市|州|盟|县|区|旗))"
     rf"(?:(?:19|20)\d{{2}}年|[{CJK}（）()]{{2,30}}?(?:资金|补助|补贴|转移支付|专项|债券)[{CJK}（）()]{{0,8}}?(?:19|20)\d{{2}}年度?绩效)"
 )
 
@@ -614,8 +619,16 @@ def _repeated_place(blocks: list[Block]) -> tuple[str | None, str | None]:
     for block in blocks[:60]:
         text = re.sub(r"以[上下内外]", "〇〇", block.text)  # "以上城市" names no city
         for m in re.finditer(rf"{_CITY_END}|{_COUNTY_END}", text):
-            for k in (2, 3, 4):
+            for k in (1, 2, 3, 4):
                 name = text[max(0, m.start() - k) : m.end()]
+                # a one-character county ("泗县", "渠县") only where a word cannot run into it: at a line's
+                # start or after a number or a mark ("2019泗县…", "。沛县…")
+                before = text[m.start() - 2] if m.start() >= 2 else ""
+                if k == 1 and (
+                    not re.fullmatch(r"[\d\s，,。；;：:、（()）]?", before)
+                    or text[m.start() - 1] in "城都山地"
+                ):
+                    continue
                 # a name neither begins with a function word or a date nor holds a suffix or a verb
                 if (
                     len(name) == k + 1
@@ -655,9 +668,7 @@ def report_year(title: str, head_text: str) -> int | None:
 def read_meta(raw: RawDocument, blocks: list[Block]) -> ReportMeta:
     title_block = next((b for b in blocks[:6] if b.kind == "title"), None)
     # with no report title, the first line stands for it (a 自评表's heading, an excerpt's first sentence)
-    lead = "".join(
-        b.text for b in blocks[:8] if b.kind != "heading" and not _ADDRESSEE.fullmatch(b.text.strip())
-    )
+    lead = "".join(b.text for b in blocks[:8] if b.kind != "heading" and not _addressed(b.text))
     title = title_block.text if title_block else lead[:160]
     head_text = title + "".join(b.text for b in blocks[:12])
     publisher = publisher_of([line.text for line in raw.lines])

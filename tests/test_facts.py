@@ -498,3 +498,12 @@ def test_corpus_no_fact_from_economic_statistics(corpus_dir: Path, name: str) ->
     _, facts = corpus_facts(name)
     for f in facts:
         assert not re.search(r"GDP|生产总值|税收|财政收入|固定资产投资|产值|销售额", f.quote), f
+
+
+def test_an_indicator_name_cut_at_its_points_keeps_only_the_name():
+    from index.facts import _CUT_NAME_ENDS
+
+    # a flattened score row "(一)项目管理(10分)…" read up to its digits
+    assert _CUT_NAME_ENDS.sub("", "一)项目管理(") == "项目管理"
+    assert _CUT_NAME_ENDS.sub("", "投入(") == "投入"
+    assert _CUT_NAME_ENDS.sub("", "资金使用合规性") == "资金使用合规性"

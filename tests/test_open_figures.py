@@ -1087,3 +1087,19 @@ def test_a_body_sentence_stating_amounts_names_no_report():
 
     assert name_title("2.会议费支出3.6万元,完成预算90%。会议费支出决算比上年减少") == ""
     assert name_title("云岭县白沙镇2023年度部门决算说明") == "云岭县白沙镇2023年度部门决算说明"
+
+
+def test_a_share_asked_as_how_big_a_part_of_what_it_is_in():
+    # "占多大比例": 多大 is no whole; the whole is what the part is said to be in
+    assert plan("松溪县纳入评价的车购税资金里中央资金占多大比例").operands == (
+        "中央资金",
+        "松溪县纳入评价的车购税资金",
+    )
+    report = _report(
+        "松溪县交通运输局2023年车购税资金绩效自评表\n"
+        "纳入评价的车购税资金共1,200.00万元,其中:中央资金300.00万元,执行率100%,地方资金900.00万元,执行率100%。"
+    )
+    figures = extract_figures(report)
+    share = compute("纳入评价的车购税资金里中央资金占多大比例", figures, (report.meta.org,))
+    # the part is an amount, never the 100% execution rate stated beside it
+    assert share is not None and share.value == 25.0 and "300 ÷ 1200" in share.formula

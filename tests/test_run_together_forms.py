@@ -32,7 +32,9 @@ def test_a_field_that_states_its_unit_is_read_when_the_next_field_follows_at_onc
 
 
 def test_a_header_row_of_units_then_values_is_no_field_run():
-    assert list(_run_fields("d.txt", "年初预算数(万元) 全年预算数(万元) 全年执行数(万元) 64.8 64.8 60", 1)) == []
+    assert (
+        list(_run_fields("d.txt", "年初预算数(万元) 全年预算数(万元) 全年执行数(万元) 64.8 64.8 60", 1)) == []
+    )
     assert list(_run_fields("d.txt", "年初预算数(万元)全年预算数(万元)64.864.8 50", 1)) == []
 
 

@@ -413,3 +413,18 @@ def test_a_unit_named_without_its_place_is_known_with_the_region_its_report_repe
     )
     meta = _meta_of(text)
     assert meta.org == "体彩中心" and "青海体彩中心" in meta.aliases
+
+
+def test_a_one_character_county_heading_a_title_run_into_its_salutation_is_the_writer():
+    text = (
+        "2019沛县扶贫项目绩效自评抽查报告\n沛县财政局扶贫项目绩效目标自评\n抽查情况报告\n县扶贫开发工作领导小组:\n"
+        "根据有关文件要求,县财政局会同县扶贫局对行业部门绩效进行抽查,现将抽查结果报告如下:\n一、基本情况\n"
+        "2019年沛县共有扶贫项目111个。"
+    )
+    meta = _meta_of(text)
+    assert meta.org == "沛县财政局" and meta.year == 2019
+
+
+def test_a_numbered_title_of_a_places_funds_names_the_place():
+    text = "1、云岭县2017年度财政专项资金扶贫项目支出绩效评价报告项目摘要一、项目概况:2017年度我县投入扶贫资金845万元。"
+    assert _meta_of(text).org == "云岭县"

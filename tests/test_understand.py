@@ -674,3 +674,14 @@ def test_one_township_named_with_and_without_its_county_is_one_unit():
         _meta("t2.txt", "青禾县交通运输局", "青禾县", 2023), aliases=("青禾县交通运输局", "交通运输局")
     )
     assert not one_unit([bare, placed])
+
+
+def test_another_reports_two_character_indicator_is_no_item_asked_of_this_one():
+    from dataclasses import replace as _replace
+
+    a = _replace(_meta("a.txt", "青禾县财政局", "青禾县", 2021), aliases=("青禾县财政局", "财政局"))
+    b = _replace(_meta("b.txt", "云岭县卫生院", "云岭县", 2022), aliases=("云岭县卫生院", "卫生院"))
+    parser = QuestionParser([a, b], {"b.txt": {"投入", "资金使用合规性"}})
+    # "投入" as a verb, not the other report's 投入 indicator said to be absent here
+    assert parser.parse("青禾县财政局2021年投入扶贫资金一共多少").item_missing is None
+    assert parser.parse("青禾县财政局资金使用合规性得了几分").item_missing == "资金使用合规性"
