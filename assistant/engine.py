@@ -123,6 +123,13 @@ REPORT_OPENING_CHARS = 2000  # where a report says what it is about (its title, 
 _BUDGET_TOTAL_ROW = re.compile(r"资金总额|总金额|资金合计|合计|总计")
 
 
+# the words of a figure's own name and of asking it: what a subject holds beyond them says whose figure
+_FIGURE_NAME_WORDS = re.compile(
+    r"预算|执行率|执行|完成率|自评|得分|总分|分数|支出|收入|总额|总计|合计|决算|三公|经费|结转|结余|人员|"
+    r"基本|项目|财政|拨款|资金|多少|几|是|的|为|了|呢|吗|年度?|整体|部门|单位|各|[？?，,\s〇]"
+)
+
+
 @dataclass
 class Engine:
     settings: Settings
@@ -350,7 +357,14 @@ class Engine:
 
     # ---- handlers ---------------------------------------------------------------------------------
     def _lookup(self, parsed: ParsedQuestion) -> Answer:
-        if not parsed.units and parsed.metric and not (parsed.item or parsed.unknown_unit or parsed.period):
+        if (
+            not parsed.units
+            and parsed.metric
+            and not (parsed.item or parsed.unknown_unit or parsed.period)
+            # "…飞行经费执行率多少": a subject beyond the figure's name is one unit's; every unit's
+            # rate would answer another question
+            and len(_FIGURE_NAME_WORDS.sub("", parsed.subject or "")) < 4
+        ):
             # "预算执行率是多少？" naming no unit: every indexed unit's figure, each cited, rather than a refusal
             listed = self._compare(replace(parsed, superlative="all", kind="compare"))
             if listed.found:

@@ -160,9 +160,16 @@ _BUDGET_WORDS = re.compile(r"预算|安排|批复|计划|下达|核定")
 _RAISED = re.compile(r"发行|到位|拨付|筹集|总投资")
 
 
+# a figure named only by the change it states ("下降4.8%")
+_BARE_CHANGE = re.compile(rf"(?:共|分别|各)?(?:{CHANGE_VERB})(?:了)?")
+# two one-character words listed ("收、支", "人、财、物"): one word as the asker writes it
+_ONE_CHAR_LIST = re.compile(rf"(?<![{CJK}])([{CJK}])、([{CJK}])")
+
+
 def _grams(text: str) -> list[str]:
     """CJK character bigrams (and single characters of one-character runs), in order."""
     out: list[str] = []
+    text = _ONE_CHAR_LIST.sub(r"\1\2", text)  # "收、支与上年相比": 收支
     for run in re.findall(rf"[{CJK}A-Za-z0-9]+", text):
         if len(run) == 1:
             out.append(run)
@@ -541,6 +548,11 @@ def score_figures(
         label = _overlap(naming, f"{own_label(f)} {table_project(f)}")
         # a cell's clause is its row read with its column's header
         clause = _overlap(naming, f"{f.column} {f.quote}" if f.column else _words_near(f))
+        if not f.column and _BARE_CHANGE.fullmatch(f.label):
+            # "收、支与上年相比,减少…,下降4.8%": a change named by its verb alone is of what its sentence
+            # opens with
+            at = f.context.find(f.quote)
+            clause = max(clause, _overlap(naming, f.context[: at + len(f.quote)] if at >= 0 else f.context))
         wide = _overlap(naming, f"{f.context} {f.section}")
         # nothing of what was asked names this figure: its sentence or table alone is no answer
         score = 0.55 * label + 0.3 * clause + 0.15 * wide if label or clause else 0.0

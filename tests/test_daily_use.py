@@ -192,3 +192,11 @@ def test_a_score_stated_after_its_full_marks_answers_the_score_asked_in_the_repo
     """ "…部门整体支出绩效自评总分100分，得分91.3分": asked as the report words it, the score is 91.3."""
     answer, _ = small_engine.ask("永平街道部门整体支出绩效自评得分是多少")
     assert (answer.found, answer.value, answer.unit) == (True, 91.3, "分"), answer.answer
+
+
+def test_a_figure_of_a_named_subject_with_no_unit_is_not_answered_with_every_units_rate(small_engine):
+    # every unit's 预算执行率 answers "执行率是多少" with no unit, not the rate of a fund no unit is named for
+    listed, _ = small_engine.ask("预算执行率是多少？")
+    assert listed.found and "各单位" in listed.answer
+    named, _ = small_engine.ask("森林航空消防飞行经费执行率多少？")
+    assert not named.found and named.value is None and "请写明单位" in named.answer

@@ -1103,3 +1103,13 @@ def test_a_share_asked_as_how_big_a_part_of_what_it_is_in():
     share = compute("纳入评价的车购税资金里中央资金占多大比例", figures, (report.meta.org,))
     # the part is an amount, never the 100% execution rate stated beside it
     assert share is not None and share.value == 25.0 and "300 ÷ 1200" in share.formula
+
+
+def test_a_change_named_by_its_verb_alone_is_of_what_its_sentence_opens_with():
+    report = _report(
+        "石川市白沙区总工会2024年度决算说明\n2024年度收、支总计均为357.00万元。收、支与2023年度相比,减少18.00万元,"
+        "下降4.8%,主要原因是公用经费减少。"
+    )
+    figures = [f for f in extract_figures(report) if f.unit == "%"]
+    match = best_figure("收支比上年下降了百分之几", "收支比上年下降了百分之几", figures, (report.meta.org,))
+    assert match is not None and match.confident and match.figure.value == 4.8

@@ -685,3 +685,19 @@ def test_another_reports_two_character_indicator_is_no_item_asked_of_this_one():
     # "投入" as a verb, not the other report's 投入 indicator said to be absent here
     assert parser.parse("青禾县财政局2021年投入扶贫资金一共多少").item_missing is None
     assert parser.parse("青禾县财政局资金使用合规性得了几分").item_missing == "资金使用合规性"
+
+
+def test_two_years_reports_on_one_subject_the_year_asked_says_which():
+    from assistant.units import ContentUnits
+
+    a = _meta("a.txt", "云岭省应急管理厅", "云岭省", 2021)
+    b = _meta("b.txt", "云岭省应急管理厅", "云岭省", 2022)
+    c = _meta("c.txt", "石川市图书馆", "石川市", 2022)
+    text = {
+        "a.txt": "2021年森林航空消防飞行经费下达5000万元,执行率92%。",
+        "b.txt": "2022年森林航空消防飞行经费下达6000万元,执行率95%。",
+        "c.txt": "图书馆免费开放,全年接待读者12万人次。",
+    }
+    content = ContentUnits([a, b, c], text.__getitem__)
+    assert content.find("森林航空消防飞行经费执行率多少") == ()  # two reports speak of it alike
+    assert [m.doc for m in content.find("2021年森林航空消防飞行经费执行率多少")] == ["a.txt"]
