@@ -805,6 +805,37 @@ def _run_rows(doc: str, report: Report, source: dict[int, str]) -> Iterator[Figu
                 )
 
 
+# an indicator cell carrying its points ("预算完成率(3分)"), its score the next cell ("2.13")
+_WEIGHTED_NAME = re.compile(rf"(?P<name>[{CJK}A-Za-z“”\"]{{2,30}})[（(](?P<w>\d{{1,3}}(?:\.\d+)?)\s*分?[）)]")
+_BARE_SCORE = re.compile(r"\d{1,3}(?:\.\d{1,2})?")
+
+
+def _weighted_scores(doc: str, tokens: list[_Token], source: dict[int, str]) -> Iterator[Figure]:
+    """A score table one cell per line, each indicator with its points in brackets and its score under it
+    ("预算完成率(3分)" / "2.13"): the score, named by the indicator (the points are read as its weight)."""
+    for cell, after in zip(tokens, tokens[1:], strict=False):
+        named = _WEIGHTED_NAME.fullmatch(cell.text)
+        if named is None or not _BARE_SCORE.fullmatch(after.text) or after.line - cell.line > 3:
+            continue
+        if re.search(r"总分|合计|总计", named.group("name")):
+            continue  # the table's total row is read as such (_total_scores)
+        score = float(after.text)
+        if score > float(named.group("w")):
+            continue  # more than the points: no score of this indicator
+        name = named.group("name").strip('“”"')
+        yield Figure(
+            doc=doc,
+            value=score,
+            unit="分",
+            text=after.text,
+            label=f"{name}得分",
+            quote=_span(cell, after, source),
+            line=after.line,
+            section="",
+            context=f"{cell.text} {after.text}",
+        )
+
+
 def _other_readings(doc: str, report: Report, source: dict[int, str]) -> Iterator[Figure]:
     # one cell per line, sometimes each closed by a pipe ("目标值 |", "100% |")
     per_line = _joined(
@@ -815,6 +846,9 @@ def _other_readings(doc: str, report: Report, source: dict[int, str]) -> Iterato
         ]
     )
     seen: set[tuple[int, int]] = set()
+    for fig in _weighted_scores(doc, per_line, source):
+        seen.add((fig.line, hash(fig.text)))
+        yield fig
     for fig in _records(doc, per_line, source):
         seen.add((fig.line, hash(fig.text)))
         yield fig

@@ -1113,3 +1113,18 @@ def test_a_change_named_by_its_verb_alone_is_of_what_its_sentence_opens_with():
     figures = [f for f in extract_figures(report) if f.unit == "%"]
     match = best_figure("收支比上年下降了百分之几", "收支比上年下降了百分之几", figures, (report.meta.org,))
     assert match is not None and match.confident and match.figure.value == 4.8
+
+
+def test_a_score_under_an_indicator_carrying_its_points_is_that_indicators_score():
+    text = (
+        "石川市青禾乡人民政府部门整体支出绩效评价报告\n绩效评价指标体系明细表\n一级指标\n二级指标\n三级指标\n得分\n"
+        "过程(40分)\n预算执行(18分)\n预算完成率(3分)\n\n2.25\n公用经费变动率(3分)\n\n1.50\n总分(100分)\n\n81.5\n"
+    )
+    report = _report(text)
+    figures = extract_figures(report)
+    got = {f.label: f.value for f in figures if f.label.endswith("得分")}
+    assert got["预算完成率得分"] == 2.25 and got["公用经费变动率得分"] == 1.5
+    match = best_figure("青禾乡预算完成率得了多少分", "预算完成率得了多少分", figures, (report.meta.org,))
+    # the score under the indicator, never the 3 points its name carries
+    assert match is not None and match.confident and match.figure.value == 2.25
+    assert "预算完成率(3分)" in match.figure.quote
