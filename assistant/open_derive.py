@@ -320,7 +320,7 @@ def _remaining(
     if re.search(r"编制|人员|人数", question):
         units = ("人", "名", "个")
     subject = _REMAINING_WORDS.sub(" ", question)
-    pool = [f for f in figures if units is None or f.unit in units]
+    pool = [f for f in figures if units is None or f.unit.split("/")[0] in units]
     scored = score_figures(f"{subject}多少", subject, pool, names, topic=topic) if subject.strip() else []
     rank = {id(f): s for s, f in scored}
     received_is_budget = bool(_NOT_SPENT.search(question))

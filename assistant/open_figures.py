@@ -483,7 +483,7 @@ def score_figures(
     """Every figure of the expected kind, scored against the asked words; best first, ties in reading order.
     `names` (the unit's names) say who, not what: their words are not matched."""
     units = expected_units(question)
-    pool = [f for f in figures if units is None or f.unit in units]
+    pool = [f for f in figures if units is None or f.unit.split("/")[0] in units]
     if not pool:
         return []
     words = subject_words(subject)

@@ -35,7 +35,11 @@ UNITS = (
 MONEY_UNITS = ("亿元", "万元", "千元", "元")
 # "95项目实施单位": 项 there begins a word, it counts nothing
 # "350余人", "1500余册", "30多家": an approximate count is the number it states
-_FIGURE = re.compile(rf"(?<![\d.])(?<!\d,)([+-]?(?:{NUM}))\s*(?:余|多)?\s*({UNITS})(?<!项(?=目))")
+# a rate's denominator written after its unit ("1300元/人/月", "125万吨/年", "3万元/公里"): part of the unit
+PER = r"(?:/(?:人·月|人·天|人·年|人次|平方公里|平方米|公里|小时|学期|人|户|年|月|天|日|亩|次|生|所|个))"
+_FIGURE = re.compile(
+    rf"(?<![\d.])(?<!\d,)([+-]?(?:{NUM}))\s*(?:余|多)?\s*((?:{UNITS}){PER}{{0,2}})(?<!项(?=目))"
+)
 # a figure whose unit the label implies: "自评总分: 95", "项目支出:1025.20" under a table in 万元
 _SCORE_LABEL = r"自评总分|综合得分|自评得分|总得分|总分|得分|评分"
 _MONEY_LABEL = r"支出|预算数?|资金|收入|拨款|决算数?|结转|结余|经费|投资|总额|执行数"

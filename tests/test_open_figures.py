@@ -1128,3 +1128,16 @@ def test_a_score_under_an_indicator_carrying_its_points_is_that_indicators_score
     # the score under the indicator, never the 3 points its name carries
     assert match is not None and match.confident and match.figure.value == 2.25
     assert "预算完成率(3分)" in match.figure.quote
+
+
+def test_a_rates_denominator_is_part_of_its_unit():
+    report = _report(
+        "青禾县民政局2021年项目支出绩效自评报告\n2021年最低生活保障标准1300元/人/月,全年发放救助资金12万元。\n"
+        "数量指标:雨水资源化利用125万吨/年。"
+    )
+    figures = extract_figures(report)
+    units = {f.value: f.unit for f in figures}
+    assert units[1300.0] == "元/人/月" and units[125.0] == "万吨/年" and units[12.0] == "万元"
+    match = best_figure("低保标准是多少元", "低保标准是多少元", figures, (report.meta.org,))
+    # asked in 元: a rate in 元/人/月 is of the kind asked
+    assert match is not None and match.confident and match.figure.unit == "元/人/月"
