@@ -30,7 +30,7 @@ UNITS = (
     "件|宗|篇|份|批|条|间|张|册|卷|栋|幢|本(?![年级单部次期月届])|部(?![门分署队委长级位属])|具|棵|株|只|头|天|床|艘|架|期|块|口|眼|盏|种|年|例|"
     "起(?![草来止点始步])|"
     # lengths and areas in Latin letters ("管长800m", "2.6km", "500m²"), never a word's first letter
-    "km(?![A-Za-z])|m²|m³|m(?![A-Za-z²³])"
+    "km²|km(?![A-Za-z²])|m²|m³|m(?![A-Za-z²³])"
 )
 MONEY_UNITS = ("亿元", "万元", "千元", "元")
 # "95项目实施单位": 项 there begins a word, it counts nothing

@@ -1141,3 +1141,13 @@ def test_a_rates_denominator_is_part_of_its_unit():
     match = best_figure("低保标准是多少元", "低保标准是多少元", figures, (report.meta.org,))
     # asked in 元: a rate in 元/人/月 is of the kind asked
     assert match is not None and match.confident and match.figure.unit == "元/人/月"
+
+
+def test_what_each_is_given_is_money_and_an_area_in_square_kilometres_is_an_area():
+    assert expected_units("每个学生每学期补多少") == ("亿元", "万元", "千元", "元")
+    assert "km²" in (expected_units("小流域治理面积多大") or ())
+    report = _report(
+        "石川市青禾区水利局2023年项目支出绩效评价报告\n规划治理水土流失面积18.5km²,受益群众3200人。"
+    )
+    units = {f.value: f.unit for f in extract_figures(report)}
+    assert units[18.5] == "km²"
