@@ -162,8 +162,11 @@ _BUDGET_WORDS = re.compile(r"预算|安排|批复|计划|下达|核定")
 _RAISED = re.compile(r"发行|到位|拨付|筹集|总投资")
 
 
-# a figure named only by the change it states ("下降4.8%")
-_BARE_CHANGE = re.compile(rf"(?:共|分别|各)?(?:{CHANGE_VERB})(?:了)?")
+# a figure named only by the change it states ("下降4.8%") or as the actual of the one before it
+# ("事业编制30人,实际25人")
+_BARE_CHANGE = re.compile(
+    rf"(?:共|分别|各)?(?:{CHANGE_VERB}|实际|实有|实际完成|实际到位|实际支出)(?:了|为|是)?"
+)
 # two one-character words listed ("收、支", "人、财、物"): one word as the asker writes it
 _ONE_CHAR_LIST = re.compile(rf"(?<![{CJK}])([{CJK}])、([{CJK}])")
 
@@ -473,6 +476,26 @@ def names_row(asked: Iterable[str], project: str = "") -> bool:
     )
 
 
+def _bare_named(f: Figure, figures: Sequence[Figure]) -> str:
+    """What a figure named by a change or an actual alone is of: "事业编制30人,实际25人" → 事业编制 实际; "税收
+    收入109.91万元,增长14.5%" → 税收收入 增长; "收、支与上年相比,减少…,下降4.8%" (no figure named before it)
+    → the sentence up to it."""
+    at = f.context.find(f.quote)
+    if at < 0:
+        return f.label
+    before = [
+        (pos, g)
+        for g in figures
+        if g.line == f.line
+        and g.context == f.context
+        and not _BARE_CHANGE.fullmatch(g.label)
+        and 0 <= (pos := f.context.find(g.quote)) < at
+    ]
+    if before:
+        return f"{max(before, key=lambda p: p[0])[1].label} {f.label}"
+    return f.context[: at + len(f.quote)]
+
+
 def score_figures(
     question: str,
     subject: str,
@@ -544,22 +567,35 @@ def score_figures(
     runs = re.findall(rf"[{CJK}]{{3,}}", _HEAD_DROP.sub(" ", bare))
     phrase = max(runs, key=len) if runs else ""
     part_keys = _part_keys(bare, who)
+    # sentences stating an actual after a planned figure ("事业编制30人,实际25人"): the planned one there
+    # is no answer to "实际有多少"
+    with_actual = {
+        (f.line, f.context)
+        for f in pool
+        if not f.column and _BARE_CHANGE.fullmatch(f.label) and not CHANGE.search(f.label)
+    }
     scored: list[tuple[float, int, Figure]] = []
     for seq, f in enumerate(pool):
+        own = own_label(f)
+        bare = not f.column and _BARE_CHANGE.fullmatch(f.label)
+        if bare:
+            own = _bare_named(f, figures)
         # a table of one project among several ("> 项目 购买服务"): the project names its cells too
-        label = _overlap(naming, f"{own_label(f)} {table_project(f)}")
+        label = _overlap(naming, f"{own} {table_project(f)}")
         # a cell's clause is its row read with its column's header
-        clause = _overlap(naming, f"{f.column} {f.quote}" if f.column else _words_near(f))
-        if not f.column and _BARE_CHANGE.fullmatch(f.label):
-            # "收、支与上年相比,减少…,下降4.8%": a change named by its verb alone is of what its sentence
-            # opens with
-            at = f.context.find(f.quote)
-            clause = max(clause, _overlap(naming, f.context[: at + len(f.quote)] if at >= 0 else f.context))
+        clause = _overlap(
+            naming,
+            f"{f.column} {f.quote}" if f.column else f"{own} {_words_near(f)}" if bare else _words_near(f),
+        )
         wide = _overlap(naming, f"{f.context} {f.section}")
         # nothing of what was asked names this figure: its sentence or table alone is no answer
         score = 0.55 * label + 0.3 * clause + 0.15 * wide if label or clause else 0.0
+        if bare and not CHANGE.search(f.label) and not wants_actual:
+            score *= 0.7  # "实际25人" beside "编制30人" answers the actual only when it is asked
+        elif wants_actual and not bare and (f.line, f.context) in with_actual:
+            score *= 0.7
         # a table cell is named by its row and column: the row's other cells name other figures
-        named_by = own_label(f) if f.column else f"{own_label(f)}{f.quote}"
+        named_by = own if f.column else f"{own}{f.quote}"
         if rate_head and rate_head not in named_by and "率" not in named_by:
             score *= 0.4  # "绩效目标完成率" is a rate by that name: "完成预算的100%" is another figure
         if heads and not any(h in named_by for h in heads):

@@ -1151,3 +1151,19 @@ def test_what_each_is_given_is_money_and_an_area_in_square_kilometres_is_an_area
     )
     units = {f.value: f.unit for f in extract_figures(report)}
     assert units[18.5] == "km²"
+
+
+def test_an_actual_named_by_that_word_alone_is_of_the_figure_before_it():
+    report = _report(
+        "石川市青禾区档案馆2023年度部门决算说明\n本部门行政编制0人,实有人数0人;事业编制32人,实际27人。\n"
+        "全镇本级一般公共预算收入实现90.5万元,为年初预算的110.2%,其中税收收入80.1万元,增长12.5%。"
+    )
+    figures = extract_figures(report)
+    names = (report.meta.org,)
+    actual = best_figure("事业编制实际有多少人", "事业编制实际有多少人", figures, names)
+    assert actual is not None and actual.confident and actual.figure.value == 27.0
+    posts = best_figure("事业编制有多少人", "事业编制有多少人", figures, names)
+    assert posts is not None and posts.confident and posts.figure.value == 32.0
+    # a change after a named figure is that figure's, not the sentence's first subject's
+    grew = best_figure("税收收入增长了百分之几", "税收收入增长了百分之几", figures, names)
+    assert grew is not None and grew.confident and grew.figure.value == 12.5
