@@ -1167,3 +1167,13 @@ def test_an_actual_named_by_that_word_alone_is_of_the_figure_before_it():
     # a change after a named figure is that figure's, not the sentence's first subject's
     grew = best_figure("税收收入增长了百分之几", "税收收入增长了百分之几", figures, names)
     assert grew is not None and grew.confident and grew.figure.value == 12.5
+
+
+def test_each_ones_share_of_an_amount_in_wan_yuan_is_shown_in_yuan():
+    report = _report(
+        "青禾县人民政府办公室2022年衔接资金绩效自评报告\n第三季度小额贷款共贴息1.234567万元,共贴息56户次。"
+    )
+    done = compute("小额贷款贴息平均每户次贴了多少钱", extract_figures(report), (report.meta.org,))
+    # 0.02万元 at two places would lose the figure: 220.46元, its formula showing both units
+    assert done is not None and (done.value, done.unit) == (220.46, "元")
+    assert done.formula == "1.234567万元 ÷ 56 = 220.46元"
