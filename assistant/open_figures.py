@@ -336,6 +336,22 @@ def _abbreviated_in(core: str, text: str) -> bool:
     return re.search(".{0,3}".join(map(re.escape, core)), text) is not None
 
 
+def _said_at(core: str, f: Figure) -> bool:
+    """A figure's own words speak of `core`."""
+    return _said_in(
+        core, f"{f.label} {f.quote} {f.context} {f.section} {f.column} {f.row} {table_project(f)}"
+    )
+
+
+def _said_in(core: str, text: str) -> bool:
+    """A text speaks of `core`: half of its word pairs, or all of it written out in full."""
+    text = _JOINED.sub("", text)
+    pairs = [core[i : i + 2] for i in range(len(core) - 1)]
+    if sum(p in text for p in pairs) * 2 >= len(pairs):
+        return True
+    return re.search(".{0,3}".join(map(re.escape, core)), text) is not None
+
+
 def _spoken_text(figures: Sequence[Figure]) -> str:
     return _JOINED.sub("", " ".join(f"{f.label} {f.quote} {f.section} {f.context}" for f in figures))
 
@@ -530,6 +546,8 @@ def score_figures(
     core = head_core(subject)
     if core and not only and not any(_abbreviated_in(core, text) for text in (_spoken_text(figures), topic)):
         return []  # "农机报废更新资金" of a report that never names 农机报废更新: its 资金 are other funds
+    # a fund asked that is not what the whole report is about must be named where its figure is
+    core_elsewhere = bool(core) and not only and not _said_in(core, topic)
     # the project the whole report is about ("村道养护经费…执行数"), named by no figure: it tells no figure
     # from another, so it does not lower every figure's match either
     project = report_words(topic) if topic else ""
@@ -603,6 +621,8 @@ def score_figures(
         if part_keys and score:
             # "义务教育补助里省级补助": the part asked names the figure, the whole only says where it stands
             score *= max(0.5, sum(g in named_by for g in part_keys) / len(part_keys))
+        if core_elsewhere and not _said_at(core, f):
+            score *= 0.3  # "机关运行经费" asked, "…“三公”经费支出合计" found: its sentence names another fund
         part = None if f.column else _PART.search(f.context[:16])
         if part and part.group(0) not in question:
             score *= 0.7  # "项目支出…全年预算数…" is the projects' figure, not the unit's, unless asked

@@ -1177,3 +1177,17 @@ def test_each_ones_share_of_an_amount_in_wan_yuan_is_shown_in_yuan():
     # 0.02万元 at two places would lose the figure: 220.46元, its formula showing both units
     assert done is not None and (done.value, done.unit) == (220.46, "元")
     assert done.formula == "1.234567万元 ÷ 56 = 220.46元"
+
+
+def test_a_fund_asked_must_be_named_where_its_figure_is():
+    report = _report(
+        "青禾县白沙镇人民政府2021年度部门决算说明\n经汇总,2021年度全镇“三公”经费支出合计41.20万元。\n"
+        "公务用车购置及运行维护费30.10万元,较上年减少1.20万元。"
+    )
+    figures = extract_figures(report)
+    names = (report.meta.org,)
+    # 机关运行经费 is stated nowhere: the 三公 total (whose label lost its quoted word) is no answer to it
+    running = best_figure("白沙镇机关运行经费是多少", "机关运行经费是多少", figures, names)
+    assert running is None or not running.confident
+    cars = best_figure("白沙镇公务用车运行维护费是多少", "公务用车运行维护费是多少", figures, names)
+    assert cars is not None and cars.confident and cars.figure.value == 30.1
