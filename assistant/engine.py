@@ -199,7 +199,7 @@ class Engine:
 
     def answer(self, parsed: ParsedQuestion) -> Answer:
         """The unverified answer for a parsed question (LLM mode writes prose from this same evidence)."""
-        small = smalltalk.reply_to(parsed)
+        small = smalltalk.reply_to(parsed, self.parser.content.speaks_of)
         if small is not None:
             return small
         if parsed.kind in ("lookup", "derived", "text") and parsed.ambiguous_units and not parsed.superlative:

@@ -421,6 +421,14 @@ class ContentUnits:
             return None
         return (self.metas[fits[0][1]],)
 
+    def speaks_of(self, question: str) -> bool:
+        """Some report uses most of the question's words (a pair of characters each): a question about
+        what the reports hold, whatever vocabulary it uses ("危改实际超任务多少")."""
+        grams = sorted(_grams(_ASK_WORDS.sub(" ", question)))
+        postings = self._index()
+        held = sum(bool(postings.get(g)) for g in grams)
+        return held >= 2 and held * 2 >= len(grams)
+
     def find(
         self, question: str, ruled_out: Callable[[ReportMeta], bool] = lambda meta: False
     ) -> tuple[ReportMeta, ...]:

@@ -200,3 +200,16 @@ def test_a_figure_of_a_named_subject_with_no_unit_is_not_answered_with_every_uni
     assert listed.found and "各单位" in listed.answer
     named, _ = small_engine.ask("森林航空消防飞行经费执行率多少？")
     assert not named.found and named.value is None and "请写明单位" in named.answer
+
+
+def test_a_figure_asked_in_words_no_list_holds_is_no_small_talk(small_engine):
+    from dataclasses import replace
+
+    from assistant.smalltalk import reply_to
+
+    # "危改…超任务多少": a figure asked of what the reports speak of is a question for them
+    about = replace(small_engine.parser.parse("防空地下室实际超任务多少？"), units=())
+    assert reply_to(about, lambda text: True) is None
+    assert reply_to(about) is not None  # (no library to ask whether the reports speak of it)
+    weather = replace(small_engine.parser.parse("今天天气怎么样？"), units=())
+    assert reply_to(weather, lambda text: True) is not None  # no figure asked: small talk still
