@@ -162,6 +162,8 @@ _BUDGET_WORDS = re.compile(r"预算|安排|批复|计划|下达|核定")
 _RAISED = re.compile(r"发行|到位|拨付|筹集|总投资")
 
 
+# words by which "多少" may ask a rate ("完成了多少", "增长了多少", "达到多少")
+_NO_RATE_ASKED_OK = re.compile(rf"完成|达到|达|增长|下降|提高|降低|增幅|降幅|上升|{_RATE.pattern}")
 # a figure named only by the change it states ("下降4.8%") or as the actual of the one before it
 # ("事业编制30人,实际25人")
 _BARE_CHANGE = re.compile(
@@ -780,6 +782,8 @@ def best_figure(
     stated_average = {m.group(0) for m in COMPUTE.finditer(question)} == {"平均"}
     if (COMPUTE.search(question) and not compute_ok and not stated_average) or _BREAKDOWN.search(question):
         return None
+    if not compute_ok and expected_units(question) is None and not _NO_RATE_ASKED_OK.search(question):
+        figures = [f for f in figures if f.unit not in ("%", "‰")]  # "赣州市执行了多少" asks no rate
     ranked = score_figures(question, subject, figures, names, near, year, topic)
     if stated_average and not compute_ok:
         ranked = [(s, f) for s, f in ranked if re.search(r"[均每]", f"{f.label}{_words_near(f)}")]

@@ -767,16 +767,19 @@ def _run_rows(doc: str, report: Report, source: dict[int, str]) -> Iterator[Figu
         above = next((h for t in reversed(window) if (h := budget_headers(t))), [])
         if own:  # each header reads the rows between it and the next one
             ends = [h.start for h in own[1:]] + [len(src.text)]
-            segments = [(h.end, end, h.columns) for h, end in zip(own, ends, strict=True)]
+            segments = [(h.end, end, h.columns, h.named) for h, end in zip(own, ends, strict=True)]
+            if above and own[0].start > 0:
+                # a table going on from the line above, its header repeated further on (a new page)
+                segments.insert(0, (0, own[0].start, above[-1].columns, above[-1].named))
         elif above:
-            segments = [(0, len(src.text), above[-1].columns)]
+            segments = [(0, len(src.text), above[-1].columns, above[-1].named)]
         else:
             continue
         line_text = src.text.strip()
         rows = [
             replace(row, start=row.start + at, end=row.end + at)
-            for at, end, columns in segments
-            for row in read_row(src.text[at:end], columns)
+            for at, end, columns, named in segments
+            for row in read_row(src.text[at:end], columns, named)
             or (read_scored_rate(src.text[at:end], columns) if own else [])
         ]
         for row in rows:

@@ -58,6 +58,11 @@ class Header:
     start: int
     end: int
     columns: tuple[str, ...]
+    named: bool = False  # a column of names before the values ("各设区市名称"): its rows are any names
+
+
+# a header's name column: the rows under it are places, units or projects, not only funds
+_NAME_COLUMN = re.compile(r"(?:名称|单位|地区|市州|县区|区县)\s*$")
 
 
 # between two column names of one header: a bracket ("(B/A×100%)"), spaces, pipes and a few characters
@@ -85,7 +90,8 @@ def budget_headers(text: str) -> list[Header]:
         if len(columns) >= 3 and "执行率" in columns:
             end = run[-1].end()
             formula = _FORMULA.match(text, end)
-            out.append(Header(run[0].start(), formula.end() if formula else end, columns))
+            named = bool(_NAME_COLUMN.search(text[max(0, run[0].start() - 8) : run[0].start()]))
+            out.append(Header(run[0].start(), formula.end() if formula else end, columns, named))
         run = [m] if m is not None else []
     return out
 
@@ -170,9 +176,10 @@ def consistent_reading(cells: Sequence[str]) -> bool:
     )
 
 
-def read_row(line: str, columns: Sequence[str]) -> list[RunRow]:
+def read_row(line: str, columns: Sequence[str], named: bool = False) -> list[RunRow]:
     """The budget rows of `line` whose run-together digits have exactly one consistent reading under
-    `columns` (the header's value columns, in order)."""
+    `columns` (the header's value columns, in order). `named`: the header has a column of names, so a row
+    may be any name (a city, a unit), not only a fund."""
     if "执行率" not in columns:
         return []
     at = columns.index("执行率")
@@ -215,8 +222,8 @@ def read_row(line: str, columns: Sequence[str]) -> list[RunRow]:
         row = re.sub(
             r"^.*(?:执行率|得分|分值|权重|执行数?|预算数?)(?:[（(][A-Z/]+[）)])?", "", m.group("row")
         )
-        row = re.sub(r"^[)）:：\s]+", "", row).strip(":： ")
-        if not _MONEY_ROW.search(row):
+        row = re.sub(r"^[)）:：、\s]+", "", row).strip(":： ")
+        if not (_MONEY_ROW.search(row) or (named and len(row) >= 2)):
             continue  # an indicator's row ("验收合格率 15100%95") is no budget row
         rows.append(RunRow(row, m.start("row"), m.end(), tuple(cells_out)))
     return rows or _spaced_rows(line, before, after, budget, spent)

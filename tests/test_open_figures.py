@@ -1191,3 +1191,11 @@ def test_a_fund_asked_must_be_named_where_its_figure_is():
     assert running is None or not running.confident
     cars = best_figure("白沙镇公务用车运行维护费是多少", "公务用车运行维护费是多少", figures, names)
     assert cars is not None and cars.confident and cars.figure.value == 30.1
+
+
+def test_how_much_was_spent_is_never_answered_with_a_rate():
+    report = _report("青禾县体育局2021年体彩公益金绩效自评报告\n白沙县全年执行数未载明,执行率92.17%。")
+    figures = extract_figures(report)
+    assert best_figure("白沙县执行了多少", "白沙县执行了多少", figures, (report.meta.org,)) is None
+    rate = best_figure("白沙县执行率多少", "白沙县执行率多少", figures, (report.meta.org,))
+    assert rate is not None and rate.figure.value == 92.17

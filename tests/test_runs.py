@@ -165,3 +165,16 @@ def test_a_budget_row_with_its_cells_apart_is_read_by_the_same_arithmetic():
     assert [c.column for c in part.cells] == ["年初预算数", "全年预算数", "全年执行数", "执行率"]
     # cells the arithmetic does not fit (380 of 400 is no 90%) are no reading
     assert read_row(" 年度资金总额: 320.5万元 400万元 380万元 10 90% 9 ", columns) == []
+
+
+def test_a_table_of_named_rows_reads_every_name_even_past_its_header_repeated_on_a_new_page():
+    header = "序号各县区名称全年预算数全年执行数预算执行率"
+    (head,) = budget_headers(f"1、青禾县体育局{header}2石川县63.5050.8080.00%")
+    assert head.named and head.columns == ("全年预算数", "全年执行数", "执行率")
+    rows = read_row("11松溪县84.784.70100.00%18白沙县52.5039.3875.01%", head.columns, head.named)
+    assert [(r.row, [c.text for c in r.cells]) for r in rows] == [
+        ("松溪县", ["84.7", "84.70", "100.00%"]),
+        ("白沙县", ["52.50", "39.38", "75.01%"]),
+    ]
+    # without a column of names, a row must name a fund
+    assert read_row("18白沙县52.5039.3875.01%", head.columns) == []
