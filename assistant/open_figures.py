@@ -782,9 +782,9 @@ def best_figure(
     stated_average = {m.group(0) for m in COMPUTE.finditer(question)} == {"平均"}
     if (COMPUTE.search(question) and not compute_ok and not stated_average) or _BREAKDOWN.search(question):
         return None
-    if not compute_ok and expected_units(question) is None and not _NO_RATE_ASKED_OK.search(question):
-        figures = [f for f in figures if f.unit not in ("%", "‰")]  # "赣州市执行了多少" asks no rate
     ranked = score_figures(question, subject, figures, names, near, year, topic)
+    if not compute_ok and expected_units(question) is None and not _NO_RATE_ASKED_OK.search(question):
+        ranked = [(s, f) for s, f in ranked if f.unit not in ("%", "‰")]  # "赣州市执行了多少" asks no rate
     if stated_average and not compute_ok:
         ranked = [(s, f) for s, f in ranked if re.search(r"[均每]", f"{f.label}{_words_near(f)}")]
     if not ranked:
