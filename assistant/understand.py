@@ -315,10 +315,19 @@ class QuestionParser:
                 )
                 if by_content and by_content[0].doc not in {u.doc for u in units}:
                     units, rest = by_content, text
-        if units and previous is None and not org_mentions(text) and len({u.org for u in units}) == 1:
+        mentioned = org_mentions(text)
+        # a unit named loosely ("青禾县文旅局"): no name of the report found is written out in the question
+        loosely = bool(mentioned) and not any(
+            len(a) >= 3 and a in text for u in units for a in (u.org, *u.aliases)
+        )
+        if units and previous is None and (not mentioned or loosely) and len({u.org for u in units}) == 1:
             # "云岭…农机报废更新资金": a place (or a short name) fits the report found by it and another that
-            # speaks of what is asked; the one whose text holds the question's other words is meant
-            units = self.content.better_fit(text, rest, units) or units
+            # speaks of what is asked; the one whose text holds the question's other words is meant (a unit
+            # named loosely: another of its place, "青禾县文化广播电视和旅游局" for "青禾县文旅局…执法服装")
+            fit = self.content.better_fit(text, rest, units)
+            place = (units[0].district, units[0].city)
+            if fit and (not mentioned or all((f.district, f.city) == place for f in fit)):
+                units = fit
         if not units and previous is None:
             units = self.content.find(text, lambda u: u.doc in ruled_out or self.fuzzy.elsewhere(text, u))
         if units:

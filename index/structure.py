@@ -205,6 +205,23 @@ def _addressed(text: str) -> bool:
     return bool(_ADDRESSEE.fullmatch(text.strip())) and not re.search(r"报告|自评|绩效", text)
 
 
+# a unit named by its level alone, as its own report calls it ("区工商联行政编制…", "省商务厅本级")
+_LEVEL_NAMED = re.compile(
+    rf"(?:^|(?<![{CJK}])|(?<=[为由是据]))([省市县区](?:(?![省市县区的是在为和与及])[{CJK}]){{0,6}}?"
+    rf"(?:厅|局|委员会|委|办公室|中心|工商联|残联|妇联|科协|总工会|站|所|馆|院))"
+    rf"(?=本级|机关|行政编制|事业编制|主要职责|[的是为在,，。、;；:：\s])"
+)
+
+
+def _level_named(blocks: list[Block]) -> str | None:
+    counts: dict[str, int] = {}
+    for block in blocks[:60]:
+        for m in _LEVEL_NAMED.finditer(block.text):
+            if len(m.group(1)) >= 3 and not _NOT_IN_NAME.search(m.group(1)[1:]):
+                counts[m.group(1)] = counts.get(m.group(1), 0) + 1
+    return min(counts, key=lambda n: (-counts[n], n)) if counts else None
+
+
 def _hereby_named(blocks: list[Block]) -> str | None:
     for block in blocks[:40]:
         m = _HEREBY.search(block.text)
@@ -332,6 +349,8 @@ def read_org(title: str, blocks: list[Block], publisher: str | None = None, file
             "".join(b.text for b in blocks[:80]),
         )
         org = cited.group(1) if cited and _HAS_PLACE.match(cited.group(1)) else None
+    if org is None:
+        org = _level_named(blocks)  # "区工商联行政编制6人", "为省商务厅本级的经常性项目"
     if org is None:
         stem = re.sub(r"\.[A-Za-z0-9]+$", "", file_name)
         m = re.search(rf"[{CJK}]{{2,30}}(?:{_ORG_SUFFIX})", stem)

@@ -428,3 +428,14 @@ def test_a_one_character_county_heading_a_title_run_into_its_salutation_is_the_w
 def test_a_numbered_title_of_a_places_funds_names_the_place():
     text = "1、云岭县2017年度财政专项资金扶贫项目支出绩效评价报告项目摘要一、项目概况:2017年度我县投入扶贫资金845万元。"
     assert _meta_of(text).org == "云岭县"
+
+
+def test_a_unit_its_report_names_by_level_alone_is_the_writer():
+    text = (
+        "2023年度部门决算\n目 录\n第二部分 2023年度部门决算说明\n一、部门基本情况\n(二)人员构成情况\n"
+        "区工商联行政编制6人,实际7人;事业编制5人,实际5人。\n二、收入支出决算总体情况说明\n"
+        "2023年度收、支总计420.50万元。"
+    )
+    assert _meta_of(text).org == "区工商联"
+    project = "标题:\n一、项目概括\n社会服务与管理项目为省商务厅本级的经常性项目,项目资金用途为保障我厅各处室履行职能。"
+    assert _meta_of(project).org == "省商务厅"

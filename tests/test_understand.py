@@ -701,3 +701,26 @@ def test_two_years_reports_on_one_subject_the_year_asked_says_which():
     content = ContentUnits([a, b, c], text.__getitem__)
     assert content.find("森林航空消防飞行经费执行率多少") == ()  # two reports speak of it alike
     assert [m.doc for m in content.find("2021年森林航空消防飞行经费执行率多少")] == ["a.txt"]
+
+
+def test_a_unit_named_loosely_is_the_one_of_its_place_that_speaks_of_what_is_asked():
+    from dataclasses import replace as _replace
+
+    from index.structure import aliases_for
+
+    a = _replace(
+        _meta("a.txt", "青禾县文化广电旅游局", "青禾县", 2022),
+        aliases=aliases_for("青禾县文化广电旅游局", "青禾县", None, None),
+    )
+    b = _replace(
+        _meta("b.txt", "青禾县文化广播电视和旅游局", "青禾县", 2021),
+        aliases=aliases_for("青禾县文化广播电视和旅游局", "青禾县", None, None),
+    )
+    c = _replace(_meta("c.txt", "石川市图书馆", "石川市", 2022), aliases=("石川市图书馆", "图书馆"))
+    text = {
+        "a.txt": "2022年青禾县文化广电旅游局公务接待费5.2万元。",
+        "b.txt": "青禾县文化广播电视和旅游局执法服装采购项目计划使用财政资金3.2万元,配发执法服装8套。",
+        "c.txt": "图书馆免费开放,全年接待读者12万人次。",
+    }
+    parser = QuestionParser([a, b, c], {}, text.__getitem__)
+    assert [u.doc for u in parser.parse("青禾县文旅局执法服装项目计划用多少财政资金").units] == ["b.txt"]
