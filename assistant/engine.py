@@ -1102,7 +1102,8 @@ class Engine:
             )
         subject = parsed.item or metric_label(parsed.metric) or parsed.subject or "这一内容"
         text = reason or f"{self._who(parsed)}的报告中没有载明{subject}。"
-        evidence = self.retriever.retrieve(parsed.text, [u.doc for u in parsed.units] or None, 3)
+        docs = [u.doc for u in parsed.units]
+        evidence = self.retriever.retrieve(parsed.text, docs or None, 3, dense=bool(docs))
         citations = [c for _, c in best_sentences([e.chunk for e in evidence], parsed.text, 3)]
         if citations:
             text += "\n以下是最接近的原文，仅供参考（其中没有所问的答案）："

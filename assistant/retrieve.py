@@ -71,12 +71,19 @@ class HybridRetriever:
     def section_chunks(self, doc: str, canonical: str) -> list[Chunk]:
         return [c for c in self.doc_chunks(doc) if c.canonical == canonical]
 
-    def retrieve(self, query: str, docs: Sequence[str] | None = None, k: int | None = None) -> list[Evidence]:
+    def retrieve(
+        self, query: str, docs: Sequence[str] | None = None, k: int | None = None, dense: bool = True
+    ) -> list[Evidence]:
+        """`dense=False`: keywords only — an approximate vector search over the whole library may miss a
+        neighbour one run and find it the next (Chroma rebuilds part of its graph on load), where passages
+        shown only for reference must come out the same every time."""
         k = k or self.settings.top_k
         allowed = set().union(*(self.positions_by_doc.get(d, set()) for d in docs)) if docs else None
         if docs and not allowed:
             return []
         sparse = self.bm25.scores(tokenize(query), allowed)[: self.settings.sparse_candidates]
+        if not dense:
+            return [Evidence(self.chunks[pos], score) for pos, score in sparse[:k]]
         vector = self.embedder.embed_queries([query])[0]
         where, built, built_dim = self._built
         if built_dim and vector.shape[0] != built_dim:  # a server now running another model under the name

@@ -7,6 +7,7 @@ from assistant.passages import best_sentences, stated_figures
 from assistant.verify import counts_in
 from index.models import Chunk
 from index.numerals import cn_count
+from index.sparse import tokenize
 
 
 def _chunk(text: str, line: int = 10) -> Chunk:
@@ -189,3 +190,13 @@ def test_a_section_headed_by_what_is_asked_outranks_a_passing_mention():
     # the passing mention was retrieved first; the section about it is still the answer
     (score, cite), *_ = best_sentences([passing, headed], "部门整体绩效目标是啥", 2)
     assert "一个核心" in cite.quote
+
+
+def test_reference_passages_over_the_whole_library_are_read_by_keywords_alone(small_engine):
+    # an approximate vector search over every report may find a neighbour one run and miss it the next:
+    # passages shown only for reference, with no unit named, come from the keyword index, the same each time
+    first = small_engine.retriever.retrieve("防空地下室维护经费", None, 3, dense=False)
+    again = small_engine.retriever.retrieve("防空地下室维护经费", None, 3, dense=False)
+    assert [e.chunk.id for e in first] == [e.chunk.id for e in again]
+    sparse = small_engine.retriever.bm25.scores(tokenize("防空地下室维护经费"))[:3]
+    assert [e.chunk.id for e in first] == [small_engine.retriever.chunks[i].id for i, _ in sparse]
