@@ -361,7 +361,7 @@ class Engine:
             not parsed.units
             and parsed.metric
             and not (parsed.item or parsed.unknown_unit or parsed.period)
-            # "…飞行经费执行率多少": a subject beyond the figure's name is one unit's; every unit's
+            # "…租车经费执行率多少": a subject beyond the figure's name is one unit's; every unit's
             # rate would answer another question
             and len(_FIGURE_NAME_WORDS.sub("", parsed.subject or "")) < 4
         ):

@@ -256,7 +256,7 @@ def _per(op: Operation, figures: Sequence[Figure], names: Sequence[str], topic: 
     a, b = total.figure, count.figure
     value = round(a.value / b.value, 2)
     if a.unit in ("万元", "亿元") and abs(a.value / b.value) < 1:
-        # "2.584271万元 ÷ 74户次" is 0.03万元 at two places: each one's share is shown in 元
+        # "1.234567万元 ÷ 56户次" is 0.03万元 at two places: each one's share is shown in 元
         yuan = round(a.value * TO_YUAN[a.unit] / b.value, 2)
         formula = f"{_fmt(a.value)}{a.unit} ÷ {_fmt(b.value)} = {_fmt(yuan)}元"
         return Computed(yuan, "元", (a, b), formula)

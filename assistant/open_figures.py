@@ -164,8 +164,8 @@ _RAISED = re.compile(r"发行|到位|拨付|筹集|总投资")
 
 # words by which "多少" may ask a rate ("完成了多少", "增长了多少", "达到多少")
 _NO_RATE_ASKED_OK = re.compile(rf"完成|达到|达|增长|下降|提高|降低|增幅|降幅|上升|{_RATE.pattern}")
-# a figure named only by the change it states ("下降4.8%") or as the actual of the one before it
-# ("事业编制30人,实际25人")
+# a figure named only by the change it states ("下降5.6%") or as the actual of the one before it
+# ("事业编制34人,实际29人")
 _BARE_CHANGE = re.compile(
     rf"(?:共|分别|各)?(?:{CHANGE_VERB}|实际|实有|实际完成|实际到位|实际支出)(?:了|为|是)?"
 )
@@ -495,8 +495,8 @@ def names_row(asked: Iterable[str], project: str = "") -> bool:
 
 
 def _bare_named(f: Figure, figures: Sequence[Figure]) -> str:
-    """What a figure named by a change or an actual alone is of: "事业编制30人,实际25人" → 事业编制 实际; "税收
-    收入109.91万元,增长14.5%" → 税收收入 增长; "收、支与上年相比,减少…,下降4.8%" (no figure named before it)
+    """What a figure named by a change or an actual alone is of: "事业编制34人,实际29人" → 事业编制 实际; "税收
+    收入80.1万元,增长12.5%" → 税收收入 增长; "收、支与上年相比,减少…,下降5.6%" (no figure named before it)
     → the sentence up to it."""
     at = f.context.find(f.quote)
     if at < 0:
@@ -587,7 +587,7 @@ def score_figures(
     runs = re.findall(rf"[{CJK}]{{3,}}", _HEAD_DROP.sub(" ", bare))
     phrase = max(runs, key=len) if runs else ""
     part_keys = _part_keys(bare, who)
-    # sentences stating an actual after a planned figure ("事业编制30人,实际25人"): the planned one there
+    # sentences stating an actual after a planned figure ("事业编制34人,实际29人"): the planned one there
     # is no answer to "实际有多少"
     with_actual = {
         (f.line, f.context)
@@ -611,7 +611,7 @@ def score_figures(
         # nothing of what was asked names this figure: its sentence or table alone is no answer
         score = 0.55 * label + 0.3 * clause + 0.15 * wide if label or clause else 0.0
         if bare and not CHANGE.search(f.label) and not wants_actual:
-            score *= 0.7  # "实际25人" beside "编制30人" answers the actual only when it is asked
+            score *= 0.7  # "实际29人" beside "编制34人" answers the actual only when it is asked
         elif wants_actual and not bare and (f.line, f.context) in with_actual:
             score *= 0.7
         # a table cell is named by its row and column: the row's other cells name other figures

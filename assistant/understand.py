@@ -323,7 +323,7 @@ class QuestionParser:
         if units and previous is None and (not mentioned or loosely) and len({u.org for u in units}) == 1:
             # "云岭…农机报废更新资金": a place (or a short name) fits the report found by it and another that
             # speaks of what is asked; the one whose text holds the question's other words is meant (a unit
-            # named loosely: another of its place, "青禾县文化广播电视和旅游局" for "青禾县文旅局…执法服装")
+            # named loosely: another of its place, "青禾县文化广播电视和旅游局" for "青禾县文旅局…执勤装备")
             fit = self.content.better_fit(text, rest, units)
             place = (units[0].district, units[0].city)
             if fit and (not mentioned or all((f.district, f.city) == place for f in fit)):

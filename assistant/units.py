@@ -446,7 +446,7 @@ class ContentUnits:
         )
         years = set(re.findall(r"((?:19|20)\d{2})\s*年", question))
         if len(years) == 1 and len(ranked) > 1 and ranked[1][0] * CONTENT_LEAD > ranked[0][0]:
-            # two years' reports on one subject ("…飞行经费" of 2021 and of 2022): the year asked says which
+            # two years' reports on one subject ("…租车经费" of 2021 and of 2022): the year asked says which
             year = int(next(iter(years)))
             ranked = [r for r in ranked if self.metas[r[1]].year == year]
         if not ranked or (len(ranked) > 1 and ranked[1][0] * CONTENT_LEAD > ranked[0][0]):

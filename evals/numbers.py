@@ -25,7 +25,7 @@ _SCALED: dict[str, tuple[str, float]] = {
     "百分点": ("percent", 1.0),
     "‰": ("percent", 0.1),
     "分": ("score", 1.0),
-    # one measure written as a word or as its symbol ("68540.39㎡" is 68540.39平方米)
+    # one measure written as a word or as its symbol ("1200㎡" is 1200平方米)
     "平方米": ("area", 1.0),
     "㎡": ("area", 1.0),
     "m²": ("area", 1.0),

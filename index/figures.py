@@ -35,7 +35,7 @@ UNITS = (
 MONEY_UNITS = ("亿元", "万元", "千元", "元")
 # "95项目实施单位": 项 there begins a word, it counts nothing
 # "350余人", "1500余册", "30多家": an approximate count is the number it states
-# a rate's denominator written after its unit ("1300元/人/月", "125万吨/年", "3万元/公里"): part of the unit
+# a rate's denominator written after its unit ("1150元/人/月", "86万吨/年", "3万元/公里"): part of the unit
 PER = r"(?:/(?:人·月|人·天|人·年|人次|平方公里|平方米|公里|小时|学期|人|户|年|月|天|日|亩|次|生|所|个))"
 _FIGURE = re.compile(
     rf"(?<![\d.])(?<!\d,)([+-]?(?:{NUM}))\s*(?:余|多)?\s*((?:{UNITS}){PER}{{0,2}})(?<!项(?=目))"
@@ -812,14 +812,14 @@ def _run_rows(doc: str, report: Report, source: dict[int, str]) -> Iterator[Figu
                 )
 
 
-# an indicator cell carrying its points ("预算完成率(3分)"), its score the next cell ("2.13")
+# an indicator cell carrying its points ("预算完成率(3分)"), its score the next cell ("2.25")
 _WEIGHTED_NAME = re.compile(rf"(?P<name>[{CJK}A-Za-z“”\"]{{2,30}})[（(](?P<w>\d{{1,3}}(?:\.\d+)?)\s*分?[）)]")
 _BARE_SCORE = re.compile(r"\d{1,3}(?:\.\d{1,2})?")
 
 
 def _weighted_scores(doc: str, tokens: list[_Token], source: dict[int, str]) -> Iterator[Figure]:
     """A score table one cell per line, each indicator with its points in brackets and its score under it
-    ("预算完成率(3分)" / "2.13"): the score, named by the indicator (the points are read as its weight)."""
+    ("预算完成率(3分)" / "2.25"): the score, named by the indicator (the points are read as its weight)."""
     for cell, after in zip(tokens, tokens[1:], strict=False):
         named = _WEIGHTED_NAME.fullmatch(cell.text)
         if named is None or not _BARE_SCORE.fullmatch(after.text) or after.line - cell.line > 3:
@@ -893,7 +893,7 @@ def _other_readings(doc: str, report: Report, source: dict[int, str]) -> Iterato
 
 
 # a form a PDF ran into one line, each field stating its unit right before its value and the next field
-# right after it ("计划安排资金(万元)实际到位资金(万元)75实际支出(万元)…"); a value followed by more
+# right after it ("计划安排资金(万元)实际到位资金(万元)64实际支出(万元)…"); a value followed by more
 # values is a header row's (read as a table), one followed by an operator or digits is OCR residue
 _RUN_FIELD = re.compile(
     rf"(?P<label>[{CJK}]{{2,12}})[（(](?P<unit>万元|元|亿元)[）)](?P<num>\d[\d,]*(?:\.\d+)?)"

@@ -205,7 +205,7 @@ def _addressed(text: str) -> bool:
     return bool(_ADDRESSEE.fullmatch(text.strip())) and not re.search(r"报告|自评|绩效", text)
 
 
-# a unit named by its level alone, as its own report calls it ("区工商联行政编制…", "省商务厅本级")
+# a unit named by its level alone, as its own report calls it ("区工商联行政编制…", "省文旅厅本级")
 _LEVEL_NAMED = re.compile(
     rf"(?:^|(?<![{CJK}])|(?<=[为由是据]))([省市县区](?:(?![省市县区的是在为和与及])[{CJK}]){{0,6}}?"
     rf"(?:厅|局|委员会|委|办公室|中心|工商联|残联|妇联|科协|总工会|站|所|馆|院))"
@@ -350,7 +350,7 @@ def read_org(title: str, blocks: list[Block], publisher: str | None = None, file
         )
         org = cited.group(1) if cited and _HAS_PLACE.match(cited.group(1)) else None
     if org is None:
-        org = _level_named(blocks)  # "区工商联行政编制6人", "为省商务厅本级的经常性项目"
+        org = _level_named(blocks)  # "区工商联行政编制5人", "为省文旅厅本级的经常性项目"
     if org is None:
         stem = re.sub(r"\.[A-Za-z0-9]+$", "", file_name)
         m = re.search(rf"[{CJK}]{{2,30}}(?:{_ORG_SUFFIX})", stem)
@@ -640,8 +640,8 @@ def _repeated_place(blocks: list[Block]) -> tuple[str | None, str | None]:
         for m in re.finditer(rf"{_CITY_END}|{_COUNTY_END}", text):
             for k in (1, 2, 3, 4):
                 name = text[max(0, m.start() - k) : m.end()]
-                # a one-character county ("泗县", "渠县") only where a word cannot run into it: at a line's
-                # start or after a number or a mark ("2019泗县…", "。沛县…")
+                # a one-character county ("沛县", "萧县") only where a word cannot run into it: at a line's
+                # start or after a number or a mark ("2019沛县…", "。萧县…")
                 before = text[m.start() - 2] if m.start() >= 2 else ""
                 if k == 1 and (
                     not re.fullmatch(r"[\d\s，,。；;：:、（()）]?", before)

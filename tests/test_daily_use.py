@@ -198,7 +198,7 @@ def test_a_figure_of_a_named_subject_with_no_unit_is_not_answered_with_every_uni
     # every unit's 预算执行率 answers "执行率是多少" with no unit, not the rate of a fund no unit is named for
     listed, _ = small_engine.ask("预算执行率是多少？")
     assert listed.found and "各单位" in listed.answer
-    named, _ = small_engine.ask("森林航空消防飞行经费执行率多少？")
+    named, _ = small_engine.ask("林区巡护租车经费执行率多少？")
     assert not named.found and named.value is None and "请写明单位" in named.answer
 
 

@@ -1,4 +1,4 @@
-"""A project form a PDF ran into one line ("计划安排资金(万元)实际到位资金(万元)75实际支出(万元)…"), and a unit
+"""A project form a PDF ran into one line ("计划安排资金(万元)实际到位资金(万元)64实际支出(万元)…"), and a unit
 asked by a shortened name its report never uses ("文旅广电局" for 文化旅游广电局): the field is read with the
 unit it states, and the name is who is asked about, not what. The report is invented; fake embedder."""
 

@@ -433,9 +433,9 @@ def test_a_numbered_title_of_a_places_funds_names_the_place():
 def test_a_unit_its_report_names_by_level_alone_is_the_writer():
     text = (
         "2023年度部门决算\n目 录\n第二部分 2023年度部门决算说明\n一、部门基本情况\n(二)人员构成情况\n"
-        "区工商联行政编制6人,实际7人;事业编制5人,实际5人。\n二、收入支出决算总体情况说明\n"
+        "区工商联行政编制5人,实际6人;事业编制5人,实际5人。\n二、收入支出决算总体情况说明\n"
         "2023年度收、支总计420.50万元。"
     )
     assert _meta_of(text).org == "区工商联"
-    project = "标题:\n一、项目概括\n社会服务与管理项目为省商务厅本级的经常性项目,项目资金用途为保障我厅各处室履行职能。"
-    assert _meta_of(project).org == "省商务厅"
+    project = "标题:\n一、项目概括\n外贸促进服务项目为省文旅厅本级的经常性项目,项目资金用途为保障我厅各处室正常运转。"
+    assert _meta_of(project).org == "省文旅厅"
