@@ -335,6 +335,11 @@ def _abbreviated_in(core: str, text: str) -> bool:
     it ("残保金" for 残疾人就业保障金, "厕改" for 厕所改造: its characters in order, a few apart at most)."""
     if any(core[i : i + 2] in text for i in range(len(core) - 1)):
         return True  # a word of it is enough: the asker's phrase joins words the report writes apart
+    return _written_out(core, text)
+
+
+def _written_out(core: str, text: str) -> bool:
+    """All of `core` written out in full where the asker shortened it: its characters in order, a few apart."""
     return re.search(".{0,3}".join(map(re.escape, core)), text) is not None
 
 
@@ -349,9 +354,7 @@ def _said_in(core: str, text: str) -> bool:
     """A text speaks of `core`: half of its word pairs, or all of it written out in full."""
     text = _JOINED.sub("", text)
     pairs = [core[i : i + 2] for i in range(len(core) - 1)]
-    if sum(p in text for p in pairs) * 2 >= len(pairs):
-        return True
-    return re.search(".{0,3}".join(map(re.escape, core)), text) is not None
+    return sum(p in text for p in pairs) * 2 >= len(pairs) or _written_out(core, text)
 
 
 def _spoken_text(figures: Sequence[Figure]) -> str:
