@@ -11,8 +11,18 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from assistant.open_figures import MIN_SCORE, TO_YUAN, Match, best_figure, expected_units, score_figures
+from assistant.open_figures import (
+    MIN_MARGIN,
+    MIN_SCORE,
+    TO_YUAN,
+    Match,
+    best_figure,
+    expected_units,
+    score_figures,
+)
 from index.models import Figure
+from index.normalize import CJK
+from index.numerals import cn_count
 
 _COMPARE_BI = re.compile(
     r"^(?P<a>.+?)比(?P<b>.+?)(?P<op>多出来|多出|多了|多花了|多收了|多|高出|高了|高|超出|超了|少了|少|低了|低|差)"
@@ -21,6 +31,11 @@ _BOTH = re.compile(
     r"^(?P<a>.+?)(?:和|与|跟|同|加上|加(?!起来)|及)(?P<b>.+?)(?P<op>一共|合计|总共|共|加起来|之和|差|相差|相比)"
 )
 _LIST_SUM = re.compile(r"^(?P<items>.+?)(?:加起来|一共|合计|总共|共计|之和|总计)")
+# "两个村的输水管线加起来多长", "这5个专项债项目一共发行了多少": that many figures named alike, added up
+_COUNTED_SUM = re.compile(
+    r"^.*?(?:这|那)?(?<!第)(?P<n>[两二三四五六七八九]|\d)(?:个|笔|项|类|条|处|座|家|所|批|次)(?P<what>[^，,。]{2,30}?)的?"
+    r"(?:加起来|一共|合计|总共|共计|总计|之和)"
+)
 _LIST_SEP = re.compile(r"、|和|及|与|加上|以及|，|,")
 _SHARE = re.compile(r"^(?P<a>.+?)占(?P<b>.+?)(?:的)?(?:比例|比重|百分比|多少|几成|%)")
 _EXCEPT = re.compile(
@@ -39,7 +54,7 @@ _REMAINING = re.compile(
 _BUDGET_SIDE = re.compile(r"预算|计划|下达|安排|核定|编制|申请|总投资|批复|资金总额")
 _SPENT_SIDE = re.compile(r"执行|支出|实际|拨付|到位|在职|实有|已|完成|使用")
 # "收到的钱还剩多少没支出": what arrived is the budget side when the question asks what was not spent
-_FUND = re.compile(r"(?:资金|经费|补助|奖补|公益金)$")
+_FUND = re.compile(r"(?:资金|经费|补助|奖补|公益金)(?:[（(][^（）()]*[）)])?$")  # ("…资金(水利部分)")
 _RECEIVED = re.compile(r"收到|到位|拨付|拨入|下拨|筹集")
 _NOT_SPENT = re.compile(r"没(?:花|用|执行|支出)|未(?:执行|支出|使用)|结余")
 _REMAINING_WORDS = re.compile(
@@ -62,6 +77,7 @@ class Operation:
     pair_label: bool = False  # target vs actual of one label (the pair a report states side by side)
     less: bool = False  # "A比B少/低多少": B − A
     whole: bool = False  # a whole less a part of it ("除…外"): never less than nothing
+    count: int = 0  # "两笔…加起来": how many figures named alike are added up
 
 
 def plan(question: str) -> Operation | None:
@@ -76,7 +92,8 @@ def plan(question: str) -> Operation | None:
         # "XX项目中高水平医院建设占总预算…": the part is what follows the whole it is in
         part = _CONTAINER.sub("", m.group("a")) or m.group("a")
         # "占比多少", "占多大比例": 比 and 多大 are no whole
-        whole = re.sub(r"^(?:[了有的]+|比$|多大$|多少$|几$)", "", m.group("b"))
+        whole = re.sub(r"^[了有的]*(?:比|多大|多少|几|百分之)?$", "", m.group("b"))
+        whole = re.sub(r"^[了有的]+", "", whole)
         inside = re.match(r"^(.+?)(?:中|里面|里|当中|之中)(?=.{2,})", m.group("a"))
         if not whole and inside:
             # "编报单位里事业单位占了几成": the whole is the one it is in, the part what follows it
@@ -89,6 +106,10 @@ def plan(question: str) -> Operation | None:
     if m := _COMPARE_BI.match(q):
         less = m.group("op").startswith(("少", "低"))
         return Operation("difference", (m.group("a"), m.group("b")), less=less)
+    if (m := _COUNTED_SUM.match(q)) and not re.search(r"[和与及、]|加上", q[: m.start("n")]):
+        # ("投入和过程两项加起来" names its items: a sum of those two)
+        what = re.sub(rf"^[{CJK}]{{1,2}}的", "", m.group("what"))  # "两个村的输水管线": 村 is what is counted
+        return Operation("sum", (what,), count=cn_count(m.group("n")) or int(m.group("n")))
     if (
         (m := _LIST_SUM.match(q))
         and len(items := [i for i in _LIST_SEP.split(m.group("items")) if i]) >= 3
@@ -174,6 +195,8 @@ def compute(
         return _remaining(question, figures, names, topic)
     if op.kind == "per":
         return _per(op, figures, names, topic)
+    if op.count:
+        return _counted_sum(op.operands[0], op.count, f"{op.operands[0]}{units_q}", figures, names, topic)
     # each operand asked in its own terms ("行政编制比在职人数多几个": people, not 个 of something); one
     # naming only a measure ("项目支出实际比年初预算多花了多少") is about the first one's subject, in its row
     # "除财政拨款外的收入": of the figures named 收入, the one named by the part left out is no rival of the whole
@@ -263,6 +286,25 @@ def _per(op: Operation, figures: Sequence[Figure], names: Sequence[str], topic: 
     return Computed(value, a.unit, (a, b), f"{_fmt(a.value)} ÷ {_fmt(b.value)} = {_fmt(value)}{a.unit}")
 
 
+def _counted_sum(
+    words: str, count: int, question: str, figures: Sequence[Figure], names: Sequence[str], topic: str
+) -> Computed | None:
+    """The `count` figures that fit `words` best, added up — only when exactly that many stand clearly
+    above the rest (a figure read twice counts once; a stated total is no term)."""
+    ranked: list[tuple[float, Figure]] = []
+    seen: set[tuple[int, float]] = set()
+    for score, f in score_figures(question, words, figures, names, topic=topic):
+        if (f.line, f.value) in seen or re.search(r"合计|总计|共计|小计|总额", f.label):
+            continue
+        seen.add((f.line, f.value))
+        ranked.append((score, f))
+    if len(ranked) < count or ranked[count - 1][0] < MIN_SCORE:
+        return None
+    if len(ranked) > count and ranked[count][0] > ranked[count - 1][0] - MIN_MARGIN:
+        return None  # a further figure fits as well: which ones are meant is not clear
+    return _sum_of([f for _, f in ranked[:count]])
+
+
 def _sum_of(figures: list[Figure]) -> Computed | None:
     """Three or more stated figures added up, each a different figure of one kind."""
     first = figures[0]
@@ -345,6 +387,9 @@ def _remaining(
     }
     budget = [f for f in pool if budget_side(f.column or f.label) or id(f) in fund_spent]
     spent = [f for f in spent if id(f) not in fund_spent]
+    # "其中中央补助经费执行300万元" is a part of what was spent, not all of it
+    whole_spent = [f for f in spent if not re.match(r"\s*其中", f.quote)]
+    spent = whole_spent or spent
     # what is left is of the year's budget (全年/调整后预算数), not the one set at its start, unless asked
     start_asked = "年初" in question
 
@@ -372,6 +417,12 @@ def _remaining(
         if (b.line == s.line or (b.row and b.row == s.row and abs(b.line - s.line) <= 12))
         and _convert(b.value, b.unit, s.unit) >= s.value
     ]
+    # the one pair the report's own execution rate confirms, even stated apart ("预算10441万元。…实际执行
+    # 9265.35万元，执行率88.74%"), and never a part spent ("其中中央补助经费执行300万元") beside the budget
+    funds = [f for f in pool if _FUND.search(f.label) and f not in spent]
+    confirmed = _by_stated_rate([*budget, *funds], spent, figures)
+    if confirmed is not None and (rank.get(id(confirmed[0])) or rank.get(id(confirmed[1]))):
+        return _difference(*confirmed)
     if not pairs:
         return None
     pairs.sort(key=lambda p: (-p[0], -p[1]))
@@ -386,6 +437,41 @@ def _remaining(
     return done if done is not None and done.value >= 0 else None
 
 
+_STATED_RATE = re.compile(r"执行率|执行进度|支出率|支付率|拨付率")
+
+
+def _by_stated_rate(
+    budget: Sequence[Figure], spent: Sequence[Figure], figures: Sequence[Figure]
+) -> tuple[Figure, Figure] | None:
+    """The budget and spent figures whose ratio is a rate the report states (to the places it states it),
+    when exactly one pair of values is."""
+    rates = [f for f in figures if f.unit == "%" and 0 < f.value < 100 and _STATED_RATE.search(f.label)]
+    found: dict[tuple[float, float], tuple[Figure, Figure]] = {}
+    for rate in rates:
+        places = len(re.sub(r"^[^.]*\.?", "", re.sub(r"[^\d.]", "", rate.text)))
+        for b in budget:
+            for s in spent:
+                if not b.value or not _same_kind(b, s) or b is s:
+                    continue
+                ratio = _convert(s.value, s.unit, b.unit) / b.value * 100
+                if abs(round(ratio, places) - rate.value) < 1e-9:
+                    found.setdefault((comparable_value(b), comparable_value(s)), (b, s))
+    return next(iter(found.values())) if len(found) == 1 else None
+
+
+def comparable_value(f: Figure) -> float:
+    return round(f.value * TO_YUAN.get(f.unit, 1.0), 2)
+
+
+def _mates(a: Figure, b: Figure | None) -> bool:
+    """Two figures stated together as one thing's target and result: one line, one label or one table row."""
+    if b is None:
+        return False
+    one_row = bool(a.row and a.row == b.row)
+    # (a row rebuilt from one cell per line: its cells on lines of their own share the row's quote)
+    return (a.line == b.line and (a.label == b.label or one_row)) or (one_row and a.quote == b.quote)
+
+
 def _pair_gap(
     question: str, figures: Sequence[Figure], names: Sequence[str], topic: str = ""
 ) -> Computed | None:
@@ -394,18 +480,31 @@ def _pair_gap(
     cut = _ACTUAL_OVER.search(question) or _TARGET_GAP.search(question)
     words = question[: cut.start()] if cut and cut.start() >= 2 else question
     words = re.sub(r"(?:实际|的)$", "", words.strip(" ，,？?"))
-    match = _find(words, f"{words}{re.sub(r'^.*?(?=多少|几)', '', question)}", figures, names, topic=topic)
-    if match is None:
+    units_q = _asked_as(words, re.sub(r"^.*?(?=多少|几)", "", question))
+    match = best_figure(f"{words}{units_q}", words, figures, names, compute_ok=True, topic=topic)
+    # a target and its achievement are named alike: a rival that is the best one's mate is no rival
+    if match is None or not (
+        match.confident or (match.score >= MIN_SCORE and _mates(match.figure, match.rival))
+    ):
         return None
     fig = match.figure
     i = figures.index(fig)
+    # "达到5亿元 5亿元 6.47亿元" (年初目标, 全年目标, 实际完成): the run's first is the target, its last the result
+    run = [
+        f for f in figures if f.line == fig.line and f.label == fig.label and f.label and _same_kind(f, fig)
+    ]
+    if len(run) in (2, 3) and not fig.column and all(f.qualifier in ("first", "second") for f in run):
+        first, last = run[0], run[-1]
+        if re.search(r"还差|没完成|未完成", question):
+            return _difference(first, last)
+        return _difference(last, first)
     # the other figure of the same kind stated with it (one sentence or table line, same label or row)
     asked = {words[k : k + 2] for k in range(len(words) - 1)}
     mates = [
         f
         for f in figures
         if f is not fig
-        and f.line == fig.line
+        and (f.line == fig.line or _mates(f, fig))
         and _same_kind(f, fig)
         and (f.label == fig.label or (f.row and f.row == fig.row) or any(g in f.label for g in asked))
     ]

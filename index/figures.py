@@ -86,11 +86,25 @@ _UNIT_HINT = re.compile(r"(?:单位|金额单位)\s*[:：]\s*(亿元|万元|千�
 _TITLE_UNIT = re.compile(r"[（(]\s*(亿元|万元|千元|元)\s*[）)]?\s*\|?\s*$")
 _HEADER_UNIT = re.compile(r"[（(](亿元|万元|千元|元|%|分|人|个)[）)]")
 MAX_LABEL = 24
+# a name in quotes, or a name with its bracketed part, right before the figure
+_CLOSED_NAME = re.compile(
+    rf"(?:[“\"](?P<quoted>[{CJK}A-Za-z0-9]{{2,20}})[”\"]|(?P<pre>[{CJK}]{{2,16}})[（(](?P<inner>[{CJK}、]{{2,16}})[）)])"
+    r"\s*[:：]?\s*$"
+)
 
 
 def _IMPLAUSIBLE(value: float, unit: str) -> bool:  # noqa: N802 - reads as a rule
     """Digits run together from table cells ("10001000100%"): no rate or count is that large."""
     return (unit in ("%", "‰") and value >= 100000) or value >= 1e11
+
+
+def _closed_name(text: str) -> str:
+    """ "“送戏进万村”", "戏曲公益性演出(戏曲进乡村)": the name closed by a quote or bracket that `text` ends
+    with ("(万元)", a unit, names nothing)."""
+    m = _CLOSED_NAME.search(text)
+    if m is None or re.search(rf"\d|单位|^(?:{UNITS})$", m.group("inner") or ""):
+        return ""
+    return m.group("quoted") or f"{m.group('pre')}({m.group('inner')})"
 
 
 def _label_before(text: str, start: int, floor: int) -> str:
@@ -101,14 +115,17 @@ def _label_before(text: str, start: int, floor: int) -> str:
     cut = max((m.end() for m in _LABEL_STOP.finditer(masked)), default=0)
     label = seg[cut:]
     label = _TRAIL_FILLER.sub("", _LEAD_FILLER.sub("", label.strip()))
-    if len(re.findall(rf"[{CJK}]", label)) < 2 and cut > 0:
+    closed = _closed_name(seg) if len(re.findall(rf"[{CJK}]", label)) < 2 else ""
+    if closed:
+        label = closed
+    elif len(re.findall(rf"[{CJK}]", label)) < 2 and cut > 0:
         # "年初预算，共计100万元": the naming words stand in the clause before
         # "1.投入(得30分)": a score in brackets is named by the words before the bracket
         prev = seg[:cut].rstrip("，,；;：: " + ("（(" if label in ("得", "") else ""))
         back = max((m.end() for m in _LABEL_STOP.finditer(prev)), default=0)
         # "分析如下:1.投入(得30分)": the name after the list's colon and number
         named = re.sub(r"^\d{1,2}[.、．]", "", re.sub(r"^.*[:：](?=\d{1,2}[.、．])", "", prev[back:]))
-        label = (named + label).strip()
+        label = (named + label).strip() or _closed_name(prev)
     # a long label is cut from its start, never inside a number ("2024年度…" is not "024年度…")
     return re.sub(r"^[\d.,%]+(?:年度|年)?", "", label[-MAX_LABEL:]) if len(label) > MAX_LABEL else label
 

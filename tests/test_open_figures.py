@@ -1199,3 +1199,68 @@ def test_how_much_was_spent_is_never_answered_with_a_rate():
     assert best_figure("白沙县执行了多少", "白沙县执行了多少", figures, (report.meta.org,)) is None
     rate = best_figure("白沙县执行率多少", "白沙县执行率多少", figures, (report.meta.org,))
     assert rate is not None and rate.figure.value == 92.17
+
+
+def test_a_name_closed_by_its_quote_or_bracket_labels_the_figure():
+    text = (
+        "云岭县文旅局公共文化资金绩效自评报告\n下达公共文化资金420万元。其中,“送书下乡”60万元,"
+        "戏曲演出(进校园)85.5万元,白沙农业救灾资金(水利部分),共计730万元。"
+    )
+    labels = {f.value: f.label for f in extract_figures(_report(text))}
+    assert labels[60] == "送书下乡"
+    assert labels[85.5] == "戏曲演出(进校园)"
+    assert labels[730] == "白沙农业救灾资金(水利部分)"
+
+
+def test_a_unit_in_brackets_is_no_name():
+    from index.figures import _closed_name
+
+    assert _closed_name("年度资金总额(万元)") == ""
+    assert _closed_name("指标得分(分)") == ""
+    assert _closed_name("戏曲演出(进校园)") == "戏曲演出(进校园)"
+
+
+@pytest.mark.parametrize(
+    ("question", "operands"),
+    [
+        ("政府采购里服务类占了百分之多少", ("服务类", "政府采购")),
+        ("公共文化资金中送书下乡占了多大比例", ("送书下乡", "公共文化资金")),
+        ("财政拨款占收入多少", ("财政拨款", "收入")),
+    ],
+)
+def test_a_share_asked_in_percent_words_takes_its_whole_from_what_it_is_in(question, operands):
+    op = plan(question)
+    assert op is not None and op.kind == "share" and op.operands == operands
+
+
+def test_a_target_and_its_result_named_alike_are_one_pair():
+    text = "石川市中心医院新院区建设项目绩效自评报告\n经济效益指标:新院区医疗收入达到3亿元3亿元4.25亿元10分。"
+    done = compute("新院区医疗收入实际比目标多了多少亿元", extract_figures(_report(text)), ())
+    assert done is not None and done.formula == "4.25 − 3 = 1.25亿元"
+
+
+def test_a_remaining_amount_stated_apart_is_the_pair_its_stated_rate_confirms():
+    text = (
+        "松溪县森林防火经费绩效自评报告\n2023年共投入森林防火补助经费预算820万元。"
+        "其中中央补助经费执行300万元。\n项目资金执行情况:实际执行738万元,项目执行率90%。"
+    )
+    done = compute("松溪县森林防火经费还有多少没执行", extract_figures(_report(text)), ())
+    assert done is not None and done.formula == "820 − 738 = 82万元"
+    # no stated rate confirms a pair: no guess between 300 and 738
+    bare = text.replace(",项目执行率90%", "")
+    assert compute("松溪县森林防火经费还有多少没执行", extract_figures(_report(bare)), ()) is None
+
+
+def test_a_counted_sum_adds_that_many_figures_named_alike():
+    text = (
+        "云岭县农村饮水维修养护项目绩效自评报告\n白沙村铺设输水管线2100m,松溪村改建铺设输水管线1650m。"
+        "新建蓄水池2座。"
+    )
+    figures = extract_figures(_report(text))
+    assert plan("两个村的输水管线加起来多长").count == 2
+    done = compute("两个村的输水管线加起来多长", figures, ())
+    assert done is not None and done.value == 3750
+    # three asked where two are stated: no sum
+    assert compute("三个村的输水管线加起来多长", figures, ()) is None
+    # "第二批和第三批" are named items, not a count
+    assert plan("第二批和第三批资金合计多少").count == 0
