@@ -255,7 +255,7 @@ def compute(
         if not _same_kind(a, b):
             return None
         value = round(a.value + _convert(b.value, b.unit, a.unit), 4)
-        return Computed(value, a.unit, (a, b), f"{_fmt(a.value)} + {_fmt(b.value)} = {_fmt(value)}{a.unit}")
+        return Computed(value, a.unit, (a, b), f"{_terms((a, b), ' + ')} = {_fmt(value)}{a.unit}")
     # "实际拨付比指标少了多少": how much less, a positive figure (指标 − 实际)
     done = _difference(b, a) if op.less else _difference(a, b)
     # a whole less its part, or "比…增加/多了多少", is never below nothing: a negative result says the
@@ -305,6 +305,14 @@ def _counted_sum(
     return _sum_of([f for _, f in ranked[:count]])
 
 
+def _terms(figures: Sequence[Figure], sign: str) -> str:
+    """The operands as a formula shows them: bare numbers, but each with its unit when amounts of unlike
+    scale are combined (万元 with 元)."""
+    if len({TO_YUAN.get(f.unit, 1.0) for f in figures}) == 1:
+        return sign.join(_fmt(f.value) for f in figures)
+    return sign.join(f"{_fmt(f.value)}{f.unit}" for f in figures)
+
+
 def _sum_of(figures: list[Figure]) -> Computed | None:
     """Three or more stated figures added up, each a different figure of one kind."""
     first = figures[0]
@@ -313,7 +321,7 @@ def _sum_of(figures: list[Figure]) -> Computed | None:
     ):
         return None
     value = round(sum(_convert(f.value, f.unit, first.unit) for f in figures), 4)
-    terms = " + ".join(_fmt(f.value) for f in figures)
+    terms = _terms(figures, " + ")
     return Computed(value, first.unit, tuple(figures), f"{terms} = {_fmt(value)}{first.unit}")
 
 
@@ -355,7 +363,9 @@ def _difference(a: Figure, b: Figure) -> Computed | None:
         return None
     value = round(a.value - _convert(b.value, b.unit, a.unit), 4)
     unit = a.unit if a.unit != "%" else "个百分点"
-    return Computed(value, a.unit, (a, b), f"{_fmt(a.value)} − {_fmt(b.value)} = {_fmt(value)}{unit}")
+    # amounts in two units ("40万元 − 334896元") are shown with them, never as bare numbers of unlike scale
+    terms = _terms((a, b), " − ")
+    return Computed(value, a.unit, (a, b), f"{terms} = {_fmt(value)}{unit}")
 
 
 def _remaining(
@@ -437,7 +447,7 @@ def _remaining(
     return done if done is not None and done.value >= 0 else None
 
 
-_STATED_RATE = re.compile(r"执行率|执行进度|支出率|支付率|拨付率")
+_STATED_RATE = re.compile(r"执行率|执行进度|支出率|支付率|拨付率|使用率")
 
 
 def _by_stated_rate(

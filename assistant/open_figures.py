@@ -160,6 +160,9 @@ _SPENT_ASKED = re.compile(r"(?<![目本员用费])支出|执行(?!率)|花了|�
 _SPENT_WORDS = re.compile(r"(?<![目本员用费])支出|执行|花|使用|(?<!转移)支付|开支|用于|用掉")
 _BUDGET_WORDS = re.compile(r"预算|安排|批复|计划|下达|核定")
 _RAISED = re.compile(r"发行|到位|拨付|筹集|总投资")
+# "已经拨付了多少": what was paid out, which an amount allotted ("项目资金140万元") does not say
+_PAID_ASKED = re.compile(r"拨付了|已拨付|已经拨付|拨了|拨出|付了|付出去")
+_PAID_WORDS = re.compile(r"拨|付|支出|执行|到位|兑现|发放|使用|用于")
 
 
 # words by which "多少" may ask a rate ("完成了多少", "增长了多少", "达到多少")
@@ -574,6 +577,7 @@ def score_figures(
     wants_actual = bool(_ACTUAL.search(question))
     wants_spent = bool(_SPENT_ASKED.search(question)) and not _BUDGET_WORDS.search(question)
     wants_budget = bool(_BUDGET_WORDS.search(question)) and not _SPENT_ASKED.search(question)
+    wants_paid = bool(_PAID_ASKED.search(question))
     # does the question name one of the report's table rows? if not, a row total answers it
     # (the project's name, which the title states, names no row)
     # (words of the report's title name its project, not a row, unless a row holds them: "调查队专项经费年初
@@ -663,6 +667,8 @@ def score_figures(
                 score *= 0.0 if _BUDGET_WORDS.search(named_by) else 0.75
             elif wants_budget and _SPENT_WORDS.search(named_by) and not _BUDGET_WORDS.search(named_by):
                 score *= 0.3
+            elif wants_paid and not _PAID_WORDS.search(named_by):
+                score *= 0.0 if _BUDGET_WORDS.search(named_by) else 0.3
         if f.row and score and not names_a_row and f.column in totals and f.unit != "分":
             # "全年执行了多少", naming no row of the table: its total row, not one of the rows under it
             score = score + TOTAL_BONUS if _TOTAL_ROW.search(f.row) else score * 0.7

@@ -311,7 +311,7 @@ class QuestionParser:
                 # names matched on words any title may hold ("设施…维护", "满意度"): a report that alone speaks
                 # of what is asked, clearly more than any other, is the one meant
                 by_content = self.content.find(
-                    text, lambda u: u.doc in ruled_out or self.fuzzy.elsewhere(text, u)
+                    text, lambda u: u.doc in ruled_out or self._placed_elsewhere(text, u)
                 )
                 if by_content and by_content[0].doc not in {u.doc for u in units}:
                     units, rest = by_content, text
@@ -329,7 +329,7 @@ class QuestionParser:
             if fit and (not mentioned or all((f.district, f.city) == place for f in fit)):
                 units = fit
         if not units and previous is None:
-            units = self.content.find(text, lambda u: u.doc in ruled_out or self.fuzzy.elsewhere(text, u))
+            units = self.content.find(text, lambda u: u.doc in ruled_out or self._placed_elsewhere(text, u))
         if units:
             rest = self._named_lead_blanked(rest, units)
         elif self._one_org and previous is None:
@@ -677,6 +677,10 @@ class QuestionParser:
                 out.append((alias, list(self.alias_table.metas_of[alias])))
                 rest = rest.replace(alias, "〇")
         return out
+
+    def _placed_elsewhere(self, text: str, meta: ReportMeta) -> bool:
+        """For a report found by what it says: placed elsewhere unless its opening names the place asked."""
+        return self.fuzzy.elsewhere(text, meta, self.content.text_of(meta.doc)[:CONTENT_CHARS])
 
     def _unheld_qualifier(self, text: str, units: Sequence[ReportMeta]) -> bool:
         """The question opens with words before a name its reports share ("七星农场" before 农业农村局) that no

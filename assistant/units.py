@@ -160,10 +160,11 @@ class FuzzyUnits:
             if p and not re.search(r"[的是了]", p)
         }
 
-    def elsewhere(self, question: str, meta: ReportMeta) -> bool:
+    def elsewhere(self, question: str, meta: ReportMeta, text: str = "") -> bool:
         """The question places the unit somewhere this report's name does not ("石川县交通运输局" is not
         松原市交通运输局; "青禾卫健委" is not 石川州卫健委: 青禾 is a place the library knows). A report that
-        names no place at all is not ruled out."""
+        names no place at all is not ruled out; nor is one whose `text` (its opening, when the report is
+        found by what it says) names the place asked ("…下达我市青禾县文化馆…补助40万元")."""
         known = self._places_in(question)
         asked = (
             known
@@ -185,6 +186,8 @@ class FuzzyUnits:
         name = self.names[meta.doc]
         # a one-character county ("石县") is a place too, though no pattern of names finds it
         placed = places_of(name) or any(p for p in (meta.district, meta.city, meta.province))
+        if text and any(p in text for p in asked):
+            return False
         return bool(asked) and bool(placed) and not any(in_name(p, name) for p in asked)
 
     def _places_in(self, question: str) -> set[str]:
@@ -444,6 +447,16 @@ class ContentUnits:
             ),
             key=lambda x: (-x[0], x[1]),
         )
+        mentions = org_mentions(question)
+        if mentions:
+            # a unit the question names ("天河区财政局") must be one the report itself talks about — in so many
+            # words, or nearly ("石川区审计局" of a report on "石川区审计工作…审计局是…"; "松溪州中医院" of
+            # "松溪州中医医院"); reports that do not are no rivals either
+            ranked = [
+                r
+                for r in ranked
+                if all(_spoken_of(m, self.text_of(self.metas[r[1]].doc)[:CONTENT_CHARS]) for m in mentions)
+            ]
         years = set(re.findall(r"((?:19|20)\d{2})\s*年", question))
         if len(years) == 1 and len(ranked) > 1 and ranked[1][0] * CONTENT_LEAD > ranked[0][0]:
             # two years' reports on one subject ("…租车经费" of 2021 and of 2022): the year asked says which
@@ -451,9 +464,13 @@ class ContentUnits:
             ranked = [r for r in ranked if self.metas[r[1]].year == year]
         if not ranked or (len(ranked) > 1 and ranked[1][0] * CONTENT_LEAD > ranked[0][0]):
             return ()
-        meta = self.metas[ranked[0][1]]
-        # a unit the question names ("天河区财政局") must be one the report itself talks about
-        text = self.text_of(meta.doc)[:CONTENT_CHARS]
-        if any(m not in text for m in org_mentions(question)):
-            return ()
-        return (meta,)
+        return (self.metas[ranked[0][1]],)
+
+
+def _spoken_of(name: str, text: str) -> bool:
+    """`name` is in `text`, or all but one of its pairs of characters are (and at least four)."""
+    if name in text:
+        return True
+    pairs = [name[i : i + 2] for i in range(len(name) - 1)]
+    held = sum(p in text for p in pairs)
+    return held >= 4 and held >= len(pairs) - 1

@@ -1264,3 +1264,21 @@ def test_a_counted_sum_adds_that_many_figures_named_alike():
     assert compute("三个村的输水管线加起来多长", figures, ()) is None
     # "第二批和第三批" are named items, not a count
     assert plan("第二批和第三批资金合计多少").count == 0
+
+
+def test_a_remaining_amount_in_two_units_shows_each_with_its_unit():
+    text = (
+        "石川市非遗保护资金绩效自评报告\n下达我市白沙县文化馆花灯戏保护补助40万元。\n"
+        "2021年我市非遗保护资金下达42万元,花灯戏项目资金使用334896元,资金使用率83.72%。"
+    )
+    done = compute("花灯戏保护补助还剩多少钱没用", extract_figures(_report(text)), ())
+    assert done is not None and done.formula == "40万元 − 334896元 = 6.5104万元"
+
+
+def test_what_was_paid_out_is_not_an_amount_allotted():
+    text = (
+        "松溪县彩票公益金绩效自评报告\n资金已分配下达到项目建设单位:白沙村生产道路改造工程项目资金140万元。"
+    )
+    figures = extract_figures(_report(text))
+    assert _ask(figures, _report(text), "白沙村生产道路改造工程已经拨付了多少钱") is None
+    assert _ask(figures, _report(text), "白沙村生产道路改造工程项目资金多少") is not None
