@@ -816,8 +816,24 @@ def best_figure(
         and asked_unit is not None
         and best.unit == asked_unit.group(1)  # "几辆" is answered by 辆 alone, never by 台
     )
-    told = _told_apart(subject, names, best, [f for s, f in ranked[1:] if s > score - MIN_MARGIN])
-    return Match(best, score, rival[1] if rival else None, rival[0] if rival else 0.0, alone, told)
+    close = [f for s, f in ranked[1:] if s > score - MIN_MARGIN]
+    told = _told_apart(subject, names, best, close)
+    tied = [f for s, f in ranked[1:] if s >= score - 1e-9 and comparable(f.value, f.unit) != key]
+    if not told and len(tied) == 1 and _told_apart(subject, names, tied[0], [best, *close]):
+        # two alike of equal score ("资金使用率100%", "资金使用率83.72%"): the one the asked words stand by
+        best, told = tied[0], True
+        key = comparable(best.value, best.unit)
+        rival = next(((s, f) for s, f in ranked if comparable(f.value, f.unit) != key), None)
+    # "总建筑面积" asked, its figure named so, the rival "地下建筑面积" not: the question says which
+    said = rival is not None and _said_whole(subject, best, rival[1])
+    return Match(best, score, rival[1] if rival else None, rival[0] if rival else 0.0, alone, told or said)
+
+
+def _said_whole(subject: str, best: Figure, rival: Figure) -> bool:
+    """The question writes out the best figure's whole label (four characters or more) and not the rival's."""
+    mine, theirs = (_label_key(re.sub(r"^\d+[、.．]", "", f.label)) for f in (best, rival))
+    asked = _label_key(subject)
+    return len(mine) >= 4 and mine in asked and theirs not in asked and not best.column
 
 
 def _leading_words(f: Figure, before: int = 40) -> str:

@@ -1282,3 +1282,22 @@ def test_what_was_paid_out_is_not_an_amount_allotted():
     figures = extract_figures(_report(text))
     assert _ask(figures, _report(text), "白沙村生产道路改造工程已经拨付了多少钱") is None
     assert _ask(figures, _report(text), "白沙村生产道路改造工程项目资金多少") is not None
+
+
+def test_of_two_alike_figures_the_one_the_asked_words_stand_by():
+    text = (
+        "石川市非遗保护资金绩效自评报告\n传承人补助已及时划拨,资金使用率100%;"
+        "花灯戏(白沙花灯戏)项目资金使用33.5万元,资金使用率83.72%。"
+    )
+    report = _report(text)
+    question = "花灯戏项目资金使用率是百分之几"
+    match = best_figure(question, question, extract_figures(report), (report.meta.org,))
+    assert match is not None and match.figure.value == 83.72 and match.told_apart
+
+
+def test_a_label_written_out_in_the_question_tells_it_from_a_rival_named_nearly_alike():
+    text = "青禾县康养中心建设项目绩效自评报告\n项目总建筑面积约14215.5㎡,其中地上建筑面积9325.3㎡,地下建筑面积4890.2㎡。"
+    report = _report(text)
+    figures = extract_figures(report)
+    assert _ask(figures, report, "康养中心项目总建筑面积多大").value == 14215.5
+    assert _ask(figures, report, "康养中心项目地下建筑面积多大").value == 4890.2
