@@ -19,7 +19,7 @@ from assistant.facts_view import (
     year_of,
 )
 from assistant.models import Answer, Citation, Evidence, ParsedQuestion
-from assistant.multipart import ask_parts
+from assistant.multipart import ask_parts, join_answers
 from assistant.open_figures import (
     CHANGE,
     WHOLE_SAID,
@@ -183,12 +183,43 @@ class Engine:
     # ---- public API -------------------------------------------------------------------------------
     def ask(self, question: str, previous: ParsedQuestion | None = None) -> tuple[Answer, ParsedQuestion]:
         question, cut = cap_question(question)
-        several = ask_parts(question, previous, self.parser.parse, self.verified)
+        several = self._target_and_actual(question, previous) or ask_parts(
+            question, previous, self.parser.parse, self.verified
+        )
         if several is None:
             parsed = self.parser.parse(question, previous)
             several = (self.verified(parsed), parsed)
         answer, parsed = several
         return (replace(answer, answer=TOO_LONG + answer.answer) if cut else answer), parsed
+
+    def _target_and_actual(
+        self, question: str, previous: ParsedQuestion | None
+    ) -> tuple[Answer, ParsedQuestion] | None:
+        """ "…满意度目标和实际完成各是多少": the pair the report states side by side, both from that one place,
+        never two figures looked up apart (which may pair one row's target with another's result)."""
+        asked = open_derive.pair_asked(question)
+        if asked is None:
+            return None
+        subject, units_q = asked
+        parsed = self.parser.parse(f"{subject}{units_q}", previous)
+        if len({u.doc for u in parsed.units}) != 1:
+            return None
+        meta = parsed.units[0]
+        words = re.sub(r"(?:多少|几).*$", "", self._asked_of(parsed.asked or parsed.subject, meta))
+        names = (meta.org, *meta.aliases)
+        pair = open_derive.target_and_actual(words, units_q, self.figures(meta.doc), names, topic_of(meta))
+        if pair is None:
+            return None
+        parts = []
+        for fig, role in zip(pair, ("目标", "实际完成"), strict=True):
+            citation = Citation(meta.doc, meta.org, fig.section, fig.quote, fig.line, cells=run_cells(fig))
+            what = shown_label(fig) or lead_words(fig) or "原文数字"
+            text = f"{short_name(meta)}{year_of(meta)}报告载明：{what} {shown_value(fig)}。[1]"
+            part = Answer(
+                f"{subject}{role}{units_q}", text, True, fig.value, fig.unit or None, [citation], "lookup"
+            )
+            parts.append(self.check(part))
+        return join_answers(question, parts), parsed
 
     def verified(self, parsed: ParsedQuestion) -> Answer:
         return self.check(self.answer(parsed))

@@ -490,7 +490,42 @@ def _pair_gap(
     cut = _ACTUAL_OVER.search(question) or _TARGET_GAP.search(question)
     words = question[: cut.start()] if cut and cut.start() >= 2 else question
     words = re.sub(r"(?:实际|的)$", "", words.strip(" ，,？?"))
-    units_q = _asked_as(words, re.sub(r"^.*?(?=多少|几)", "", question))
+    pair = target_and_actual(words, re.sub(r"^.*?(?=多少|几)", "", question), figures, names, topic)
+    if pair is None:
+        return None
+    target, actual = pair
+    if re.search(r"还差|没完成|未完成", question):
+        return _difference(target, actual)
+    return _difference(actual, target)
+
+
+# "…满意度目标和实际完成各是多少", "…年初定多少、实际完成多少", "指标值和全年完成值各是多少": one thing's target
+# and what was achieved, asked together
+_TARGET_CUE = r"(?:(?:年度|年初|全年)?(?:目标值?|指标值|计划数?|任务数?)(?:定的?|定了)?|年初定的?)"
+_ACTUAL_CUE = r"(?:全年|年度)?(?:实际(?:完成值?|做到|达到|值)?|完成值|实绩)"
+_PAIR_ASKED = re.compile(
+    rf"^(?P<subject>.+?)[,，]?的?{_TARGET_CUE}(?:是|为)?(?:多少|几)?[^，,、和与及？?]{{0,4}}"
+    rf"(?:和|与|及|、|，|,){_ACTUAL_CUE}(?:各|分别)?(?:是|为)?(?P<units>(?:多少|几).*)$"
+)
+_THIS_ONE = re.compile(r"(?:这个|这项|这一项|该项|这块)(?:指标)?$")
+
+
+def pair_asked(question: str) -> tuple[str, str] | None:
+    """(what is asked of, the unit words) when a question asks one thing's target and its result together."""
+    m = _PAIR_ASKED.match(re.sub(r"\s", "", question))
+    if m is None:
+        return None
+    subject = _THIS_ONE.sub("", m.group("subject").rstrip("，,的"))
+    return (subject, m.group("units")) if len(subject) >= 2 else None
+
+
+def target_and_actual(
+    words: str, units_q: str, figures: Sequence[Figure], names: Sequence[str], topic: str = ""
+) -> tuple[Figure, Figure] | None:
+    """The target and the result a report states side by side for what `words` name (a sentence's "达到5亿元
+    5亿元 6.47亿元", a bound beside a plain figure, a 自评表 row's 指标值 and 完成值 cells); None unless one
+    such pair clearly fits."""
+    units_q = _asked_as(words, units_q)
     match = best_figure(f"{words}{units_q}", words, figures, names, compute_ok=True, topic=topic)
     # a target and its achievement are named alike: a rival that is the best one's mate is no rival
     if match is None or not (
@@ -504,10 +539,7 @@ def _pair_gap(
         f for f in figures if f.line == fig.line and f.label == fig.label and f.label and _same_kind(f, fig)
     ]
     if len(run) in (2, 3) and not fig.column and all(f.qualifier in ("first", "second") for f in run):
-        first, last = run[0], run[-1]
-        if re.search(r"还差|没完成|未完成", question):
-            return _difference(first, last)
-        return _difference(last, first)
+        return run[0], run[-1]
     # the other figure of the same kind stated with it (one sentence or table line, same label or row)
     asked = {words[k : k + 2] for k in range(len(words) - 1)}
     mates = [
@@ -520,15 +552,15 @@ def _pair_gap(
     ]
     bounds = [f for f in mates if f.qualifier == "bound"]
     if fig.qualifier == "second" and i > 0 and figures[i - 1].label == fig.label:
-        target, actual = figures[i - 1], fig
-    elif fig.qualifier == "first" and i + 1 < len(figures) and figures[i + 1].label == fig.label:
-        target, actual = fig, figures[i + 1]
-    elif fig.qualifier == "bound" and len([f for f in mates if f.qualifier != "bound"]) == 1:
+        return figures[i - 1], fig
+    if fig.qualifier == "first" and i + 1 < len(figures) and figures[i + 1].label == fig.label:
+        return fig, figures[i + 1]
+    if fig.qualifier == "bound" and len([f for f in mates if f.qualifier != "bound"]) == 1:
         # "≥5亿元 … 6.47亿元": the bound is the target, the plain figure beside it what was achieved
-        target, actual = fig, next(f for f in mates if f.qualifier != "bound")
-    elif fig.qualifier != "bound" and len(bounds) == 1 and not fig.column:
-        target, actual = bounds[0], fig
-    elif fig.column and fig.row:
+        return fig, next(f for f in mates if f.qualifier != "bound")
+    if fig.qualifier != "bound" and len(bounds) == 1 and not fig.column:
+        return bounds[0], fig
+    if fig.column and fig.row:
         # a 自评表 row: 年度指标值 and 实际完成值 in two columns of one row
         # (a row rebuilt from one cell per line has its cells on lines of their own: the row's quote is one)
         row = [
@@ -538,11 +570,6 @@ def _pair_gap(
         ]
         targets = [f for f in [fig, *row] if re.search(r"指标值|目标|计划", f.column)]
         actuals = [f for f in [fig, *row] if re.search(r"完成值|实际|实绩", f.column)]
-        if len(targets) != 1 or len(actuals) != 1:
-            return None
-        target, actual = targets[0], actuals[0]
-    else:
-        return None
-    if re.search(r"还差|没完成|未完成", question):
-        return _difference(target, actual)
-    return _difference(actual, target)
+        if len(targets) == 1 and len(actuals) == 1:
+            return targets[0], actuals[0]
+    return None

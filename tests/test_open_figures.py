@@ -1301,3 +1301,17 @@ def test_a_label_written_out_in_the_question_tells_it_from_a_rival_named_nearly_
     figures = extract_figures(report)
     assert _ask(figures, report, "康养中心项目总建筑面积多大").value == 14215.5
     assert _ask(figures, report, "康养中心项目地下建筑面积多大").value == 4890.2
+
+
+def test_a_target_and_its_result_asked_together_are_read_as_one_pair():
+    from assistant.open_derive import pair_asked, target_and_actual
+
+    assert pair_asked("白沙镇养老服务满意度目标和实际完成各是多少?") == ("白沙镇养老服务满意度", "多少?")
+    assert pair_asked("康复救助,目标定的多少人、实际做到多少人?") == ("康复救助", "多少人?")
+    assert pair_asked("预算数和执行数各多少") is None  # two measures, not a target and its result
+    text = (
+        "青禾县民政局养老服务项目绩效自评表\n一级指标 | 二级指标 | 三级指标 | 指标值 | 完成值\n"
+        "满意度指标 | 服务对象满意度指标 | 养老服务对象满意度 | ≥90% | 97%"
+    )
+    pair = target_and_actual("养老服务满意度", "多少", extract_figures(_report(text)), ())
+    assert pair is not None and [f.value for f in pair] == [90, 97]
