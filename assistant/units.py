@@ -33,7 +33,7 @@ _ASK_PHRASES = (
 )
 _ASK_WORDS = re.compile(rf"{_ASK_PHRASES}|[的了呢吗啊呀是有和与及或在对为把被]")
 _ASK_PHRASE = re.compile(_ASK_PHRASES)
-PLACE = re.compile(rf"([{CJK}]{{2,4}}?)(?:自治区|自治州|省|市|州|县|区|旗|镇|乡|街道)")
+PLACE = re.compile(rf"([{CJK}]{{2,4}}?)(?:自治区|自治州|省|市|州|县|区|旗|镇|乡|街道)(?!级|直|属|场|域|民)")
 _NOT_PLACE = re.compile(r"^(?:哪|各|每|本|我|该|这|那|其|全|所|几|多|地|社|小|城|园|景|辖|片|市|县|区|镇|年)")
 # A share of the question's rare name bigrams a report must hold, and its lead over the next report.
 MIN_NAME_SCORE = 2.5

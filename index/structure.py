@@ -526,6 +526,9 @@ _INSTITUTION = "中学|小学|学校|幼儿园|医院|卫生院|中心|馆|站|�
 _NUMBERED = re.compile(r"第([一二三四五六七八九十]{1,2})(幼儿园|中学|小学)")
 
 
+_SHORT_UNIT_END = "局委厅办院站所校馆队联协团"
+
+
 def aliases_for(org: str, district: str | None, city: str | None, province: str | None) -> tuple[str, ...]:
     """Short names people type for an organisation, longest first."""
     names: set[str] = {org}
@@ -533,9 +536,13 @@ def aliases_for(org: str, district: str | None, city: str | None, province: str 
     for prefix in (province, city, district):
         if prefix and core.startswith(prefix):
             core = core[len(prefix) :]
-            names.add(core)
+            # a two-character rest is a name people type only as a unit's short name ("残联", "政协"); a
+            # name cut short ("…省社会") leaves a common word that stands in any question
+            if len(core) >= 3 or core[-1:] in _SHORT_UNIT_END:
+                names.add(core)
     gov_unit = re.sub(r"^人民政府", "", core)
-    names.add(gov_unit)
+    if len(gov_unit) >= 3 or gov_unit[-1:] in _SHORT_UNIT_END or gov_unit == org:
+        names.add(gov_unit)
     m = re.match(rf"^([{CJK}]{{1,8}}?)(街道办事处|街道办处|街道|镇人民政府|镇|乡人民政府|乡)$", gov_unit)
     if m:
         place, kind = m.groups()

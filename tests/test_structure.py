@@ -439,3 +439,11 @@ def test_a_unit_its_report_names_by_level_alone_is_the_writer():
     assert _meta_of(text).org == "区工商联"
     project = "标题:\n一、项目概括\n外贸促进服务项目为省文旅厅本级的经常性项目,项目资金用途为保障我厅各处室正常运转。"
     assert _meta_of(project).org == "省文旅厅"
+
+
+def test_a_name_cut_short_leaves_no_common_word_as_an_alias():
+    from index.structure import aliases_for
+
+    assert "社会" not in aliases_for("云岭省社会", None, None, "云岭省")
+    assert "残联" in aliases_for("青禾县残联", "青禾县", None, None)
+    assert "财政局" in aliases_for("青禾县财政局", "青禾县", None, None)

@@ -753,3 +753,11 @@ def test_a_report_found_by_what_it_says_is_not_placed_elsewhere_when_it_names_th
     }
     parser = QuestionParser([town, city], {}, texts.get)
     assert [u.doc for u in parser.parse("白沙县文化馆花灯戏保护补助还剩多少钱没用").units] == ["c.txt"]
+
+
+def test_levels_and_markets_are_no_places():
+    from assistant.units import strip_places
+
+    assert strip_places("衔接资金里中央和省级加起来多少") == "衔接资金里中央和省级加起来多少"
+    assert strip_places("农贸市场创建了几家") == "农贸市场创建了几家"
+    assert strip_places("青禾县财政局编制多少").strip() == "财政局编制多少"
