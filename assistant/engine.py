@@ -22,6 +22,7 @@ from assistant.models import Answer, Citation, Evidence, ParsedQuestion
 from assistant.multipart import ask_parts, join_answers
 from assistant.open_figures import (
     CHANGE,
+    TO_YUAN,
     WHOLE_SAID,
     asks_unit,
     best_figure,
@@ -97,6 +98,13 @@ def cap_question(question: str) -> tuple[str, bool]:
     return (question[:MAX_QUESTION_CHARS], True) if len(question) > MAX_QUESTION_CHARS else (question, False)
 
 
+# “三公”经费's three parts, as asked and as a report's label must name each
+_SANGONG_PARTS = ("因公出国(境)费", "公务用车购置及运行维护费", "公务接待费")
+_SANGONG_SAID = {
+    "因公出国(境)费": r"出国|出境",
+    "公务用车购置及运行维护费": r"公务用车|公车|车辆",
+    "公务接待费": r"公务接待",
+}
 MIN_TEXT_OVERLAP = 0.3
 # A budget the report gives only through the spending's change against it ("支出27.90万元，比年初预算数减少
 # 0.64万元"): the spending metric whose sentences to read.
@@ -439,6 +447,7 @@ class Engine:
                 self._budget_from_change(parsed)
                 or self._open_figure(parsed)
                 or self._rate_from_amounts(parsed)
+                or self._sangong_from_parts(parsed)
                 or self._not_in_reports(parsed)
             )
         if len(citations) == 1 and not parsed.metrics and self._asks_a_part(parsed, first):
@@ -466,6 +475,33 @@ class Engine:
         share = replace(parsed, text=asked, asked=asked)
         done = self._open_derived(share)
         return replace(done, question=parsed.text) if done is not None and done.kind == "derived" else None
+
+    def _sangong_from_parts(self, parsed: ParsedQuestion) -> Answer | None:
+        """“三公”经费 the report does not total, from its three parts it does state — 因公出国(境)费, 公务用车
+        购置及运行费, 公务接待费 — each found on its own and cited; with any part missing, no total."""
+        if parsed.metric != "三公经费" or len({u.doc for u in parsed.units}) != 1 or parsed.metrics:
+            return None
+        meta = parsed.units[0]
+        names = (meta.org, *meta.aliases)
+        figures = [f for f in self.figures(meta.doc) if f.unit in TO_YUAN]
+        found = []
+        for part in _SANGONG_PARTS:
+            match = best_figure(f"{part}多少钱", part, figures, names, year=parsed.year or meta.year)
+            if match is None or not match.confident or not re.search(_SANGONG_SAID[part], match.figure.label):
+                return None
+            found.append(match.figure)
+        first = found[0]
+        total = round(sum(f.value * TO_YUAN[f.unit] / TO_YUAN[first.unit] for f in found), 4)
+        citations = [
+            Citation(meta.doc, meta.org, f.section, f.quote, f.line, cells=run_cells(f)) for f in found
+        ]
+        parts = "，".join(f"{shown_label(f)} {shown_value(f)}[{i}]" for i, f in enumerate(found, 1))
+        formula = " + ".join(open_derive.formula_number(f.value) for f in found)
+        text = (
+            f"{short_name(meta)}{year_of(meta)}报告没有载明“三公”经费合计，载明了它的三项：{parts}；"
+            f"计算：{formula} = {open_derive.formula_number(total)}{first.unit}。"
+        )
+        return Answer(parsed.text, text, True, total, first.unit, citations, "derived", [total])
 
     @staticmethod
     def _asks_a_part(parsed: ParsedQuestion, fact: Fact) -> bool:

@@ -315,6 +315,7 @@ def head_grams(asked: str) -> set[str]:
     return {last[i : i + 2] for i in range(max(0, len(last) - 3), len(last) - 1)}
 
 
+_QUOTED = re.compile(rf"[“\"「『]([{CJK}A-Za-z0-9]{{2,20}})[”\"」』]")
 # what names a fund or a cost in general ("…资金", "…经费"): the words before it say which
 _GENERIC_TAIL = re.compile(r"(?:专项资金|资金|经费|金额|总额|费用|款项|项目)+$")
 
@@ -330,7 +331,8 @@ def head_core(asked: str) -> str:
     head = _head_of(found[-1])
     core = _GENERIC_TAIL.sub("", head)
     # (only a fund's name: "比上年少", "百分之" are ways of asking, not what is asked of)
-    return core if core != head and len(core) >= 3 and not _MODIFIER_ONLY.match(core) else ""
+    # ("三公经费": two characters name a fund as well, when they are no bare modifier)
+    return core if core != head and len(core) >= 2 and not _MODIFIER_ONLY.match(core) else ""
 
 
 def _abbreviated_in(core: str, text: str) -> bool:
@@ -554,6 +556,10 @@ def score_figures(
     core = head_core(subject)
     if core and not only and not any(_abbreviated_in(core, text) for text in (_spoken_text(figures), topic)):
         return []  # "农机报废更新资金" of a report that never names 农机报废更新: its 资金 are other funds
+    # a name the asker puts in quotes ("“三公”经费") is what is asked: a report that never says it has no answer
+    for quoted in _QUOTED.findall(subject):
+        if not only and not any(_abbreviated_in(quoted, text) for text in (_spoken_text(figures), topic)):
+            return []
     # a fund asked that is not what the whole report is about must be named where its figure is
     core_elsewhere = bool(core) and not only and not _said_in(core, topic)
     # the project the whole report is about ("村道养护经费…执行数"), named by no figure: it tells no figure
