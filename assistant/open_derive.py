@@ -19,13 +19,15 @@ from assistant.open_figures import (
     best_figure,
     expected_units,
     score_figures,
+    written_out,
 )
 from index.models import Figure
 from index.normalize import CJK
 from index.numerals import cn_count
 
 _COMPARE_BI = re.compile(
-    r"^(?P<a>.+?)比(?P<b>.+?)(?P<op>多出来|多出|多了|多花了|多收了|多|高出|高了|高|超出|超了|少了|少|低了|低|差)"
+    r"^(?P<a>.+?)比(?P<b>.+?)(?P<op>多出来|多出|多了|多花了|多收了|多(?!少)|高出|高了|高|超出|超了|少了|少|低了|低|差|"
+    r"下降了?|降低了?|降了|减少了?|增加了?|增长了?|提高了?)"
 )
 _BOTH = re.compile(
     r"^(?P<a>.+?)(?:和|与|跟|同|加上|加(?!起来)|及)(?P<b>.+?)(?P<op>一共|合计|总共|共|加起来|之和|差|相差|相比)"
@@ -43,6 +45,10 @@ _EXCEPT = re.compile(
 )
 # "除财政拨款外的收入有多少": the whole less the part named
 _EXCEPT_OUTSIDE = re.compile(r"除(?:了|去)?(?P<b>[^，,。？?外]{2,16}?)(?:以)?外(?:的)?(?P<a>[^，,。？?]{2,})")
+# "合计批复投资里，建筑工程以外的部分有多少": the whole it is in less the part named
+_OUTSIDE_OF = re.compile(
+    r"^(?P<a>.+?)(?:里|中|当中|之中)[，,]?(?P<b>[^，,。？?]{2,16}?)(?:以外|之外)(?:的|还差|还有|还剩)"
+)
 _TARGET_GAP = re.compile(r"(?:离|距)(?:年度)?(?:目标|计划)(?:值)?还差|没完成|未完成|差多少没完成")
 _ACTUAL_OVER = re.compile(
     r"实际比(?:年初)?(?:目标|计划|预期)(?:值)?(?:多|高|超)|比(?:年初)?(?:目标|计划)(?:值)?(?:多|高|超)"
@@ -88,6 +94,8 @@ def plan(question: str) -> Operation | None:
     if (m := _EXCEPT_OUTSIDE.search(q)) and not re.match(r"其他|其余|另外|别的", m.group("a")):
         # ("除财政拨款外其他资金来源": the report states 其他资金来源 itself; a lookup)
         return Operation("difference", (m.group("a"), m.group("b")), whole=True)
+    if m := _OUTSIDE_OF.match(q):
+        return Operation("difference", (m.group("a"), m.group("b")), whole=True)
     if m := _SHARE.match(q):
         # "XX项目中高水平医院建设占总预算…": the part is what follows the whole it is in
         part = _CONTAINER.sub("", m.group("a")) or m.group("a")
@@ -103,8 +111,11 @@ def plan(question: str) -> Operation | None:
         return Operation("difference", (q,), pair_label=True)
     if _ACTUAL_OVER.search(q):
         return Operation("difference", (q,), pair_label=True)
-    if m := _COMPARE_BI.match(q):
-        less = m.group("op").startswith(("少", "低"))
+    if (m := _COMPARE_BI.match(q)) and not re.match(
+        r"上年|去年|上一年|前一年|同期|(?:19|20)\d{2}年?$", m.group("b")
+    ):
+        # ("比上年降了多少" is a change the report states against last year, not two figures of this one)
+        less = m.group("op").startswith(("少", "低", "下降", "降", "减少"))
         return Operation("difference", (m.group("a"), m.group("b")), less=less)
     if (m := _COUNTED_SUM.match(q)) and not re.search(r"[和与及、]|加上", q[: m.start("n")]):
         # ("投入和过程两项加起来" names its items: a sum of those two)
@@ -252,8 +263,8 @@ def compute(
             return None  # a part larger than its whole: one of the two is the wrong figure
         return Computed(value, "%", (a, b), f"{_fmt(a.value)} ÷ {_fmt(b.value)} × 100% = {_fmt(value)}%")
     if op.kind == "sum":
-        if not _same_kind(a, b):
-            return None
+        if not _same_kind(a, b) or _names_other(a, b, op.operands[1]) or _names_other(b, a, op.operands[0]):
+            return None  # "…用于公租房和棚改的资金128.79亿元" is the total asked, not one of its parts
         value = round(a.value + _convert(b.value, b.unit, a.unit), 4)
         return Computed(value, a.unit, (a, b), f"{_terms((a, b), ' + ')} = {_fmt(value)}{a.unit}")
     # "实际拨付比指标少了多少": how much less, a positive figure (指标 − 实际)
@@ -303,6 +314,23 @@ def _counted_sum(
     if len(ranked) > count and ranked[count][0] > ranked[count - 1][0] - MIN_MARGIN:
         return None  # a further figure fits as well: which ones are meant is not clear
     return _sum_of([f for _, f in ranked[:count]])
+
+
+def _names_other(f: Figure, other: Figure, other_words: str) -> bool:
+    """A figure found for one operand of a sum that is the total of both: larger than the other's figure, and
+    its label names the other operand too ("用于公租房保障和棚户区改造…128.79亿元" asked "公租房和棚改")."""
+    words = re.sub(rf"[^{CJK}]|(?:19|20)\d{{2}}年?", "", other_words)
+    words = re.sub(r"(?:资金|经费|补助|的|多少|一共|合计)+$", "", _MEASURE_WORDS.sub("", words))
+    head = next(
+        (words[i : i + 2] for i in range(len(words) - 1) if words[i : i + 2] not in _COMMON_PAIRS), ""
+    )
+    bigger = _convert(f.value, f.unit, other.unit) > other.value
+    return (
+        bool(head) and bigger and head not in other.label and (head in f.label or written_out(head, f.label))
+    )
+
+
+_COMMON_PAIRS = {"资金", "经费", "补助", "项目", "财政", "专项", "工程", "用于", "一共", "合计"}
 
 
 def _terms(figures: Sequence[Figure], sign: str) -> str:

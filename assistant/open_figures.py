@@ -335,15 +335,15 @@ def head_core(asked: str) -> str:
     return core if core != head and len(core) >= 2 and not _MODIFIER_ONLY.match(core) else ""
 
 
-def _abbreviated_in(core: str, text: str) -> bool:
+def abbreviated_in(core: str, text: str) -> bool:
     """Whether a text speaks of `core`: a word of it, or all of it written in full where the asker shortened
     it ("残保金" for 残疾人就业保障金, "厕改" for 厕所改造: its characters in order, a few apart at most)."""
     if any(core[i : i + 2] in text for i in range(len(core) - 1)):
         return True  # a word of it is enough: the asker's phrase joins words the report writes apart
-    return _written_out(core, text)
+    return written_out(core, text)
 
 
-def _written_out(core: str, text: str) -> bool:
+def written_out(core: str, text: str) -> bool:
     """All of `core` written out in full where the asker shortened it: its characters in order, a few apart."""
     return re.search(".{0,3}".join(map(re.escape, core)), text) is not None
 
@@ -359,7 +359,7 @@ def _said_in(core: str, text: str) -> bool:
     """A text speaks of `core`: half of its word pairs, or all of it written out in full."""
     text = _JOINED.sub("", text)
     pairs = [core[i : i + 2] for i in range(len(core) - 1)]
-    return sum(p in text for p in pairs) * 2 >= len(pairs) or _written_out(core, text)
+    return sum(p in text for p in pairs) * 2 >= len(pairs) or written_out(core, text)
 
 
 def _spoken_text(figures: Sequence[Figure]) -> str:
@@ -554,11 +554,11 @@ def score_figures(
     if not only and (not asked or spoken < MIN_PRESENT * sum(gate.values())):
         return []
     core = head_core(subject)
-    if core and not only and not any(_abbreviated_in(core, text) for text in (_spoken_text(figures), topic)):
+    if core and not only and not any(abbreviated_in(core, text) for text in (_spoken_text(figures), topic)):
         return []  # "农机报废更新资金" of a report that never names 农机报废更新: its 资金 are other funds
     # a name the asker puts in quotes ("“三公”经费") is what is asked: a report that never says it has no answer
     for quoted in _QUOTED.findall(subject):
-        if not only and not any(_abbreviated_in(quoted, text) for text in (_spoken_text(figures), topic)):
+        if not only and not any(abbreviated_in(quoted, text) for text in (_spoken_text(figures), topic)):
             return []
     # a fund asked that is not what the whole report is about must be named where its figure is
     core_elsewhere = bool(core) and not only and not _said_in(core, topic)

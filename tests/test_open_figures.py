@@ -1315,3 +1315,29 @@ def test_a_target_and_its_result_asked_together_are_read_as_one_pair():
     )
     pair = target_and_actual("养老服务满意度", "多少", extract_figures(_report(text)), ())
     assert pair is not None and [f.value for f in pair] == [90, 97]
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "operands"),
+    [
+        ("合计批复投资里，建筑工程以外的部分有多少", "difference", ("合计批复投资", "建筑工程")),
+        ("实际支出比预算少了多少", "difference", ("实际支出", "预算")),
+        ("调整后预算比年初增加了多少", "difference", ("调整后预算", "年初")),
+    ],
+)
+def test_differences_asked_in_other_words(question, kind, operands):
+    op = plan(question)
+    assert op is not None and (op.kind, op.operands) == (kind, operands)
+
+
+def test_a_change_against_last_year_is_not_two_figures_of_this_report():
+    assert plan("公车运行维护费比上年决算降了多少") is None
+    assert plan("收支总计比2023年增长了百分之几") is None
+
+
+def test_a_figure_that_is_the_total_of_both_parts_asked_is_no_part_of_their_sum():
+    text = (
+        "云岭省住建厅安居工程资金绩效自评报告\n中央和省级财政资金用于公租房保障和棚户区改造128.79亿元,"
+        "其中省级财政安排补助资金14.05亿元。"
+    )
+    assert compute("用于公租房和棚改的中央省级资金一共多少", extract_figures(_report(text)), ()) is None
