@@ -286,7 +286,8 @@ class Engine:
             and one_unit(parsed.units)
         ):
             # a computation naming no year, over one unit's reports of several years: its latest report's
-            parsed = replace(parsed, units=parsed.units[:1])
+            # ("火场乡全年一共花了多少钱" is that report's total, not a sum across its years)
+            parsed = replace(parsed, units=parsed.units[:1], across=False)
         handler = {
             "lookup": self._lookup,
             "derived": self._derived,
@@ -336,7 +337,8 @@ class Engine:
             (meta.org, *meta.aliases),
             topic_of(meta),
         )
-        if parsed.operation is None:
+        # ("…一共多少" naming no parts asks a total the report may state for that year)
+        if parsed.operation is None or (parsed.operation == "sum" and open_derive.plan(parsed.text) is None):
             own = prior_year.stated_for(asked)
             if own is not None:
                 cite = Citation(meta.doc, meta.org, own.section, own.quote, own.line, cells=run_cells(own))
@@ -800,6 +802,10 @@ class Engine:
                 )
         if answer is None and parsed.operation == "sum":
             answer = self._open_figure(parsed)  # "三个标段合计投资多少": the total the report states
+            if answer is None and parsed.metric and open_derive.plan(parsed.text) is None:
+                # "全年一共花了多少钱", naming no parts: the report's own total of that metric
+                total = self._lookup(replace(parsed, kind="lookup", operation=None))
+                answer = total if total.found and total.value is not None else None
         return answer or self._not_in_reports(
             parsed, "计算所需的数字在报告中不全（或与问题所说的项数不符），无法计算。"
         )
