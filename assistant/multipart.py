@@ -12,6 +12,7 @@ from dataclasses import replace
 
 import jieba
 
+from assistant.compounds import protect, restore
 from assistant.models import Answer, ParsedQuestion
 
 # What makes a clause a question of its own.
@@ -42,11 +43,16 @@ _SHARED_TAIL = re.compile(
     r"(?:年度指标值|全年完成值|实际完成值|完成值|目标值|指标值|实际值|实际完成|预算数|执行数)?"
 )
 _MARKER = re.compile(r"\[(\d+)\]")
+_MASKED = re.compile("[\ue000-\ue002]")  # a compound name's joining word, masked by `protect`
 _CN = "一二三四五六七八九十"
 
 
 def split_question(question: str) -> list[str]:
     """The clauses that each ask something; one element when the question asks one thing."""
+    return [restore(p) for p in _split(protect(question))]
+
+
+def _split(question: str) -> list[str]:
     each = _EACH.match(question.strip())
     years = re.findall(r"(?:19|20)\d{2}", question)
     # "2023年和2024年的执行率分别是多少": years listed are one question the engine answers for each year
@@ -76,7 +82,7 @@ def _parallel(a: str, b: str) -> tuple[str, str]:
     """Two things asked "A和B各…", each made whole: B takes the words before the thing A names ("预拨资金中中央和
     省级" → 预拨资金中省级), A what B's thing is of ("东渠一期和西渠段的监理费" → 东渠一期的监理费)."""
     a_words, b_words = jieba.lcut(a), jieba.lcut(b)
-    if "的" in b and "的" not in a:
+    if "的" in b and "的" not in a and not _MASKED.search(b):  # ("对个人和家庭的补助": its own 的)
         a += b[b.rfind("的") :]
     if len(b_words) == 1 and len(a_words) > 1 and len(a_words[-1]) == len(b) >= 2:
         b = "".join(a_words[:-1]) + b  # "预拨资金中中央和省级": 省级 of the same 预拨资金

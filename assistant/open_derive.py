@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from assistant.compounds import protect, restore
 from assistant.open_figures import (
     MIN_MARGIN,
     MIN_SCORE,
@@ -88,7 +89,12 @@ class Operation:
 
 def plan(question: str) -> Operation | None:
     """What to compute, from the question's shape; None when it asks no computation of stated figures."""
-    q = re.sub(r"[？?。！!\s]", "", question)
+    q = protect(re.sub(r"[？?。！!\s]", "", question))
+    op = _plan(q)
+    return replace(op, operands=tuple(restore(w) for w in op.operands)) if op is not None else None
+
+
+def _plan(q: str) -> Operation | None:
     if m := _EXCEPT.search(q):
         return Operation("difference", (m.group("a") or q, m.group("b")), whole=True)
     if (m := _EXCEPT_OUTSIDE.search(q)) and not re.match(r"其他|其余|另外|别的", m.group("a")):

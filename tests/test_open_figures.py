@@ -1341,3 +1341,12 @@ def test_a_figure_that_is_the_total_of_both_parts_asked_is_no_part_of_their_sum(
         "其中省级财政安排补助资金14.05亿元。"
     )
     assert compute("用于公租房和棚改的中央省级资金一共多少", extract_figures(_report(text)), ()) is None
+
+
+def test_a_list_is_never_split_inside_a_name_that_holds_a_joining_word():
+    assert split_question("青禾中学人员经费里,工资福利支出和对个人和家庭的补助各是多少?") == [
+        "青禾中学人员经费里,工资福利支出多少?",
+        "对个人和家庭的补助多少?",
+    ]
+    op = plan("一般公共服务、社会保障和就业、卫生健康三项支出加起来多少")
+    assert op is not None and op.operands == ("一般公共服务", "社会保障和就业", "卫生健康三项支出")
