@@ -315,6 +315,8 @@ def head_grams(asked: str) -> set[str]:
     return {last[i : i + 2] for i in range(max(0, len(last) - 3), len(last) - 1)}
 
 
+# a table's numbering and naming columns ("行次", "序号", "项目"): a number there is a row's place, never a figure
+_INDEX_COLUMN = re.compile(r"^(?:行次|栏次|序号|编号|项次|科目编码|科目代码|项目|名称|项目名称|科目名称)$")
 _QUOTED = re.compile(rf"[“\"「『]([{CJK}A-Za-z0-9]{{2,20}})[”\"」』]")
 # what names a fund or a cost in general ("…资金", "…经费"): the words before it say which
 _GENERIC_TAIL = re.compile(r"(?:专项资金|资金|经费|金额|总额|费用|款项|项目)+$")
@@ -534,7 +536,11 @@ def score_figures(
     """Every figure of the expected kind, scored against the asked words; best first, ties in reading order.
     `names` (the unit's names) say who, not what: their words are not matched."""
     units = expected_units(question)
-    pool = [f for f in figures if units is None or f.unit.split("/")[0] in units]
+    pool = [
+        f
+        for f in figures
+        if (units is None or f.unit.split("/")[0] in units) and not _INDEX_COLUMN.search(f.column)
+    ]
     if not pool:
         return []
     words = subject_words(subject)

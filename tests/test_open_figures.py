@@ -1350,3 +1350,13 @@ def test_a_list_is_never_split_inside_a_name_that_holds_a_joining_word():
     ]
     op = plan("一般公共服务、社会保障和就业、卫生健康三项支出加起来多少")
     assert op is not None and op.operands == ("一般公共服务", "社会保障和就业", "卫生健康三项支出")
+
+
+def test_a_row_number_under_a_numbering_column_is_never_the_answer():
+    text = (
+        "青禾县政务服务中心2023年度部门决算\n收入支出决算总表 单位:万元\n项目 | 行次 | 金额\n"
+        "八、社会保障和就业支出 | 39 | 22.69\n九、卫生健康支出 | 40 | 11.59"
+    )
+    report = _report(text)
+    found = _ask(extract_figures(report), report, "社会保障和就业支出是多少")
+    assert found is not None and found.value == 22.69
