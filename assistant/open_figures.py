@@ -590,6 +590,10 @@ def score_figures(
     wants_spent = bool(_SPENT_ASKED.search(question)) and not _BUDGET_WORDS.search(question)
     wants_budget = bool(_BUDGET_WORDS.search(question)) and not _SPENT_ASKED.search(question)
     wants_paid = bool(_PAID_ASKED.search(question))
+    # a report that states both its own level's figures (本级) and others: which one is asked tells them apart
+    wants_own_level = "本级" in question
+    with_level = sum("本级" in (f.label if f.column else f"{f.label}{f.quote}") for f in pool)
+    own_level_split = 0 < with_level < len(pool) / 2
     # does the question name one of the report's table rows? if not, a row total answers it
     # (the project's name, which the title states, names no row)
     # (words of the report's title name its project, not a row, unless a row holds them: "调查队专项经费年初
@@ -657,6 +661,9 @@ def score_figures(
             score *= 0.3  # "自评总分" is the report's (or table's) total, not one indicator's 分值
         if wants_per_head and not PER_HEAD.search(f"{named_by}{f.unit}{'' if f.column else f.context}"):
             score *= 0.2
+        if own_level_split and ("本级" in named_by) != wants_own_level:
+            # "市本级分到多少" is not the city's whole; "一共安排了多少" is not its 本级 share
+            score *= 0.4 if wants_own_level else 0.7
         if f.qualifier == "bound" and not wants_target:
             score *= 0.7
         # a pair "指标值 完成值" under one label: the first is the target, the second what was achieved

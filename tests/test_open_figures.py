@@ -1360,3 +1360,14 @@ def test_a_row_number_under_a_numbering_column_is_never_the_answer():
     report = _report(text)
     found = _ask(extract_figures(report), report, "社会保障和就业支出是多少")
     assert found is not None and found.value == 22.69
+
+
+def test_the_own_level_share_is_asked_by_name():
+    text = (
+        "石川县衔接资金绩效自评报告\n2024年度下达石川县衔接推进乡村振兴补助资金1860万元,用于产业发展。"
+        "县本级预算安排的配套资金58万元,已全部到位。"
+    )
+    report = _report(text)
+    figures = extract_figures(report)
+    assert _ask(figures, report, "石川县本级安排了多少配套资金").value == 58
+    assert _ask(figures, report, "石川县衔接推进乡村振兴补助资金下达了多少").value == 1860
