@@ -61,7 +61,7 @@ _REMAINING = re.compile(
 _BUDGET_SIDE = re.compile(r"预算|计划|下达|安排|核定|编制|申请|总投资|批复|资金总额")
 _SPENT_SIDE = re.compile(r"执行|支出|实际|拨付|到位|在职|实有|已|完成|使用")
 # "收到的钱还剩多少没支出": what arrived is the budget side when the question asks what was not spent
-_FUND = re.compile(r"(?:资金|经费|补助|奖补|公益金)(?:[（(][^（）()]*[）)])?$")  # ("…资金(水利部分)")
+_FUND = re.compile(r"(?:资金|经费|补助|奖补|公益金)(?:[（(][^（）()]*[）)])?$")  # ("…资金(农业部分)")
 _RECEIVED = re.compile(r"收到|到位|拨付|拨入|下拨|筹集")
 _NOT_SPENT = re.compile(r"没(?:花|用|执行|支出)|未(?:执行|支出|使用)|结余")
 _REMAINING_WORDS = re.compile(
@@ -270,7 +270,7 @@ def compute(
         return Computed(value, "%", (a, b), f"{_fmt(a.value)} ÷ {_fmt(b.value)} × 100% = {_fmt(value)}%")
     if op.kind == "sum":
         if not _same_kind(a, b) or _names_other(a, b, op.operands[1]) or _names_other(b, a, op.operands[0]):
-            return None  # "…用于公租房和棚改的资金128.79亿元" is the total asked, not one of its parts
+            return None  # "…用于保障房和旧改的资金96.5亿元" is the total asked, not one of its parts
         value = round(a.value + _convert(b.value, b.unit, a.unit), 4)
         return Computed(value, a.unit, (a, b), f"{_terms((a, b), ' + ')} = {_fmt(value)}{a.unit}")
     # "实际拨付比指标少了多少": how much less, a positive figure (指标 − 实际)
@@ -324,7 +324,7 @@ def _counted_sum(
 
 def _names_other(f: Figure, other: Figure, other_words: str) -> bool:
     """A figure found for one operand of a sum that is the total of both: larger than the other's figure, and
-    its label names the other operand too ("用于公租房保障和棚户区改造…128.79亿元" asked "公租房和棚改")."""
+    its label names the other operand too ("用于保障性住房和老旧小区改造…96.5亿元" asked "保障房和旧改")."""
     words = re.sub(rf"[^{CJK}]|(?:19|20)\d{{2}}年?", "", other_words)
     words = re.sub(r"(?:资金|经费|补助|的|多少|一共|合计)+$", "", _MEASURE_WORDS.sub("", words))
     head = next(
@@ -461,8 +461,8 @@ def _remaining(
         if (b.line == s.line or (b.row and b.row == s.row and abs(b.line - s.line) <= 12))
         and _convert(b.value, b.unit, s.unit) >= s.value
     ]
-    # the one pair the report's own execution rate confirms, even stated apart ("预算10441万元。…实际执行
-    # 9265.35万元，执行率88.74%"), and never a part spent ("其中中央补助经费执行300万元") beside the budget
+    # the one pair the report's own execution rate confirms, even stated apart ("预算820万元。…实际执行
+    # 738万元，执行率90%"), and never a part spent ("其中中央补助经费执行300万元") beside the budget
     funds = [f for f in pool if _FUND.search(f.label) and f not in spent]
     confirmed = _by_stated_rate([*budget, *funds], spent, figures)
     if confirmed is not None and (rank.get(id(confirmed[0])) or rank.get(id(confirmed[1]))):
@@ -556,8 +556,8 @@ def pair_asked(question: str) -> tuple[str, str] | None:
 def target_and_actual(
     words: str, units_q: str, figures: Sequence[Figure], names: Sequence[str], topic: str = ""
 ) -> tuple[Figure, Figure] | None:
-    """The target and the result a report states side by side for what `words` name (a sentence's "达到5亿元
-    5亿元 6.47亿元", a bound beside a plain figure, a 自评表 row's 指标值 and 完成值 cells); None unless one
+    """The target and the result a report states side by side for what `words` name (a sentence's "达到3亿元
+    3亿元 4.25亿元", a bound beside a plain figure, a 自评表 row's 指标值 and 完成值 cells); None unless one
     such pair clearly fits."""
     units_q = _asked_as(words, units_q)
     match = best_figure(f"{words}{units_q}", words, figures, names, compute_ok=True, topic=topic)
@@ -568,7 +568,7 @@ def target_and_actual(
         return None
     fig = match.figure
     i = figures.index(fig)
-    # "达到5亿元 5亿元 6.47亿元" (年初目标, 全年目标, 实际完成): the run's first is the target, its last the result
+    # "达到3亿元 3亿元 4.25亿元" (年初目标, 全年目标, 实际完成): the run's first is the target, its last the result
     run = [
         f for f in figures if f.line == fig.line and f.label == fig.label and f.label and _same_kind(f, fig)
     ]
@@ -590,7 +590,7 @@ def target_and_actual(
     if fig.qualifier == "first" and i + 1 < len(figures) and figures[i + 1].label == fig.label:
         return fig, figures[i + 1]
     if fig.qualifier == "bound" and len([f for f in mates if f.qualifier != "bound"]) == 1:
-        # "≥5亿元 … 6.47亿元": the bound is the target, the plain figure beside it what was achieved
+        # "≥3亿元 … 4.25亿元": the bound is the target, the plain figure beside it what was achieved
         return fig, next(f for f in mates if f.qualifier != "bound")
     if fig.qualifier != "bound" and len(bounds) == 1 and not fig.column:
         return bounds[0], fig

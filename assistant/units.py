@@ -450,7 +450,7 @@ class ContentUnits:
         mentions = org_mentions(question)
         if mentions:
             # a unit the question names ("天河区财政局") must be one the report itself talks about — in so many
-            # words, or nearly ("石川区审计局" of a report on "石川区审计工作…审计局是…"; "松溪州中医院" of
+            # words, or nearly ("石川区审计局" of a report on "石川区审计工作…审计局依法…"; "松溪州中医院" of
             # "松溪州中医医院"); reports that do not are no rivals either
             ranked = [
                 r

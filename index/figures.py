@@ -99,7 +99,7 @@ def _IMPLAUSIBLE(value: float, unit: str) -> bool:  # noqa: N802 - reads as a ru
 
 
 def _closed_name(text: str) -> str:
-    """ "“送戏进万村”", "戏曲公益性演出(戏曲进乡村)": the name closed by a quote or bracket that `text` ends
+    """ "“文化进万家”", "花灯演出(进社区)": the name closed by a quote or bracket that `text` ends
     with ("(万元)", a unit, names nothing)."""
     m = _CLOSED_NAME.search(text)
     if m is None or re.search(rf"\d|单位|^(?:{UNITS})$", m.group("inner") or ""):

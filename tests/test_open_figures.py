@@ -1203,13 +1203,13 @@ def test_how_much_was_spent_is_never_answered_with_a_rate():
 
 def test_a_name_closed_by_its_quote_or_bracket_labels_the_figure():
     text = (
-        "云岭县文旅局公共文化资金绩效自评报告\n下达公共文化资金420万元。其中,“送书下乡”60万元,"
-        "戏曲演出(进校园)85.5万元,白沙农业救灾资金(水利部分),共计730万元。"
+        "云岭县文旅局公共文化资金绩效自评报告\n下达公共文化资金420万元。其中,“文化进万家”60万元,"
+        "花灯演出(进社区)85.5万元,白沙农业救灾资金(农业部分),共计730万元。"
     )
     labels = {f.value: f.label for f in extract_figures(_report(text))}
-    assert labels[60] == "送书下乡"
-    assert labels[85.5] == "戏曲演出(进校园)"
-    assert labels[730] == "白沙农业救灾资金(水利部分)"
+    assert labels[60] == "文化进万家"
+    assert labels[85.5] == "花灯演出(进社区)"
+    assert labels[730] == "白沙农业救灾资金(农业部分)"
 
 
 def test_a_unit_in_brackets_is_no_name():
@@ -1217,14 +1217,14 @@ def test_a_unit_in_brackets_is_no_name():
 
     assert _closed_name("年度资金总额(万元)") == ""
     assert _closed_name("指标得分(分)") == ""
-    assert _closed_name("戏曲演出(进校园)") == "戏曲演出(进校园)"
+    assert _closed_name("花灯演出(进社区)") == "花灯演出(进社区)"
 
 
 @pytest.mark.parametrize(
     ("question", "operands"),
     [
         ("政府采购里服务类占了百分之多少", ("服务类", "政府采购")),
-        ("公共文化资金中送书下乡占了多大比例", ("送书下乡", "公共文化资金")),
+        ("公共文化资金中文化进万家占了多大比例", ("文化进万家", "公共文化资金")),
         ("财政拨款占收入多少", ("财政拨款", "收入")),
     ],
 )
@@ -1269,10 +1269,10 @@ def test_a_counted_sum_adds_that_many_figures_named_alike():
 def test_a_remaining_amount_in_two_units_shows_each_with_its_unit():
     text = (
         "石川市非遗保护资金绩效自评报告\n下达我市白沙县文化馆花灯戏保护补助40万元。\n"
-        "2021年我市非遗保护资金下达42万元,花灯戏项目资金使用334896元,资金使用率83.72%。"
+        "2021年我市非遗保护资金下达42万元,花灯戏项目资金使用251730元,资金使用率62.93%。"
     )
     done = compute("花灯戏保护补助还剩多少钱没用", extract_figures(_report(text)), ())
-    assert done is not None and done.formula == "40万元 − 334896元 = 6.5104万元"
+    assert done is not None and done.formula == "40万元 − 251730元 = 14.827万元"
 
 
 def test_what_was_paid_out_is_not_an_amount_allotted():
@@ -1287,12 +1287,12 @@ def test_what_was_paid_out_is_not_an_amount_allotted():
 def test_of_two_alike_figures_the_one_the_asked_words_stand_by():
     text = (
         "石川市非遗保护资金绩效自评报告\n传承人补助已及时划拨,资金使用率100%;"
-        "花灯戏(白沙花灯戏)项目资金使用33.5万元,资金使用率83.72%。"
+        "花灯戏(白沙花灯戏)项目资金使用33.5万元,资金使用率71.28%。"
     )
     report = _report(text)
     question = "花灯戏项目资金使用率是百分之几"
     match = best_figure(question, question, extract_figures(report), (report.meta.org,))
-    assert match is not None and match.figure.value == 83.72 and match.told_apart
+    assert match is not None and match.figure.value == 71.28 and match.told_apart
 
 
 def test_a_label_written_out_in_the_question_tells_it_from_a_rival_named_nearly_alike():
@@ -1307,7 +1307,7 @@ def test_a_target_and_its_result_asked_together_are_read_as_one_pair():
     from assistant.open_derive import pair_asked, target_and_actual
 
     assert pair_asked("白沙镇养老服务满意度目标和实际完成各是多少?") == ("白沙镇养老服务满意度", "多少?")
-    assert pair_asked("康复救助,目标定的多少人、实际做到多少人?") == ("康复救助", "多少人?")
+    assert pair_asked("助残服务,目标定的多少人、实际做到多少人?") == ("助残服务", "多少人?")
     assert pair_asked("预算数和执行数各多少") is None  # two measures, not a target and its result
     text = (
         "青禾县民政局养老服务项目绩效自评表\n一级指标 | 二级指标 | 三级指标 | 指标值 | 完成值\n"
@@ -1337,10 +1337,10 @@ def test_a_change_against_last_year_is_not_two_figures_of_this_report():
 
 def test_a_figure_that_is_the_total_of_both_parts_asked_is_no_part_of_their_sum():
     text = (
-        "云岭省住建厅安居工程资金绩效自评报告\n中央和省级财政资金用于公租房保障和棚户区改造128.79亿元,"
-        "其中省级财政安排补助资金14.05亿元。"
+        "云岭省住建厅安居工程资金绩效自评报告\n中央和省级财政资金用于保障性住房和老旧小区改造96.5亿元,"
+        "其中省级财政安排补助资金12.3亿元。"
     )
-    assert compute("用于公租房和棚改的中央省级资金一共多少", extract_figures(_report(text)), ()) is None
+    assert compute("用于保障房和旧改的中央省级资金一共多少", extract_figures(_report(text)), ()) is None
 
 
 def test_a_list_is_never_split_inside_a_name_that_holds_a_joining_word():
@@ -1355,11 +1355,11 @@ def test_a_list_is_never_split_inside_a_name_that_holds_a_joining_word():
 def test_a_row_number_under_a_numbering_column_is_never_the_answer():
     text = (
         "青禾县政务服务中心2023年度部门决算\n收入支出决算总表 单位:万元\n项目 | 行次 | 金额\n"
-        "八、社会保障和就业支出 | 39 | 22.69\n九、卫生健康支出 | 40 | 11.59"
+        "八、社会保障和就业支出 | 27 | 31.46\n九、卫生健康支出 | 28 | 9.72"
     )
     report = _report(text)
     found = _ask(extract_figures(report), report, "社会保障和就业支出是多少")
-    assert found is not None and found.value == 22.69
+    assert found is not None and found.value == 31.46
 
 
 def test_the_own_level_share_is_asked_by_name():

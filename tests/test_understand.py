@@ -733,15 +733,15 @@ def test_a_unit_the_report_names_nearly_is_found_by_what_its_report_says():
     other = _meta("o.txt", "未知单位", None, 2023)
     lib = _meta("c.txt", "石川市图书馆", "石川市", 2022)
     text = {
-        "u.txt": "审计局是依法独立行使审计监督权的机关,组织实施青禾区审计工作发展规划。查出违规金额812万元,提出审计建议37条。",
+        "u.txt": "审计局依法履行审计监督职责,组织实施青禾区审计工作发展规划。审计发现问题金额812万元,提交审计报告37份。",
         "o.txt": "松溪县统计局开展统计执法检查,查出统计违法案件3件,提出整改建议12条。",
         "c.txt": "图书馆免费开放,全年接待读者12万人次。",
     }
     content = ContentUnits([unnamed, other, lib], text.__getitem__)
     # "青禾区审计局" is not written out, but every pair of its characters but one is
-    assert [m.doc for m in content.find("青禾区审计局查出违规金额多少,提出审计建议几条")] == ["u.txt"]
+    assert [m.doc for m in content.find("青禾区审计局审计发现问题金额多少,提交审计报告几份")] == ["u.txt"]
     # a unit the report does not speak of is never found by the question's other words
-    assert content.find("云岭县审计局查出违规金额多少,提出审计建议几条") == ()
+    assert content.find("云岭县审计局审计发现问题金额多少,提交审计报告几份") == ()
 
 
 def test_a_report_found_by_what_it_says_is_not_placed_elsewhere_when_it_names_the_place_asked():
@@ -749,7 +749,7 @@ def test_a_report_found_by_what_it_says_is_not_placed_elsewhere_when_it_names_th
     city = _unit("c.txt", "未知单位", None)
     texts = {
         "t.txt": "云岭县文化馆免费开放,举办展览12场。",
-        "c.txt": "2021年下达我市白沙县文化馆花灯戏保护补助40万元,项目资金使用334896元,资金使用率83.72%。",
+        "c.txt": "2021年下达我市白沙县文化馆花灯戏保护补助40万元,项目资金使用251730元,资金使用率62.93%。",
     }
     parser = QuestionParser([town, city], {}, texts.get)
     assert [u.doc for u in parser.parse("白沙县文化馆花灯戏保护补助还剩多少钱没用").units] == ["c.txt"]
