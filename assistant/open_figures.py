@@ -663,7 +663,7 @@ def score_figures(
             score *= 0.2
         if own_level_split and ("本级" in named_by) != wants_own_level:
             # "市本级分到多少" is not the city's whole; "一共安排了多少" is not its 本级 share
-            score *= 0.4 if wants_own_level else 0.7
+            score *= 0.4 if wants_own_level else 0.5 if re.search(r"一共|总共|合计|全部", question) else 0.7
         if f.qualifier == "bound" and not wants_target:
             score *= 0.7
         # a pair "指标值 完成值" under one label: the first is the target, the second what was achieved
