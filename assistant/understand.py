@@ -320,7 +320,17 @@ class QuestionParser:
         loosely = bool(mentioned) and not any(
             len(a) >= 3 and a in text for u in units for a in (u.org, *u.aliases)
         )
-        if units and previous is None and (not mentioned or loosely) and len({u.org for u in units}) == 1:
+        # a unit named by one of its own full names ("石川区总工会") is meant, whatever another report says
+        named_in_full = any(
+            len(a) >= 4 and names_a_kind_of_unit(a) and a in text for u in units for a in (u.org, *u.aliases)
+        )
+        if (
+            units
+            and previous is None
+            and (not mentioned or loosely)
+            and not named_in_full
+            and len({u.org for u in units}) == 1
+        ):
             # "云岭…农机报废更新资金": a place (or a short name) fits the report found by it and another that
             # speaks of what is asked; the one whose text holds the question's other words is meant (a unit
             # named loosely: another of its place, "青禾县文化广播电视和旅游局" for "青禾县文旅局…执勤装备")

@@ -761,3 +761,19 @@ def test_levels_and_markets_are_no_places():
     assert strip_places("衔接资金里中央和省级加起来多少") == "衔接资金里中央和省级加起来多少"
     assert strip_places("农贸市场创建了几家") == "农贸市场创建了几家"
     assert strip_places("青禾县财政局编制多少").strip() == "财政局编制多少"
+
+
+def test_a_unit_named_by_its_full_name_is_meant_whatever_another_report_says():
+    from dataclasses import replace as _replace
+
+    union = _replace(_meta("u.txt", "石川区总工会", "石川区", 2024), aliases=("石川区总工会", "总工会"))
+    school = _replace(
+        _meta("s.txt", "石川区白沙镇初级中学", "石川区", 2023),
+        aliases=("石川区白沙镇初级中学", "白沙镇初级中学"),
+    )
+    text = {
+        "u.txt": "石川区总工会2024年度决算公开说明,本年收入合计320万元。",
+        "s.txt": "石川区白沙镇初级中学收支减少的主要原因是学生人数下降,公用经费相应减少。",
+    }
+    parser = QuestionParser([union, school], {}, text.__getitem__)
+    assert [u.doc for u in parser.parse("石川区总工会收支减少主要是因为啥").units] == ["u.txt"]
