@@ -492,18 +492,15 @@ class Engine:
             if match is None or not match.confident or not re.search(_SANGONG_SAID[part], match.figure.label):
                 return None
             found.append(match.figure)
-        first = found[0]
-        total = round(sum(f.value * TO_YUAN[f.unit] / TO_YUAN[first.unit] for f in found), 4)
+        done = open_derive.sum_of(found)
+        if done is None:
+            return None
         citations = [
             Citation(meta.doc, meta.org, f.section, f.quote, f.line, cells=run_cells(f)) for f in found
         ]
         parts = "，".join(f"{shown_label(f)} {shown_value(f)}[{i}]" for i, f in enumerate(found, 1))
-        formula = " + ".join(open_derive.formula_number(f.value) for f in found)
-        text = (
-            f"{short_name(meta)}{year_of(meta)}报告没有载明“三公”经费合计，载明了它的三项：{parts}；"
-            f"计算：{formula} = {open_derive.formula_number(total)}{first.unit}。"
-        )
-        return Answer(parsed.text, text, True, total, first.unit, citations, "derived", [total])
+        text = f"{short_name(meta)}{year_of(meta)}报告没有载明“三公”经费合计，载明了它的三项：{parts}；计算：{done.formula}。"
+        return Answer(parsed.text, text, True, done.value, done.unit, citations, "derived", [done.value])
 
     @staticmethod
     def _asks_a_part(parsed: ParsedQuestion, fact: Fact) -> bool:

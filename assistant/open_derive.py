@@ -18,6 +18,7 @@ from assistant.open_figures import (
     TO_YUAN,
     Match,
     best_figure,
+    comparable,
     expected_units,
     score_figures,
     written_out,
@@ -256,7 +257,7 @@ def compute(
     if any(m is None for m in found):
         return None
     if len(found) > 2:
-        return _sum_of([m.figure for m in found if m is not None])
+        return sum_of([m.figure for m in found if m is not None])
     a, b = (m.figure for m in found if m is not None)
     one_reading = a.line == b.line and (a.label in b.label or b.label in a.label)
     if a == b or (a.value == b.value and (one_reading or a.label == b.label)):
@@ -319,7 +320,7 @@ def _counted_sum(
         return None
     if len(ranked) > count and ranked[count][0] > ranked[count - 1][0] - MIN_MARGIN:
         return None  # a further figure fits as well: which ones are meant is not clear
-    return _sum_of([f for _, f in ranked[:count]])
+    return sum_of([f for _, f in ranked[:count]])
 
 
 def _names_other(f: Figure, other: Figure, other_words: str) -> bool:
@@ -347,7 +348,7 @@ def _terms(figures: Sequence[Figure], sign: str) -> str:
     return sign.join(f"{_fmt(f.value)}{f.unit}" for f in figures)
 
 
-def _sum_of(figures: list[Figure]) -> Computed | None:
+def sum_of(figures: list[Figure]) -> Computed | None:
     """Three or more stated figures added up, each a different figure of one kind."""
     first = figures[0]
     if len({(f.line, f.value, f.label) for f in figures}) < len(figures) or not all(
@@ -499,12 +500,8 @@ def _by_stated_rate(
                     continue
                 ratio = _convert(s.value, s.unit, b.unit) / b.value * 100
                 if abs(round(ratio, places) - rate.value) < 1e-9:
-                    found.setdefault((comparable_value(b), comparable_value(s)), (b, s))
+                    found.setdefault((comparable(b.value, b.unit), comparable(s.value, s.unit)), (b, s))
     return next(iter(found.values())) if len(found) == 1 else None
-
-
-def comparable_value(f: Figure) -> float:
-    return round(f.value * TO_YUAN.get(f.unit, 1.0), 2)
 
 
 def _mates(a: Figure, b: Figure | None) -> bool:
