@@ -58,7 +58,7 @@ class Header:
     start: int
     end: int
     columns: tuple[str, ...]
-    named: bool = False  # a column of names before the values ("各设区市名称"): its rows are any names
+    named: bool = False  # a column of names before the values ("各县区名称"): its rows are any names
 
 
 # a header's name column: the rows under it are places, units or projects, not only funds

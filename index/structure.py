@@ -205,7 +205,7 @@ def _addressed(text: str) -> bool:
     return bool(_ADDRESSEE.fullmatch(text.strip())) and not re.search(r"报告|自评|绩效", text)
 
 
-# a unit named by its level alone, as its own report calls it ("区工商联行政编制…", "省文旅厅本级")
+# a unit named by its level alone, as its own report calls it ("区妇联行政编制…", "省文旅厅本级")
 _LEVEL_NAMED = re.compile(
     rf"(?:^|(?<![{CJK}])|(?<=[为由是据]))([省市县区](?:(?![省市县区的是在为和与及])[{CJK}]){{0,6}}?"
     rf"(?:厅|局|委员会|委|办公室|中心|工商联|残联|妇联|科协|总工会|站|所|馆|院))"
@@ -350,7 +350,7 @@ def read_org(title: str, blocks: list[Block], publisher: str | None = None, file
         )
         org = cited.group(1) if cited and _HAS_PLACE.match(cited.group(1)) else None
     if org is None:
-        org = _level_named(blocks)  # "区工商联行政编制5人", "为省文旅厅本级的经常性项目"
+        org = _level_named(blocks)  # "区妇联行政编制5人", "为省文旅厅本级的经常性项目"
     if org is None:
         stem = re.sub(r"\.[A-Za-z0-9]+$", "", file_name)
         m = re.search(rf"[{CJK}]{{2,30}}(?:{_ORG_SUFFIX})", stem)
@@ -537,7 +537,7 @@ def aliases_for(org: str, district: str | None, city: str | None, province: str 
         if prefix and core.startswith(prefix):
             core = core[len(prefix) :]
             # a two-character rest is a name people type only as a unit's short name ("残联", "政协"); a
-            # name cut short ("…省社会") leaves a common word that stands in any question
+            # name cut short ("…市经济") leaves a common word that stands in any question
             if len(core) >= 3 or core[-1:] in _SHORT_UNIT_END:
                 names.add(core)
     gov_unit = re.sub(r"^人民政府", "", core)
