@@ -1165,7 +1165,11 @@ class Engine:
                 False,
                 kind="unanswerable",
             )
-        if parsed.units and parsed.year is not None and all(u.year != parsed.year for u in parsed.units):
+        if (
+            parsed.units
+            and parsed.year is not None
+            and all(u.year not in (parsed.year, None) for u in parsed.units)
+        ):
             names = "、".join(sorted({short_name(u) for u in parsed.units}))
             return Answer(
                 parsed.text, f"索引中没有{names}{parsed.year}年的报告。", False, kind="unanswerable"

@@ -368,6 +368,13 @@ def _spoken_text(figures: Sequence[Figure]) -> str:
     return _JOINED.sub("", " ".join(f"{f.label} {f.quote} {f.section} {f.context}" for f in figures))
 
 
+def position_in(f: Figure, text: str | None = None) -> int:
+    """Where the figure stands in its sentence (or `text`), never inside a longer number: "91人" in
+    "在校生791人,比上年减少91人" is the second; -1 when it is not there."""
+    m = re.search(rf"(?<![\d.]){re.escape(f.text)}", f.context if text is None else text)
+    return m.start() if m else -1
+
+
 def comparable(value: float, unit: str) -> tuple[float, str]:
     """Amounts in 元/万元/亿元 as 元, for telling equal figures from rival ones."""
     if unit in TO_YUAN:
@@ -405,7 +412,7 @@ class Match:
 def _words_near(f: Figure, before: int = 40, after: int = 20) -> str:
     """The words of a figure's clause around it ("…共完成169处农村饮水工程维修养护"): in a long run of
     table cells pasted as one clause, the words far from it name other figures."""
-    at = f.quote.find(f.text)
+    at = position_in(f, f.quote)
     return f.quote[max(0, at - before) : at + len(f.text) + after] if at >= 0 else f.quote
 
 
@@ -522,6 +529,10 @@ def _bare_named(f: Figure, figures: Sequence[Figure]) -> str:
     if before:
         return f"{max(before, key=lambda p: p[0])[1].label} {f.label}"
     return f.context[: at + len(f.quote)]
+
+
+# a total run up over years, not one year's figure
+_RUNNING_TOTAL = re.compile(r"累计|以来|历年|目前|至今|迄今")
 
 
 def score_figures(
@@ -698,6 +709,14 @@ def score_figures(
             and str(year) not in said_years
         ):
             score *= 0.5  # the "2022年决算数" column does not answer for 2023
+        elif (
+            year
+            and score
+            and re.search(rf"(?<!\d)(?:{year}|{year % 100})\s*年", question)
+            and _RUNNING_TOTAL.search(f.context[: max(position_in(f), 0)] or f.label)
+            and not _RUNNING_TOTAL.search(question)
+        ):
+            score *= 0.5  # "2024年批了多少": that year's, not "截至目前,…累计获批…"
         if score and f.label.rstrip("、，,：: ").endswith(tuple(h for h in heads if len(h) > 1)):
             score += HEAD_END_BONUS
         if wants_total and score and _SAID_TOTAL.search(f.label):
@@ -768,14 +787,14 @@ def _whole_before_parts(
         return ranked
     key = _label_key(whole.label)
     value, unit = comparable(whole.value, whole.unit)
-    at = whole.context.find(whole.text)
+    at = position_in(whole)
     listed = at >= 0 and "其中" in whole.context[at:]
 
     def part_of_whole(f: Figure) -> bool:
         # named as the whole is, or listed after it in its sentence ("共下达300万元(其中:中央250万元…")
         if key and key in _label_key(f.label):
             return True
-        return listed and f.line == whole.line and (f.context != whole.context or f.context.find(f.text) > at)
+        return listed and f.line == whole.line and (f.context != whole.context or position_in(f) > at)
 
     others = [
         f for s, f in ranked if s > 0 and f is not whole and comparable(f.value, f.unit) != (value, unit)
@@ -918,7 +937,7 @@ def lead_words(fig: Figure) -> str:
     """The words right before a figure in its quote ("指标3:投诉处置率 | 100%"): what a figure read with
     no label of its own is shown as, so that an answer never shows a bare number."""
     for text in (fig.quote,):  # (never the context: a cell pasted alone has its neighbours' words there)
-        at = text.find(fig.text)
+        at = position_in(fig, text)
         before = text[:at] if at > 0 else ""
         parts = [p.strip() for p in re.split(r"[,，;；。|\n]", before) if re.search(rf"[{CJK}]{{2}}", p)]
         if parts:

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.open_derive import formula_number as _fmt
-from assistant.open_figures import CHANGE, TO_YUAN, best_figure
+from assistant.open_figures import CHANGE, TO_YUAN, best_figure, position_in
 from assistant.passages import coverage
 from index.models import Figure
 
@@ -43,7 +43,7 @@ def _base_of(change: Figure) -> re.Match[str] | None:
     """The base the change figure is stated against: the last one before it in its sentence, with no other
     comparison or figure between ("较上年减少3.50万元,下降8.75%,较年初预算数减少0.50万元": 0.50 is against the
     budget)."""
-    pos = change.context.find(change.text)
+    pos = position_in(change)
     before = change.context[: pos if pos >= 0 else len(change.context)]
     found = list(_BASE.finditer(before))
     if not found or re.search(r"比|较|\d", before[found[-1].end() :]):
@@ -64,7 +64,7 @@ def _named(change: Figure) -> str:
     """What a change is stated of, in its own clause: "2023年度全镇“三公”经费较上年减少3.50万元" → 全镇三公经费."""
     clause = change.quote
     base = _BASE.search(clause)
-    clause = clause[: base.start()] if base else clause[: max(clause.find(change.text), 0)]
+    clause = clause[: base.start()] if base else clause[: max(position_in(change, clause), 0)]
     clause = CHANGE.sub("", _YEAR_WORDS.sub("", clause))
     return re.sub(r"[^\u4e00-\u9fff]|[各均为和与]", "", clause)
 
@@ -74,7 +74,7 @@ def _follows(current: Figure, change: Figure, between: Sequence[Figure]) -> bool
     names nothing the current figure's does not ("…3105.20万元。与2022年度相比，收、支总计各减少…"; "全镇“三公”
     经费较上年减少3.50万元" of "全镇“三公”经费支出合计36.50万元"), on its line or anywhere in the report."""
     if change.line == current.line and change.context == current.context:
-        return current.context.find(current.text) < current.context.find(change.text)
+        return position_in(current) < position_in(change)
     named = _named(change)
     said = re.sub(r"[^\u4e00-\u9fff]", "", current.quote)
     if change.line == current.line:
@@ -123,13 +123,25 @@ def last_year(q: YearAsked, report_year: int | None) -> LastYear | None:
 
     stated = [c for c in changes if _follows(current, c, between(c))]
     # the nearest first, and a change in the figure's own unit before one in %
-    stated.sort(key=lambda c: (c.line != current.line, c.unit == "%", abs(c.line - current.line)))
+    # (on one line, the change written closest after the figure: "在校生791人,比上年减少91人;教师69人,比上年
+    # 减少6人" — the 91)
+    stated.sort(
+        key=lambda c: (c.line != current.line, c.unit == "%", abs(c.line - current.line), _gap(current, c))
+    )
     for change in stated:
         computed = _apply(current, change)
         if computed is not None:
             value, formula, operand = computed
             return LastYear(current, change, value, formula, (operand,))
     return None
+
+
+def _gap(current: Figure, change: Figure) -> int:
+    """Characters from the figure to its change in their shared sentence (large when not shared)."""
+    if change.context != current.context:
+        return 10**6
+    here, there = position_in(current), position_in(change)
+    return there - here if there >= here >= 0 else 10**6
 
 
 def stated_for(q: YearAsked) -> Figure | None:
@@ -142,7 +154,7 @@ def stated_for(q: YearAsked) -> Figure | None:
 
 def _year_before(fig: Figure) -> int | None:
     """The last year its sentence names before the figure ("2024年，白沙镇获批…1.2亿元": 2024)."""
-    pos = fig.context.find(fig.text)
+    pos = position_in(fig)
     years = re.findall(r"(?<!\d)((?:19|20)\d{2})\s*年", fig.context[:pos] if pos >= 0 else fig.label)
     return int(years[-1]) if years else None
 
@@ -150,7 +162,7 @@ def _year_before(fig: Figure) -> int | None:
 def change_words(change: Figure) -> str:
     """The report's words from the base to the change ("与2022年度相比,收、支总计各减少1204.75万元")."""
     base = _base_of(change)
-    end = change.context.find(change.text)
+    end = position_in(change)
     if base is None or end < 0:
         return change.quote
     return change.context[base.start() : end + len(change.text)]

@@ -462,7 +462,12 @@ class QuestionParser:
         elif len(years) >= 2:
             units_in_year = tuple(u for u in units if u.year in years)
         else:
-            units_in_year = tuple(u for u in units if u.year == year) if year is not None else units
+            # a report that names no year of its own may be the one asked of any
+            units_in_year = (
+                (tuple(u for u in units if u.year == year) or tuple(u for u in units if u.year is None))
+                if year is not None
+                else units
+            )
         prior_year = False
         if units and year is not None and not units_in_year and len(years) == 1:
             # "2022年的收支总计" with only the 2023 report indexed: it states 2022's as 上年; "2024年批了多少"

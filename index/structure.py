@@ -677,18 +677,35 @@ _NOT_THE_YEAR_BEFORE = re.compile(r"(?:比|较|与|同|截至|截止|至|到|自
 _NOT_THE_YEAR_AFTER = re.compile(r"\s*\d{1,2}\s*月")
 
 
-def report_year(title: str, head_text: str) -> int | None:
-    """The year a report is about: the title's, else the first year of its opening that is none of the
-    above; a report naming no other year keeps the first one it names."""
-    for text in (title, head_text):
+def report_year(title: str, head_text: str, body: str = "") -> int | None:
+    """The year a report is about: the title's, else a whole year it says it covers ("2021年1月起至2021年12月
+    止"), else the first year of its opening that is none of the above, else of its body; a report naming no
+    other year keeps the first one it names (a day's)."""
+
+    def first_plain(text: str) -> int | None:
         for m in _YEAR.finditer(text):
             if _NOT_THE_YEAR_BEFORE.search(text[max(0, m.start() - 4) : m.start()]):
                 continue
             if _NOT_THE_YEAR_AFTER.match(text, m.end()):
                 continue
             return int(m.group(1))
+        return None
+
+    if (year := first_plain(title)) is not None:
+        return year
+    if span := _WHOLE_YEAR.search(head_text + body):
+        return int(span.group(1))
+    for text in (head_text, body):
+        if (year := first_plain(text)) is not None:
+            return year
     first = _YEAR.search(title) or _YEAR.search(head_text)
     return int(first.group(1)) if first else None
+
+
+# "2021年1月起至2021年12月止", "2021年1月1日—2021年12月31日": the period a report covers, in so many words
+_WHOLE_YEAR = re.compile(
+    r"((?:19|20)\d{2})\s*年\s*0?1\s*月\s*(?:0?1\s*日)?\s*(?:起)?\s*(?:至|到|—|－|-|~|～)\s*\1\s*年\s*12\s*月"
+)
 
 
 def read_meta(raw: RawDocument, blocks: list[Block]) -> ReportMeta:
@@ -699,7 +716,7 @@ def read_meta(raw: RawDocument, blocks: list[Block]) -> ReportMeta:
     head_text = title + "".join(b.text for b in blocks[:12])
     publisher = publisher_of([line.text for line in raw.lines])
     org = read_org(title, blocks, publisher, raw.name)
-    year = report_year(title, head_text)
+    year = report_year(title, head_text, "".join(b.text for b in blocks[12:200]))
     rest = org
     province_m = _PROVINCE.match(rest)
     rest = rest[province_m.end() :] if province_m else rest

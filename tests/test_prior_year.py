@@ -20,7 +20,8 @@ REPORT = """云岭县白沙镇人民政府2023年度部门决算说明
 四、政府采购支出情况说明
 2023年政府采购支出总额45万元，比年初预算减少5万元。
 五、其他
-2022年度农机购置补贴结余资金3.25万元，已于2023年统筹使用。2024年，白沙镇获批污水管网专项债券资金1.2亿元。
+2022年度农机购置补贴结余资金3.25万元，已于2023年统筹使用。镇中心校在校学生391人(其中住校生35人)，比上年同期减少91人；教师49人，比上年减少了6人。
+2024年，白沙镇获批污水管网专项债券资金1.2亿元。
 """
 
 
@@ -74,3 +75,10 @@ def test_the_year_a_report_was_written_in_is_read_where_it_is_named(engine: Engi
     assert (answer.found, answer.value, answer.unit) == (True, 1.2, "亿元"), answer.answer
     refused, _ = engine.ask("白沙镇2024年收入总计是多少？")
     assert not refused.found and refused.value is None, refused.answer
+
+
+def test_the_change_written_right_after_the_figure_is_its_own(engine: Engine):
+    # (two figures of one unit on one line, each followed by its change; "91人" stands inside "391人" too)
+    answer, _ = engine.ask("白沙镇2022年在校学生有多少人？")
+    assert (answer.found, answer.value) == (True, 482.0), answer.answer
+    assert "391 + 91 = 482" in answer.answer

@@ -7,7 +7,7 @@ from index.chunking import chunk_report
 from index.loaders import load_document
 from index.models import RawDocument, SourceLine
 from index.normalize import match_key
-from index.structure import aliases_for, canonical_of, parse_report
+from index.structure import aliases_for, canonical_of, parse_report, report_year
 
 EXPECTED = {
     "000_dfbd2fd614bc8960.txt": ("广州市番禺区人民政府洛浦街道办事处", "番禺区", 2021, "洛浦街"),
@@ -447,3 +447,18 @@ def test_a_name_cut_short_leaves_no_common_word_as_an_alias():
     assert "社会" not in aliases_for("云岭省社会", None, None, "云岭省")
     assert "残联" in aliases_for("青禾县残联", "青禾县", None, None)
     assert "财政局" in aliases_for("青禾县财政局", "青禾县", None, None)
+
+
+def test_a_report_dated_the_next_year_is_of_the_whole_year_it_says_it_covers():
+    head = "来源:县林业局 2024-07-14 09:53 报告日期: 2024 年 7 月 8 日"
+    body = "项目起止时间 2023年 1 月起至 2023 年 12 月止 计划安排资金(万元)55"
+    assert report_year("石川县财政支出项目绩效评价自评报告", head, body) == 2023
+    assert report_year("石川县2022年度项目支出绩效自评报告", head, body) == 2022  # the title's own year first
+    assert report_year("自评报告", "报告日期: 2024 年 7 月 8 日", "") == 2024  # only a day: its year
+
+
+def test_a_year_in_the_body_dates_a_table_whose_opening_names_none():
+    assert (
+        report_year("公益性讲座知晓率 | 100 | %", "指标值 | 5", "部门预算项目支出绩效自评表(2022年度)")
+        == 2022
+    )
