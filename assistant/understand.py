@@ -20,6 +20,7 @@ from assistant.units import (
     AliasTable,
     ContentUnits,
     FuzzyUnits,
+    abbreviated,
     in_name,
     is_unit_name,
     names_a_kind_of_unit,
@@ -165,6 +166,8 @@ SHORT_YEAR = re.compile(r"(?<![\d.第])(1[5-9]|2\d)(?=\s*年(?![代龄限内以�
 PLACE = re.compile(
     r"((?:(?!的|哪|几|各|每|所有|全部|其他|其余|这|那)[\u4e00-\u9fff]){2,4}?)(?:街道办事处|街道办|街道|镇|区府办|县府办)"
 )
+# words a question may run into a unit's name ("请问青禾县教体局…")
+_FILLER = re.compile(r"[请问那个这查下想知道帮我看说一]*")
 # A threshold the figure is checked against: "有没有达到90%", "执行率低于90%的单位", "95%以上".
 THRESHOLD = re.compile(
     r"(?:有没有|是否|是不是|有无)?(未达到|没达到|没有达到|未达|不到|低于|少于|小于|不足|高于|超过|大于|达到|不低于|不少于)"
@@ -280,6 +283,30 @@ class QuestionParser:
             key=lambda p: (-len(p[0]), p),  # (set order is the hash seed's: never let it decide)
         )
 
+    def _abbreviated(self, text: str, ruled_out: set[str]) -> tuple[tuple[ReportMeta, ...], str] | None:
+        """A unit the question names by a short form of its own ("青禾县教体局"), and the question with that
+        name blanked: the longest tail of the name typed (words run into it, "请问…", left off) that stands
+        for one unit — of several that fit, the one whose report clearly speaks most of what is asked, else
+        the one whose name it shortens least; two alike are none."""
+        for mention in org_mentions(text):
+            for k in range(len(mention) - 2):
+                if not _FILLER.fullmatch(mention[:k]):
+                    break  # ("大英县图书馆" is not any 图书馆)
+                fits = [(n, u) for n, u in abbreviated(mention[k:], self.metas) if u.doc not in ruled_out]
+                if not fits:
+                    continue
+                rest = text.replace(mention[k:], "〇" * (len(mention) - k), 1)
+                units = tuple(u for _, u in fits)
+                if len({u.org for u in units}) > 1:
+                    units = self.content.narrow(rest, units, across_units=True)
+                if len({u.org for u in units}) > 1:
+                    fewest = [u for n, u in fits if n == fits[0][0]]
+                    if len({u.org for u in fewest}) > 1:
+                        return None
+                    units = tuple(fewest)
+                return units, rest
+        return None
+
     # ---- the parse -------------------------------------------------------------------------------
     def parse(
         self, question: str, previous: ParsedQuestion | None = None, carry: bool = False
@@ -315,6 +342,10 @@ class QuestionParser:
                 )
                 if by_content and by_content[0].doc not in {u.doc for u in units}:
                     units, rest = by_content, text
+        if not any(len(a) >= 3 and a in text for u in units for a in (u.org, *u.aliases)):
+            # no name of a unit found is written out: a unit whose name the one typed shortens is meant
+            # ("青禾县教体局"), before any found by shared words
+            units, rest = self._abbreviated(text, ruled_out) or (units, rest)
         mentioned = org_mentions(text)
         # a unit named loosely ("青禾县文旅局"): no name of the report found is written out in the question
         loosely = bool(mentioned) and not any(

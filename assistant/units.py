@@ -246,6 +246,38 @@ class FuzzyUnits:
         return tuple(picked), _blank(question, shared)
 
 
+def _skips(short: str, name: str) -> int | None:
+    """How many characters of `name` a short form leaves out, when it is one: the same first and last
+    characters and the rest in order ("青禾县教体局" of 青禾县教育体育局: 2; "青禾县医院" of 青禾县人民医院: 2);
+    None when it is not."""
+    if len(short) < 3 or len(short) >= len(name) or short[0] != name[0] or short[-1] != name[-1]:
+        return None
+    at = 0
+    for ch in short:
+        at = name.find(ch, at)
+        if at < 0:
+            return None
+        at += 1
+    return len(name) - len(short)
+
+
+def abbreviated(mention: str, metas: Sequence[ReportMeta]) -> list[tuple[int, ReportMeta]]:
+    """The reports a name typed short may stand for, with the characters it leaves out of the unit's full
+    name (else of the short name it shortens further), fewest first: the characters of one of a unit's
+    names, in order, from its first to its last. A unit's kind abbreviated the way people do (教体局 of
+    教育体育局, 县医院 of 县人民医院, 供销社 of 供销合作社联合社) needs no list."""
+    fits: list[tuple[int, ReportMeta]] = []
+    for meta in metas:
+        if meta.org == "未知单位":
+            continue
+        # ("青禾县医院" leaves two characters out of 青禾县人民医院 and of 青禾县中医医院: neither is meant)
+        own = _skips(mention, meta.org)
+        skips = [k for n in meta.aliases if names_a_kind_of_unit(n) if (k := _skips(mention, n))]
+        if own or skips:
+            fits.append((own or min(skips), meta))
+    return sorted(fits, key=lambda f: f[0])  # (stable: the library's order among equals)
+
+
 def _who(meta: ReportMeta) -> str:
     """A report's unit for telling units apart; reports whose unit was not found are each their own."""
     return meta.doc if meta.org == "未知单位" else meta.org

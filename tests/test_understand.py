@@ -777,3 +777,30 @@ def test_a_unit_named_by_its_full_name_is_meant_whatever_another_report_says():
     }
     parser = QuestionParser([union, school], {}, text.__getitem__)
     assert [u.doc for u in parser.parse("石川区总工会收支减少主要是因为啥").units] == ["u.txt"]
+
+
+def _county_unit(doc: str, org: str) -> ReportMeta:
+    return ReportMeta(
+        doc, org, aliases_for(org, "青禾县", None, None), "青禾县", None, None, 2022, "部门整体支出", ""
+    )
+
+
+def test_a_unit_typed_short_is_found_by_its_own_characters_in_order():
+    edu = _county_unit("edu.txt", "青禾县教育体育局")
+    hospital = _county_unit("hos.txt", "青禾县人民医院")
+    coop = _county_unit("coop.txt", "青禾县供销合作社联合社")
+    other = _meta("other.txt", "广州市白云区教育局", "白云区", 2022)
+    parser = QuestionParser([edu, hospital, coop, other], {})
+    assert [u.doc for u in parser.parse("青禾县教体局预算执行率是多少").units] == ["edu.txt"]
+    assert [u.doc for u in parser.parse("请问青禾县医院的预算执行率是多少").units] == ["hos.txt"]
+    assert [u.doc for u in parser.parse("青禾县供销社预算执行率是多少").units] == ["coop.txt"]
+    # a place the short form does not begin with is another unit: none of these
+    unknown = parser.parse("石川县教体局预算执行率是多少")
+    assert unknown.units == () and unknown.unknown_unit
+
+
+def test_two_units_a_short_form_fits_alike_are_neither():
+    people = _county_unit("people.txt", "青禾县人民医院")
+    chinese = _county_unit("tcm.txt", "青禾县中医医院")
+    parser = QuestionParser([people, chinese], {})
+    assert len({u.org for u in parser.parse("青禾县医院的预算执行率是多少").units}) != 1  # none picked
