@@ -742,6 +742,9 @@ def test_a_unit_the_report_names_nearly_is_found_by_what_its_report_says():
     assert [m.doc for m in content.find("青禾区审计局审计发现问题金额多少,提交审计报告几份")] == ["u.txt"]
     # a unit the report does not speak of is never found by the question's other words
     assert content.find("云岭县审计局审计发现问题金额多少,提交审计报告几份") == ()
+    # nor with its level left out: three of the four pairs of "青禾审计局" are there, of "云岭审计局" two
+    assert [m.doc for m in content.find("青禾审计局审计发现问题金额多少")] == ["u.txt"]
+    assert content.find("云岭审计局审计发现问题金额多少") == ()
 
 
 def test_a_report_found_by_what_it_says_is_not_placed_elsewhere_when_it_names_the_place_asked():
