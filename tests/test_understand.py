@@ -807,3 +807,21 @@ def test_two_units_a_short_form_fits_alike_are_neither():
     chinese = _county_unit("tcm.txt", "青禾县中医医院")
     parser = QuestionParser([people, chinese], {})
     assert len({u.org for u in parser.parse("青禾县医院的预算执行率是多少").units}) != 1  # none picked
+
+
+def test_a_unit_found_by_no_name_of_its_own_is_the_one_whose_title_writes_it_out():
+    published = ReportMeta(
+        "pub.txt",
+        "石川市卫生健康委员会",
+        ("石川市卫生健康委员会", "石川市卫健委"),
+        None,
+        "石川市",
+        None,
+        2022,
+        "部门整体支出",
+        "松溪县人民医院2022年度部门整体支出绩效自评报告",
+    )
+    other = _meta("other.txt", "广州市白云区教育局", "白云区", 2022)
+    parser = QuestionParser([published, other], {})
+    assert [u.doc for u in parser.parse("松溪县人民医院预算执行率是多少").units] == ["pub.txt"]
+    assert parser.parse("云岭县人民医院预算执行率是多少").units == ()
