@@ -100,6 +100,8 @@ def test_vertical_and_run_together_tables():
 
 def test_expected_kind_of_figure():
     assert expected_units("到位资金有多少") == ("亿元", "万元", "千元", "元")
+    for asked in ("这个项目县里安排了多少", "分配多少给白沙镇", "今年争取到多少", "总保费多少"):
+        assert expected_units(asked) == ("亿元", "万元", "千元", "元"), asked
     assert expected_units("满意度是多少") == ("%", "‰")
     assert "人" in expected_units("退休的有几个人")
     assert expected_units("道路修了多少公里")[0] == "公里"
