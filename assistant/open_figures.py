@@ -551,7 +551,10 @@ def score_figures(
     pool = [
         f
         for f in figures
-        if (units is None or f.unit.split("/")[0] in units) and not _INDEX_COLUMN.search(f.column)
+        if (units is None or f.unit.split("/")[0] in units)
+        and not _INDEX_COLUMN.search(f.column)
+        # a score answers only a question about scoring ("执行数多少" is never "20分")
+        and (units is not None or f.unit != "分" or _SCORE.search(question))
     ]
     if not pool:
         return []

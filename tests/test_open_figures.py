@@ -137,6 +137,14 @@ def test_no_figure_rather_than_a_guess(figures, report):
     assert best_figure("还剩多少钱没执行", "还剩多少钱没执行", figures) is None
 
 
+def test_a_score_answers_only_a_question_about_scoring():
+    report = _report("石川县禁捕项目自评表\n一、评分情况\n项目支出执行情况(万元) 20分。")
+    figures = extract_figures(report)
+    assert best_figure("禁捕项目执行情况多少", "禁捕项目执行情况多少", figures) is None
+    found = best_figure("禁捕项目执行情况得了几分", "禁捕项目执行情况得了几分", figures)
+    assert found is not None and (found.figure.value, found.figure.unit) == (20.0, "分")
+
+
 def test_computations_over_stated_figures(figures, report):
     names = (report.meta.org, *report.meta.aliases)
     assert plan("编制和实有人数差几个人").kind == "difference"
