@@ -88,6 +88,11 @@ class Operation:
     count: int = 0  # "两笔…加起来": how many figures named alike are added up
 
 
+_VACANCY = re.compile(
+    rf"(?P<who>(?:[{CJK}]{{2,6}}?(?:编制|人员))?)(?P<kind>缺编|空编|超编)(?:了)?(?:多少|几)"
+)
+
+
 def plan(question: str) -> Operation | None:
     """What to compute, from the question's shape; None when it asks no computation of stated figures."""
     q = protect(re.sub(r"[？?。！!\s]", "", question))
@@ -96,6 +101,12 @@ def plan(question: str) -> Operation | None:
 
 
 def _plan(q: str) -> Operation | None:
+    if m := _VACANCY.search(q):
+        # "缺编多少人": the posts a unit is allowed less the people it has (超编: the other way round)
+        who = m.group("who")
+        posts = who if who.endswith("编制") else who + "编制数"
+        people = re.sub(r"编制$", "", who) + "实有人数"
+        return Operation("difference", (people, posts) if m.group("kind") == "超编" else (posts, people))
     if m := _EXCEPT.search(q):
         return Operation("difference", (m.group("a") or q, m.group("b")), whole=True)
     if (m := _EXCEPT_OUTSIDE.search(q)) and not re.match(r"其他|其余|另外|别的", m.group("a")):

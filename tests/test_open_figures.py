@@ -153,6 +153,10 @@ def test_computations_over_stated_figures(figures, report):
     assert plan("执行率是多少") is None
     gap = compute("核定编制和实有人数差几个人", figures, names)
     assert gap is not None and gap.value == 4.0 and "45 − 41 = 4" in gap.formula
+    vacant = compute("青禾县农业农村局缺编多少人", figures, names)  # posts allowed less people had
+    assert vacant is not None and vacant.value == 4.0 and "45 − 41 = 4" in vacant.formula
+    over = plan("超编几个人")
+    assert over is not None and over.operands == ("实有人数", "编制数")
     total = compute("实有人数加退休人员一共多少人", figures, names)
     assert total is not None and total.value == 53.0
     share = compute("实际到位资金占下达资金的比例是多少", figures, names)
