@@ -459,6 +459,5 @@ def test_a_report_dated_the_next_year_is_of_the_whole_year_it_says_it_covers():
 
 def test_a_year_in_the_body_dates_a_table_whose_opening_names_none():
     assert (
-        report_year("公益性讲座知晓率 | 100 | %", "指标值 | 5", "部门预算项目支出绩效自评表(2022年度)")
-        == 2022
+        report_year("读者活动知晓率 | 100 | %", "指标值 | 5", "部门预算项目支出绩效自评表(2022年度)") == 2022
     )
