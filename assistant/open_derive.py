@@ -41,7 +41,7 @@ _COUNTED_SUM = re.compile(
     r"(?:加起来|一共|合计|总共|共计|总计|之和)"
 )
 _LIST_SEP = re.compile(r"、|和|及|与|加上|以及|，|,")
-_SHARE = re.compile(r"^(?P<a>.+?)占(?P<b>.+?)(?:的)?(?:比例|比重|百分比|多少|几成|%)")
+_SHARE = re.compile(r"^(?P<a>.+?)占(?P<b>.*?)(?:的)?(?:比例|比重|百分比|多少|几成|%|百分之)")
 _EXCEPT = re.compile(
     r"(?:除去|除了|扣除|去掉|扣掉|减去)(?P<b>[^，,。？?]+?)[，,]?(?:还有|还剩|剩下|剩余|其余|其他)(?P<a>.*)"
 )
@@ -51,9 +51,14 @@ _EXCEPT_OUTSIDE = re.compile(r"除(?:了|去)?(?P<b>[^，,。？?外]{2,16}?)(?:
 _OUTSIDE_OF = re.compile(
     r"^(?P<a>.+?)(?:里|中|当中|之中)[，,]?(?P<b>[^，,。？?]{2,16}?)(?:以外|之外)(?:的|还差|还有|还剩)"
 )
-_TARGET_GAP = re.compile(r"(?:离|距)(?:年度)?(?:目标|计划)(?:值)?还差|没完成|未完成|差多少没完成")
+_TARGET_GAP = re.compile(
+    r"(?:离|距)(?:年度)?(?:目标|计划)(?:值)?还差|(?:跟|和|与|同)(?:年度)?(?:目标|计划)(?:值)?(?:比|相比)?[，,]?还?差|"
+    r"没完成|未完成|差多少没完成"
+)
 _ACTUAL_OVER = re.compile(
-    r"实际比(?:年初)?(?:目标|计划|预期)(?:值)?(?:多|高|超)|比(?:年初)?(?:目标|计划)(?:值)?(?:多|高|超)"
+    r"实际比(?:年初)?(?:目标|计划|预期)(?:值)?(?:多|高|超)|比(?:年初)?(?:目标|计划)(?:值)?(?:多|高|超)|"
+    # "比目标值差了多少个百分点", "比年初定的指标多发了多少篇": the target a report states beside the result
+    r"比(?:年初|年度)?(?:定的|设定的|确定的)?(?:目标|指标)值?(?:多|高|超|低|少|差)"
 )
 _GREW = re.compile(r"增加|增长|多了|多出|超出|超过|高出|提高|上升")
 _REMAINING = re.compile(
@@ -75,7 +80,11 @@ _PER = re.compile(
     r"^(?P<subject>.*?)平均每(?P<cls>个|名|位|所|家|户|村|天|日|月|次|人)?(?P<per>[\u4e00-\u9fff]{0,6}?)"
     r"(?P<verb>受益|服务|接待|有|花了?|用了?|发放了?|补助了?|培训了?)?(?:多少|几)(?P<what>[\u4e00-\u9fff]{0,8})"
 )
-_CONTAINER = re.compile(r"^.+?(?:项目|资金|经费|预算|支出|收入)(?:中|里|里面|当中|之中)(?=.{2,})")
+# 中 of 中央, 中心, 中学… is no "in"
+_NOT_IN = "央心学医国小型期共省"
+_CONTAINER = re.compile(
+    rf"^.+?(?:项目|资金|经费|预算|支出|收入)(?:中(?![{_NOT_IN}])|里|里面|当中|之中)(?=.{{2,}})"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +109,16 @@ def plan(question: str) -> Operation | None:
     return replace(op, operands=tuple(restore(w) for w in op.operands)) if op is not None else None
 
 
+def _compared(q: str) -> Operation | None:
+    """ "A比B多/少多少": B − A or A − B; None for a change against last year ("比上年降了多少"), which the
+    report states, not two figures of this one."""
+    m = _COMPARE_BI.match(q)
+    if m is None or re.match(r"上年|去年|上一年|前一年|同期|(?:19|20)\d{2}年?$", m.group("b")):
+        return None
+    less = m.group("op").startswith(("少", "低", "下降", "降", "减少"))
+    return Operation("difference", (m.group("a"), m.group("b")), less=less)
+
+
 def _plan(q: str) -> Operation | None:
     if m := _VACANCY.search(q):
         # "缺编多少人": the posts a unit is allowed less the people it has (超编: the other way round)
@@ -120,7 +139,7 @@ def _plan(q: str) -> Operation | None:
         # "占比多少", "占多大比例": 比 and 多大 are no whole
         whole = re.sub(r"^[了有的]*(?:比|多大|多少|几|百分之)?$", "", m.group("b"))
         whole = re.sub(r"^[了有的]+", "", whole)
-        inside = re.match(r"^(.+?)(?:中|里面|里|当中|之中)(?=.{2,})", m.group("a"))
+        inside = re.match(rf"^(.+?)(?:中(?![{_NOT_IN}])|里面|里|当中|之中)(?=.{{2,}})", m.group("a"))
         if not whole and inside:
             # "编报单位里事业单位占了几成": the whole is the one it is in, the part what follows it
             whole, part = inside.group(1), m.group("a")[inside.end() :]
@@ -129,12 +148,8 @@ def _plan(q: str) -> Operation | None:
         return Operation("difference", (q,), pair_label=True)
     if _ACTUAL_OVER.search(q):
         return Operation("difference", (q,), pair_label=True)
-    if (m := _COMPARE_BI.match(q)) and not re.match(
-        r"上年|去年|上一年|前一年|同期|(?:19|20)\d{2}年?$", m.group("b")
-    ):
-        # ("比上年降了多少" is a change the report states against last year, not two figures of this one)
-        less = m.group("op").startswith(("少", "低", "下降", "降", "减少"))
-        return Operation("difference", (m.group("a"), m.group("b")), less=less)
+    if compared := _compared(q):
+        return compared
     if (m := _COUNTED_SUM.match(q)) and not re.search(r"[和与及、]|加上", q[: m.start("n")]):
         # ("投入和过程两项加起来" names its items: a sum of those two)
         what = re.sub(rf"^[{CJK}]{{1,2}}的", "", m.group("what"))  # "两个村的输水管线": 村 is what is counted
@@ -219,7 +234,13 @@ def compute(
         # ...but amounts or counts: a rate (its 执行率) is no part of a whole
         figures = [f for f in figures if f.unit != "%"]
     if op.pair_label:
-        return _pair_gap(question, figures, names, topic)
+        paired = _pair_gap(question, figures, names, topic)
+        # ("实际拨付比指标少了多少" of two figures stated apart, not a 自评表 pair: the two compared; a
+        # 目标 is a target, only ever the pair's)
+        compared = _compared(protect(re.sub(r"[？?。！!\s]", "", question))) if paired is None else None
+        if compared is None or "目标" in compared.operands[1]:
+            return paired
+        op = replace(compared, operands=tuple(restore(w) for w in compared.operands))
     if op.kind == "remaining":
         return _remaining(question, figures, names, topic)
     if op.kind == "per":
@@ -536,8 +557,8 @@ def _pair_gap(
     if pair is None:
         return None
     target, actual = pair
-    if re.search(r"还差|没完成|未完成", question):
-        return _difference(target, actual)
+    if re.search(r"还差|没完成|未完成|比[^，,]*?(?:目标|指标|计划)[^，,]*?(?:(?<!多)少|低|差)", question):
+        return _difference(target, actual)  # (how far short of the target: target − result)
     return _difference(actual, target)
 
 

@@ -155,6 +155,17 @@ def test_computations_over_stated_figures(figures, report):
     assert gap is not None and gap.value == 4.0 and "45 − 41 = 4" in gap.formula
     vacant = compute("青禾县农业农村局缺编多少人", figures, names)  # posts allowed less people had
     assert vacant is not None and vacant.value == 4.0 and "45 − 41 = 4" in vacant.formula
+    # shapes of a share: "占…的百分之几", "…里…占几成"; 中 of 中央 is no "in"
+    assert plan("拿到的前期经费占这条路估算投资的百分之几").operands == ("拿到的前期经费", "这条路估算投资")
+    assert plan("拨付的钱里项目支出占几成").operands == ("项目支出", "拨付的钱")
+    assert plan("2021年中央文化资金中一般项目占了多大比例").operands == ("一般项目", "2021年中央文化资金")
+    # a result against its target, however the target is called: the pair a report states
+    for asked in (
+        "满意度比目标值差了多少个百分点",
+        "播发稿件比年初定的指标多发了多少篇",
+        "完成户数跟目标比还差几户",
+    ):
+        assert plan(asked).pair_label, asked
     over = plan("超编几个人")
     assert over is not None and over.operands == ("实有人数", "编制数")
     total = compute("实有人数加退休人员一共多少人", figures, names)
@@ -1251,6 +1262,15 @@ def test_a_target_and_its_result_named_alike_are_one_pair():
     text = "石川市中心医院新院区建设项目绩效自评报告\n经济效益指标:新院区医疗收入达到3亿元3亿元4.25亿元10分。"
     done = compute("新院区医疗收入实际比目标多了多少亿元", extract_figures(_report(text)), ())
     assert done is not None and done.formula == "4.25 − 3 = 1.25亿元"
+
+
+def test_a_result_short_of_its_target_is_target_less_result():
+    text = "石川市中心医院新院区建设项目绩效自评报告\n经济效益指标:新院区医疗收入达到3亿元3亿元2.75亿元10分。"
+    figures = extract_figures(_report(text))
+    short = compute("新院区医疗收入比年度指标值少了多少亿元", figures, ())
+    assert short is not None and short.formula == "3 − 2.75 = 0.25亿元"
+    more = compute("新院区医疗收入比目标多收了多少亿元", figures, ())  # (the 少 of 多少 says nothing)
+    assert more is not None and more.formula == "2.75 − 3 = -0.25亿元"
 
 
 def test_a_remaining_amount_stated_apart_is_the_pair_its_stated_rate_confirms():
