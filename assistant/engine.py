@@ -296,7 +296,11 @@ class Engine:
         }
         answer = handler.get(parsed.kind, self._not_in_reports)(parsed)
         # a computation asks a figure ("还差多少"); "为啥没完成" asks for the report's words
-        computation = parsed.units and parsed.asks_figure and open_derive.plan(parsed.text) is not None
+        op = open_derive.plan(parsed.text)
+        # ("拨付率是多少" the report states is its answer; computed only when it does not)
+        computation = (
+            parsed.units and parsed.asks_figure and op is not None and not (op.stated_first and answer.found)
+        )
         # "比上年减少…", "结余48.25万元": stated in the report, not computed
         stated_change = answer.found and (
             parsed.operation == "yoy"

@@ -95,6 +95,23 @@ class Operation:
     less: bool = False  # "A比B少/低多少": B − A
     whole: bool = False  # a whole less a part of it ("除…外"): never less than nothing
     count: int = 0  # "两笔…加起来": how many figures named alike are added up
+    stated_first: bool = (
+        False  # a rate the report may state itself ("拨付率"): computed only when it does not
+    )
+
+
+# "…资金拨付率是多少", "钱用了百分之几": a rate is the part done of the whole it is of (not 执行率: a 自评表
+# states it, and one read where its cells are not aligned is no ground to compute it from)
+_RATE_OF = (
+    ("拨付", "已拨付", "资金"),
+    ("支付", "已支付", "资金"),
+    ("到位", "实际到位资金", "计划资金"),
+    ("使用", "已使用", "资金"),
+)
+_RATE_ASKED = re.compile(
+    r"^(?P<what>.{2,}?)(?:的)?(?:(?P<verb>拨付|支付|到位|使用)率|钱?(?P<used>用|花)了?百分之几)"
+    r"(?:是|为|有|达到|达)?(?:多少|几|百分之几)?$"
+)
 
 
 _VACANCY = re.compile(
@@ -120,6 +137,11 @@ def _compared(q: str) -> Operation | None:
 
 
 def _plan(q: str) -> Operation | None:
+    if m := _RATE_ASKED.match(q):
+        verb = m.group("verb") or "使用"
+        done, whole = next((d, w) for v, d, w in _RATE_OF if v == verb)
+        what = m.group("what")
+        return Operation("share", (f"{what}{done}", f"{what}{whole}"), stated_first=True)
     if m := _VACANCY.search(q):
         # "缺编多少人": the posts a unit is allowed less the people it has (超编: the other way round)
         who = m.group("who")

@@ -1273,6 +1273,18 @@ def test_a_result_short_of_its_target_is_target_less_result():
     assert more is not None and more.formula == "2.75 − 3 = -0.25亿元"
 
 
+def test_a_rate_the_report_does_not_state_is_the_part_done_of_its_whole():
+    text = (
+        "云岭县白沙乡涉农资金项目自评报告\n2.道路硬化项目,提升项目村出行条件。"
+        "统筹整合使用财政涉农资金88.40万元,目前项目资金已拨付66.30万元。"
+    )
+    op = plan("道路硬化项目资金拨付率是多少")
+    assert op is not None and op.kind == "share" and op.stated_first
+    done = compute("道路硬化项目资金拨付率是多少", extract_figures(_report(text)), ())
+    assert done is not None and done.formula == "66.3 ÷ 88.4 × 100% = 75%"
+    assert plan("预算执行率是多少") is None  # a 自评表 states it; never recomputed from cells
+
+
 def test_a_remaining_amount_stated_apart_is_the_pair_its_stated_rate_confirms():
     text = (
         "松溪县森林防火经费绩效自评报告\n2023年共投入森林防火补助经费预算820万元。"
