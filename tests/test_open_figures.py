@@ -158,7 +158,7 @@ def test_computations_over_stated_figures(figures, report):
     # shapes of a share: "占…的百分之几", "…里…占几成"; 中 of 中央 is no "in"
     assert plan("拿到的前期经费占这条路估算投资的百分之几").operands == ("拿到的前期经费", "这条路估算投资")
     assert plan("拨付的钱里项目支出占几成").operands == ("项目支出", "拨付的钱")
-    assert plan("2021年中央文化资金中一般项目占了多大比例").operands == ("一般项目", "2021年中央文化资金")
+    assert plan("2021年中央文化资金中重点项目占了多大比例").operands == ("重点项目", "2021年中央文化资金")
     # a result against its target, however the target is called: the pair a report states
     for asked in (
         "满意度比目标值差了多少个百分点",
@@ -1275,8 +1275,8 @@ def test_a_result_short_of_its_target_is_target_less_result():
 
 def test_a_rate_the_report_does_not_state_is_the_part_done_of_its_whole():
     text = (
-        "云岭县白沙乡涉农资金项目自评报告\n2.道路硬化项目,提升项目村出行条件。"
-        "统筹整合使用财政涉农资金88.40万元,目前项目资金已拨付66.30万元。"
+        "云岭县白沙乡涉农资金项目自评报告\n2.道路硬化项目,方便松溪村群众往来。"
+        "共安排衔接补助资金88.40万元,截至年底项目资金已拨付66.30万元。"
     )
     op = plan("道路硬化项目资金拨付率是多少")
     assert op is not None and op.kind == "share" and op.stated_first
