@@ -307,6 +307,25 @@ class QuestionParser:
                 return units, rest
         return None
 
+    def _project_of_place(self, text: str, units: tuple[ReportMeta, ...]) -> tuple[ReportMeta, ...]:
+        """The reports of the one other unit of the same place whose project (an alias or the title) the
+        question writes out, at least six characters of it, when the unit found is a bare place."""
+        meta = units[0]
+        asked = re.sub(r"[^\u4e00-\u9fff]", "", text)
+        if meta.org not in (meta.district, meta.city, meta.province) or any(
+            longest_common(a, asked) >= 6 for u in units for a in (*u.aliases, u.title)
+        ):
+            return ()  # (a unit that is its place, reporting on the project asked itself)
+        found = tuple(
+            m
+            for m in self.metas
+            if m.org != meta.org
+            and m.org != "未知单位"
+            and ((m.district and m.district == meta.district) or (m.city and m.city == meta.city))
+            and any(longest_common(a, asked) >= 6 for a in (*m.aliases, m.title) if not is_unit_name(a))
+        )
+        return found if len({m.org for m in found}) == 1 else ()
+
     # ---- the parse -------------------------------------------------------------------------------
     def parse(
         self, question: str, previous: ParsedQuestion | None = None, carry: bool = False
@@ -369,6 +388,10 @@ class QuestionParser:
             place = (units[0].district, units[0].city)
             if fit and (not mentioned or all((f.district, f.city) == place for f in fit)):
                 units = fit
+        if units and previous is None and len({u.org for u in units}) == 1:
+            # "白沙县文物修缮专项经费…": the place alone names a report whose unit is only its place, while
+            # another unit of that place reports on the project asked
+            units = self._project_of_place(text, units) or units
         if not units and previous is None:
             units = self.content.find(text, lambda u: u.doc in ruled_out or self._placed_elsewhere(text, u))
         if units:

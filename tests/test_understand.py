@@ -825,3 +825,32 @@ def test_a_unit_found_by_no_name_of_its_own_is_the_one_whose_title_writes_it_out
     parser = QuestionParser([published, other], {})
     assert [u.doc for u in parser.parse("松溪县人民医院预算执行率是多少").units] == ["pub.txt"]
     assert parser.parse("云岭县人民医院预算执行率是多少").units == ()
+
+
+def test_a_place_alone_names_the_unit_of_that_place_reporting_on_the_project_asked():
+    place = ReportMeta(
+        "place.txt",
+        "石川区",
+        ("石川区",),
+        "石川区",
+        None,
+        None,
+        2020,
+        "其他",
+        "石川区2020年救助工程绩效自评报告",
+    )
+    culture = ReportMeta(
+        "culture.txt",
+        "石川区文化和旅游局",
+        ("市级古建修缮专项经费", "石川区文化和旅游局", "石川区文旅局"),
+        "石川区",
+        None,
+        None,
+        2022,
+        "项目支出",
+        "市级古建修缮专项经费绩效自评表(2022年度)",
+    )
+    parser = QuestionParser([place, culture], {})
+    assert [u.doc for u in parser.parse("石川区古建修缮专项经费还剩多少没花").units] == ["culture.txt"]
+    # the place's own report on what is asked stays the one meant
+    assert [u.doc for u in parser.parse("石川区救助工程绩效自评得了几分").units] == ["place.txt"]
