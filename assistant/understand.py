@@ -166,6 +166,20 @@ SHORT_YEAR = re.compile(r"(?<![\d.第])(1[5-9]|2\d)(?=\s*年(?![代龄限内以�
 PLACE = re.compile(
     r"((?:(?!的|哪|几|各|每|所有|全部|其他|其余|这|那)[\u4e00-\u9fff]){2,4}?)(?:街道办事处|街道办|街道|镇|区府办|县府办)"
 )
+
+
+def _common_run(a: str, b: str) -> str:
+    """The longest run of characters `a` and `b` share (the first of equal ones)."""
+    best = ""
+    for i in range(len(a)):
+        for j in range(i + len(best) + 1, len(a) + 1):
+            if a[i:j] in b:
+                best = a[i:j]
+            else:
+                break
+    return best
+
+
 # words a question may run into a unit's name ("请问青禾县教体局…")
 _FILLER = re.compile(r"[请问那个这查下想知道帮我看说一]*")
 # A threshold the figure is checked against: "有没有达到90%", "执行率低于90%的单位", "95%以上".
@@ -309,20 +323,32 @@ class QuestionParser:
 
     def _project_of_place(self, text: str, units: tuple[ReportMeta, ...]) -> tuple[ReportMeta, ...]:
         """The reports of the one other unit of the same place whose project (an alias or the title) the
-        question writes out, at least six characters of it, when the unit found is a bare place."""
+        question writes out, four characters of it or more that the place's own report never says, when the
+        unit found is a bare place."""
         meta = units[0]
+        if meta.org not in (meta.district, meta.city, meta.province):
+            return ()
         asked = re.sub(r"[^\u4e00-\u9fff]", "", text)
-        if meta.org not in (meta.district, meta.city, meta.province) or any(
-            longest_common(a, asked) >= 6 for u in units for a in (*u.aliases, u.title)
-        ):
-            return ()  # (a unit that is its place, reporting on the project asked itself)
+        for place in (meta.district, meta.city, meta.province):
+            if place:  # (the place is who, not what: "石川区" and "石川" say nothing of the project)
+                asked = asked.replace(place, "〇").replace(place[:-1], "〇") if len(place) > 2 else asked
+        own = "".join(self.content.text_of(u.doc)[:CONTENT_CHARS] + u.title for u in units)
+
+        def names_project(m: ReportMeta) -> bool:
+            for name in (*m.aliases, m.title):
+                if is_unit_name(name):
+                    continue
+                run = _common_run(name, asked)
+                if len(run) >= 4 and run not in own:
+                    return True
+            return False
+
         found = tuple(
             m
             for m in self.metas
-            if m.org != meta.org
-            and m.org != "未知单位"
+            if m.org not in (meta.org, "未知单位")
             and ((m.district and m.district == meta.district) or (m.city and m.city == meta.city))
-            and any(longest_common(a, asked) >= 6 for a in (*m.aliases, m.title) if not is_unit_name(a))
+            and names_project(m)
         )
         return found if len({m.org for m in found}) == 1 else ()
 

@@ -852,5 +852,6 @@ def test_a_place_alone_names_the_unit_of_that_place_reporting_on_the_project_ask
     )
     parser = QuestionParser([place, culture], {})
     assert [u.doc for u in parser.parse("石川区古建修缮专项经费还剩多少没花").units] == ["culture.txt"]
+    assert [u.doc for u in parser.parse("石川区古建修缮项目时效指标得了几分").units] == ["culture.txt"]
     # the place's own report on what is asked stays the one meant
     assert [u.doc for u in parser.parse("石川区救助工程绩效自评得了几分").units] == ["place.txt"]
