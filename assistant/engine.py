@@ -106,6 +106,7 @@ _SANGONG_SAID = {
     "公务接待费": r"公务接待",
 }
 MIN_TEXT_OVERLAP = 0.3
+RUNNER_UP_SHARE = 0.5  # of MIN_TEXT_OVERLAP: a sentence shown beside one that passes it
 # A budget the report gives only through the spending's change against it ("支出27.90万元，比年初预算数减少
 # 0.64万元"): the spending metric whose sentences to read.
 BUDGET_OF = {"三公经费预算数": "三公经费"}
@@ -1120,7 +1121,12 @@ class Engine:
         # it, and its title would otherwise outrank the sentence that answers ("…招生坚持什么原则")
         one = len(parsed.units) == 1 and bool(strip_places(parsed.asked, parsed.units[0]).strip())
         asked = strip_places(parsed.asked, parsed.units[0]) if one else parsed.text
-        good = [c for score, c in best_sentences(chunks, asked, 3, keep=self._citable) if score >= least]
+        ranked = best_sentences(chunks, asked, 3, keep=self._citable)
+        good = [c for score, c in ranked if score >= least]
+        if good and not parsed.asks_figure:
+            # a question for words: the runners-up that match nearly as well are shown beside the best (the
+            # answer is often the sentence after the one that repeats the question's words)
+            good = [c for score, c in ranked if score >= least * RUNNER_UP_SHARE]
         if not good and one:
             good = [
                 c for score, c in best_sentences(chunks, parsed.text, 3, keep=self._citable) if score >= least

@@ -17,6 +17,8 @@ REPORT = """青禾县白沙乡人民政府2024年度部门整体支出绩效自�
 根据《青禾县财政局关于开展2024年度部门整体支出绩效自评工作的通知》（青财绩〔2025〕3号）开展自评。
 三、资金使用情况
 2024年共支出986.40万元，上级补助资金统筹用于基础设施建设、产业发展和民生保障三个方面。
+四、资金发放
+危房改造补助资金的发放方式按县级文件严格执行。资金通过“一卡通”直接打到农户账户。
 联系人:李青
 报告日期:2025年3月18日
 """
@@ -98,3 +100,9 @@ def test_a_later_part_naming_only_a_measure_asks_it_of_the_same_indicator(sheet_
 def test_when_a_report_came_out_is_its_date_field(engine: Engine):
     answer, _ = engine.ask("白沙乡2024年的自评报告是哪天出的？")
     assert answer.found and "2025年3月18日" in answer.answer, answer.answer
+
+
+def test_the_sentence_after_one_repeating_the_question_is_shown_beside_it(engine: Engine):
+    answer, _ = engine.ask("白沙乡危房改造补助资金是通过什么方式发放的？")
+    assert answer.found and "一卡通" in answer.answer, answer.answer
+    assert len(answer.citations) <= 3
