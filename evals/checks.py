@@ -5,6 +5,7 @@ they are tested without an index.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from bisect import bisect_right
@@ -43,6 +44,17 @@ def load_jsonl(path: Path) -> list[dict[str, Any]]:
 
 def _key(text: str | None) -> str:
     return match_key(text or "")
+
+
+@functools.cache
+def _converter() -> Any:
+    from opencc import OpenCC
+
+    return OpenCC("t2s")
+
+
+def _simplified(text: str) -> str:
+    return str(_converter().convert(text))
 
 
 def _key_nocomma(text: str | None) -> str:
@@ -237,7 +249,10 @@ def check_text(row: dict[str, Any], answer: dict[str, Any]) -> dict[str, Any]:
         return {"refusal": True, "correct": False, "phrase_ok": False, "reasons": ["refused"]}
     phrase = _key(row.get("answer_text"))
     texts = [str(answer.get("answer") or "")] + [c.get("quote") or "" for c in answer.get("citations") or []]
-    phrase_ok = bool(phrase) and any(phrase in _key(t) for t in texts)
+    # a phrase copied from a report in traditional characters is said in simplified ones, as the library reads
+    # it ("主體結構封頂" is "主体结构封顶")
+    phrases = {phrase, _key(_simplified(row.get("answer_text") or ""))} if phrase else set()
+    phrase_ok = any(p in _key(t) for p in phrases for t in texts)
     docs = gold_docs(row)
     doc_ok = docs is None or any(c.get("doc") in docs for c in answer.get("citations") or [])
     reasons = [] if phrase_ok else ["key phrase missing"]

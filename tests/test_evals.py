@@ -11,6 +11,7 @@ from evals.checks import (
     Sources,
     Target,
     check_answer,
+    check_text,
     evaluate_extraction,
     first_rank,
     holds,
@@ -501,3 +502,14 @@ def test_a_measure_written_as_its_symbol_is_the_same_unit():
     assert compare(19.69, "km²", 19.69, "平方公里")["value_ok"]
     assert compare(1.2, "公里", 1200, "m")["value_ok"] and not compare(1.2, "公里", 1200, "m")["scale_ok"]
     assert not compare(100, "平方米", 100, "米")["value_ok"]  # an area is no length
+
+
+def test_a_key_phrase_in_traditional_characters_is_found_said_in_simplified_ones():
+    row = {"answer_text": "主體結構封頂", "doc": "r.txt"}
+    answer = {
+        "found": True,
+        "answer": "原文：计划主体结构封顶。",
+        "citations": [{"doc": "r.txt", "quote": "计划主体结构封顶"}],
+    }
+    assert check_text(row, answer)["correct"]
+    assert not check_text({"answer_text": "主體完工", "doc": "r.txt"}, answer)["correct"]
