@@ -72,7 +72,12 @@ def sentence_citation(chunk: Chunk, start: int, sentence: str) -> Citation:
     )
 
 
+# "收、支与上年相比…": one character listed with the next is the word they make ("收支")
+_ONE_CHAR_LISTED = re.compile(r"(?<![\u4e00-\u9fff])([\u4e00-\u9fff])、(?=[\u4e00-\u9fff])")
+
+
 def _grams(text: str) -> set[str]:
+    text = _ONE_CHAR_LISTED.sub(r"\1", text)
     return {
         text[i : i + 2]
         for i in range(len(text) - 1)
@@ -271,16 +276,45 @@ def explanation(chunk: Chunk, quote: str, line: int, after: int = 2) -> Citation
 
 
 _REASON = re.compile(r"原因|由于|因为|主要是|主要系|系因|导致|所致|影响")
+_WHY_ASKED = re.compile(
+    r"(?:主要)?(?:是)?(?:因为啥|因为什么|为什么|为何|为啥|什么原因|啥原因|的?(?:主要)?原因(?:是什么|是啥)?|怎么回事)"
+)
 
 
 def reason_sentences(chunks: Sequence[Chunk], question: str, least: float) -> list[Citation]:
     """ "收支减少的主要原因是什么": the sentences about the asked subject that give a reason."""
-    ranked = best_sentences(chunks, question, 40)
+    # (the why-words are what any reason sentence answers, not what it is about)
+    ranked = best_sentences(chunks, _WHY_ASKED.sub("〇", question), 40)
     out: dict[str, Citation] = {}
     for score, c in ranked:
-        if score >= least and _REASON.search(c.quote):
+        if score < least:
+            continue
+        if _REASON.search(c.quote):
             out.setdefault(c.quote.rstrip("。；;，, "), c)  # one sentence, whichever chunk holds it
+        elif (reason := _reason_after(chunks, c.quote)) is not None:
+            # "收、支总计…增加555.92万元。原因主要是:新建办公用房…": the change, then its reason
+            out.setdefault(c.quote.rstrip("。；;，, "), c)
+            out.setdefault(reason.quote.rstrip("。；;，, "), reason)
     return list(out.values())[:2]
+
+
+_REASON_OPENS = re.compile(r"^(?:其|究其)?(?:主要)?(?:原因|主要是|是由于|这是由于|由于)")
+
+
+def _reason_after(chunks: Sequence[Chunk], quote: str) -> Citation | None:
+    """The sentence right after `quote` in its chunk, when it opens with its reason ("原因主要是…")."""
+    for chunk in chunks:
+        at = chunk.text.find(quote)
+        if at < 0:
+            continue
+        spans = split_sentences(chunk.text)
+        for k, (s, e) in enumerate(spans[:-1]):
+            if s <= at < e:
+                s2, e2 = spans[k + 1]
+                if _REASON_OPENS.match(chunk.text[s2:e2].strip()):
+                    return sentence_citation(chunk, s2, chunk.text[s2:e2])
+                return None
+    return None
 
 
 # the words a table's own reason cell is asked with: what was not done, and why

@@ -131,6 +131,17 @@ def test_a_reason_is_read_from_the_sentence_that_gives_one():
     [reason] = reason_sentences([_chunk(text)], "收支减少的主要原因是什么", 0.3)
     assert "医疗收入减少" in reason.quote and reason.line == 11
     assert reason_sentences([_chunk(text)], "绩效目标为什么没完成", 0.3) == []
+    # asked the way staff talk ("…主要是因为啥"), the why-words weigh nothing either way
+    [reason] = reason_sentences([_chunk(text)], "青禾区2023年收支减少主要是因为啥", 0.3)
+    assert "医疗收入减少" in reason.quote
+
+
+def test_a_change_whose_reason_is_its_next_sentence_is_shown_with_it():
+    from assistant.passages import reason_sentences
+
+    text = "2022年收、支总计806.4万元,比上年增加210.5万元,增长35.3%。原因主要是:新建档案库房,设备购置增加。"
+    change, reason = reason_sentences([_chunk(text)], "收支总计涨了那么多是什么原因", 0.3)
+    assert "增加210.5万元" in change.quote and reason.quote.startswith("原因主要是")
 
 
 def test_form_fields_set_out_along_one_line_give_their_values():
