@@ -180,6 +180,8 @@ def _common_run(a: str, b: str) -> str:
     return best
 
 
+# a code asked ("项目编码", "预算编码", "支出科目编码", "文号"): words of the form, never a figure
+_CODE_ASKED = re.compile(r"编码|代码|编号|文号")
 # words a question may run into a unit's name ("请问青禾县教体局…")
 _FILLER = re.compile(r"[请问那个这查下想知道帮我看说一]*")
 # A threshold the figure is checked against: "有没有达到90%", "执行率低于90%的单位", "95%以上".
@@ -563,9 +565,14 @@ class QuestionParser:
             if unknown is None and previous is not None and is_follow_up and not across_units:
                 unknown = previous.unknown_unit  # "…多少，执行数多少": the unit not indexed is still asked
 
+        code_asked = bool(_CODE_ASKED.search(rest_no_year))
+        if code_asked:
+            metric, operation = None, None  # "预算编码是多少": a code, no figure of the budget
         kind = self._kind(
             rest, units_in_year, metric, section_name, item, operation, explain, superlative, mentions
         )
+        if code_asked and kind == "lookup":
+            kind = "text"
         threshold = threshold_of(rest_no_year) if metric else None
         if threshold and not units and kind in ("lookup", "unanswerable", "text") and not unknown:
             kind = "compare"  # "执行率低于90%的单位有哪些": every unit, checked
@@ -581,7 +588,8 @@ class QuestionParser:
             threshold=threshold,
             metrics=metrics,
             # ("合格率为啥没完成": a rate named in asking why is what is explained, not a figure asked)
-            asks_figure=bool(
+            asks_figure=not code_asked
+            and bool(
                 ASKS_FIGURE.search(rest)
                 or (not explain and re.search(r"(?:率|数|额|费)$", _subject(rest_no_year)))
             ),

@@ -19,6 +19,7 @@ REPORT = """青禾县白沙乡人民政府2024年度部门整体支出绩效自�
 2024年共支出986.40万元，上级补助资金统筹用于基础设施建设、产业发展和民生保障三个方面。
 四、资金发放
 危房改造补助资金的发放方式按县级文件严格执行。资金通过“一卡通”直接打到农户账户。
+预 算 编 码: 305017
 联系人:李青
 报告日期:2025年3月18日
 """
@@ -106,3 +107,9 @@ def test_the_sentence_after_one_repeating_the_question_is_shown_beside_it(engine
     answer, _ = engine.ask("白沙乡危房改造补助资金是通过什么方式发放的？")
     assert answer.found and "一卡通" in answer.answer, answer.answer
     assert len(answer.citations) <= 3
+
+
+def test_a_code_asked_is_a_field_of_the_form_not_a_figure(engine: Engine):
+    answer, parsed = engine.ask("白沙乡的预算编码是多少？")
+    assert parsed.metric is None and not parsed.asks_figure
+    assert answer.found and "305017" in answer.answer and answer.value is None, answer.answer
