@@ -106,6 +106,28 @@ def holds_number(sentence: str) -> bool:
 
 HEADED = 0.8  # share of the asked words a section's heading must hold to be the section asked about
 HEADING_BONUS = 0.3
+CUE_BONUS = 0.2
+# the shape of a question for words, and the words its answer is said in
+_ANSWER_CUES = (
+    (
+        re.compile(r"多久|多长时间|频次|隔多少"),
+        re.compile(r"每[月季年周天日]|按[月季年周]|季度|每半年|半年一次|定期|实时"),
+    ),
+    (
+        re.compile(r"怎么发|如何发|怎样发|发放方式|什么方式发|怎么拨|怎么给|发到.{0,8}手"),
+        re.compile(r"一卡[（(]?折?[）)]?通|打卡|直接发放|直接打|转账|账户|社会化发放|代发|兑付"),
+    ),
+    (
+        re.compile(r"什么(?:类型|性质|级别)的?单位|单位(?:类型|性质)|属于什么(?:单位|性质)"),
+        re.compile(
+            r"单位类型|单位性质|[一二]类事业单位|全额拨款|差额拨款|自收自支|行政单位|事业单位|参照公务员法"
+        ),
+    ),
+    (
+        re.compile(r"什么时候|何时|哪天|几月|哪个月"),
+        re.compile(r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月|\d{1,2}\s*月\s*\d{1,2}\s*日"),
+    ),
+)
 
 
 def best_sentences(
@@ -120,6 +142,8 @@ def best_sentences(
     grams = _grams(_QUESTION_NOISE.sub("〇", question))
     if not grams:
         return []
+    # what kind of words answer the question ("多久…一次": 每月, 按季度): a sentence holding them answers it
+    cues = [cue for asked, cue in _ANSWER_CUES if asked.search(question)]
     scored: list[tuple[float, Citation]] = []
     for rank, chunk in enumerate(chunks):
         # a sentence under a heading that names the question's subject answers it ("部门整体支出绩效目标")
@@ -133,6 +157,8 @@ def best_sentences(
                 continue
             overlap = len(grams & (_grams(sentence) | heading)) / len(grams)
             score = overlap + headed - 0.01 * rank  # a tie goes to the better-retrieved chunk
+            if overlap and any(cue.search(sentence) for cue in cues):
+                score += CUE_BONUS
             scored.append((score, sentence_citation(chunk, s, chunk.text[s:e])))
     scored.sort(key=lambda x: -x[0])
     seen: set[str] = set()

@@ -211,3 +211,12 @@ def test_reference_passages_over_the_whole_library_are_read_by_keywords_alone(sm
     assert [e.chunk.id for e in first] == [e.chunk.id for e in again]
     sparse = small_engine.retriever.bm25.scores(tokenize("防空地下室维护经费"))[:3]
     assert [e.chunk.id for e in first] == [small_engine.retriever.chunks[i].id for i, _ in sparse]
+
+
+def test_a_sentence_said_in_the_words_an_answer_takes_is_preferred():
+    text = (
+        "松溪县贷款贴息资金管理办法已印发执行。贷款贴息资金由县财政按季度直接拨付至贷款户账户。"
+        "贴息资金使用情况良好。"
+    )
+    [(_, best)] = best_sentences([_chunk(text)], "松溪县贷款贴息多久给贷款户付一次", 1)
+    assert "按季度" in best.quote
