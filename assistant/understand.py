@@ -286,6 +286,7 @@ class QuestionParser:
         self.items = ItemIndex(items_by_doc)
         self.fuzzy = FuzzyUnits(self.metas)
         self.content = ContentUnits(self.metas, text_of or (lambda doc: ""))
+        self._place_words: dict[str, bool] = {}  # two characters → whether some report names them as a place
         self.alias_table = AliasTable(self.metas)
         self.aliases = self.alias_table.pairs
         self._one_org = len({m.org for m in self.metas}) == 1
@@ -354,6 +355,24 @@ class QuestionParser:
         )
         return found if len({m.org for m in found}) == 1 else ()
 
+    def _led_by_other_place(self, text: str, rest: str, units: tuple[ReportMeta, ...]) -> bool:
+        """What is left of the question once the units' names are matched opens with two characters that
+        some report names as a place ("桂林市"), which the units' own reports never say."""
+        lead = re.match(r"\s*(?:(?:19|20)\d{2}年度?)?([\u4e00-\u9fff]{2})", rest)
+        if lead is None:
+            return False
+        word = lead.group(1)
+        if any(word in self.content.text_of(u.doc) or word in u.title for u in units):
+            return False
+        if any(len(a) >= 3 and is_unit_name(a) and a in text for u in units for a in (u.org, *u.aliases)):
+            return False  # ("徐闻下桥镇": the unit is named; a county before it its report need not say)
+        if word not in self._place_words:
+            self._place_words[word] = any(
+                re.search(rf"{word}[市县区州]", self.content.text_of(m.doc)[:CONTENT_CHARS])
+                for m in self.metas
+            )
+        return self._place_words[word]
+
     # ---- the parse -------------------------------------------------------------------------------
     def parse(
         self, question: str, previous: ParsedQuestion | None = None, carry: bool = False
@@ -420,6 +439,10 @@ class QuestionParser:
             # "白沙县文物修缮专项经费…": the place alone names a report whose unit is only its place, while
             # another unit of that place reports on the project asked
             units = self._project_of_place(text, units) or units
+        if units and previous is None and self._led_by_other_place(text, rest, units):
+            # "桂林海绵城市…" matched by its project words to another city's 海绵城市 report: not that one
+            ruled_out |= {u.doc for u in units}
+            units, rest = (), text
         if not units and previous is None:
             units = self.content.find(text, lambda u: u.doc in ruled_out or self._placed_elsewhere(text, u))
         if units:
