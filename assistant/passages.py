@@ -318,7 +318,7 @@ def reason_sentences(chunks: Sequence[Chunk], question: str, least: float) -> li
         if _REASON.search(c.quote):
             out.setdefault(c.quote.rstrip("。；;，, "), c)  # one sentence, whichever chunk holds it
         elif (reason := _reason_after(chunks, c.quote)) is not None:
-            # "收、支总计…增加555.92万元。原因主要是:新建办公用房…": the change, then its reason
+            # "收、支总计…增加210.5万元。原因主要是:新建档案库房…": the change, then its reason
             out.setdefault(c.quote.rstrip("。；;，, "), c)
             out.setdefault(reason.quote.rstrip("。；;，, "), reason)
     return list(out.values())[:2]

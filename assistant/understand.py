@@ -440,7 +440,7 @@ class QuestionParser:
             # another unit of that place reports on the project asked
             units = self._project_of_place(text, units) or units
         if units and previous is None and self._led_by_other_place(text, rest, units):
-            # "桂林海绵城市…" matched by its project words to another city's 海绵城市 report: not that one
+            # "云岭城市更新…" matched by its project words to another city's 城市更新 report: not that one
             ruled_out |= {u.doc for u in units}
             units, rest = (), text
         if not units and previous is None:

@@ -250,7 +250,7 @@ def check_text(row: dict[str, Any], answer: dict[str, Any]) -> dict[str, Any]:
     phrase = _key(row.get("answer_text"))
     texts = [str(answer.get("answer") or "")] + [c.get("quote") or "" for c in answer.get("citations") or []]
     # a phrase copied from a report in traditional characters is said in simplified ones, as the library reads
-    # it ("主體結構封頂" is "主体结构封顶")
+    # it ("竣工驗收合格" is "竣工验收合格")
     phrases = {phrase, _key(_simplified(row.get("answer_text") or ""))} if phrase else set()
     phrase_ok = any(p in _key(t) for p in phrases for t in texts)
     docs = gold_docs(row)

