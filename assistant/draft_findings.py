@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from assistant import themes, wording
 from assistant.facts_view import fact_citation, stated
 from assistant.models import Citation
+from assistant.open_figures import position_in
 from assistant.prompts import Prompts
 from assistant.review import Indicator, best_fact, indicator_tree
 from index.figures import run_cells
@@ -105,7 +106,7 @@ def stated_target(figures: list[Figure]) -> Figure | None:
         if fig.unit != "%":
             continue
         names = f"{fig.label} {fig.row} {fig.column}"
-        at = fig.quote.find(fig.text)
+        at = position_in(fig, fig.quote)
         after = fig.quote[at + len(fig.text) : at + len(fig.text) + 6] if at >= 0 else ""
         about_rate = _RATE_WORDS.search(names) or _RATE_WORDS.search(fig.quote)
         if not about_rate or re.search(r"项目|专项", fig.label):

@@ -36,15 +36,20 @@ def segments(item: str) -> list[str]:
     return [seg for seg in re.split(r"[（）()“”\"'、，,\-—·\s]+", _item_key_keep(item)) if len(seg) >= 2]
 
 
-def longest_common(a: str, b: str) -> int:
-    best = 0
+def common_run(a: str, b: str) -> str:
+    """The longest run of characters `a` and `b` share (the first of equal ones)."""
+    best = ""
     for i in range(len(a)):
-        for j in range(i + best + 1, len(a) + 1):
+        for j in range(i + len(best) + 1, len(a) + 1):
             if a[i:j] in b:
-                best = j - i
+                best = a[i:j]
             else:
                 break
     return best
+
+
+def longest_common(a: str, b: str) -> int:
+    return len(common_run(a, b))
 
 
 @dataclass(frozen=True, slots=True)

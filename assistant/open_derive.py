@@ -95,9 +95,8 @@ class Operation:
     less: bool = False  # "A比B少/低多少": B − A
     whole: bool = False  # a whole less a part of it ("除…外"): never less than nothing
     count: int = 0  # "两笔…加起来": how many figures named alike are added up
-    stated_first: bool = (
-        False  # a rate the report may state itself ("拨付率"): computed only when it does not
-    )
+    # a rate the report may state itself ("拨付率"): computed only when it does not
+    stated_first: bool = False
 
 
 # "…资金拨付率是多少", "钱用了百分之几": a rate is the part done of the whole it is of (not 执行率: a 自评表

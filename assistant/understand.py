@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from assistant.item_names import ItemIndex, bigrams, item_key, longest_common
+from assistant.item_names import ItemIndex, bigrams, common_run, item_key, longest_common
 from assistant.models import Kind, ParsedQuestion
 from assistant.open_figures import expected_units
 from assistant.units import (
@@ -168,18 +168,6 @@ PLACE = re.compile(
 )
 
 
-def _common_run(a: str, b: str) -> str:
-    """The longest run of characters `a` and `b` share (the first of equal ones)."""
-    best = ""
-    for i in range(len(a)):
-        for j in range(i + len(best) + 1, len(a) + 1):
-            if a[i:j] in b:
-                best = a[i:j]
-            else:
-                break
-    return best
-
-
 # a code asked ("项目编码", "预算编码", "支出科目编码", "文号"): words of the form, never a figure
 _CODE_ASKED = re.compile(r"编码|代码|编号|文号")
 # words a question may run into a unit's name ("请问青禾县教体局…")
@@ -332,16 +320,18 @@ class QuestionParser:
         if meta.org not in (meta.district, meta.city, meta.province):
             return ()
         asked = re.sub(r"[^\u4e00-\u9fff]", "", text)
-        for place in (meta.district, meta.city, meta.province):
-            if place:  # (the place is who, not what: "石川区" and "石川" say nothing of the project)
-                asked = asked.replace(place, "〇").replace(place[:-1], "〇") if len(place) > 2 else asked
+        # (the place is who, not what: "石川区" and "石川" say nothing of the project)
+        for place in filter(None, (meta.district, meta.city, meta.province)):
+            asked = asked.replace(place, "〇")
+            if len(place) > 2:
+                asked = asked.replace(place[:-1], "〇")
         own = "".join(self.content.text_of(u.doc)[:CONTENT_CHARS] + u.title for u in units)
 
         def names_project(m: ReportMeta) -> bool:
             for name in (*m.aliases, m.title):
                 if is_unit_name(name):
                     continue
-                run = _common_run(name, asked)
+                run = common_run(name, asked)
                 if len(run) >= 4 and run not in own:
                     return True
             return False
