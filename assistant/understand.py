@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from assistant.item_names import ItemIndex, bigrams, common_run, item_key, longest_common
 from assistant.models import Kind, ParsedQuestion
 from assistant.open_figures import expected_units
+from assistant.romanized import RomanizedNames
 from assistant.units import (
     CONTENT_CHARS,
     ORG_MENTION,
@@ -274,6 +275,7 @@ class QuestionParser:
         self.items = ItemIndex(items_by_doc)
         self.fuzzy = FuzzyUnits(self.metas)
         self.content = ContentUnits(self.metas, text_of or (lambda doc: ""))
+        self.romanized = RomanizedNames(self.metas, text_of or (lambda doc: ""))
         self._place_words: dict[str, bool] = {}  # two characters → whether some report names them as a place
         self.alias_table = AliasTable(self.metas)
         self.aliases = self.alias_table.pairs
@@ -311,6 +313,47 @@ class QuestionParser:
                     units = tuple(fewest)
                 return units, rest
         return None
+
+    def _spelled(self, text: str, ruled_out: set[str]) -> tuple[tuple[ReportMeta, ...], str] | None:
+        """The one unit a name typed stands for through a place its file name or web address spells, and
+        the question with that name blanked."""
+
+        def named(meta: ReportMeta, kind: str) -> bool:
+            if meta.doc in ruled_out:
+                return False
+            if any(kind in n for n in (meta.org, *meta.aliases)):
+                return True
+            return kind[-1] == meta.org[-1] and _shortens(kind, meta.org)  # ("教体局" of its 教育体育局)
+
+        def spoken_of(meta: ReportMeta, kind: str) -> bool:
+            # the unit's name read from the report may be another's (its 主管部门, a web page's): what its
+            # text says of itself counts then
+            return meta.doc not in ruled_out and kind in self.content.text_of(meta.doc)[:CONTENT_CHARS]
+
+        for fits in (named, spoken_of):
+            for mention in org_mentions(text):
+                for k in range(len(mention) - 3):
+                    if not _FILLER.fullmatch(mention[:k]):
+                        break
+                    units = self.romanized.named(mention[k:], fits)
+                    if units:
+                        return units, text.replace(mention[k:], "〇" * (len(mention) - k), 1)
+        return None
+
+    def _spelled_lead(self, text: str, units: tuple[ReportMeta, ...]) -> tuple[ReportMeta, ...]:
+        """Of units sharing the name typed, those of the one whose file name or web address spells the
+        words typed right before that name (two to four characters)."""
+        said = [a for a, m in self.alias_table.in_text(text) if a in text and m in units]
+        if not said:
+            return ()
+        lead = _LEAD_FILLER.sub("", text[: text.find(max(said, key=len))])
+        for size in (4, 3, 2):
+            if len(lead) < size:
+                continue
+            found = tuple(u for u in units if self.romanized.spells(u, lead[-size:]))
+            if found:
+                return found if len({u.org for u in found}) == 1 else ()
+        return ()
 
     def _project_of_place(self, text: str, units: tuple[ReportMeta, ...]) -> tuple[ReportMeta, ...]:
         """The reports of the one other unit of the same place whose project (an alias or the title) the
@@ -381,6 +424,9 @@ class QuestionParser:
         if same_name:
             # "青禾林业局": the shared name (林业局) and a word of only one unit's name (青禾) say which
             units, same_name = self._by_other_words(text, units), ()
+            if len({u.org for u in units}) > 1:
+                # "青禾财政局" of several 财政局: the one whose file name or address spells 青禾
+                units = self._spelled_lead(text, units) or units
             if len({u.org for u in units}) > 1 and previous is None:
                 units = self.content.narrow(rest, units, across_units=True)
             if len({u.org for u in units}) > 1:
@@ -435,6 +481,9 @@ class QuestionParser:
             units, rest = (), text
         if not units and previous is None:
             units = self.content.find(text, lambda u: u.doc in ruled_out or self._placed_elsewhere(text, u))
+        if not units and previous is None:
+            # "青禾财政局" of a report whose text never writes 青禾, known as "…qinghe…" by its file or address
+            units, rest = self._spelled(text, ruled_out) or (units, rest)
         if units:
             rest = self._named_lead_blanked(rest, units)
         elif self._one_org and previous is None:
@@ -729,6 +778,11 @@ class QuestionParser:
             if left and set(left.group(1)) <= set(known):
                 return rest[: start + 1] + rest[left.end() :]
             return rest
+        spelled = re.match(r"([\u4e00-\u9fff]{2,4})〇", rest[start:])
+        if spelled and any(self.romanized.spells(u, spelled.group(1)) for u in units):
+            return (
+                rest[:start] + rest[start + spelled.end(1) :]
+            )  # ("石川" of "…_shichuan_…" before its 财政局)
         named = ORG_MENTION.search(rest, start, start + 12)
         if named is None or named.start() > start + 1:
             return rest
@@ -815,7 +869,10 @@ class QuestionParser:
             or _NOT_QUALIFIER.search(lead)
         ):
             return False
-        return not any(in_name(lead, self.fuzzy.names[u.doc]) for u in units)
+        # (a place its file name or web address spells holds too: "石川" of "…_shichuan_…")
+        return not any(
+            in_name(lead, self.fuzzy.names[u.doc]) or self.romanized.spells(u, lead) for u in units
+        )
 
     def _same_name(self, text: str, units: Sequence[ReportMeta]) -> tuple[str, ...]:
         """Different units the question names by one short name they share ("司法局" of two counties), and
