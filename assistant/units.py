@@ -352,6 +352,7 @@ def strip_places(text: str, meta: ReportMeta | None = None, report_text: str = "
 # A report is found by its content only when the question shares this many words no other report (or
 # only one other) holds, and clearly more than the next report.
 CONTENT_MIN_RARE = 2
+CONTENT_FAR_LEAD = 2.0
 CONTENT_LEAD = 1.5
 FIT_CANDIDATES = 20  # the reports best matched by content that are looked at for the name the question used
 CONTENT_CHARS = 6000  # the opening of a report: its overview, where projects and places are named
@@ -471,14 +472,29 @@ class ContentUnits:
         if len(self.metas) < 2:
             return ()
         scores, rare = self._scores(question)
+        found = self._leading(question, scores, rare, ruled_out, CONTENT_MIN_RARE, CONTENT_LEAD)
+        if not found:
+            # one rare word only ("双心创建"): the report must lead every other by far, rare words or not
+            found = self._leading(question, scores, rare, ruled_out, 1, CONTENT_FAR_LEAD)
+        return found
+
+    def _leading(
+        self,
+        question: str,
+        scores: dict[int, float],
+        rare: Counter[int],
+        ruled_out: Callable[[ReportMeta], bool],
+        min_rare: int,
+        lead: float,
+    ) -> tuple[ReportMeta, ...]:
+        """The report holding `min_rare` rare words of the question that leads the next by `lead` (with
+        fewer than CONTENT_MIN_RARE, the next of any)."""
         ranked = sorted(
-            (
-                (s, i)
-                for i, s in scores.items()
-                if rare[i] >= CONTENT_MIN_RARE and not ruled_out(self.metas[i])
-            ),
+            ((s, i) for i, s in scores.items() if not ruled_out(self.metas[i])),
             key=lambda x: (-x[0], x[1]),
         )
+        if min_rare >= CONTENT_MIN_RARE:
+            ranked = [r for r in ranked if rare[r[1]] >= min_rare]
         mentions = org_mentions(question)
         if mentions:
             # a unit the question names ("天河区财政局") must be one the report itself talks about — in so many
@@ -490,11 +506,15 @@ class ContentUnits:
                 if all(_spoken_of(m, self.text_of(self.metas[r[1]].doc)[:CONTENT_CHARS]) for m in mentions)
             ]
         years = set(re.findall(r"((?:19|20)\d{2})\s*年", question))
-        if len(years) == 1 and len(ranked) > 1 and ranked[1][0] * CONTENT_LEAD > ranked[0][0]:
+        if len(years) == 1 and len(ranked) > 1 and ranked[1][0] * lead > ranked[0][0]:
             # two years' reports on one subject ("…租车经费" of 2021 and of 2022): the year asked says which
             year = int(next(iter(years)))
             ranked = [r for r in ranked if self.metas[r[1]].year == year]
-        if not ranked or (len(ranked) > 1 and ranked[1][0] * CONTENT_LEAD > ranked[0][0]):
+        if (
+            not ranked
+            or rare[ranked[0][1]] < min_rare
+            or (len(ranked) > 1 and ranked[1][0] * lead > ranked[0][0])
+        ):
             return ()
         return (self.metas[ranked[0][1]],)
 

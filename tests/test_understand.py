@@ -703,6 +703,19 @@ def test_two_years_reports_on_one_subject_the_year_asked_says_which():
     assert [m.doc for m in content.find("2021年林区巡护租车经费执行率多少")] == ["a.txt"]
 
 
+def test_a_report_alone_speaking_of_a_rare_word_asked_is_found_when_it_leads_every_other_by_far():
+    from assistant.units import ContentUnits
+
+    metas = [_meta(f"{k}.txt", f"石川市第{k}中学", "石川区", 2022) for k in "abcdefgh"]
+    text = {m.doc: "开展宣传活动,全年组织培训。" for m in metas}
+    text["a.txt"] = "松鹤,开展宣传活动,全年组织培训12次。"
+    content = ContentUnits(metas, text.__getitem__)
+    # one word only that report holds (松鹤), and the report far ahead of every other: it is meant
+    assert [m.doc for m in content.find("松鹤宣传几次")] == ["a.txt"]
+    # the same word among many every report holds: not far enough ahead to say
+    assert content.find("松鹤开展宣传活动全年组织培训几次") == ()
+
+
 def test_a_unit_named_loosely_is_the_one_of_its_place_that_speaks_of_what_is_asked():
     from dataclasses import replace as _replace
 
