@@ -167,7 +167,9 @@ _PAID_WORDS = re.compile(r"拨|付|支出|执行|到位|兑现|发放|使用|用
 
 
 # words by which "多少" may ask a rate ("完成了多少", "增长了多少", "达到多少")
-_NO_RATE_ASKED_OK = re.compile(rf"完成|达到|达|增长|下降|提高|降低|增幅|降幅|上升|{_RATE.pattern}")
+_NO_RATE_ASKED_OK = re.compile(
+    rf"完成|达到|达|增长|下降|提高|降低|增幅|降幅|上升|超出|超过|超额|超任务|超计划|超目标|{_RATE.pattern}"
+)
 # a figure named only by the change it states ("下降5.6%") or as the actual of the one before it
 # ("事业编制34人,实际29人")
 _BARE_CHANGE = re.compile(
@@ -835,7 +837,10 @@ def best_figure(
         return None
     ranked = score_figures(question, subject, figures, names, near, year, topic)
     if not compute_ok and expected_units(question) is None and not _NO_RATE_ASKED_OK.search(question):
+        rates = [s for s, f in ranked if f.unit in ("%", "‰")]
         ranked = [(s, f) for s, f in ranked if f.unit not in ("%", "‰")]  # "赣州市执行了多少" asks no rate
+        if rates and ranked and rates[0] > ranked[0][0] + MIN_MARGIN:
+            return None  # what is asked is stated as a rate only: no other figure is its answer
     if stated_average and not compute_ok:
         ranked = [(s, f) for s, f in ranked if re.search(r"[均每]", f"{f.label}{_words_near(f)}")]
     if not ranked:

@@ -1226,6 +1226,26 @@ def test_how_much_was_spent_is_never_answered_with_a_rate():
     assert rate is not None and rate.figure.value == 92.17
 
 
+def test_what_is_stated_only_as_a_rate_is_answered_by_the_rate_or_by_nothing():
+    report = _report(
+        "青禾县2022年农村改厕项目绩效自评报告\n"
+        "全县2022年农村改厕任务数为320户,实际完成改厕410户。实际改厕数超任务28%,群众满意度96%。"
+    )
+    figures = extract_figures(report)
+    names = (report.meta.org,)
+    over = best_figure("改厕实际超任务多少", "改厕实际超任务多少", figures, names)
+    assert over is not None and (over.figure.value, over.figure.unit) == (28.0, "%")
+    # a question asking no rate never gets the rate; a count it names less well is no answer either
+    report = _report(
+        "青禾县2022年农村改厕项目绩效自评报告\n"
+        "全县2022年农村改厕任务数为320户,实际完成改厕410户。实际改厕数多出任务28%,群众满意度96%。"
+    )
+    figures = extract_figures(report)
+    assert best_figure("改厕实际数多出任务多少", "改厕实际数多出任务多少", figures, names) is None
+    done = best_figure("实际完成改厕多少户", "实际完成改厕多少户", figures, names)
+    assert done is not None and done.figure.value == 410.0
+
+
 def test_a_name_closed_by_its_quote_or_bracket_labels_the_figure():
     text = (
         "云岭县文旅局公共文化资金绩效自评报告\n下达公共文化资金420万元。其中,“文化进万家”60万元,"
