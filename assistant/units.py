@@ -352,8 +352,11 @@ def strip_places(text: str, meta: ReportMeta | None = None, report_text: str = "
 # A report is found by its content only when the question shares this many words no other report (or
 # only one other) holds, and clearly more than the next report.
 CONTENT_MIN_RARE = 2
-CONTENT_FAR_LEAD = 2.0
 CONTENT_LEAD = 1.5
+# a report found by its words alone (the question names no unit): its lead over the next, with two rare
+# words of the question and more, and with one (over every other report then)
+CONTENT_FIND_LEAD = 1.25
+CONTENT_FAR_LEAD = 1.6
 FIT_CANDIDATES = 20  # the reports best matched by content that are looked at for the name the question used
 CONTENT_CHARS = 6000  # the opening of a report: its overview, where projects and places are named
 
@@ -472,7 +475,7 @@ class ContentUnits:
         if len(self.metas) < 2:
             return ()
         scores, rare = self._scores(question)
-        found = self._leading(question, scores, rare, ruled_out, CONTENT_MIN_RARE, CONTENT_LEAD)
+        found = self._leading(question, scores, rare, ruled_out, CONTENT_MIN_RARE, CONTENT_FIND_LEAD)
         if not found:
             # one rare word only ("双心创建"): the report must lead every other by far, rare words or not
             found = self._leading(question, scores, rare, ruled_out, 1, CONTENT_FAR_LEAD)
