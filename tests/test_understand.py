@@ -714,11 +714,13 @@ def test_a_report_alone_speaking_of_a_rare_word_asked_is_found_when_it_leads_eve
     assert [m.doc for m in content.find("松鹤宣传几次")] == ["a.txt"]
     # the same word among many every report holds: not far enough ahead to say
     assert content.find("松鹤开展宣传活动全年组织培训几次") == ()
-    # two rare words ("松鹤村"): a lead of a quarter over the next is enough
+    # rare words of the question in two reports ("村民小组" in both, "松鹤山" in one): a lead of a quarter
+    # over the next is enough
     common = "开展宣传活动,组织培训安全检查,落实消防演练,整改隐患问题。"
-    text = {m.doc: common for m in metas} | {"a.txt": "松鹤村," + common}
+    text = {m.doc: common for m in metas}
+    text |= {"a.txt": "松鹤山村民小组," + common, "b.txt": "白沙村民小组," + common}
     content = ContentUnits(metas, text.__getitem__)
-    asked = "松鹤村开展宣传活动组织培训安全检查落实消防演练整改隐患问题几次"
+    asked = "松鹤山村民小组开展宣传活动组织培训安全检查落实消防演练整改隐患问题几次"
     assert [m.doc for m in content.find(asked)] == ["a.txt"]
 
 
