@@ -538,6 +538,46 @@ def _bare_named(f: Figure, figures: Sequence[Figure]) -> str:
 _RUNNING_TOTAL = re.compile(r"累计|以来|历年|目前|至今|迄今")
 
 
+# characters that tell an item from its sibling of the same name (种公猪/种母猪, 第一批/第二批, 上半年/下半年,
+# 市级配套/县级配套, 预算数/决算数)
+_CONTRASTS = (
+    "公母",
+    "男女",
+    "上下",
+    "一二三四五六七八九十",
+    "春秋",
+    "初末",
+    "城乡",
+    "正副",
+    "新旧",
+    "预决",
+)
+# levels only as such ("省级", "县级"): 县 and 乡 end the places a question opens with ("临河区义务教育")
+_LEVELS = "省市县区乡镇村"
+# in two characters, only what is always a pair (线上/线下, 公猪/母猪, 男生/女生)
+_PAIRS = ("公母", "男女", "上下")
+
+
+def _sibling_named(question: str, label: str) -> bool:
+    """The label names, in three characters, the sibling of an item the question names: the same three
+    but one, told apart by a pair of contrasting characters, and the label's own word not asked."""
+    for size in (3, 2):
+        for run in re.findall(rf"[{CJK}]{{{size},}}", label):
+            for k in range(len(run) - size + 1):
+                word = run[k : k + size]
+                if word in question:
+                    continue
+                for j, ch in enumerate(word):
+                    levels = (_LEVELS,) if word[j + 1 : j + 2] == "级" else ()
+                    groups = (*_CONTRASTS, *levels) if size == 3 else _PAIRS
+                    for group in groups:
+                        if ch in group and any(
+                            f"{word[:j]}{other}{word[j + 1 :]}" in question for other in group if other != ch
+                        ):
+                            return True
+    return False
+
+
 def score_figures(
     question: str,
     subject: str,
@@ -660,6 +700,8 @@ def score_figures(
             score *= 0.4  # "绩效目标完成率" is a rate by that name: "完成预算的100%" is another figure
         if heads and not any(h in named_by for h in heads):
             score *= 0.4
+        if _sibling_named(question, own if f.column else f.label):
+            score = 0.0  # "种母猪" asked, "种公猪" named: the item beside the one asked
         if part_keys and score:
             # "义务教育补助里省级补助": the part asked names the figure, the whole only says where it stands
             score *= max(0.5, sum(g in named_by for g in part_keys) / len(part_keys))

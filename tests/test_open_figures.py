@@ -1246,6 +1246,24 @@ def test_what_is_stated_only_as_a_rate_is_answered_by_the_rate_or_by_nothing():
     assert done is not None and done.figure.value == 410.0
 
 
+def test_a_figure_of_the_sibling_item_never_answers_the_item_asked():
+    report = _report(
+        "青禾县2022年生猪养殖项目绩效自评报告\n"
+        "项目新购种公猪实际完成12头,建成圈舍800平方米。开展宣传活动,线下观众达到3万人次。"
+        "县级配套资金到位45万元。"
+    )
+    figures = extract_figures(report)
+    names = (report.meta.org,)
+    boars = best_figure("种公猪实际完成多少头", "种公猪实际完成多少头", figures, names)
+    assert boars is not None and boars.figure.value == 12.0
+    # 种母猪 is not 种公猪, 线上 not 线下, 市级 not 县级: the report does not state what is asked
+    for asked in ("种母猪实际完成多少头", "线上观众多少人次", "市级配套资金到位多少"):
+        match = best_figure(asked, asked, figures, names)
+        assert match is None or not match.confident, asked
+    county = best_figure("县级配套资金到位多少", "县级配套资金到位多少", figures, names)
+    assert county is not None and county.figure.value == 45.0
+
+
 def test_a_name_closed_by_its_quote_or_bracket_labels_the_figure():
     text = (
         "云岭县文旅局公共文化资金绩效自评报告\n下达公共文化资金420万元。其中,“文化进万家”60万元,"
