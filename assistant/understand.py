@@ -112,6 +112,9 @@ ASKS_FIGURE = re.compile(
     r"多少|(?<!哪)几|是否|百分之|比例|比重|占比|金额(?!单位)|数额|多大|多长|多高|多深|多远|多宽|多重|多久"
 )
 FOLLOW_UP_MARK = re.compile(r"^那|呢[？?]?$|^还有|^它|^其|同比|去年|前年|上年|(?:19|20)\d{2}年")
+_WHICH_UNIT = re.compile(
+    r"哪(?:个|些|家|几个|一个)(?:单位|街道|部门|镇|乡|学校|医院)|各(?:个)?(?:单位|街道|部门)|所有单位|全部单位"
+)
 ACROSS_WORDS = re.compile(r"所有|全部|各(?:个)?(?:单位|街道|部门|镇|乡)|哪")
 # a question that wants words: what, which, how, who, when
 TEXT_ASK = re.compile(
@@ -479,7 +482,8 @@ class QuestionParser:
             # "云岭城市更新…" matched by its project words to another city's 城市更新 report: not that one
             ruled_out |= {u.doc for u in units}
             units, rest = (), text
-        if not units and previous is None:
+        if not units and previous is None and not _WHICH_UNIT.search(text):
+            # (a question asking which unit, "哪个单位执行率最低", is about them all, never one found by its words)
             units = self.content.find(text, lambda u: u.doc in ruled_out or self._placed_elsewhere(text, u))
         if not units and previous is None:
             # "青禾财政局" of a report whose text never writes 青禾, known as "…qinghe…" by its file or address

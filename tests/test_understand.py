@@ -724,6 +724,15 @@ def test_a_report_alone_speaking_of_a_rare_word_asked_is_found_when_it_leads_eve
     assert [m.doc for m in content.find(asked)] == ["a.txt"]
 
 
+def test_a_question_asking_which_unit_is_never_given_one_found_by_its_words():
+    metas = [_meta(f"{k}.txt", f"石川市第{k}中学", "石川区", 2022) for k in "abcdefgh"]
+    text = {m.doc: "开展宣传活动,全年组织培训。" for m in metas}
+    text["a.txt"] = "松鹤,开展宣传活动,全年组织培训12次。"
+    parser = QuestionParser(metas, {}, text.__getitem__)
+    assert [u.doc for u in parser.parse("松鹤宣传几次").units] == ["a.txt"]
+    assert len(parser.parse("哪个单位松鹤宣传次数最多").units) != 1
+
+
 def test_a_unit_named_loosely_is_the_one_of_its_place_that_speaks_of_what_is_asked():
     from dataclasses import replace as _replace
 
