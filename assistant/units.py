@@ -414,7 +414,16 @@ class ContentUnits:
         scores, _ = self._scores(question)
         ranked = sorted(units, key=lambda u: -scores.get(self._position(u.doc), 0.0))
         best, second = (scores.get(self._position(u.doc), 0.0) for u in ranked[:2])
-        return (ranked[0],) if best > second * CONTENT_LEAD else units
+        if best > second * CONTENT_LEAD:
+            return (ranked[0],)
+        if len({u.org for u in units}) == 1:
+            return units  # (one unit's years: all of them answer)
+        # units that all speak of it alike: the one whose report's title is about it ("…残疾人康复项目…")
+        asked = _grams(_ASK_WORDS.sub(" ", question))
+        titled = {u.doc: len(asked & _grams(report_words(u.title))) for u in units}
+        top = max(titled.values())
+        about = [u for u in units if titled[u.doc] == top]
+        return tuple(about) if top and len({u.org for u in about}) == 1 else units
 
     def better_fit(
         self, question: str, rest: str, named: tuple[ReportMeta, ...]

@@ -733,6 +733,27 @@ def test_a_question_asking_which_unit_is_never_given_one_found_by_its_words():
     assert len(parser.parse("哪个单位松鹤宣传次数最多").units) != 1
 
 
+def test_units_sharing_a_name_and_speaking_alike_the_one_whose_report_is_about_what_is_asked():
+    from dataclasses import replace as _replace
+
+    from assistant.units import ContentUnits
+
+    a = _replace(
+        _meta("a.txt", "云岭县残联", "云岭县", 2022), title="云岭县残联2022年度残疾人康复项目支出绩效自评报告"
+    )
+    b = _replace(
+        _meta("b.txt", "石川区残联", "石川区", 2022), title="石川区残联2022年度部门整体支出绩效自评报告"
+    )
+    c = _replace(
+        _meta("c.txt", "松溪县残联", "松溪县", 2022), title="松溪县残联2022年度部门整体支出绩效自评报告"
+    )
+    text = {m.doc: "开展残疾人康复服务,发放辅具。" for m in (a, b, c)}
+    content = ContentUnits([a, b, c], text.__getitem__)
+    assert [m.doc for m in content.narrow("康复的钱还剩多少", (a, b, c), across_units=True)] == ["a.txt"]
+    # what no title is about leaves them all
+    assert len(content.narrow("辅具的钱还剩多少", (a, b, c), across_units=True)) == 3
+
+
 def test_a_unit_named_loosely_is_the_one_of_its_place_that_speaks_of_what_is_asked():
     from dataclasses import replace as _replace
 
