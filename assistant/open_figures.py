@@ -159,7 +159,7 @@ PER_HEAD = re.compile(r"每(?:人|户|个|位|名|家|所|亩|年|月|天|次)|�
 _SPENT_ASKED = re.compile(r"(?<![目本员用费])支出|执行(?!率)|花了|花掉|花费|用了|用掉|使用了|支付了|开支")
 # (项目支出, 基本支出 are kinds of spending, not its measure)
 _SPENT_WORDS = re.compile(r"(?<![目本员用费])支出|执行|花|使用|(?<!转移)支付|开支|用于|用掉")
-_BUDGET_WORDS = re.compile(r"预算|安排|批复|计划|下达|核定")
+_BUDGET_WORDS = re.compile(r"预算|安排|批复|计划|下达|核定|拨款")
 _RAISED = re.compile(r"发行|到位|拨付|筹集|总投资")
 # "已经拨付了多少": what was paid out, which an amount allotted ("项目资金140万元") does not say
 _PAID_ASKED = re.compile(r"拨付了|已拨付|已经拨付|拨了|拨出|付了|付出去")

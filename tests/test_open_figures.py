@@ -1264,6 +1264,18 @@ def test_a_figure_of_the_sibling_item_never_answers_the_item_asked():
     assert county is not None and county.figure.value == 45.0
 
 
+def test_money_a_government_grants_never_says_what_was_spent():
+    report = _report(
+        "青禾县档案局2021年项目绩效自评报告\n档案馆建设项目资金:2021年县财政拨款120.5万元,用于库房改造。"
+    )
+    figures = extract_figures(report)
+    names = (report.meta.org,)
+    spent = best_figure("档案馆建设项目2021年实际花了多少", "档案馆建设项目实际花了多少", figures, names)
+    assert spent is None or not spent.confident
+    granted = best_figure("档案馆建设项目县财政拨款多少", "档案馆建设项目县财政拨款多少", figures, names)
+    assert granted is not None and granted.confident and granted.figure.value == 120.5
+
+
 def test_a_name_closed_by_its_quote_or_bracket_labels_the_figure():
     text = (
         "云岭县文旅局公共文化资金绩效自评报告\n下达公共文化资金420万元。其中,“文化进万家”60万元,"
