@@ -42,6 +42,10 @@ _SHARED_TAIL = re.compile(
     r"(?:满意度|满意率|完成率|合格率|覆盖率|知晓率|人数|资金|补助|经费|得分|分值)"
     r"(?:年度指标值|全年完成值|实际完成值|完成值|目标值|指标值|实际值|实际完成|预算数|执行数)?"
 )
+# what was done to the thing a first part asks of, at its end ("已经拨", "实际花", "建"): no part of the subject
+_DONE_AT_END = re.compile(
+    r"(?:(?:已经|已|共|一共|总共|累计|实际)?(?:拨付|拨|花掉|花|用掉|用|使用|支出|执行|下达|安排|发放|到位|投入|办|建|争取|分配|支付|付))+$"
+)
 _MARKER = re.compile(r"\[(\d+)\]")
 _MASKED = re.compile("[\ue000-\ue002]")  # a compound name's joining word, masked by `protect`
 _CN = "一二三四五六七八九十"
@@ -133,7 +137,11 @@ def ask_parts(
     answers = [answer(first)]
     # "基本支出年初预算多少、实际执行多少": the later part is about the same thing (基本支出), not the same measure
     # (what the first part counts, "几个样地", is no part of the subject: "…设了几个样地、多少样株")
-    subject = _MEASURE_AT_END.sub("", _BARE.sub("", re.split(r"多少|几", first.asked)[0]))
+    # (nor is what was done to it: "…资金已经拨了多少，执行率多少" asks the 资金's 执行率)
+    subject = _MEASURE_AT_END.sub(
+        "", _BARE.sub("", re.split(r"多少|几|多[大长高深久重宽远]", first.asked)[0])
+    )
+    subject = _DONE_AT_END.sub("", subject)
     # "…执行了多少，预算执行得了几分": a later part is looked for first in the row the first was read from
     near = (answers[0].citations[0].doc, answers[0].citations[0].line) if answers[0].citations else None
     near_value = answers[0].value if near and answers[0].found and not answers[0].computed else None

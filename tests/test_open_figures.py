@@ -280,6 +280,26 @@ def test_two_parts_never_answered_with_one_figure():
     assert not second.found and second.value is None
 
 
+def test_a_later_part_asks_of_the_thing_not_of_what_was_done_to_it():
+    """ "…资金已经拨付使用了多少，执行率多少": the second part asks the 资金's 执行率, not its "拨付使用执行率"."""
+    from assistant.models import Answer
+    from assistant.multipart import ask_parts
+    from assistant.understand import QuestionParser
+
+    asked: list[str] = []
+
+    def answer(parsed):
+        asked.append(parsed.text)
+        return Answer(parsed.text, "没有载明。", False, kind="lookup")
+
+    parse = QuestionParser([], {}).parse
+    ask_parts("青禾县衔接资金已经拨付使用了多少，执行率多少", None, parse, answer)
+    assert asked[1] == "青禾县衔接资金执行率多少"
+    asked.clear()
+    ask_parts("青禾县校舍维修建了多大面积、计划投资多少", None, parse, answer)
+    assert asked[1] == "青禾县校舍维修计划投资多少"
+
+
 def test_a_table_split_by_spaces_one_row_per_line():
     """ "资金来源 年初预算数 全年预算数 全年执行数 分值 执行率 得分" over "年度资金总额 6.40 2.50 2.50 10 100.00% 10":
     every cell named by its row and column, equal values in two columns both kept, the unit from "(万元)"."""
