@@ -343,6 +343,15 @@ class QuestionParser:
                         return units, text.replace(mention[k:], "〇" * (len(mention) - k), 1)
         return None
 
+    @staticmethod
+    def _elsewhere_unnamed(text: str, units: Sequence[ReportMeta], others: Sequence[ReportMeta]) -> bool:
+        """The units share no place with the others, and the text names none of theirs."""
+        places = {p for u in others for p in (u.district, u.city, u.province) if p}
+        own = {p for u in units for p in (u.district, u.city, u.province) if p}
+        if not places or not own or own & places:
+            return False
+        return not any(p in text or (len(p) > 2 and p[:-1] in text) for p in own)
+
     def _spelled_lead(self, text: str, units: tuple[ReportMeta, ...]) -> tuple[ReportMeta, ...]:
         """Of units sharing the name typed, those of the one whose file name or web address spells the
         words typed right before that name (two to four characters)."""
@@ -488,6 +497,10 @@ class QuestionParser:
         if not units and previous is None:
             # "青禾财政局" of a report whose text never writes 青禾, known as "…qinghe…" by its file or address
             units, rest = self._spelled(text, ruled_out) or (units, rest)
+        if units and carry and previous is not None and self._elsewhere_unnamed(text, units, previous.units):
+            # "青禾区种苗站和区林业服务中心各…": a later part names a body beside the first's, never a unit of
+            # another place it does not name that shares some of its words (…就业服务中心)
+            units, rest = (), text
         if units:
             rest = self._named_lead_blanked(rest, units)
         elif self._one_org and previous is None:

@@ -754,6 +754,18 @@ def test_units_sharing_a_name_and_speaking_alike_the_one_whose_report_is_about_w
     assert len(content.narrow("辅具的钱还剩多少", (a, b, c), across_units=True)) == 3
 
 
+def test_a_later_part_naming_a_body_beside_the_first_never_jumps_to_another_place():
+    from dataclasses import replace as _replace
+
+    forestry = _replace(_meta("f.txt", "石川区林业局", "石川区", 2020), city="松溪市")
+    jobs = _replace(_meta("j.txt", "云岭县就业服务中心", "云岭县", 2020), city="白沙市")
+    parser = QuestionParser([forestry, jobs], {})
+    first = parser.parse("石川区种苗站多少在职人员")
+    assert [u.doc for u in first.units] == ["f.txt"]
+    later = parser.parse("区林业服务中心多少在职人员", first, carry=True)
+    assert [u.doc for u in later.units] == ["f.txt"]
+
+
 def test_a_unit_named_loosely_is_the_one_of_its_place_that_speaks_of_what_is_asked():
     from dataclasses import replace as _replace
 
