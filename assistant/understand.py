@@ -109,7 +109,11 @@ SECTION_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("基本情况", ("基本情况", "部门概况", "内设机构", "职责", "机构设置", "概况")),
 )
 ASKS_FIGURE = re.compile(
-    r"多少|(?<!哪)几|是否|百分之|比例|比重|占比|金额(?!单位)|数额|多大|多长|多高|多深|多远|多宽|多重|多久"
+    r"多少|(?<![哪这那])几|是否|百分之|比例|比重|占比|金额(?!单位)|数额|多大|多长|多高|多深|多远|多宽|多重|多久"
+)
+# a question asking when, what kind, who or how: words, whatever figure its subject names
+_ASKS_WORDS = re.compile(
+    r"什么时候|何时|哪年|哪一年|哪天|哪一天|几月|什么性质|什么类型|什么样|哪个文件|是谁|怎么|如何|为什么|为啥"
 )
 FOLLOW_UP_MARK = re.compile(r"^那|呢[？?]?$|^还有|^它|^其|同比|去年|前年|上年|(?:19|20)\d{2}年")
 _WHICH_UNIT = re.compile(
@@ -670,7 +674,11 @@ class QuestionParser:
             asks_figure=not code_asked
             and bool(
                 ASKS_FIGURE.search(rest)
-                or (not explain and re.search(r"(?:率|数|额|费)$", _subject(rest_no_year)))
+                or (
+                    not explain
+                    and not _ASKS_WORDS.search(rest)  # ("…经费是什么时候到账的": a date, not the 经费)
+                    and re.search(r"(?:率|数|额|费)$", _subject(rest_no_year))
+                )
             ),
             text=text,
             units=(units_in_year or units)

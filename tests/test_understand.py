@@ -766,6 +766,14 @@ def test_a_later_part_naming_a_body_beside_the_first_never_jumps_to_another_plac
     assert [u.doc for u in later.units] == ["f.txt"]
 
 
+def test_asking_when_or_what_kind_asks_words_whatever_figure_the_subject_names():
+    parser = QuestionParser([_meta("a.txt", "石川区财政局", "石川区", 2021)], {})
+    assert not parser.parse("石川区财政局这笔省拨经费是什么时候到账的").asks_figure
+    assert not parser.parse("石川区财政局这几个专项债属于什么性质的债券").asks_figure
+    assert parser.parse("石川区财政局这笔省拨经费").asks_figure  # (a subject that is a figure, asked bare)
+    assert parser.parse("石川区财政局有几个专项债项目").asks_figure
+
+
 def test_a_unit_named_loosely_is_the_one_of_its_place_that_speaks_of_what_is_asked():
     from dataclasses import replace as _replace
 
