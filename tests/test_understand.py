@@ -774,6 +774,14 @@ def test_asking_when_or_what_kind_asks_words_whatever_figure_the_subject_names()
     assert parser.parse("石川区财政局有几个专项债项目").asks_figure
 
 
+def test_asking_whether_there_is_any_asks_the_reports_words():
+    parser = QuestionParser([_meta("a.txt", "石川区白沙街道", "石川区", 2022)], {})
+    whether = parser.parse("石川区白沙街道有没有国有资本经营预算收支")
+    assert whether.kind == "text" and whether.metric is None
+    assert parser.parse("石川区白沙街道有没有下属二级预算单位").kind == "text"
+    assert parser.parse("石川区白沙街道全年预算数是多少").kind == "lookup"
+
+
 def test_a_unit_named_loosely_is_the_one_of_its_place_that_speaks_of_what_is_asked():
     from dataclasses import replace as _replace
 
