@@ -111,7 +111,7 @@ SECTION_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
 ASKS_FIGURE = re.compile(
     r"多少|(?<![哪这那])几|是否|百分之|比例|比重|占比|金额(?!单位)|数额|多大|多长|多高|多深|多远|多宽|多重|多久"
 )
-_YES_NO = re.compile(r"有没有|有无|是否有")
+_YES_NO = re.compile(r"有没有|有无|是否有|什么时候|何时|哪年|哪一年|哪天|什么性质|什么类型|是谁|在哪|哪里")
 # a question asking when, what kind, who or how: words, whatever figure its subject names
 _ASKS_WORDS = re.compile(
     r"什么时候|何时|哪年|哪一年|哪天|哪一天|几月|什么性质|什么类型|什么样|哪个文件|是谁|怎么|如何|为什么|为啥"
@@ -658,7 +658,7 @@ class QuestionParser:
         if code_asked and kind == "lookup":
             kind = "text"
         if kind == "lookup" and _YES_NO.search(rest) and not re.search(r"多少|几", rest):
-            # "有没有国有资本经营预算收支": whether the report says it has any, in its words, not a figure
+            # "有没有国有资本经营预算收支", "…报告放在哪": whether, when, where — the report's words, not a figure
             kind, metric = "text", None
         threshold = threshold_of(rest_no_year) if metric else None
         if threshold and not units and kind in ("lookup", "unanswerable", "text") and not unknown:

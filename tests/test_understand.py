@@ -779,6 +779,7 @@ def test_asking_whether_there_is_any_asks_the_reports_words():
     whether = parser.parse("石川区白沙街道有没有国有资本经营预算收支")
     assert whether.kind == "text" and whether.metric is None
     assert parser.parse("石川区白沙街道有没有下属二级预算单位").kind == "text"
+    assert parser.parse("石川区白沙街道2022年部门整体支出评价报告放在哪").kind == "text"
     assert parser.parse("石川区白沙街道全年预算数是多少").kind == "lookup"
 
 
