@@ -111,6 +111,7 @@ SECTION_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
 ASKS_FIGURE = re.compile(
     r"多少|(?<![哪这那])几|是否|百分之|比例|比重|占比|金额(?!单位)|数额|多大|多长|多高|多深|多远|多宽|多重|多久"
 )
+_FREQUENCY = re.compile(r"(?:多久|多长时间|隔多久)[^，,。？?]{0,16}一次")
 _YES_NO = re.compile(r"有没有|有无|是否有|什么时候|何时|哪年|哪一年|哪天|什么性质|什么类型|是谁|在哪|哪里")
 # a question asking when, what kind, who or how: words, whatever figure its subject names
 _ASKS_WORDS = re.compile(
@@ -676,6 +677,7 @@ class QuestionParser:
             metrics=metrics,
             # ("合格率为啥没完成": a rate named in asking why is what is explained, not a figure asked)
             asks_figure=not code_asked
+            and not _FREQUENCY.search(rest)  # ("多久报一次": 每月, 按季度 — words)
             and bool(
                 ASKS_FIGURE.search(rest)
                 or (
