@@ -325,7 +325,7 @@ def compute(
     if op.kind == "sum":
         if not _same_kind(a, b) or _names_other(a, b, op.operands[1]) or _names_other(b, a, op.operands[0]):
             return None  # "…用于保障房和旧改的资金96.5亿元" is the total asked, not one of its parts
-        value = round(a.value + _convert(b.value, b.unit, a.unit), 4)
+        value = round(a.value + _convert(b.value, b.unit, a.unit), _places(a, b))
         return Computed(value, a.unit, (a, b), f"{_terms((a, b), ' + ')} = {_fmt(value)}{a.unit}")
     # "实际拨付比指标少了多少": how much less, a positive figure (指标 − 实际)
     done = _difference(b, a) if op.less else _difference(a, b)
@@ -408,7 +408,7 @@ def sum_of(figures: list[Figure]) -> Computed | None:
         _same_kind(first, f) for f in figures
     ):
         return None
-    value = round(sum(_convert(f.value, f.unit, first.unit) for f in figures), 4)
+    value = round(sum(_convert(f.value, f.unit, first.unit) for f in figures), _places(*figures))
     terms = _terms(figures, " + ")
     return Computed(value, first.unit, tuple(figures), f"{terms} = {_fmt(value)}{first.unit}")
 
@@ -446,10 +446,17 @@ def _same_kind(a: Figure, b: Figure) -> bool:
     )
 
 
+def _places(*figures: Figure) -> int:
+    """Decimal places a sum or difference keeps: four, or as many as the most precise figure states
+    ("787.45 − 676.804801" is 110.645199, not 110.6452)."""
+    stated = [len(m.group(1)) for f in figures if (m := re.search(r"\.(\d+)", f.text))]
+    return max([4, *stated])
+
+
 def _difference(a: Figure, b: Figure) -> Computed | None:
     if not _same_kind(a, b):
         return None
-    value = round(a.value - _convert(b.value, b.unit, a.unit), 4)
+    value = round(a.value - _convert(b.value, b.unit, a.unit), _places(a, b))
     unit = a.unit if a.unit != "%" else "个百分点"
     # amounts in two units ("40万元 − 334896元") are shown with them, never as bare numbers of unlike scale
     terms = _terms((a, b), " − ")

@@ -280,6 +280,15 @@ def test_two_parts_never_answered_with_one_figure():
     assert not second.found and second.value is None
 
 
+def test_a_difference_keeps_every_decimal_its_figures_state():
+    report = _report(
+        "青禾县2021年良种补助项目绩效自评报告\n下达良种补助资金512.36万元,资金执行数401.259837万元。"
+    )
+    left = compute("良种补助资金还有多少没执行", extract_figures(report), (report.meta.org,))
+    assert left is not None and left.value == 111.100163  # (not 111.1002: the formula must hold exactly)
+    assert left.formula.endswith("= 111.100163万元")
+
+
 def test_a_later_part_asks_of_the_thing_not_of_what_was_done_to_it():
     """ "…资金已经拨付使用了多少，执行率多少": the second part asks the 资金's 执行率, not its "拨付使用执行率"."""
     from assistant.models import Answer
