@@ -14,6 +14,11 @@ def _report(doc: str, org: str, district: str | None = None) -> ReportMeta:
     )
 
 
+def _doc_of(question: str, texts: dict[str, str], *reports: ReportMeta) -> list[str]:
+    """The reports a parser over `reports` (their texts given) finds for `question`."""
+    return [u.doc for u in QuestionParser(list(reports), {}, texts.__getitem__).parse(question).units]
+
+
 def test_a_name_is_spelled_every_way_its_characters_read():
     assert spellings("青禾")[0] == "qinghe"
     assert {"changhe", "zhanghe"} <= set(spellings("长河"))  # 长 reads chang or zhang
@@ -71,8 +76,7 @@ def test_a_unit_never_found_in_its_text_is_named_by_its_whole_spelled_name():
     }
     office = _report("x3_qinghe_zhujing_banshichu.txt", "未知单位")
     other = _report("b.txt", "广州市白云区财政局", "白云区")
-    parser = QuestionParser([office, other], {}, texts.__getitem__)
-    assert [u.doc for u in parser.parse("青禾驻京办事处去年接待了多少人次").units] == [office.doc]
+    assert _doc_of("青禾驻京办事处去年接待了多少人次", texts, office, other) == [office.doc]
 
 
 def test_of_units_sharing_the_name_typed_none_but_a_report_whose_file_spells_the_place_is_meant():
@@ -84,5 +88,4 @@ def test_of_units_sharing_the_name_typed_none_but_a_report_whose_file_spells_the
     first = _report("a.txt", "云岭县残联", "云岭县")
     second = _report("b.txt", "石川市残联")
     unread = _report("x9_qinghe_canlian_kangfu.txt", "未知单位")
-    parser = QuestionParser([first, second, unread], {}, texts.__getitem__)
-    assert [u.doc for u in parser.parse("青禾残联康复项目年初预算多少").units] == [unread.doc]
+    assert _doc_of("青禾残联康复项目年初预算多少", texts, first, second, unread) == [unread.doc]
