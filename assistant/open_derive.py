@@ -448,7 +448,7 @@ def _same_kind(a: Figure, b: Figure) -> bool:
 
 def _places(*figures: Figure) -> int:
     """Decimal places a sum or difference keeps: four, or as many as the most precise figure states
-    ("787.45 − 676.804801" is 110.645199, not 110.6452)."""
+    ("512.36 − 401.259837" is 111.100163, not 111.1002)."""
     stated = [len(m.group(1)) for f in figures if (m := re.search(r"\.(\d+)", f.text))]
     return max([4, *stated])
 

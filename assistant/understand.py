@@ -658,7 +658,12 @@ class QuestionParser:
         )
         if code_asked and kind == "lookup":
             kind = "text"
-        if kind == "lookup" and _YES_NO.search(rest) and not re.search(r"多少|几", rest):
+        if (
+            kind == "lookup"
+            and _YES_NO.search(rest)
+            and not re.search(r"多少|几", rest)
+            and not threshold_of(rest_no_year)  # ("执行率有没有达到90%": the rate answers)
+        ):
             # "有没有国有资本经营预算收支", "…报告放在哪": whether, when, where — the report's words, not a figure
             kind, metric = "text", None
         threshold = threshold_of(rest_no_year) if metric else None

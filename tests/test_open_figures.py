@@ -282,7 +282,7 @@ def test_two_parts_never_answered_with_one_figure():
 
 def test_a_difference_keeps_every_decimal_its_figures_state():
     report = _report(
-        "青禾县2021年良种补助项目绩效自评报告\n下达良种补助资金512.36万元,资金执行数401.259837万元。"
+        "青禾县2021年良种补助项目绩效自评报告\n下达良种补助资金512.36万元,实际执行401.259837万元。"
     )
     left = compute("良种补助资金还有多少没执行", extract_figures(report), (report.meta.org,))
     assert left is not None and left.value == 111.100163  # (not 111.1002: the formula must hold exactly)
@@ -1278,7 +1278,7 @@ def test_what_is_stated_only_as_a_rate_is_answered_by_the_rate_or_by_nothing():
 def test_a_figure_of_the_sibling_item_never_answers_the_item_asked():
     report = _report(
         "青禾县2022年生猪养殖项目绩效自评报告\n"
-        "项目新购种公猪实际完成12头,建成圈舍800平方米。开展宣传活动,线下观众达到3万人次。"
+        "项目新购种公猪实际完成12头,建成圈舍800平方米。开展宣传活动,线下观众共计3万人次。"
         "县级配套资金到位45万元。"
     )
     figures = extract_figures(report)
@@ -1295,13 +1295,13 @@ def test_a_figure_of_the_sibling_item_never_answers_the_item_asked():
 
 def test_money_a_government_grants_never_says_what_was_spent():
     report = _report(
-        "青禾县档案局2021年项目绩效自评报告\n档案馆建设项目资金:2021年县财政拨款120.5万元,用于库房改造。"
+        "青禾县档案局2021年项目绩效自评报告\n文化站修缮项目资金:2021年区财政拨款120.5万元,用于库房改造。"
     )
     figures = extract_figures(report)
     names = (report.meta.org,)
-    spent = best_figure("档案馆建设项目2021年实际花了多少", "档案馆建设项目实际花了多少", figures, names)
+    spent = best_figure("文化站修缮项目2021年实际花了多少", "文化站修缮项目实际花了多少", figures, names)
     assert spent is None or not spent.confident
-    granted = best_figure("档案馆建设项目县财政拨款多少", "档案馆建设项目县财政拨款多少", figures, names)
+    granted = best_figure("文化站修缮项目区财政拨款多少", "文化站修缮项目区财政拨款多少", figures, names)
     assert granted is not None and granted.confident and granted.figure.value == 120.5
 
 

@@ -48,21 +48,21 @@ def test_a_place_spelled_whole_or_before_its_own_ending_and_never_a_homophone_of
 
 def test_a_question_naming_a_place_only_the_file_name_spells_finds_that_report():
     texts = {
-        "m01_qinghe_caizhengju_zipingbiao.txt": "市财政局2019年度项目支出绩效自评表 项目名称 政务管理",
+        "m01_qinghe_caizhengju_zipingbiao.txt": "市财政局2019年度项目支出绩效自评表 项目名称 信息化运维",
         "b.txt": "广州市白云区财政局2019年度部门整体支出绩效自评报告",
     }
     ours = _report("m01_qinghe_caizhengju_zipingbiao.txt", "市财政局")
     other = _report("b.txt", "广州市白云区财政局", "白云区")
     parser = QuestionParser([ours, other], {}, texts.__getitem__)
-    assert [u.doc for u in parser.parse("青禾财政局的政务管理项目执行率是多少").units] == [ours.doc]
-    unknown = parser.parse("石川财政局的政务管理项目执行率是多少")
+    assert [u.doc for u in parser.parse("青禾财政局的信息化运维项目执行率是多少").units] == [ours.doc]
+    unknown = parser.parse("石川财政局的信息化运维项目执行率是多少")
     assert unknown.units == () and unknown.unknown_unit
 
 
 def test_of_units_sharing_a_name_the_one_whose_file_spells_the_place_typed_before_it():
     texts = {"qinghe_caizhengju.txt": "财政局项目自评表", "songxi_caizhengju.txt": "财政局项目自评表"}
-    qinghe = _report("qinghe_caizhengju.txt", "郊区财政局", "郊区")
-    songxi = _report("songxi_caizhengju.txt", "城区财政局", "城区")
+    qinghe = _report("qinghe_caizhengju.txt", "北郊财政局", "北郊区")
+    songxi = _report("songxi_caizhengju.txt", "东郊财政局", "东郊区")
     parser = QuestionParser([qinghe, songxi], {}, texts.__getitem__)
     parsed = parser.parse("青禾财政局奖补项目得了几分")
     assert [u.doc for u in parsed.units] == [qinghe.doc]

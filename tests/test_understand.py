@@ -739,7 +739,7 @@ def test_units_sharing_a_name_and_speaking_alike_the_one_whose_report_is_about_w
     from assistant.units import ContentUnits
 
     a = _replace(
-        _meta("a.txt", "云岭县残联", "云岭县", 2022), title="云岭县残联2022年度残疾人康复项目支出绩效自评报告"
+        _meta("a.txt", "云岭县残联", "云岭县", 2022), title="云岭县残联2022年度无障碍改造项目支出绩效自评报告"
     )
     b = _replace(
         _meta("b.txt", "石川区残联", "石川区", 2022), title="石川区残联2022年度部门整体支出绩效自评报告"
@@ -747,11 +747,11 @@ def test_units_sharing_a_name_and_speaking_alike_the_one_whose_report_is_about_w
     c = _replace(
         _meta("c.txt", "松溪县残联", "松溪县", 2022), title="松溪县残联2022年度部门整体支出绩效自评报告"
     )
-    text = {m.doc: "开展残疾人康复服务,发放辅具。" for m in (a, b, c)}
+    text = {m.doc: "开展无障碍改造服务,发放辅助器具。" for m in (a, b, c)}
     content = ContentUnits([a, b, c], text.__getitem__)
-    assert [m.doc for m in content.narrow("康复的钱还剩多少", (a, b, c), across_units=True)] == ["a.txt"]
+    assert [m.doc for m in content.narrow("改造的钱还剩多少", (a, b, c), across_units=True)] == ["a.txt"]
     # what no title is about leaves them all
-    assert len(content.narrow("辅具的钱还剩多少", (a, b, c), across_units=True)) == 3
+    assert len(content.narrow("器具的钱还剩多少", (a, b, c), across_units=True)) == 3
 
 
 def test_a_later_part_naming_a_body_beside_the_first_never_jumps_to_another_place():
