@@ -108,6 +108,9 @@ HEADED = 0.8  # share of the asked words a section's heading must hold to be the
 HEADING_BONUS = 0.3
 CUE_BONUS = 0.2
 # the shape of a question for words, and the words its answer is said in
+_UNIT_KIND_CUE = re.compile(
+    r"单位类型|单位性质|[一二]类事业单位|全额拨款|差额拨款|自收自支|行政单位|事业单位|参照公务员法"
+)
 _ANSWER_CUES = (
     (
         re.compile(r"多久|多长时间|频次|隔多少"),
@@ -118,10 +121,11 @@ _ANSWER_CUES = (
         re.compile(r"一卡[（(]?折?[）)]?通|打卡|直接发放|直接打|转账|账户|社会化发放|代发|兑付"),
     ),
     (
-        re.compile(r"什么(?:类型|性质|级别)的?单位|单位(?:类型|性质)|属于什么(?:单位|性质)"),
         re.compile(
-            r"单位类型|单位性质|[一二]类事业单位|全额拨款|差额拨款|自收自支|行政单位|事业单位|参照公务员法"
+            r"什么(?:经费)?(?:类型|性质|级别)的?单位|单位(?:类型|性质)|属于什么(?:单位|性质)|什么样的单位"
+            r"|经费(?:性质|保障方式)"
         ),
+        _UNIT_KIND_CUE,
     ),
     (
         re.compile(r"什么时候|何时|哪天|几月|哪个月"),

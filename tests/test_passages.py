@@ -220,3 +220,14 @@ def test_a_sentence_said_in_the_words_an_answer_takes_is_preferred():
     )
     [(_, best)] = best_sentences([_chunk(text)], "松溪县贷款贴息多久给贷款户付一次", 1)
     assert "按季度" in best.quote
+
+
+def test_asking_what_kind_of_unit_by_its_funding_prefers_the_sentence_saying_so():
+    text = (
+        "青禾镇卫生院2023年度部门整体支出绩效自评报告。全院经费支出规范,管理有序。"
+        "我院为财政差额拨款事业单位,属于非营利性的基层医疗卫生单位。"
+    )
+    [(_, best)] = best_sentences(
+        [_chunk(text)], "是什么经费性质的单位", 1
+    )  # (the unit’s name left out, as the engine asks)
+    assert "差额拨款事业单位" in best.quote
