@@ -528,6 +528,9 @@ def _remaining(
     confirmed = _by_stated_rate([*budget, *funds], spent, figures)
     if confirmed is not None and (rank.get(id(confirmed[0])) or rank.get(id(confirmed[1]))):
         return _difference(*confirmed)
+    told = _told_pair(question, budget, spent)
+    if told is not None:
+        return _difference(*told)
     if not pairs:
         return None
     pairs.sort(key=lambda p: (-p[0], -p[1]))
@@ -540,6 +543,29 @@ def _remaining(
         return None  # two readings fit equally: no guess
     done = _difference(b, s)
     return done if done is not None and done.value >= 0 else None
+
+
+# an amount the asker states ("下达了246万,发了141万"): 万 and 亿 written short for 万元, 亿元
+_ASKED_AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*(亿元|万元|元|亿|万)(?!人|户|个|亩|株|平)")
+
+
+def _told_pair(
+    question: str, budget: Sequence[Figure], spent: Sequence[Figure]
+) -> tuple[Figure, Figure] | None:
+    """The budget and spent figures whose amounts the question itself states, in that order, when the report
+    states each once: the asker says which two are meant, however far apart the report puts them."""
+    amounts = [(float(v), u if u.endswith("元") else f"{u}元") for v, u in _ASKED_AMOUNT.findall(question)]
+    if len(amounts) != 2:
+        return None
+    (bv, bu), (sv, su) = amounts
+
+    def stating(pool: Sequence[Figure], value: float, unit: str) -> list[Figure]:
+        return [f for f in pool if f.unit in TO_YUAN and abs(_convert(f.value, f.unit, unit) - value) < 1e-6]
+
+    b, s = stating(budget, bv, bu), stating(spent, sv, su)
+    if len({f.value for f in b}) != 1 or len({f.value for f in s}) != 1:
+        return None
+    return b[0], s[0]
 
 
 _STATED_RATE = re.compile(r"执行率|执行进度|支出率|支付率|拨付率|使用率")

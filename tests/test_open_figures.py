@@ -289,6 +289,21 @@ def test_a_difference_keeps_every_decimal_its_figures_state():
     assert left.formula.endswith("= 111.100163万元")
 
 
+def test_what_is_left_of_two_amounts_the_asker_states_is_read_from_where_the_report_states_them():
+    report = _report(
+        "青禾县2023年农村危房改造补助资金绩效自评报告\n"
+        "1、项目资金到位情况。2023年共下达补助资金318.6万元。\n"
+        "2、项目资金执行情况。2023年全县共完成发放补助资金205.3万元。"
+    )
+    figures, names = extract_figures(report), (report.meta.org,)
+    left = compute("危改补助资金下达了318.6万,发了205.3万,还剩多少没发出去", figures, names)
+    assert left is not None and left.value == 113.3 and len(left.inputs) == 2
+    # stated on two lines with no rate confirming them, and not told by the asker: no pair is guessed
+    assert compute("危改补助资金还剩多少没发出去", figures, names) is None
+    # amounts the report does not state are the asker's, never cited as the report's
+    assert compute("危改补助资金下达了300万,发了200万,还剩多少没发出去", figures, names) is None
+
+
 def test_a_later_part_asks_of_the_thing_not_of_what_was_done_to_it():
     """ "…资金已经拨付使用了多少，执行率多少": the second part asks the 资金's 执行率, not its "拨付使用执行率"."""
     from assistant.models import Answer
