@@ -304,6 +304,22 @@ def test_what_is_left_of_two_amounts_the_asker_states_is_read_from_where_the_rep
     assert compute("危改补助资金下达了300万,发了200万,还剩多少没发出去", figures, names) is None
 
 
+def test_an_average_per_head_asked_every_way_staff_ask_it():
+    aid = _report(
+        "青禾县2022年学生营养补助项目绩效自评报告\n2022年实际发放营养补助资金312.48万元,帮助4120人次。"
+    )
+    per_head = compute("营养补助平均每人次补了多少元", extract_figures(aid), (aid.meta.org,))
+    assert per_head is not None and per_head.value == 758.45  # 3,124,800元 ÷ 4120
+    report = _report(
+        "青禾县2022年部门决算说明\n国内公务接待1380人次,接待120批次。新院总建筑面积26,400平方米,开放病床320张。"
+    )
+    figures, names = extract_figures(report), (report.meta.org,)
+    per_batch = compute("公务接待平均一批多少人", figures, names)
+    assert per_batch is not None and per_batch.value == 11.5
+    per_bed = compute("新院平均每张开放病床对应多少平方米建筑面积", figures, names)
+    assert per_bed is not None and per_bed.value == 82.5
+
+
 def test_a_later_part_asks_of_the_thing_not_of_what_was_done_to_it():
     """ "…资金已经拨付使用了多少，执行率多少": the second part asks the 资金's 执行率, not its "拨付使用执行率"."""
     from assistant.models import Answer
