@@ -186,7 +186,12 @@ def _plan(q: str) -> Operation | None:
         kind = "difference" if m.group("op") in ("差", "相差", "相比") else "sum"
         # "投入和过程两项加起来": the count of items said is no part of the second one's name
         b = re.sub(r"(?:这)?[两二三几]项$|(?:这)?[两二三几]个$", "", m.group("b")) or m.group("b")
-        return Operation(kind, (m.group("a"), b))
+        a = m.group("a")
+        # "A和B两个项目全年预算加起来": what is summed (全年预算) is of each, after the count of items
+        counted = re.match(r"^(?P<item>.{2,}?)(?:这)?[两二三几](?:个|项)(?:项目)?(?P<tail>.{2,})$", b)
+        if counted:
+            a, b = a + counted.group("tail"), counted.group("item") + counted.group("tail")
+        return Operation(kind, (a, b))
     if _REMAINING.search(q):
         return Operation("remaining", (q,))
     if m := _PER.match(q):

@@ -151,6 +151,9 @@ def test_computations_over_stated_figures(figures, report):
     assert plan("在职加退休一共多少人").kind == "sum"
     assert plan("到位资金占下达资金的比例").kind == "share"
     assert plan("执行率是多少") is None
+    # "A和B两个项目全年预算加起来": the budget of each, not of B alone
+    both = plan("设备更新和人员培训两个项目全年预算加起来是多少")
+    assert both.kind == "sum" and both.operands == ("设备更新全年预算", "人员培训全年预算")
     gap = compute("核定编制和实有人数差几个人", figures, names)
     assert gap is not None and gap.value == 4.0 and "45 − 41 = 4" in gap.formula
     vacant = compute("青禾县农业农村局缺编多少人", figures, names)  # posts allowed less people had
