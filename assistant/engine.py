@@ -377,7 +377,12 @@ class Engine:
         if op is None or op.kind != "sum":
             return None
         stated = self._open_figure(parsed, compute_ok=True)
-        if stated is None or not all(WHOLE_SAID.search(c.quote) for c in stated.citations[:1]):
+        # a total in so many words ("共计…"), or the one figure of a sentence (or row) naming the parts
+        # together ("聘用讲解员、综治队员以及物业管理人员 | 32人 | 32人")
+        if stated is None or not all(
+            WHOLE_SAID.search(c.quote) or len(set(re.findall(r"\d[\d,]*(?:\.\d+)?", c.quote))) == 1
+            for c in stated.citations[:1]
+        ):
             return None
         # the total must name the parts asked ("共计下达中央、省级…"): "各级财政共投入…" is more than 中央 + 省级
         listed = open_derive.plan(parsed.asked) if parsed.asked else None  # (parts, not the unit's own 和)
