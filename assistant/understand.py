@@ -111,6 +111,8 @@ SECTION_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
 ASKS_FIGURE = re.compile(
     r"多少|(?<![哪这那])几|是否|百分之|比例|比重|占比|金额(?!单位)|数额|多大|多长|多高|多深|多远|多宽|多重|多久"
 )
+# a pointing word after what it points at ("学前教育那块", "维修这部分")
+_THAT_PART = re.compile(r"(?<=[\u4e00-\u9fff])[这那](?:一)?(?:块|部分)(?=[\u4e00-\u9fff，,？?]|$)")
 _FREQUENCY = re.compile(r"(?:多久|多长时间|隔多久)[^，,。？?]{0,16}一次")
 _YES_NO = re.compile(r"有没有|有无|是否有|什么时候|何时|哪年|哪一年|哪天|什么性质|什么类型|是谁|在哪|哪里")
 # a question asking when, what kind, who or how: words, whatever figure its subject names
@@ -430,6 +432,7 @@ class QuestionParser:
     ) -> ParsedQuestion:
         """`carry`: the question is a later part of one the user asked (its units, year and subject hold)."""
         text = SHORT_YEAR.sub(r"20\1", question.strip())
+        text = _THAT_PART.sub("", text)  # "学前教育那块一共多少钱": 那块 points at what it follows
         carried = frozenset(u.org for u in previous.units) if previous is not None and carry else frozenset()
         units, rest = self._units(text, carried)
         units = tuple(u for u in units if not self.fuzzy.elsewhere(text, u))
