@@ -783,6 +783,13 @@ def test_asking_whether_there_is_any_asks_the_reports_words():
     assert parser.parse("石川区白沙街道全年预算数是多少").kind == "lookup"
 
 
+def test_how_often_asks_words_and_a_pointing_word_names_nothing():
+    parser = QuestionParser([_meta("a.txt", "石川区白沙街道", "石川区", 2022)], {})
+    assert not parser.parse("石川区白沙街道的租金补贴多久给农户发一次").asks_figure  # 每月, 按季度
+    assert parser.parse("石川区白沙街道的道路改造工程工期多久").asks_figure
+    assert "那块" not in parser.parse("石川区白沙街道学前教育那块一共多少钱").asked
+
+
 def test_a_unit_named_loosely_is_the_one_of_its_place_that_speaks_of_what_is_asked():
     from dataclasses import replace as _replace
 
