@@ -418,7 +418,7 @@ class ContentUnits:
             return (ranked[0],)
         if len({u.org for u in units}) == 1:
             return units  # (one unit's years: all of them answer)
-        # units that all speak of it alike: the one whose report's title is about it ("…残疾人康复项目…")
+        # units that all speak of it alike: the one whose report's title is about it ("…无障碍改造项目…")
         asked = _grams(_ASK_WORDS.sub(" ", question))
         titled = {u.doc: len(asked & _grams(report_words(u.title))) for u in units}
         top = max(titled.values())

@@ -225,7 +225,7 @@ def test_a_sentence_said_in_the_words_an_answer_takes_is_preferred():
 def test_asking_what_kind_of_unit_by_its_funding_prefers_the_sentence_saying_so():
     text = (
         "青禾镇卫生院2023年度部门整体支出绩效自评报告。全院经费支出规范,管理有序。"
-        "我院为财政差额拨款事业单位,属于非营利性的基层医疗卫生单位。"
+        "我院为财政差额拨款事业单位,由县卫健局主管。"
     )
     [(_, best)] = best_sentences(
         [_chunk(text)], "是什么经费性质的单位", 1

@@ -82,7 +82,7 @@ def test_a_unit_never_found_in_its_text_is_named_by_its_whole_spelled_name():
 def test_of_units_sharing_the_name_typed_none_but_a_report_whose_file_spells_the_place_is_meant():
     texts = {
         "a.txt": "云岭县残联2022年度部门整体支出绩效自评报告,残疾人就业培训",
-        "b.txt": "石川市残联2022年度部门整体支出绩效自评报告,辅具适配",
+        "b.txt": "石川市残联2022年度部门整体支出绩效自评报告,助残日活动",
         "x9_qinghe_canlian_kangfu.txt": "残联康复项目:年初预算80万元,全年执行76万元。",
     }
     first = _report("a.txt", "云岭县残联", "云岭县")
