@@ -114,7 +114,10 @@ ASKS_FIGURE = re.compile(
 # a pointing word after what it points at ("学前教育那块", "维修这部分")
 _THAT_PART = re.compile(r"(?<=[\u4e00-\u9fff])[这那](?:一)?(?:块|部分)(?=[\u4e00-\u9fff，,？?]|$)")
 _FREQUENCY = re.compile(r"(?:多久|多长时间|隔多久)[^，,。？?]{0,16}一次")
-_YES_NO = re.compile(r"有没有|有无|是否有|什么时候|何时|哪年|哪一年|哪天|什么性质|什么类型|是谁|在哪|哪里")
+# whether, when, where, who: a question the report's words answer, whatever figure it names (unless it asks 多少)
+_WHETHER_WHEN_WHERE = re.compile(
+    r"有没有|有无|是否有|什么时候|何时|哪年|哪一年|哪天|什么性质|什么类型|是谁|在哪|哪里"
+)
 # a question asking when, what kind, who or how: words, whatever figure its subject names
 _ASKS_WORDS = re.compile(
     r"什么时候|何时|哪年|哪一年|哪天|哪一天|几月|什么性质|什么类型|什么样|哪个文件|是谁|怎么|如何|为什么|为啥"
@@ -663,7 +666,7 @@ class QuestionParser:
             kind = "text"
         if (
             kind == "lookup"
-            and _YES_NO.search(rest)
+            and _WHETHER_WHEN_WHERE.search(rest)
             and not re.search(r"多少|几", rest)
             and not threshold_of(rest_no_year)  # ("执行率有没有达到90%": the rate answers)
         ):
