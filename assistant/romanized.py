@@ -106,16 +106,23 @@ class RomanizedNames:
                     return False
         return True
 
-    def named(self, mention: str, fits: Callable[[ReportMeta, str], bool]) -> tuple[ReportMeta, ...]:
+    def named(
+        self,
+        mention: str,
+        fits: Callable[[ReportMeta, str], bool],
+        keep: Callable[[ReportMeta], bool] = lambda meta: True,
+    ) -> tuple[ReportMeta, ...]:
         """The reports of the one unit `mention` names through a spelled place: the whole name spelled
         ("松溪驻京办事处"), else a place of two characters or more spelled and the rest of the name one that
-        `fits` the report ("青禾" spelled, 财政局 its own); () when none or several units fit."""
-        whole = tuple(m for m in self.metas if self.spells(m, mention))
+        `fits` the report ("青禾" spelled, 财政局 its own); () when none or several units fit. Only reports
+        the question leaves possible (`keep`) are looked at."""
+        metas = [m for m in self.metas if keep(m)]
+        whole = tuple(m for m in metas if self.spells(m, mention))
         if len({m.org for m in whole}) == 1:
             return whole
         for cut in range(len(mention) - 2, 1, -1):
             place, rest = mention[:cut], mention[cut:]
-            found = tuple(m for m in self.metas if fits(m, rest) and self.spells(m, place))
+            found = tuple(m for m in metas if fits(m, rest) and self.spells(m, place))
             if found:
                 return found if len({m.org for m in found}) == 1 else ()
         return ()

@@ -114,14 +114,12 @@ ASKS_FIGURE = re.compile(
 # a pointing word after what it points at ("学前教育那块", "维修这部分")
 _THAT_PART = re.compile(r"(?<=[\u4e00-\u9fff])[这那](?:一)?(?:块|部分)(?=[\u4e00-\u9fff，,？?]|$)")
 _FREQUENCY = re.compile(r"(?:多久|多长时间|隔多久)[^，,。？?]{0,16}一次")
-# whether, when, where, who: a question the report's words answer, whatever figure it names (unless it asks 多少)
-_WHETHER_WHEN_WHERE = re.compile(
-    r"有没有|有无|是否有|什么时候|何时|哪年|哪一年|哪天|什么性质|什么类型|是谁|在哪|哪里"
-)
-# a question asking when, what kind, who or how: words, whatever figure its subject names
-_ASKS_WORDS = re.compile(
-    r"什么时候|何时|哪年|哪一年|哪天|哪一天|几月|什么性质|什么类型|什么样|哪个文件|是谁|怎么|如何|为什么|为啥"
-)
+# when, what kind, who: asked in words, whatever figure the question's subject names
+_WHEN_KIND_WHO = r"什么时候|何时|哪年|哪一年|哪天|哪一天|什么性质|什么类型|是谁"
+# …and whether or where: a question the report's words answer, not a lookup (unless it asks 多少)
+_WHETHER_WHEN_WHERE = re.compile(rf"有没有|有无|是否有|在哪|哪里|{_WHEN_KIND_WHO}")
+# …and how, why, which document: no figure is asked, whatever the subject ends in (…经费, …率)
+_ASKS_WORDS = re.compile(rf"几月|什么样|哪个文件|怎么|如何|为什么|为啥|{_WHEN_KIND_WHO}")
 FOLLOW_UP_MARK = re.compile(r"^那|呢[？?]?$|^还有|^它|^其|同比|去年|前年|上年|(?:19|20)\d{2}年")
 _WHICH_UNIT = re.compile(
     r"哪(?:个|些|家|几个|一个)(?:单位|街道|部门|镇|乡|学校|医院)|各(?:个)?(?:单位|街道|部门)|所有单位|全部单位"
@@ -333,8 +331,6 @@ class QuestionParser:
         the question with that name blanked."""
 
         def named(meta: ReportMeta, kind: str) -> bool:
-            if meta.doc in ruled_out:
-                return False
             if any(kind in n for n in (meta.org, *meta.aliases)):
                 return True
             return kind[-1] == meta.org[-1] and _shortens(kind, meta.org)  # ("教体局" of its 教育体育局)
@@ -342,14 +338,14 @@ class QuestionParser:
         def spoken_of(meta: ReportMeta, kind: str) -> bool:
             # the unit's name read from the report may be another's (its 主管部门, a web page's): what its
             # text says of itself counts then
-            return meta.doc not in ruled_out and kind in self.content.text_of(meta.doc)[:CONTENT_CHARS]
+            return kind in self.content.text_of(meta.doc)[:CONTENT_CHARS]
 
         for fits in (named, spoken_of):
             for mention in org_mentions(text):
                 for k in range(len(mention) - 3):
                     if not _FILLER.fullmatch(mention[:k]):
                         break
-                    units = self.romanized.named(mention[k:], fits)
+                    units = self.romanized.named(mention[k:], fits, lambda m: m.doc not in ruled_out)
                     if units:
                         return units, text.replace(mention[k:], "〇" * (len(mention) - k), 1)
         return None

@@ -89,3 +89,10 @@ def test_of_units_sharing_the_name_typed_none_but_a_report_whose_file_spells_the
     second = _report("b.txt", "石川市残联")
     unread = _report("x9_qinghe_canlian_kangfu.txt", "未知单位")
     assert _doc_of("青禾残联康复项目年初预算多少", texts, first, second, unread) == [unread.doc]
+
+
+def test_a_report_the_question_rules_out_is_never_named_by_its_spelling():
+    office = _report("x3_qinghe_zhujing_banshichu.txt", "未知单位")
+    names = RomanizedNames([office], {office.doc: ""}.__getitem__)
+    assert names.named("青禾驻京办事处", lambda m, kind: True) == (office,)
+    assert names.named("青禾驻京办事处", lambda m, kind: True, keep=lambda m: m.doc != office.doc) == ()
