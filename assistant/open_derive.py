@@ -45,6 +45,7 @@ _SHARE = re.compile(r"^(?P<a>.+?)占(?P<b>.*?)(?:的)?(?:比例|比重|百分比
 _EXCEPT = re.compile(
     r"(?:除去|除了|扣除|去掉|扣掉|减去)(?P<b>[^，,。？?]+?)[，,]?(?:还有|还剩|剩下|剩余|其余|其他)(?P<a>.*)"
 )
+_TOTAL_LABEL = re.compile(r"合计|总计|总额|共计|总收入|总支出|总投资|总预算")
 # "除财政拨款外的收入有多少": the whole less the part named
 _EXCEPT_OUTSIDE = re.compile(r"除(?:了|去)?(?P<b>[^，,。？?外]{2,16}?)(?:以)?外(?:的)?(?P<a>[^，,。？?]{2,})")
 # "合计批复投资里，建筑工程以外的部分有多少": the whole it is in less the part named
@@ -281,7 +282,18 @@ def compute(
         _MEASURE_WORDS.sub("", op.operands[-1]) if op.kind == "difference" and len(op.operands) == 2 else ""
     )
     pool = [f for f in figures if not (len(left_out) >= 2 and left_out in f.label)] if left_out else figures
-    first = _find(
+    first = None
+    if op.whole:
+        # the whole of "除财政拨款外的收入" is the total stated (收入合计), not another part (上级补助收入)
+        totals = [f for f in pool if _TOTAL_LABEL.search(f.label)]
+        first = _find(
+            op.operands[0],
+            f"{op.operands[0]}{_asked_as(op.operands[0], units_q)}",
+            totals,
+            names,
+            topic=topic,
+        )
+    first = first or _find(
         op.operands[0], f"{op.operands[0]}{_asked_as(op.operands[0], units_q)}", pool, names, topic=topic
     )
     # "龙头村蔬菜园项目干管加分干管": the project named before the first operand is what both are of (read

@@ -556,11 +556,17 @@ _CONTRASTS = (
 _LEVELS = "省市县区乡镇村"
 # in two characters, only what is always a pair (线上/线下, 公猪/母猪, 男生/女生)
 _PAIRS = ("公母", "男女", "上下")
+# whole words that are each other's opposite (收入总计 never answers 支出总计)
+_OPPOSITE_WORDS = (("收入", "支出"),)
 
 
 def _sibling_named(question: str, label: str) -> bool:
     """The label names, in three characters, the sibling of an item the question names: the same three
     but one, told apart by a pair of contrasting characters, and the label's own word not asked."""
+    for pair in _OPPOSITE_WORDS:
+        for own, other in (pair, pair[::-1]):
+            if own in label and other not in label and other in question and own not in question:
+                return True
     for size in (3, 2):
         for run in re.findall(rf"[{CJK}]{{{size},}}", label):
             for k in range(len(run) - size + 1):
@@ -981,6 +987,8 @@ def shown_value(fig: Figure) -> str:
     金额单位:万元 → 3,208.11万元): an amount shown without its unit could be read a ten-thousandfold off."""
     if not fig.unit or fig.text.endswith(fig.unit) or fig.unit in fig.text:
         return fig.text
+    if fig.unit == "万元" and fig.text.endswith("万"):
+        return f"{fig.text}元"  # "350万" of money, its 元 left out
     return f"{fig.text}{fig.unit}"
 
 

@@ -36,15 +36,21 @@ MONEY_UNITS = ("亿元", "万元", "千元", "元")
 # "95项目实施单位": 项 there begins a word, it counts nothing
 # "350余人", "1500余册", "30多家": an approximate count is the number it states
 # a rate's denominator written after its unit ("1150元/人/月", "86万吨/年", "3万元/公里"): part of the unit
+_BARE_WAN = r"万(?![\d元人户亩吨名千平美余多个张册株棵头只套台次方公立粒字页件本份米里斤颗条间辆册尾羽株])"
 PER = r"(?:/(?:人·月|人·天|人·年|人次|平方公里|平方米|公里|小时|学期|人|户|年|月|天|日|亩|次|生|所|个))"
 _FIGURE = re.compile(
-    rf"(?<![\d.])(?<!\d,)([+-]?(?:{NUM}))\s*(?:余|多)?\s*((?:{UNITS}){PER}{{0,2}})(?<!项(?=目))"
+    rf"(?<![\d.])(?<!\d,)([+-]?(?:{NUM}))\s*(?:余|多)?\s*((?:{UNITS}){PER}{{0,2}}|{_BARE_WAN})(?<!项(?=目))"
+)
+# "项目批复资金350万已全部到位", "执行数29.6万": 万 with 元 left out is 万元 where the label names money
+# ("425万粒", "总人口8.45万" are not)
+_WAN_MONEY_LABEL = re.compile(
+    r"资金|经费|预算|执行数|决算|收入|支出|费|补助|投资|拨款|下达|成本|缺口|收、?支|总计|合计"
 )
 # a figure whose unit the label implies: "自评总分: 95", "项目支出:1025.20" under a table in 万元
 _SCORE_LABEL = r"自评总分|综合得分|自评得分|总得分|总分|得分|评分"
 _MONEY_LABEL = r"支出|预算数?|资金|收入|拨款|决算数?|结转|结余|经费|投资|总额|执行数"
 _LABELLED_BARE = re.compile(
-    rf"(?:({_SCORE_LABEL})\s*[:：为是]?|({_MONEY_LABEL})\s*[:：])\s*((?:{NUM}))(?![\d.,%‰、]|\s*(?!项目)(?:{UNITS}))"
+    rf"(?:({_SCORE_LABEL})\s*[:：为是]?|({_MONEY_LABEL})\s*[:：])\s*((?:{NUM}))(?![\d.%‰、]|,\d|\s*(?!项目)(?:{UNITS}))"
 )
 # the words a report states a change with ("比上年增长5%"); the query side reads changes with the same words
 CHANGE_VERB = r"增长|增加|下降|减少|上升|降低|提高|增幅|降幅"
@@ -305,6 +311,15 @@ def sentence_figures(doc: str, block: Block, section: str, unit_hint: str = "") 
             elif previous and not paired and label.startswith("占") and unit in ("%", "‰"):
                 # "财政拨款收入1520.40万元，占本年收入71%": the share is the previous figure's
                 label = (previous.label + label)[-MAX_LABEL:]
+            if unit == "万":
+                # (the next 万 of a sentence whose last was money is money too: "从人均0.5万增加到1.1万")
+                money_before = (
+                    previous is not None and previous.text.endswith("万") and previous.unit == "万元"
+                )
+                said = money_before or _WAN_MONEY_LABEL.search(label)
+                if not said or re.search(r"人口|面积|产量|字数", label):
+                    continue
+                unit = "万元"
             floor = m.end()
             left, right = _clause(sentence, m.start(), m.end())
             quote = sentence[left:right].strip()

@@ -26,6 +26,8 @@ CELL_UNITS = (
 _BOUND = r"(?:[≥≧≤≦>＞<＜]=?|不低于|不少于|不高于|不超过|大于|小于)"
 _VALUE = re.compile(rf"^({_BOUND})?\s*([+-]?(?:{NUM}))\s*({CELL_UNITS})?$")
 _EQUAL_TARGET = re.compile(r"^[=＝﹦]\s*(?=\d)")
+# a cell holding only the comparison of the target beside it ("≥ | 90"): it names nothing
+_OPERATOR_CELL = re.compile(r"^(?:[=＝﹦≥≧≤≦>＞<＜]=?|不低于|不少于|不高于|不超过|大于|小于|等于)$")
 _NO_VALUE = re.compile(r"^(?:[-—–/／]+|无|—|／)$")
 _SCORE_COLUMN = re.compile(r"分值|得分|权重|满分|评分")
 _LABEL_COLUMN = re.compile(
@@ -311,6 +313,33 @@ def _unit_in(text: str) -> str:
     return m.group(1) if m else ""
 
 
+def _headerless_reading(slots: list[Cell]) -> dict[int, tuple[str, str]]:
+    """A 自评表 row with no header in sight ("环境整治率 | ≥ | 90 | % | 93 | 10"): the bare number before its
+    计量单位 cell is the row's target (指标值); the bare number after it is the achieved value (完成值) only
+    when a weight or score still follows — a 绩效目标表 row ("= | 6 | 万元 | 5") has a weight there. Keyed by
+    the cell's offset in the row."""
+    read: dict[int, tuple[str, str]] = {}
+    at = next((i for i, c in enumerate(slots) if i and _UNIT_WORD.match(c.text)), None)
+    if at is None or not slots[at - 1].numeric or slots[at - 1].unit:
+        return read
+    unit = _UNIT_ALIASES.get(slots[at].text, slots[at].text)
+    read[slots[at - 1].start] = ("指标值", unit)
+    rest = slots[at + 1 :]
+    if len(rest) >= 2 and rest[0].numeric and not rest[0].unit and rest[1].numeric:
+        read[rest[0].start] = ("完成值", unit)
+        weight, score = rest[1], rest[-1]
+        # "… | 93 | 10 | 9": the standard form's 分值 then 得分
+        if (
+            len(rest) == 3
+            and score.numeric
+            and not (weight.unit or score.unit)
+            and 0 <= (score.value or 0) <= (weight.value or 0) <= 100
+        ):
+            read[weight.start] = ("分值", "分")
+            read[score.start] = ("得分", "分")
+    return read
+
+
 def table_figures(doc: str, rows: list[Block], section: str, unit_hint: str) -> Iterator[Figure]:
     """Each numeric cell of a run of table rows as a figure named by its row and column."""
     header: list[Cell] = []
@@ -355,7 +384,11 @@ def table_figures(doc: str, rows: list[Block], section: str, unit_hint: str) -> 
             pending_label = " ".join(texts)[-40:] if short else ""
             previous = None
             continue
-        label_cells = [c.text for c in cells[:first_value] if c.text and len(c.text) <= 40 and not c.numeric]
+        label_cells = [
+            c.text
+            for c in cells[:first_value]
+            if c.text and len(c.text) <= 40 and not c.numeric and not _OPERATOR_CELL.match(c.text)
+        ]
         if positional:
             # "序号 | 主管部门 | 项目单位 | 项目名称 | …": the row is named by its name cell
             named_cell = next(
@@ -364,6 +397,7 @@ def table_figures(doc: str, rows: list[Block], section: str, unit_hint: str) -> 
             label_cells = [named_cell] if named_cell else label_cells
         slots = [c for c in cells[first_value:] if c.text]
         columns = [c.text for c in header if c.text]
+        headerless = _headerless_reading(slots) if not columns else {}
         if not any(_UNIT_COLUMN.search(h) for h in columns):
             # "5600 | 元 | 5600 | 10.00 | 8.00" under a header with no 单位 column: the unit cell belongs to
             # the value before it and fills no column of its own
@@ -395,8 +429,10 @@ def table_figures(doc: str, rows: list[Block], section: str, unit_hint: str) -> 
         for k, cell in enumerate(slots):
             if not cell.numeric:
                 continue
-            column = named[k] if named else ""
-            unit = _unit_of(cell, column, row_label, row_units, table_unit)
+            column, unit = named[k] if named else "", ""
+            if cell.start in headerless:
+                column, unit = headerless[cell.start]
+            unit = unit or _unit_of(cell, column, row_label, row_units, table_unit)
             if not column and not unit:
                 continue  # a bare number neither a column nor a unit names
             yield _cell_figure(

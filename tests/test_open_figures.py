@@ -10,7 +10,14 @@ import pytest
 
 from assistant.multipart import split_question
 from assistant.open_derive import compute, plan
-from assistant.open_figures import best_figure, expected_units, head_grams, shown_label
+from assistant.open_figures import (
+    best_figure,
+    expected_units,
+    head_grams,
+    score_figures,
+    shown_label,
+    shown_value,
+)
 from assistant.passages import field_value
 from assistant.units import FuzzyUnits, org_mentions, strip_places
 from index.figures import extract_figures
@@ -1530,3 +1537,32 @@ def test_the_own_level_share_is_asked_by_name():
     figures = extract_figures(report)
     assert _ask(figures, report, "石川县本级安排了多少配套资金").value == 58
     assert _ask(figures, report, "石川县衔接推进乡村振兴补助资金下达了多少").value == 1860
+
+
+def test_wan_alone_is_wan_yuan_only_where_the_label_names_money():
+    report = _report(
+        "白沙镇2022年部门整体支出绩效自评报告\n"
+        "项目批复资金260万已全部到位,全镇总人口4.6万,自评得分91.5,评价等级为优。\n"
+        "2022年度收入总计812.3万元。"
+    )
+    figures = extract_figures(report)
+    got = {(f.value, f.unit) for f in figures}
+    assert (260.0, "万元") in got and (91.5, "分") in got
+    assert not any(f.value == 4.6 for f in figures)  # people, not money
+    match = best_figure("白沙镇批复资金多少", "批复资金多少", figures, (report.meta.org,))
+    assert match is not None and shown_value(match.figure) == "260万元"
+    # 收入总计 never answers a question about 支出总计
+    income = [f for f in figures if f.value == 812.3]
+    names = (report.meta.org,)
+    assert [s for s, _ in score_figures("白沙镇支出总计多少", "支出总计多少", income, names)] == [0.0]
+    assert [s > 0.3 for s, _ in score_figures("白沙镇收入总计多少", "收入总计多少", income, names)] == [True]
+
+
+def test_the_whole_left_of_a_part_is_the_total_stated():
+    report = _report(
+        "松溪卫生院2023年部门整体支出绩效自评报告\n"
+        "2023年度收入合计1520.40万元。其中:财政拨款收入980.10万元,上级补助收入0万,事业收入540.30万元。"
+    )
+    left = compute("松溪卫生院除财政拨款外的收入有多少", extract_figures(report), (report.meta.org,))
+    assert left is not None and left.value == 540.3
+    assert [f.value for f in left.inputs] == [1520.4, 980.1]

@@ -317,3 +317,26 @@ def test_a_score_in_brackets_is_named_by_the_words_before_them():
     report = _report("各指标得分情况如下:1.决策(得18分)，项目立项规范。2.过程(得27分)，资金管理规范。")
     named = {f.value: f.label for f in extract_figures(report) if f.unit == "分"}
     assert named[18.0].startswith("决策") and named[27.0].startswith("过程"), named
+
+
+def test_a_row_with_no_header_in_sight_reads_its_unit_cell():
+    # an excerpt that starts below the header: "指标 | 比较 | 指标值 | 单位 | 完成值 | 分值 | 得分"
+    figures = extract_figures(
+        _report(
+            "石川县2022年河道保洁项目绩效自评表\n"
+            "数量指标 | 河道保洁长度 | ≥ | 42 | 公里 | 45 | 10 | 9 |\n"
+            "成本指标 | 保洁人员经费 | = | 7.5 | 万元 | 7.5 | 10 |\n"
+            "年度目标 | 河道保洁覆盖率 | = | 100 | % | 8 |\n"
+        )
+    )
+    got = {(f.row, f.column): (f.value, f.unit) for f in figures}
+    assert got[("数量指标 河道保洁长度", "指标值")] == (42.0, "公里")
+    assert got[("数量指标 河道保洁长度", "完成值")] == (45.0, "公里")
+    assert got[("数量指标 河道保洁长度", "分值")] == (10.0, "分")
+    assert got[("数量指标 河道保洁长度", "得分")] == (9.0, "分")
+    assert got[("成本指标 保洁人员经费", "完成值")] == (7.5, "万元")
+    # a 绩效目标表 row: the number after the unit is its weight, never an achieved value
+    assert got[("年度目标 河道保洁覆盖率", "指标值")] == (100.0, "%")
+    assert ("年度目标 河道保洁覆盖率", "完成值") not in got
+    # the comparison cell names nothing
+    assert not any("≥" in f.label or "=" in f.label for f in figures)
