@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import jieba
 
 from assistant.units import report_words
-from index.figures import CHANGE_VERB, MONEY_UNITS, UNITS
+from index.figures import CHANGE_VERB, MONEY_UNITS, RUN, UNITS
 from index.models import Figure
 from index.normalize import CJK
 
@@ -599,7 +599,7 @@ def score_figures(
     pool = [
         f
         for f in figures
-        if (units is None or f.unit.split("/")[0] in units)
+        if (units is None or f.unit.split("/")[0] in units or unstated_amount(f, units))
         and not _INDEX_COLUMN.search(f.column)
         # a score answers only a question about scoring ("执行数多少" is never "20分")
         and (units is not None or f.unit != "分" or _SCORE.search(question))
@@ -982,9 +982,17 @@ def unmatched_words(asked: str, said: str, known: Sequence[str]) -> float:
     return 1 - len(grams & have) / len(grams)
 
 
+def unstated_amount(fig: Figure, units: Sequence[str]) -> bool:
+    """A budget table's amount whose unit the report never states (its row's rate confirms the column):
+    an answer to a question about money, shown bare with that said."""
+    return not fig.unit and fig.qualifier.startswith(RUN) and bool(set(units) & set(TO_YUAN))
+
+
 def shown_value(fig: Figure) -> str:
     """The figure as written, with the unit its table states where the cell itself has none ("3,208.11" under
     金额单位:万元 → 3,208.11万元): an amount shown without its unit could be read a ten-thousandfold off."""
+    if not fig.unit and fig.qualifier.startswith(RUN):
+        return f"{fig.text}（报告未注明单位）"
     if not fig.unit or fig.text.endswith(fig.unit) or fig.unit in fig.text:
         return fig.text
     if fig.unit == "万元" and fig.text.endswith("万"):

@@ -825,10 +825,10 @@ def _run_rows(doc: str, report: Report, source: dict[int, str]) -> Iterator[Figu
                     unit = "%"
                 elif cell.column in ("分值", "权重", "得分"):
                     unit = "分"
-                elif money:
-                    unit = money
                 else:
-                    continue  # an amount whose unit the table does not say is not guessed
+                    # an amount whose unit the table does not say is never guessed: it stays bare, and is
+                    # shown so (its row's rate confirms it is the amount of that column)
+                    unit = money
                 yield Figure(
                     doc=doc,
                     value=cell.value,

@@ -19,7 +19,7 @@ from index.normalize import CJK
 _COLUMN = re.compile(r"年初预算数?|全年预算数?|调整后预算数?|预算数|全年执行数?|执行数|分值|权重|执行率|得分")
 # a row's name, then its digits run together up to the rate, then what follows (the score)
 _ROW = re.compile(
-    rf"(?P<row>(?:其中[:：])?[{CJK}、（）()]{{2,16}}?)[:：]?\s*(?P<pre>\d[\d.]{{3,}}?)(?P<rate>%)(?P<post>\d{{1,3}}(?:\.\d{{1,2}})?)?"
+    rf"(?P<row>(?:其中[:：])?[{CJK}、（）()](?:[{CJK}、（）()]| (?=[{CJK}])){{1,16}}?)[:：]?\s*(?P<pre>\d[\d.]{{3,}}?)(?P<rate>%)(?P<post>\d{{1,3}}(?:\.\d{{1,2}})?)?"
 )
 # a budget row names money: 年度资金总额, 其中:当年财政拨款, 上年结转资金, 中央补助, 其他资金
 # the same row with its cells apart ("年度资金总额: 88.5万元 88.5万元 80万元 10 90.4% 9")
@@ -222,7 +222,8 @@ def read_row(line: str, columns: Sequence[str], named: bool = False) -> list[Run
         row = re.sub(
             r"^.*(?:执行率|得分|分值|权重|执行数?|预算数?)(?:[（(][A-Z/]+[）)])?", "", m.group("row")
         )
-        row = re.sub(r"^[)）:：、\s]+", "", row).strip(":： ")
+        # (a name wrapped by the PDF: "省球类运动管理 中心")
+        row = re.sub(r"^[)）:：、\s]+", "", row).strip(":： ").replace(" ", "")
         if not (_MONEY_ROW.search(row) or (named and len(row) >= 2)):
             continue  # an indicator's row ("验收合格率 15100%95") is no budget row
         rows.append(RunRow(row, m.start("row"), m.end(), tuple(cells_out)))

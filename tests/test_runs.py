@@ -178,3 +178,26 @@ def test_a_table_of_named_rows_reads_every_name_even_past_its_header_repeated_on
     ]
     # without a column of names, a row must name a fund
     assert read_row("18白沙县52.5039.3875.01%", head.columns) == []
+
+
+def test_a_row_name_the_pdf_wrapped_and_amounts_of_a_table_stating_no_unit():
+    from assistant.open_figures import best_figure, shown_value
+    from index.figures import extract_figures
+    from index.models import RawDocument, SourceLine
+    from index.structure import parse_report
+
+    header = "序号各县区名称全年预算数全年执行数预算执行率"
+    (head,) = budget_headers(f"1、青禾县体育局{header}2石川县63.5050.8080.00%")
+    rows = read_row("7青禾县射箭运动管理 中心176.5527.3815.51%", head.columns, head.named)
+    assert [(r.row, [c.text for c in r.cells]) for r in rows] == [
+        ("青禾县射箭运动管理中心", ["176.55", "27.38", "15.51%"])
+    ]
+    text = f"青禾县2021年体彩公益金绩效自评报告\n1、青禾县体育局{header}2石川县63.5050.8080.00%3松溪县84.784.70100.00%"
+    report = parse_report(
+        RawDocument("t.txt", "txt", [SourceLine(i, t) for i, t in enumerate(text.split("\n"), 1)], "0" * 64)
+    )
+    figures = extract_figures(report)
+    match = best_figure("石川县执行了多少钱", "石川县执行了多少钱", figures)
+    # the table never says 万元 or 元: the amount is shown as printed, its unit said to be unstated
+    assert match is not None and match.figure.value == 50.8 and match.figure.unit == ""
+    assert shown_value(match.figure) == "50.80（报告未注明单位）"
