@@ -66,11 +66,11 @@ _REMAINING = re.compile(
     r"还剩|还有多少(?:钱)?没|没(?:花|用|执行|拨|拨付|支出)|未(?:执行|支出|拨付|使用)|结余了?多少|空着|空编|剩多少|剩下多少"
 )
 _BUDGET_SIDE = re.compile(r"预算|计划|下达|安排|核定|编制|申请|总投资|批复|资金总额")
-_SPENT_SIDE = re.compile(r"执行|支出|实际|拨付|到位|在职|实有|已|完成|使用")
+_SPENT_SIDE = re.compile(r"执行|支出|实际|拨付|支付|到位|在职|实有|已|完成|使用")
 # "收到的钱还剩多少没支出": what arrived is the budget side when the question asks what was not spent
 _FUND = re.compile(r"(?:资金|经费|补助|奖补|公益金)(?:[（(][^（）()]*[）)])?$")  # ("…资金(农业部分)")
 _RECEIVED = re.compile(r"收到|到位|拨付|拨入|下拨|筹集")
-_NOT_SPENT = re.compile(r"没(?:花|用|执行|支出)|未(?:执行|支出|使用)|结余")
+_NOT_SPENT = re.compile(r"没(?:花|用|执行|支出|支付)|未(?:执行|支出|使用|支付)|结余")
 _REMAINING_WORDS = re.compile(
     r"还剩|还有|剩下|剩|没花|没用|没执行|未执行|没拨付?|未拨付|没拨出去|空着|结余了?|结转到下年|多少钱?|几个?"
 )
@@ -544,7 +544,9 @@ def _remaining(
     # 738万元，执行率90%"), and never a part spent ("其中中央补助经费执行300万元") beside the budget
     funds = [f for f in pool if _FUND.search(f.label) and f not in spent]
     confirmed = _by_stated_rate([*budget, *funds], spent, figures)
-    if confirmed is not None and (rank.get(id(confirmed[0])) or rank.get(id(confirmed[1]))):
+    if confirmed is not None and (
+        rank.get(id(confirmed[0])) or rank.get(id(confirmed[1])) or _of_the_report(subject, topic)
+    ):
         return _difference(*confirmed)
     told = _told_pair(question, budget, spent)
     if told is not None:
@@ -589,6 +591,14 @@ def _told_pair(
 _STATED_RATE = re.compile(r"执行率|执行进度|支出率|支付率|拨付率|使用率")
 
 
+def _of_the_report(subject: str, topic: str) -> bool:
+    """The subject asked is the report's own (its title's project, or nothing beyond the unit): every figure
+    of the report is of it, so its words rank none above another."""
+    words = re.sub(rf"[^{CJK}A-Za-z0-9]", "", subject)
+    words = re.sub(r"(?:项目|资金|专项|经费)$", "", words)
+    return not words or (len(words) >= 2 and words in re.sub(rf"[^{CJK}A-Za-z0-9]", "", topic))
+
+
 def _by_stated_rate(
     budget: Sequence[Figure], spent: Sequence[Figure], figures: Sequence[Figure]
 ) -> tuple[Figure, Figure] | None:
@@ -604,7 +614,12 @@ def _by_stated_rate(
                     continue
                 ratio = _convert(s.value, s.unit, b.unit) / b.value * 100
                 if abs(round(ratio, places) - rate.value) < 1e-9:
-                    found.setdefault((comparable(b.value, b.unit), comparable(s.value, s.unit)), (b, s))
+                    key = (comparable(b.value, b.unit), comparable(s.value, s.unit))
+                    # of figures stating the same values, the two stated nearest each other
+                    if key not in found or abs(b.line - s.line) < abs(
+                        found[key][0].line - found[key][1].line
+                    ):
+                        found[key] = (b, s)
     return next(iter(found.values())) if len(found) == 1 else None
 
 

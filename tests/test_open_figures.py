@@ -1566,3 +1566,21 @@ def test_the_whole_left_of_a_part_is_the_total_stated():
     left = compute("松溪卫生院除财政拨款外的收入有多少", extract_figures(report), (report.meta.org,))
     assert left is not None and left.value == 540.3
     assert [f.value for f in left.inputs] == [1520.4, 980.1]
+
+
+def test_what_is_left_of_the_reports_own_project_by_the_rate_it_states():
+    report = _report(
+        "云岭县青禾村道路养护项目绩效自评报告\n"
+        "(一)项目资金到位情况\n项目申请资金620.50万元,年初预算620.50万元,资金到位率100%。\n"
+        "(二)项目资金使用情况\n截止2023年12月31日,项目实际使用资金601.30万元,资金使用率97%。\n"
+        "(三)资金支付情况\n项目实际收到资金620.50万元。项目共支付601.30万元,到位资金支付率为96.91%。"
+    )
+    figures, names, topic = extract_figures(report), (report.meta.org,), report.meta.title
+    # the subject asked is the report's own project: the rate it states confirms the pair, stated apart
+    left = compute("青禾村道路养护项目还剩多少钱没用", figures, names, topic)
+    assert left is not None and left.value == 19.2
+    # 支付 is spending; what arrived is what a question about 没支付 leaves it of — and of figures stating
+    # the same amounts, the two stated together are cited
+    unpaid = compute("道路养护项目收到的钱还有多少没支付", figures, names, topic)
+    assert unpaid is not None and unpaid.value == 19.2
+    assert [f.label for f in unpaid.inputs] == ["项目实际收到资金", "项目共支付"]
