@@ -4,6 +4,7 @@ sections answer text questions, retrieval finds passages; `verify` checks all of
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from assistant import derive, open_derive, prior_year, smalltalk
@@ -46,7 +47,7 @@ from assistant.passages import (
     stated_figures,
 )
 from assistant.retrieve import HybridRetriever
-from assistant.understand import QuestionParser, one_unit
+from assistant.understand import SCORE_FILLER, QuestionParser, one_unit
 from assistant.units import strip_places
 from assistant.verify import is_instruction, numbers_in, verify
 from index.embedders import Embedder, make_embedder
@@ -136,6 +137,15 @@ _BUDGET_TOTAL_ROW = re.compile(r"资金总额|总金额|资金合计|合计|总�
 _FIGURE_NAME_WORDS = re.compile(
     r"预算|执行率|执行|完成率|自评|得分|总分|分数|支出|收入|总额|总计|合计|决算|三公|经费|结转|结余|人员|"
     r"基本|项目|财政|拨款|资金|多少|几|是|的|为|了|呢|吗|年度?|整体|部门|单位|各|[？?，,\s〇]"
+)
+
+
+# words naming the whole unit's spending, not a part of it ("机关整体支出绩效自评")
+_WHOLE_UNIT_WORDS = re.compile(r"(?:部门|机关|单位)?整体支出|(?:部门|机关|单位)整体|绩效|自评")
+# a label naming the whole report's score, nothing before it but a heading's number ("(一)自评得分")
+_WHOLE_SCORE = re.compile(
+    r"^(?:[（(]?[一二三四五六七八九十\d]+[）)、.．]?)?(?:部门整体支出)?(?:绩效)?"
+    r"(?:自评总?得分|自评总分|综合(?:评价)?得分|综合评分|总得分|评价得分)$"
 )
 
 
@@ -526,8 +536,13 @@ class Engine:
         if at and len(re.findall(r"[\u4e00-\u9fff]", clause)) <= 4:
             # "…自评总分100分，得分91.3分": a clause of the metric word alone is about the one before it
             clause = f"{clauses[at - 1]}{clause}"
+        asked = strip_places(parsed.asked, meta)
+        if fact.metric in ("自评得分", "自评总分值"):
+            asked = _WHOLE_UNIT_WORDS.sub(
+                "", asked
+            )  # "机关整体支出绩效自评得了多少分": the whole unit's score
         # (the places the asker puts before the unit, "白云区永平街道", are who, not a part of the figure)
-        return unmatched_words(strip_places(parsed.asked, meta), clause + fact.section, known) > 0.6
+        return unmatched_words(asked, clause + fact.section, known) > 0.6
 
     def _chunks_of(self, doc: str) -> list[Chunk]:
         return self.retriever.doc_chunks(doc)
@@ -620,6 +635,7 @@ class Engine:
             )  # a later part never asks the first part's figure again
             if match is None or not match.confident or again:
                 listed = self._listed_next(parsed, meta, asked) if near is not None else None
+                listed = listed or self._overall_score(parsed, meta, asked, figures)
                 if listed is None:
                     continue
                 fig = listed
@@ -709,6 +725,21 @@ class Engine:
         citation = Citation(meta.doc, meta.org, fig.section, fig.quote, fig.line, cells=run_cells(fig))
         text = f"{short_name(meta)}{year_of(meta)}报告载明：预算执行（{fig.row}）得分 {shown_value(fig)}。[1]"
         return Answer(parsed.text, text, True, fig.value, "分", [citation], "lookup")
+
+    def _overall_score(
+        self, parsed: ParsedQuestion, meta: ReportMeta, asked: str, figures: Sequence[Figure]
+    ) -> Figure | None:
+        """ "非遗保护资金这次自评得了几分": the report's own score, asked with no indicator named, is the one
+        value its figures name as the whole score (自评得分92.45, 综合评分: 97分) — none when two differ."""
+        if parsed.metric != "自评得分" or parsed.item or parsed.item_missing or parsed.near is not None:
+            return None
+        rest = SCORE_FILLER.sub("", strip_places(asked, meta))
+        # (a fund or project named is what the report is about: an indicator is no 资金)
+        if not (self._about_report(rest, meta) or re.search(r"(?:资金|经费|项目|专项)$", rest)):
+            return None
+        totals = [f for f in figures if f.unit == "分" and _WHOLE_SCORE.search(f.label) and f.value <= 100]
+        values = {f.value for f in totals}
+        return totals[0] if len(values) == 1 else None
 
     def _listed_next(self, parsed: ParsedQuestion, meta: ReportMeta, asked: str) -> Figure | None:
         """A later part asking the next thing of a list the first part was read from ("事业编制多少人、实际

@@ -90,8 +90,9 @@ GENERIC: tuple[tuple[str, tuple[str, ...]], ...] = (
     ),
 )
 # What may stand around a score word without naming an indicator ("部门整体支出绩效自评的得分是多少").
-_SCORE_FILLER = re.compile(
-    r"部门整体支出|部门整体|整体支出|部门|整体|支出|绩效|自评|综合|最终|总体|年度|全年|本年|今年|这次|本次|报告|里面|里|中|"
+SCORE_FILLER = re.compile(
+    r"(?:部门|机关|单位)整体支出|(?:部门|机关|单位)整体|整体支出|部门|机关|整体|支出|绩效|自评|综合|最终|总体|年度|全年|本年|今年|"
+    r"这次|本次|报告|里面|里|中|"
     r"这个项目|该项目|本项目|项目|"
     r"单位|的|是|了|呢|吗|呀|啊|多少|几|得|打|分|评|总|这个|那个|一共|请问|〇|[\s，,。？?！!：:、]"
 )
@@ -1030,7 +1031,7 @@ def _unscored_name(text: str, metric_words: list[str], unit_names: Sequence[str]
         for name in unit_names:  # "松溪衔接资金…": the unit's place typed before what is asked
             lead = next((chunk[:k] for k in range(len(chunk) - 1, 1, -1) if chunk[:k] in name), "")
             chunk = chunk[len(lead) :]
-        if len(_SCORE_FILLER.sub("", chunk)) >= 2:
+        if len(SCORE_FILLER.sub("", chunk)) >= 2:
             name = re.sub(r"^(?:的|是|了)+|(?:的|是|了|呢|吗|得了|得)+$", "", chunk)
             # "…项目里学生满意度这项", "档案归档合格率这个三级指标": the indicator's own name
             name = re.sub(
