@@ -249,6 +249,33 @@ def _find(
     return match if match is not None and match.confident else None
 
 
+def _part_beside_whole(
+    operands: tuple[str, ...], units_q: str, figures: Sequence[Figure], names: Sequence[str], topic: str
+) -> Match | None:
+    """A share's part named alike in several places ("中央资金" of this project and of the year's total):
+    the one stated beside the whole it is asked as a share of ("总投资61.8万元,其中中央财政资金30.9万元"),
+    when the whole is found and exactly one value of the part's best-named figures stands on its line."""
+    part, whole_words = operands
+    whole = _find(whole_words, f"{whole_words}{_asked_as(whole_words, units_q)}", figures, names, topic=topic)
+    ranked = score_figures(f"{part}{_asked_as(part, units_q)}", part, figures, names, topic=topic)
+    if whole is None or not ranked or ranked[0][0] < MIN_SCORE:
+        return None
+    w = whole.figure
+    beside = [
+        (s, f)
+        for s, f in ranked
+        if s >= ranked[0][0] - 1e-9
+        and f.line == w.line
+        and f is not w
+        and _same_kind(f, w)
+        and 0 < _convert(f.value, f.unit, w.unit) < w.value
+    ]
+    if len({comparable(f.value, f.unit) for _, f in beside}) != 1:
+        return None
+    score, fig = beside[0]
+    return Match(fig, score, None, 0.0)
+
+
 def compute(
     question: str, figures: Sequence[Figure], names: Sequence[str], topic: str = ""
 ) -> Computed | None:
@@ -302,6 +329,8 @@ def compute(
     if first is None and len(head) >= 2:
         op = replace(op, operands=(head, *op.operands[1:]))
         first = _find(head, f"{head}{_asked_as(head, units_q)}", pool, names, topic=topic)
+    if first is None and op.kind == "share" and len(op.operands) == 2:
+        first = _part_beside_whole(op.operands, units_q, pool, names, topic)
     if first is None:
         return None
     found: list[Match | None] = [first]

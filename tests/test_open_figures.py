@@ -1584,3 +1584,16 @@ def test_what_is_left_of_the_reports_own_project_by_the_rate_it_states():
     unpaid = compute("道路养护项目收到的钱还有多少没支付", figures, names, topic)
     assert unpaid is not None and unpaid.value == 19.2
     assert [f.label for f in unpaid.inputs] == ["项目实际收到资金", "项目共支付"]
+
+
+def test_a_share_takes_the_part_stated_beside_its_whole():
+    report = _report(
+        "石川县农业农村局2021年部门整体支出绩效自评报告\n"
+        "2021年度中央下达资金84.6万元,县级配套资金20万元。\n"
+        "云岭村灌溉渠修复项目批复总投资42.3万元,下达中央财政资金16.92万元,县财政资金25.38万元。"
+    )
+    figures, names = extract_figures(report), (report.meta.org,)
+    # "中央资金" names the year's 84.6 as well as the project's 16.92: the one beside 总投资 is the part
+    share = compute("灌溉渠修复项目里中央资金占总投资的比例是多少", figures, names)
+    assert share is not None and share.value == 40.0
+    assert [f.value for f in share.inputs] == [16.92, 42.3]
