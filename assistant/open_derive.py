@@ -177,6 +177,8 @@ def _plan(q: str) -> Operation | None:
         # ("投入和过程两项加起来" names its items: a sum of those two)
         what = re.sub(rf"^[{CJK}]{{1,2}}的", "", m.group("what"))  # "两个村的输水管线": 村 is what is counted
         return Operation("sum", (what,), count=cn_count(m.group("n")) or int(m.group("n")))
+    if (m := _LIST_SUM.match(q)) and (counted := _counted_list(m.group("items"))):
+        return Operation("sum", counted)  # "中央、省、县三级财政", "A、B、C三项支出": the tail is each one's
     if (
         (m := _LIST_SUM.match(q))
         and len(items := [i for i in _LIST_SEP.split(m.group("items")) if i]) >= 3
@@ -207,6 +209,25 @@ def _plan(q: str) -> Operation | None:
                 ),
             )
     return None
+
+
+# "…卫生健康三项支出", "…县三级财政": the count of the items listed, then what each of them is
+_COUNT_TAIL = re.compile(
+    r"(?:这)?(?P<n>[两二三四五六七八九十]|\d{1,2})(?:个|项|类|级|块|笔|种|部分)(?P<tail>[^、，,]*)$"
+)
+
+
+def _counted_list(text: str) -> tuple[str, ...] | None:
+    """Items listed with their number said after them ("一般公共服务、社会保障和就业、卫生健康三项支出"): each
+    item with the words after the count (支出, 财政) — only when the count is the number of items listed."""
+    items = [i for i in _LIST_SEP.split(text) if i]
+    tail = _COUNT_TAIL.search(items[-1]) if len(items) >= 2 else None
+    if tail is None or (cn_count(tail.group("n")) or 0) != len(items):
+        return None
+    items[-1] = items[-1][: tail.start()]
+    words = re.sub(r"^项目", "", tail.group("tail"))  # "A和B两个项目全年预算": each one's 全年预算
+    items = [i if not words or i.endswith(words) else f"{i}{words}" for i in items]
+    return tuple(items) if all(len(i) >= 2 for i in items) else None
 
 
 def _convert(value: float, unit: str, to: str) -> float:

@@ -302,6 +302,14 @@ def sentence_figures(doc: str, block: Block, section: str, unit_hint: str = "") 
             )
             paired = previous is not None and not re.search(rf"[{CJK}]", bare) and floor > 0
             label = previous.label if paired and previous else _label_before(sentence, m.start(), floor)
+            if (
+                not label
+                and previous is not None
+                and previous.unit == "%"
+                and re.fullmatch(r"\s*[为是]\s*", between)
+            ):
+                # "中央财政补贴40%为29.6万元": the amount is of what the rate before it names
+                label = previous.label
             if not paired and unit not in _NOT_COUNTED:
                 label = _object_after(label, sentence[m.end() :])
             if previous and not paired and _CHANGE_ONLY.fullmatch(label):

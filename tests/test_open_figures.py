@@ -1515,7 +1515,7 @@ def test_a_list_is_never_split_inside_a_name_that_holds_a_joining_word():
         "对个人和家庭的补助多少?",
     ]
     op = plan("一般公共服务、社会保障和就业、卫生健康三项支出加起来多少")
-    assert op is not None and op.operands == ("一般公共服务", "社会保障和就业", "卫生健康三项支出")
+    assert op is not None and op.operands == ("一般公共服务支出", "社会保障和就业支出", "卫生健康支出")
 
 
 def test_a_row_number_under_a_numbering_column_is_never_the_answer():
@@ -1597,3 +1597,21 @@ def test_a_share_takes_the_part_stated_beside_its_whole():
     share = compute("灌溉渠修复项目里中央资金占总投资的比例是多少", figures, names)
     assert share is not None and share.value == 40.0
     assert [f.value for f in share.inputs] == [16.92, 42.3]
+
+
+def test_items_listed_with_their_count_each_take_the_words_after_it():
+    report = _report(
+        "松溪县政务服务中心2022年部门整体支出绩效自评报告\n"
+        "一般公共服务支出210.40万元,社会保障和就业支出18.25万元,卫生健康支出9.05万元。\n"
+        "山核桃保险:总保费50万元,中央财政补贴40%为20万元,省级财政补贴30%为15万元。"
+    )
+    figures, names = extract_figures(report), (report.meta.org,)
+    total = compute("一般公共服务、社会保障和就业、卫生健康三项支出加起来多少", figures, names)
+    assert total is not None and total.value == 237.7  # (its operands: test_a_list_is_never_split_…)
+    # ("投入和过程两项": a count with nothing after it adds nothing to the items)
+    assert plan("投入和过程两项加起来多少分").operands == ("投入", "过程")
+    # an amount stated after its rate ("补贴40%为20万元") is named by what the rate names
+    assert {f.label for f in figures if f.value in (20.0, 15.0) and f.unit == "万元"} == {
+        "中央财政补贴",
+        "省级财政补贴",
+    }
