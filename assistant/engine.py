@@ -29,6 +29,7 @@ from assistant.open_figures import (
     best_figure,
     expected_units,
     lead_words,
+    position_in,
     shown_label,
     shown_value,
     table_project,
@@ -140,6 +141,7 @@ _FIGURE_NAME_WORDS = re.compile(
 )
 
 
+_CN_ORDINALS = "一二三四五六七八九"
 # words naming the whole unit's spending, not a part of it ("机关整体支出绩效自评")
 _WHOLE_UNIT_WORDS = re.compile(r"(?:部门|机关|单位)?整体支出|(?:部门|机关|单位)整体|绩效|自评")
 # a label naming the whole report's score, nothing before it but a heading's number ("(一)自评得分")
@@ -202,8 +204,10 @@ class Engine:
     # ---- public API -------------------------------------------------------------------------------
     def ask(self, question: str, previous: ParsedQuestion | None = None) -> tuple[Answer, ParsedQuestion]:
         question, cut = cap_question(question)
-        several = self._target_and_actual(question, previous) or ask_parts(
-            question, previous, self.parser.parse, self.verified
+        several = (
+            self._target_and_actual(question, previous)
+            or self._counted_each(question, previous)
+            or ask_parts(question, previous, self.parser.parse, self.verified)
         )
         if several is None:
             parsed = self.parser.parse(question, previous)
@@ -236,6 +240,43 @@ class Engine:
             text = f"{short_name(meta)}{year_of(meta)}报告载明：{what} {shown_value(fig)}。[1]"
             part = Answer(
                 f"{subject}{role}{units_q}", text, True, fig.value, fig.unit or None, [citation], "lookup"
+            )
+            parts.append(self.check(part))
+        return join_answers(question, parts), parsed
+
+    def _counted_each(
+        self, question: str, previous: ParsedQuestion | None
+    ) -> tuple[Answer, ParsedQuestion] | None:
+        """ "两批钱各下了多少": the figures named alike that stand clearly above every other, that many of
+        them, each answered with its own citation in the order the report states them."""
+        asked = open_derive.each_counted(question)
+        if asked is None:
+            return None
+        words, count, units_q = asked
+        parsed = self.parser.parse(f"{words}{units_q}", previous)
+        if len({u.doc for u in parsed.units}) != 1:
+            return None
+        meta = parsed.units[0]
+        said = re.sub(r"(?:多少|几).*$", "", self._asked_of(parsed.asked or parsed.subject, meta))
+        # (score_figures keeps only figures of the kind asked: 多少钱 → amounts)
+        found = open_derive.counted_figures(
+            said, count, f"{said}{units_q}", self.figures(meta.doc), (meta.org, *meta.aliases), topic_of(meta)
+        )
+        if not found:
+            return None
+        parts = []
+        for k, fig in enumerate(sorted(found, key=lambda f: (f.line, position_in(f, f.context))), 1):
+            citation = Citation(meta.doc, meta.org, fig.section, fig.quote, fig.line, cells=run_cells(fig))
+            what = shown_label(fig) or lead_words(fig) or "原文数字"
+            text = f"{short_name(meta)}{year_of(meta)}报告载明：{what} {shown_value(fig)}。[1]"
+            part = Answer(
+                f"{said}（其{_CN_ORDINALS[k - 1]}）{units_q}",
+                text,
+                True,
+                fig.value,
+                fig.unit or None,
+                [citation],
+                "lookup",
             )
             parts.append(self.check(part))
         return join_answers(question, parts), parsed

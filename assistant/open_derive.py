@@ -430,6 +430,15 @@ def _counted_sum(
 ) -> Computed | None:
     """The `count` figures that fit `words` best, added up — only when exactly that many stand clearly
     above the rest (a figure read twice counts once; a stated total is no term)."""
+    found = counted_figures(words, count, question, figures, names, topic)
+    return sum_of(found) if found else None
+
+
+def counted_figures(
+    words: str, count: int, question: str, figures: Sequence[Figure], names: Sequence[str], topic: str
+) -> list[Figure] | None:
+    """The `count` figures that fit `words` best ("两批资金", "两个服务项目的中标价"), when exactly that many
+    stand clearly above the rest; a figure read twice counts once, a stated total is none of them."""
     ranked: list[tuple[float, Figure]] = []
     seen: set[tuple[int, float]] = set()
     for score, f in score_figures(question, words, figures, names, topic=topic):
@@ -441,7 +450,7 @@ def _counted_sum(
         return None
     if len(ranked) > count and ranked[count][0] > ranked[count - 1][0] - MIN_MARGIN:
         return None  # a further figure fits as well: which ones are meant is not clear
-    return sum_of([f for _, f in ranked[:count]])
+    return [f for _, f in ranked[:count]]
 
 
 def _names_other(f: Figure, other: Figure, other_words: str) -> bool:
@@ -708,6 +717,26 @@ _PAIR_ASKED = re.compile(
     rf"(?:和|与|及|、|，|,){_ACTUAL_CUE}(?:各|分别)?(?:是|为)?(?P<units>(?:多少|几).*)$"
 )
 _THIS_ONE = re.compile(r"(?:这个|这项|这一项|该项|这块)(?:指标)?$")
+
+
+# "两批钱各下了多少", "两个服务项目的中标价各是多少": that many figures named alike, each asked
+_EACH_COUNTED = re.compile(
+    r"^(?P<pre>.*?)(?:这|那)?(?<!第)(?P<n>[两二三四五六七八九]|\d)(?:个|笔|批|项|类|条|处|座|家|所|次)"
+    r"(?P<what>[^，,。？?各]{1,30}?)各(?:自)?(?P<verb>[^，,。？?多几]{0,4}?)(?P<ask>多少|几)"
+)
+
+
+def each_counted(question: str) -> tuple[str, int, str] | None:
+    """(what is asked of, how many, the words asking it) of "N个X各多少", or None."""
+    m = _EACH_COUNTED.match(re.sub(r"\s", "", question))
+    if m is None or re.search(r"[和与及、]", m.group("pre")):
+        return None  # ("A和B两个项目各多少" names its items: a question of parts)
+    count = cn_count(m.group("n")) or 0
+    what = re.sub(r"^的", "", m.group("what"))
+    rest = question[question.find(m.group("ask")) :]
+    return (
+        (f"{m.group('pre')}{what}{m.group('verb')}", count, rest) if count >= 2 and len(what) >= 1 else None
+    )
 
 
 def pair_asked(question: str) -> tuple[str, str] | None:
