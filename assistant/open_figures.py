@@ -919,9 +919,34 @@ def best_figure(
         best, told = tied[0], True
         key = comparable(best.value, best.unit)
         rival = next(((s, f) for s, f in ranked if comparable(f.value, f.unit) != key), None)
+    if not told and rival is not None and rival[0] >= score - 1e-9:
+        # tied with a figure of another value: the one whose label holds a longer run of the question as
+        # typed ("下达的中央水利发展资金" of "下达…中央水利发展资金" over "下达…资金"; the words the report's
+        # topic shares are blanked from `subject`, not from what was typed)
+        mine, theirs = _typed_run(question, best), _typed_run(question, rival[1])
+        if mine >= 4 and mine >= theirs + 2:
+            told = True
+        elif theirs >= 4 and theirs >= mine + 2 and len(tied) == 1:
+            best, told = rival[1], True
+            key = comparable(best.value, best.unit)
+            rival = next(((s, f) for s, f in ranked if comparable(f.value, f.unit) != key), None)
     # "总建筑面积" asked, its figure named so, the rival "地下建筑面积" not: the question says which
     said = rival is not None and _said_whole(subject, best, rival[1])
     return Match(best, score, rival[1] if rival else None, rival[0] if rival else 0.0, alone, told or said)
+
+
+def _typed_run(question: str, f: Figure) -> int:
+    """The longest run of the question's characters (names of years and places aside) the figure's label
+    holds."""
+    label = re.sub(r"(?:19|20)\d{2}年度?", "", f.label)
+    text = re.sub(rf"[^{CJK}]", " ", re.sub(r"(?:19|20)\d{2}年度?", "", question))
+    best = 0
+    for run in text.split():
+        for i in range(len(run)):
+            j = i + best + 1
+            while j <= len(run) and run[i:j] in label:
+                best, j = j - i, j + 1
+    return best
 
 
 def _said_whole(subject: str, best: Figure, rival: Figure) -> bool:

@@ -1615,3 +1615,15 @@ def test_items_listed_with_their_count_each_take_the_words_after_it():
         "中央财政补贴",
         "省级财政补贴",
     }
+
+
+def test_of_two_figures_tied_the_one_whose_label_holds_more_of_the_typed_question():
+    report = _report(
+        "松溪县中央水利发展资金绩效自评报告\n"
+        "下达松溪县2023年中央水利发展资金1846万元,下达松溪县2023年资金615万元用于配套。"
+    )
+    figures, names = extract_figures(report), (report.meta.org,)
+    # the report's topic words are blanked from what is matched; the tie is told by what was typed
+    question = "松溪县2023年下达的中央水利发展资金是多少"
+    match = best_figure(question, " 下达的 资金是多少", figures, names, topic=report.meta.title)
+    assert match is not None and match.figure.value == 1846.0 and match.confident
