@@ -150,6 +150,7 @@ _NOISE = re.compile(
 CHANGE = re.compile(rf"比上年|较上年|同比|{CHANGE_VERB}")
 _TARGET = re.compile(r"目标|计划|预计|预期|指标值|年度指标|不低于|不少于|达到|≥|以上")
 _PLANNED = re.compile(r"预算|目标|计划|预计|预期|指标值|年度指标|不低于|不少于|≥")
+_TARGET_ASKED = re.compile(r"目标|计划|预计|指标值")
 _ACTUAL = re.compile(r"实际|完成值|完成情况|实绩|实际完成|全年完成|做到|达到了|实现了|搞到|完成了")
 
 
@@ -919,6 +920,23 @@ def best_figure(
         best, told = tied[0], True
         key = comparable(best.value, best.unit)
         rival = next(((s, f) for s, f in ranked if comparable(f.value, f.unit) != key), None)
+    if (
+        not told
+        and len(tied) == 1
+        and tied[0].line == best.line
+        and not (best.column or tied[0].column)
+        and _label_key(tied[0].label) == _label_key(best.label)
+        and len(re.findall(rf"[{CJK}]", best.label)) >= 3  # (a label of a stray character names nothing)
+        and (_ACTUAL.search(question) or _TARGET_ASKED.search(question))
+        and not (_ACTUAL.search(question) and _TARGET_ASKED.search(question))
+    ):
+        # one line naming one thing twice ("年度目标 | 实际完成" cells: "网络零售额13.39亿元 … 网络零售额23.59亿元"):
+        # the target is stated first, what was achieved after it (ties rank in reading order)
+        told = True
+        if _ACTUAL.search(question):
+            best = tied[0]
+            key = comparable(best.value, best.unit)
+            rival = next(((s, f) for s, f in ranked if comparable(f.value, f.unit) != key), None)
     if not told and rival is not None and rival[0] >= score - 1e-9:
         # tied with a figure of another value: the one whose label holds a longer run of the question as
         # typed ("下达的中央水利发展资金" of "下达…中央水利发展资金" over "下达…资金"; the words the report's

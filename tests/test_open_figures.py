@@ -1627,3 +1627,19 @@ def test_of_two_figures_tied_the_one_whose_label_holds_more_of_the_typed_questio
     question = "松溪县2023年下达的中央水利发展资金是多少"
     match = best_figure(question, " 下达的 资金是多少", figures, names, topic=report.meta.title)
     assert match is not None and match.figure.value == 1846.0 and match.confident
+
+
+def test_one_line_naming_one_thing_twice_states_the_target_first():
+    # a 年度目标 | 实际完成 row pasted as one line: the same words, the target's cell first
+    report = _report(
+        "白沙区商务局2021年部门整体支出绩效自评报告\n"
+        "1、线上销售额8.6亿元,同比增长12%。 1、线上销售额11.35亿元,同比增长19%。"
+    )
+    figures, names = extract_figures(report), (report.meta.org,)
+    actual = best_figure("白沙区商务局线上销售额实际做到多少", "线上销售额实际做到多少", figures, names)
+    target = best_figure("白沙区商务局线上销售额目标是多少", "线上销售额目标是多少", figures, names)
+    assert actual is not None and actual.confident and actual.figure.value == 11.35
+    assert target is not None and target.confident and target.figure.value == 8.6
+    # asked neither way, the two stay rivals
+    plain = best_figure("白沙区商务局线上销售额多少", "线上销售额多少", figures, names)
+    assert plain is None or not plain.confident
