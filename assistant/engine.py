@@ -233,16 +233,20 @@ class Engine:
         pair = open_derive.target_and_actual(words, units_q, self.figures(meta.doc), names, topic_of(meta))
         if pair is None:
             return None
-        parts = []
-        for fig, role in zip(pair, ("目标", "实际完成"), strict=True):
-            citation = Citation(meta.doc, meta.org, fig.section, fig.quote, fig.line, cells=run_cells(fig))
-            what = shown_label(fig) or lead_words(fig) or "原文数字"
-            text = f"{short_name(meta)}{year_of(meta)}报告载明：{what} {shown_value(fig)}。[1]"
-            part = Answer(
-                f"{subject}{role}{units_q}", text, True, fig.value, fig.unit or None, [citation], "lookup"
-            )
-            parts.append(self.check(part))
+        parts = [
+            self._figure_part(f"{subject}{role}{units_q}", meta, fig)
+            for fig, role in zip(pair, ("目标", "实际完成"), strict=True)
+        ]
         return join_answers(question, parts), parsed
+
+    def _figure_part(self, part_question: str, meta: ReportMeta, fig: Figure) -> Answer:
+        """One part of a multi-part answer: the figure as the report states it, with its citation."""
+        citation = Citation(meta.doc, meta.org, fig.section, fig.quote, fig.line, cells=run_cells(fig))
+        what = shown_label(fig) or lead_words(fig) or "原文数字"
+        text = f"{short_name(meta)}{year_of(meta)}报告载明：{what} {shown_value(fig)}。[1]"
+        return self.check(
+            Answer(part_question, text, True, fig.value, fig.unit or None, [citation], "lookup")
+        )
 
     def _counted_each(
         self, question: str, previous: ParsedQuestion | None
@@ -264,21 +268,11 @@ class Engine:
         )
         if not found:
             return None
-        parts = []
-        for k, fig in enumerate(sorted(found, key=lambda f: (f.line, position_in(f, f.context))), 1):
-            citation = Citation(meta.doc, meta.org, fig.section, fig.quote, fig.line, cells=run_cells(fig))
-            what = shown_label(fig) or lead_words(fig) or "原文数字"
-            text = f"{short_name(meta)}{year_of(meta)}报告载明：{what} {shown_value(fig)}。[1]"
-            part = Answer(
-                f"{said}（其{_CN_ORDINALS[k - 1]}）{units_q}",
-                text,
-                True,
-                fig.value,
-                fig.unit or None,
-                [citation],
-                "lookup",
-            )
-            parts.append(self.check(part))
+        in_order = sorted(found, key=lambda f: (f.line, position_in(f, f.context)))
+        parts = [
+            self._figure_part(f"{said}（其{_CN_ORDINALS[k]}）{units_q}", meta, fig)
+            for k, fig in enumerate(in_order)
+        ]
         return join_answers(question, parts), parsed
 
     def verified(self, parsed: ParsedQuestion) -> Answer:
