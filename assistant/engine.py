@@ -765,7 +765,7 @@ class Engine:
         self, parsed: ParsedQuestion, meta: ReportMeta, asked: str, figures: Sequence[Figure]
     ) -> Figure | None:
         """ "非遗保护资金这次自评得了几分": the report's own score, asked with no indicator named, is the one
-        value its figures name as the whole score (自评得分92.45, 综合评分: 97分) — none when two differ."""
+        value its figures name as the whole score (自评得分88.6, 综合评分: 96分) — none when two differ."""
         if parsed.metric != "自评得分" or parsed.item or parsed.item_missing or parsed.near is not None:
             return None
         rest = SCORE_FILLER.sub("", strip_places(asked, meta))

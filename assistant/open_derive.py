@@ -274,7 +274,7 @@ def _part_beside_whole(
     operands: tuple[str, ...], units_q: str, figures: Sequence[Figure], names: Sequence[str], topic: str
 ) -> Match | None:
     """A share's part named alike in several places ("中央资金" of this project and of the year's total):
-    the one stated beside the whole it is asked as a share of ("总投资61.8万元,其中中央财政资金30.9万元"),
+    the one stated beside the whole it is asked as a share of ("总投资42.3万元,其中中央财政资金16.92万元"),
     when the whole is found and exactly one value of the part's best-named figures stands on its line."""
     part, whole_words = operands
     whole = _find(whole_words, f"{whole_words}{_asked_as(whole_words, units_q)}", figures, names, topic=topic)

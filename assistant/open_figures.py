@@ -930,7 +930,7 @@ def best_figure(
         and (_ACTUAL.search(question) or _TARGET_ASKED.search(question))
         and not (_ACTUAL.search(question) and _TARGET_ASKED.search(question))
     ):
-        # one line naming one thing twice ("年度目标 | 实际完成" cells: "网络零售额13.39亿元 … 网络零售额23.59亿元"):
+        # one line naming one thing twice ("年度目标 | 实际完成" cells: "线上销售额8.6亿元 … 线上销售额11.35亿元"):
         # the target is stated first, what was achieved after it (ties rank in reading order)
         told = True
         if _ACTUAL.search(question):
@@ -939,7 +939,7 @@ def best_figure(
             rival = next(((s, f) for s, f in ranked if comparable(f.value, f.unit) != key), None)
     if not told and rival is not None and rival[0] >= score - 1e-9:
         # tied with a figure of another value: the one whose label holds a longer run of the question as
-        # typed ("下达的中央水利发展资金" of "下达…中央水利发展资金" over "下达…资金"; the words the report's
+        # typed ("下达的中央农田建设补助资金" of "下达…中央农田建设补助资金" over "下达…资金"; the words the report's
         # topic shares are blanked from `subject`, not from what was typed)
         mine, theirs = _typed_run(question, best), _typed_run(question, rival[1])
         if mine >= 4 and mine >= theirs + 2:

@@ -41,7 +41,7 @@ PER = r"(?:/(?:人·月|人·天|人·年|人次|平方公里|平方米|公里|�
 _FIGURE = re.compile(
     rf"(?<![\d.])(?<!\d,)([+-]?(?:{NUM}))\s*(?:余|多)?\s*((?:{UNITS}){PER}{{0,2}}|{_BARE_WAN})(?<!项(?=目))"
 )
-# "项目批复资金350万已全部到位", "执行数29.6万": 万 with 元 left out is 万元 where the label names money
+# "项目批复资金260万已全部到位", "执行数18.4万": 万 with 元 left out is 万元 where the label names money
 # ("425万粒", "总人口8.45万" are not)
 _WAN_MONEY_LABEL = re.compile(
     r"资金|经费|预算|执行数|决算|收入|支出|费|补助|投资|拨款|下达|成本|缺口|收、?支|总计|合计"
@@ -320,7 +320,7 @@ def sentence_figures(doc: str, block: Block, section: str, unit_hint: str = "") 
                 # "财政拨款收入1520.40万元，占本年收入71%": the share is the previous figure's
                 label = (previous.label + label)[-MAX_LABEL:]
             if unit == "万":
-                # (the next 万 of a sentence whose last was money is money too: "从人均0.5万增加到1.1万")
+                # (the next 万 of a sentence whose last was money is money too: "从人均0.6万增加到0.9万")
                 money_before = (
                     previous is not None and previous.text.endswith("万") and previous.unit == "万元"
                 )

@@ -222,7 +222,7 @@ def read_row(line: str, columns: Sequence[str], named: bool = False) -> list[Run
         row = re.sub(
             r"^.*(?:执行率|得分|分值|权重|执行数?|预算数?)(?:[（(][A-Z/]+[）)])?", "", m.group("row")
         )
-        # (a name wrapped by the PDF: "省球类运动管理 中心")
+        # (a name wrapped by the PDF: "青禾县射箭运动管理 中心")
         row = re.sub(r"^[)）:：、\s]+", "", row).strip(":： ").replace(" ", "")
         if not (_MONEY_ROW.search(row) or (named and len(row) >= 2)):
             continue  # an indicator's row ("验收合格率 15100%95") is no budget row

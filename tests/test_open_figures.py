@@ -1573,7 +1573,7 @@ def test_what_is_left_of_the_reports_own_project_by_the_rate_it_states():
         "云岭县青禾村道路养护项目绩效自评报告\n"
         "(一)项目资金到位情况\n项目申请资金620.50万元,年初预算620.50万元,资金到位率100%。\n"
         "(二)项目资金使用情况\n截止2023年12月31日,项目实际使用资金601.30万元,资金使用率97%。\n"
-        "(三)资金支付情况\n项目实际收到资金620.50万元。项目共支付601.30万元,到位资金支付率为96.91%。"
+        "(三)资金支付情况\n项目累计收到资金620.50万元。项目累计支付601.30万元,到位资金支付率96.91%。"
     )
     figures, names, topic = extract_figures(report), (report.meta.org,), report.meta.title
     # the subject asked is the report's own project: the rate it states confirms the pair, stated apart
@@ -1583,14 +1583,14 @@ def test_what_is_left_of_the_reports_own_project_by_the_rate_it_states():
     # the same amounts, the two stated together are cited
     unpaid = compute("道路养护项目收到的钱还有多少没支付", figures, names, topic)
     assert unpaid is not None and unpaid.value == 19.2
-    assert [f.label for f in unpaid.inputs] == ["项目实际收到资金", "项目共支付"]
+    assert [f.label for f in unpaid.inputs] == ["项目累计收到资金", "项目累计支付"]
 
 
 def test_a_share_takes_the_part_stated_beside_its_whole():
     report = _report(
         "石川县农业农村局2021年部门整体支出绩效自评报告\n"
-        "2021年度中央下达资金84.6万元,县级配套资金20万元。\n"
-        "云岭村灌溉渠修复项目批复总投资42.3万元,下达中央财政资金16.92万元,县财政资金25.38万元。"
+        "全年中央下达资金84.6万元,县级配套资金20万元。\n"
+        "云岭村灌溉渠修复项目批复总投资42.3万元,拨付中央财政资金16.92万元,县级财政资金25.38万元。"
     )
     figures, names = extract_figures(report), (report.meta.org,)
     # "中央资金" names the year's 84.6 as well as the project's 16.92: the one beside 总投资 is the part
@@ -1619,12 +1619,12 @@ def test_items_listed_with_their_count_each_take_the_words_after_it():
 
 def test_of_two_figures_tied_the_one_whose_label_holds_more_of_the_typed_question():
     report = _report(
-        "松溪县中央水利发展资金绩效自评报告\n"
-        "下达松溪县2023年中央水利发展资金1846万元,下达松溪县2023年资金615万元用于配套。"
+        "松溪县中央农田建设补助资金绩效自评报告\n"
+        "下达松溪县2023年中央农田建设补助资金1846万元,下达松溪县2023年资金615万元用于配套。"
     )
     figures, names = extract_figures(report), (report.meta.org,)
     # the report's topic words are blanked from what is matched; the tie is told by what was typed
-    question = "松溪县2023年下达的中央水利发展资金是多少"
+    question = "松溪县2023年下达的中央农田建设补助资金是多少"
     match = best_figure(question, " 下达的 资金是多少", figures, names, topic=report.meta.title)
     assert match is not None and match.figure.value == 1846.0 and match.confident
 

@@ -187,17 +187,17 @@ def test_a_row_name_the_pdf_wrapped_and_amounts_of_a_table_stating_no_unit():
     from index.structure import parse_report
 
     header = "序号各县区名称全年预算数全年执行数预算执行率"
-    (head,) = budget_headers(f"1、青禾县体育局{header}2石川县63.5050.8080.00%")
-    rows = read_row("7青禾县射箭运动管理 中心176.5527.3815.51%", head.columns, head.named)
+    (head,) = budget_headers(f"1、青禾县体育局{header}2石川县72.5058.0080.00%")
+    rows = read_row("7青禾县射箭运动管理 中心188.4030.5016.19%", head.columns, head.named)
     assert [(r.row, [c.text for c in r.cells]) for r in rows] == [
-        ("青禾县射箭运动管理中心", ["176.55", "27.38", "15.51%"])
+        ("青禾县射箭运动管理中心", ["188.40", "30.50", "16.19%"])
     ]
-    text = f"青禾县2021年体彩公益金绩效自评报告\n1、青禾县体育局{header}2石川县63.5050.8080.00%3松溪县84.784.70100.00%"
+    text = f"青禾县2021年体彩公益金绩效自评报告\n1、青禾县体育局{header}2石川县72.5058.0080.00%3松溪县96.396.30100.00%"
     report = parse_report(
         RawDocument("t.txt", "txt", [SourceLine(i, t) for i, t in enumerate(text.split("\n"), 1)], "0" * 64)
     )
     figures = extract_figures(report)
     match = best_figure("石川县执行了多少钱", "石川县执行了多少钱", figures)
     # the table never says 万元 or 元: the amount is shown as printed, its unit said to be unstated
-    assert match is not None and match.figure.value == 50.8 and match.figure.unit == ""
-    assert shown_value(match.figure) == "50.80（报告未注明单位）"
+    assert match is not None and match.figure.value == 58.0 and match.figure.unit == ""
+    assert shown_value(match.figure) == "58.00（报告未注明单位）"
