@@ -573,9 +573,8 @@ class Engine:
             clause = f"{clauses[at - 1]}{clause}"
         asked = strip_places(parsed.asked, meta)
         if fact.metric in ("自评得分", "自评总分值"):
-            asked = _WHOLE_UNIT_WORDS.sub(
-                "", asked
-            )  # "机关整体支出绩效自评得了多少分": the whole unit's score
+            # "机关整体支出绩效自评得了多少分": the whole unit's score, no part of it
+            asked = _WHOLE_UNIT_WORDS.sub("", asked)
         # (the places the asker puts before the unit, "白云区永平街道", are who, not a part of the figure)
         return unmatched_words(asked, clause + fact.section, known) > 0.6
 
@@ -764,7 +763,7 @@ class Engine:
     def _overall_score(
         self, parsed: ParsedQuestion, meta: ReportMeta, asked: str, figures: Sequence[Figure]
     ) -> Figure | None:
-        """ "非遗保护资金这次自评得了几分": the report's own score, asked with no indicator named, is the one
+        """ "松溪流域保护资金这次自评得了几分": the report's own score, asked with no indicator named, is the one
         value its figures name as the whole score (自评得分88.6, 综合评分: 96分) — none when two differ."""
         if parsed.metric != "自评得分" or parsed.item or parsed.item_missing or parsed.near is not None:
             return None

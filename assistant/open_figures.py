@@ -1039,7 +1039,7 @@ def shown_value(fig: Figure) -> str:
     if not fig.unit or fig.text.endswith(fig.unit) or fig.unit in fig.text:
         return fig.text
     if fig.unit == "万元" and fig.text.endswith("万"):
-        return f"{fig.text}元"  # "350万" of money, its 元 left out
+        return f"{fig.text}元"  # "260万" of money, its 元 left out
     return f"{fig.text}{fig.unit}"
 
 

@@ -42,7 +42,7 @@ _FIGURE = re.compile(
     rf"(?<![\d.])(?<!\d,)([+-]?(?:{NUM}))\s*(?:余|多)?\s*((?:{UNITS}){PER}{{0,2}}|{_BARE_WAN})(?<!项(?=目))"
 )
 # "项目批复资金260万已全部到位", "执行数18.4万": 万 with 元 left out is 万元 where the label names money
-# ("425万粒", "总人口8.45万" are not)
+# ("300万粒", "总人口6.2万" are not)
 _WAN_MONEY_LABEL = re.compile(
     r"资金|经费|预算|执行数|决算|收入|支出|费|补助|投资|拨款|下达|成本|缺口|收、?支|总计|合计"
 )
@@ -308,7 +308,7 @@ def sentence_figures(doc: str, block: Block, section: str, unit_hint: str = "") 
                 and previous.unit == "%"
                 and re.fullmatch(r"\s*[为是]\s*", between)
             ):
-                # "中央财政补贴40%为29.6万元": the amount is of what the rate before it names
+                # "中央财政补贴40%为20万元": the amount is of what the rate before it names
                 label = previous.label
             if not paired and unit not in _NOT_COUNTED:
                 label = _object_after(label, sentence[m.end() :])
