@@ -55,7 +55,7 @@ from index.embedders import Embedder, make_embedder
 from index.figures import run_cells
 from index.metrics import BY_NAME
 from index.models import Chunk, Fact, Figure, ReportMeta
-from index.normalize import match_key
+from index.normalize import CJK, match_key
 from index.provenance import locate
 from index.repair import open_query_vectors
 from index.settings import Settings
@@ -118,6 +118,11 @@ FIGURE_COVERAGE = 0.75
 
 # what is left, asked in the words a report states it with ("结余多少"): its own figure answers first
 _STATED_REMAINING = re.compile(r"结余|剩余|余额|结存")
+_LEFT_STATED = re.compile(r"结余|剩余|余额|结存|尚余|尚有[^，,。；;]{0,6}未")
+# the words asking what is left, not naming what it is of
+_LEFT_ASKED = re.compile(
+    r"还剩|还有|剩下|剩余|剩|结余|多少钱?|没花|没用|没付|没支付|没拨付?|未拨付|没执行|未执行|没发|掉|了|的|呢|吗|是"
+)
 # the rows of a 自评表's budget block: their rate column is the budget's execution rate
 _BUDGET_ROW = re.compile(r"资金|拨款|总额|总金额|合计|经费|预算")
 # "预算执行那块得了几分", "执行率得分多少": the budget execution's score, not the rate
@@ -353,7 +358,10 @@ class Engine:
             or (
                 parsed.operation == "remaining"
                 and answer.kind == "lookup"
-                and _STATED_REMAINING.search(parsed.text)
+                and (
+                    _STATED_REMAINING.search(parsed.text)
+                    or (answer.citations and all(_LEFT_STATED.search(c.quote) for c in answer.citations))
+                )
             )
         )
         if computation and not stated_change and (not answer.found or answer.kind != "derived"):
@@ -760,6 +768,26 @@ class Engine:
         text = f"{short_name(meta)}{year_of(meta)}报告载明：预算执行（{fig.row}）得分 {shown_value(fig)}。[1]"
         return Answer(parsed.text, text, True, fig.value, "分", [citation], "lookup")
 
+    def _stated_left(self, parsed: ParsedQuestion) -> Answer | None:
+        """ "专项业务费还剩多少没付" of a report on that fund stating "尚余10.20万元未支付": the one amount it states
+        as left, when what is asked is named in the report's title or in that figure's own sentence."""
+        meta = parsed.units[0]
+        rest = _LEFT_ASKED.sub("", self._asked_of(parsed.asked or parsed.subject, meta))
+        rest = re.sub(rf"[^{CJK}]", "", rest)
+        left = [
+            f
+            for f in self.figures(meta.doc)
+            if f.unit in TO_YUAN
+            and _LEFT_STATED.search(f.label)
+            # (carried in from the year before, or one source among others: no balance of this year's funds)
+            and not re.search(r"结转|上年|以前年度|其他|包括", f.label)
+            # (named in its own sentence, or the report's title: a report's opening may list other items)
+            and (not rest or (len(rest) >= 2 and (rest in f.context or rest in (meta.title or ""))))
+        ]
+        if len({(f.value, f.unit) for f in left}) != 1:
+            return None
+        return self._figure_part(parsed.text, meta, left[0])
+
     def _overall_score(
         self, parsed: ParsedQuestion, meta: ReportMeta, asked: str, figures: Sequence[Figure]
     ) -> Figure | None:
@@ -858,11 +886,16 @@ class Engine:
                 )
             )
         own_word = _STATED_REMAINING.search(parsed.text) if parsed.operation == "remaining" else None
-        if own_word and len(parsed.units) == 1:
-            # "结余多少" where the report states its 结余 ("随月发放812.15万元,结余48.25万元"): its own figure
+        if parsed.operation == "remaining" and len(parsed.units) == 1:
+            # "结余多少" where the report states its 结余 ("随月发放812.15万元,结余48.25万元"): its own figure;
+            # "还剩多少没付" where it states what is left in words of its own ("尚余10.20万元未支付")
             found = self._open_figure(parsed, compute_ok=True)
-            if found is not None and all(own_word.group(0) in c.quote for c in found.citations):
+            said = re.compile(re.escape(own_word.group(0))) if own_word else _LEFT_STATED
+            if found is not None and found.citations and all(said.search(c.quote) for c in found.citations):
                 return found
+            left = self._stated_left(parsed)
+            if left is not None:
+                return left
         if parsed.operation == "difference":
             answer = derive.difference(parsed, self.index)
         else:

@@ -32,3 +32,18 @@ def test_a_stated_balance_answers_a_question_in_its_word(engine: Engine):
 def test_what_is_left_is_still_computed_where_no_balance_is_stated(engine: Engine):
     answer, _ = engine.ask("青禾区老龄服务中心养老服务补贴还剩多少没花？")
     assert (answer.found, answer.value, answer.kind) == (True, 24.0, "derived"), answer.answer
+
+
+def test_what_is_left_stated_in_the_reports_own_words_answers_a_colloquial_question(
+    tmp_path_factory: pytest.TempPathFactory,
+):
+    engine = engine_of_text(
+        tmp_path_factory,
+        "baisha.txt",
+        "白沙县司法局专项业务费(项目)2019年度绩效自评报告\n"
+        "一、项目资金情况\n我单位2019年专项业务费预算金额62.80万元,上年结转结余资金8.40万元。\n"
+        "该项目资金实际执行51.60万元,尚余11.20万元未支付。\n",
+    )
+    answer, _ = engine.ask("白沙县司法局专项业务费还剩多少没付？")
+    assert (answer.found, answer.value, answer.unit) == (True, 11.2, "万元"), answer.answer
+    assert "尚余11.20万元" in answer.citations[0].quote
