@@ -465,6 +465,8 @@ class QuestionParser:
                 )
                 if by_content and by_content[0].doc not in {u.doc for u in units}:
                     units, rest = by_content, text
+                elif not by_content and self._title_shared(text, rest, units):
+                    units, rest = (), text
         if not any(len(a) >= 3 and a in text for u in units for a in (u.org, *u.aliases)):
             # no name of a unit found is written out: a unit whose name the one typed shortens is meant
             # ("青禾县教体局"), before any found by shared words
@@ -886,6 +888,27 @@ class QuestionParser:
                 out.append((alias, list(self.alias_table.metas_of[alias])))
                 rest = rest.replace(alias, "〇")
         return out
+
+    def _title_shared(self, text: str, rest: str, units: Sequence[ReportMeta]) -> bool:
+        """Reports found by the words of their title only ("种养补贴项目" of 白沙镇's report, its unit not named),
+        when another unit's report speaks of those words too, and of the question as much: the title says
+        what is asked, not whose."""
+        start = rest.find("〇")
+        if start < 0:
+            return False
+        typed = text[start : start + len(text) - len(rest) + 1]
+        named = [n for u in units if u.org != "未知单位" for n in (u.org, *u.aliases)]
+        if len(typed) < 3 or any(typed in n for n in named):
+            return False
+        orgs = {u.org for u in units}
+        scores = self.content.scores_of(text)
+        own = max(scores.get(u.doc, 0.0) for u in units)
+        return any(
+            m.org not in orgs
+            and scores.get(m.doc, 0.0) >= own
+            and typed in self.content.text_of(m.doc)[:CONTENT_CHARS]
+            for m in self.metas
+        )
 
     def _placed_elsewhere(self, text: str, meta: ReportMeta) -> bool:
         """For a report found by what it says: placed elsewhere unless its opening names the place asked."""

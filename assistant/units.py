@@ -69,6 +69,7 @@ def name_grams(text: str) -> set[str]:
 
 
 # a title that is a report's name ends with what it is; text after that is the body run into it
+_NAME_SENTENCE_MAX = 60
 _TITLE_END = re.compile(r"^.{4,60}?(?:报告|自评表|评价表|自评结果|情况说明)")
 
 
@@ -79,8 +80,11 @@ def name_title(title: str) -> str:
         return ""
     end = _TITLE_END.match(title)
     named = end.group(0) if end else re.split(r"[。；;]", title)[0]
-    # "2.会议费支出3.6万元,完成预算90%": a sentence stating amounts is the body, not a name
-    return "" if _AMOUNT.search(named) else named
+    # "2.会议费支出3.6万元,完成预算90%": a sentence stating amounts is the body, not a name; of one running
+    # on for lines ("根据…的通知,中心的主要职责是:…"), whose words are anyone's, only the units it names
+    if _AMOUNT.search(named):
+        return ""
+    return named if len(named) <= _NAME_SENTENCE_MAX else " ".join(org_mentions(named))
 
 
 _AMOUNT = re.compile(r"\d\s*(?:万元|亿元|千元|元|%)")
@@ -402,6 +406,11 @@ class ContentUnits:
                 scores[i] = scores.get(i, 0.0) + weight
                 rare[i] += len(docs) <= few
         return scores, rare
+
+    def scores_of(self, question: str) -> dict[str, float]:
+        """Each report's IDF-weighted share of the question's words, by its document."""
+        scores, _ = self._scores(question)
+        return {self.metas[i].doc: s for i, s in scores.items()}
 
     def narrow(
         self, question: str, units: tuple[ReportMeta, ...], across_units: bool = False

@@ -959,3 +959,34 @@ def test_a_question_led_by_a_place_the_matched_report_never_says_is_not_about_it
     assert [u.doc for u in parser.parse("石川城市更新建设中心这笔资金实际执行了多少").units] == [
         "renewal.txt"
     ]
+
+
+def test_a_title_that_is_a_run_on_body_sentence_names_only_the_units_in_it():
+    # a page with no title: its first "sentence" runs on through the unit's duties; the words of anyone's
+    # report in it (人员编制, 主要职责) name no report, the unit it names still does
+    run_on = (
+        "您当前位置:首页>政务公开>财政预决算根据中共云岭县委办公室关于印发《云岭县卫生健康局职能配置、内设机构和"
+        "人员编制规定》的通知,县疾控中心的主要职责是:拟订全县重大疾病防治规划并组织实施"
+    )
+    unit = _unit("c.txt", "县疾病预防控制中心", None, run_on)
+    parser = QuestionParser([unit, *_OTHER_UNITS], {})
+    assert parser.parse("人员编制是多少?").units == ()
+    assert [u.doc for u in parser.parse("云岭县卫生健康局的人员编制是多少?").units] == ["c.txt"]
+
+
+def test_a_report_found_by_its_titles_words_alone_is_not_meant_when_another_speaks_of_them_as_much():
+    # two townships' reports on 危房改造; the question names neither: the title of one says what is asked,
+    # not whose, and the other's text speaks of it as much
+    titled = _unit("t.txt", "未知单位", None, "2022年农村危房改造项目绩效自评报告")
+    other = _unit("o.txt", "白沙镇人民政府", "白沙镇")
+    texts = {
+        "t.txt": "2022年农村危房改造项目绩效自评报告 改造任务14户",
+        "o.txt": "白沙镇2022年农村危房改造任务115户,农村危房改造补助资金下达",
+    }
+    parser = _in_library(texts, titled, other)
+    assert parser.parse("2022年农村危房改造任务是多少户?").units == ()
+    # a title no other report speaks of still names its report
+    texts["o.txt"] = "白沙镇2022年道路养护"
+    assert [
+        u.doc for u in _in_library(texts, titled, other).parse("2022年农村危房改造任务是多少户?").units
+    ] == ["t.txt"]
