@@ -170,8 +170,11 @@ _SUBJECT_NOISE = re.compile(
 )
 YEAR = re.compile(r"((?:19|20)\d{2})\s*年?")
 _DOC_NUMBER_YEAR = re.compile(
-    # (and a day, "截至2023年3月15日": reports are written the year after, a day of it is no report's year)
-    r"[〔\[【（(]\s*(?:19|20)\d{2}\s*[〕\]】）)]|(?:截至|截止|到)?(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
+    # (and a month or a day, "截至2023年3月15日": reports are written the year after, a day of it is no
+    # report's year)
+    r"[〔\[【（(]\s*(?:19|20)\d{2}\s*[〕\]】）)]|(?:截至|截止|到)?(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|"
+    # and a point in time ("到2024年底", "截至2024年末"): a project's figure as at then, in whichever report
+    r"(?:截至|截止|到)\s*(?:19|20)\d{2}\s*年\s*(?:底|末)"
 )
 _BASE_YEAR = re.compile(r"(?<=比|较)\s*(?:19|20)\d{2}\s*年度?|(?<=相比|对比|同比)\s*(?:19|20)\d{2}\s*年度?")
 # "23年" as staff write it: the year 2023 (not "运行10年", not "第5年")

@@ -990,3 +990,12 @@ def test_a_report_found_by_its_titles_words_alone_is_not_meant_when_another_spea
     assert [
         u.doc for u in _in_library(texts, titled, other).parse("2022年农村危房改造任务是多少户?").units
     ] == ["t.txt"]
+
+
+def test_a_point_in_time_asked_is_no_reports_year():
+    # "到2024年底", "截至2024年4月": a project's figure as at then, stated in its 2023 report
+    parser = QuestionParser([_meta("yp23.txt", "广州市白云区人民政府永平街道办事处", "白云区", 2023)], {})
+    for asked in ("永平街道项目到2024年底一共支付多少？", "永平街道项目截至2024年4月完成了多少？"):
+        parsed = parser.parse(asked)
+        assert parsed.year is None and [u.doc for u in parsed.units] == ["yp23.txt"]
+    assert parser.parse("永平街道2024年支付多少？").year == 2024
