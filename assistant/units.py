@@ -40,7 +40,7 @@ MIN_NAME_SCORE = 2.5
 LEAD = 1.25
 # A unit the question names: "<place/name><kind of unit>" (used to tell an unindexed unit from none).
 ORG_MENTION = re.compile(
-    rf"((?:(?!哪|各|每|本|我|该|这|那|其|全|所|的|和|与|及|年|了)[{CJK}]){{2,8}}?)"
+    rf"((?:(?!哪|各|每|本|我|该|这|那|其|全|所|的|和|与|及|年|了|几|个|多少)[{CJK}]){{2,8}}?)"
     r"(?:街道办事处|街道办|街道|街|镇|乡|区府办|县府办|局|委|厅|医院|卫生院|中心|中学|小学|学校|幼儿园|馆|站|联络处)"
 )
 
@@ -96,7 +96,7 @@ def name_text(meta: ReportMeta) -> str:
 
 
 # 县 and 州 are places whenever they follow a name ("石川县农村公路…"); 市, 区, 乡 are too often other words
-_COUNTY = re.compile(rf"([{CJK}]{{2,3}}?)(?:县|州)")
+_COUNTY = re.compile(rf"((?:(?![几个多少哪各每])[{CJK}]){{2,3}}?)(?:县|州)")  # ("有几个县" is no place)
 
 
 # a question that opens with a place ("石川市农村饮水…", "2022年青禾区…") says where its unit is
@@ -324,9 +324,17 @@ def is_unit_name(alias: str) -> bool:
     return len(alias) < 4 or names_a_kind_of_unit(alias) or bool(_PLACE_LEVEL_END.search(alias))
 
 
+# "县市卫健局", "乡镇卫生院": units of every such place, no one unit
+_LEVELS_ONLY = re.compile(r"^[省市州县区乡镇]{2}")
+
+
 def org_mentions(text: str) -> list[str]:
     # "城乡居民" ends in 乡 but names no township
-    return [m.group(0) for m in ORG_MENTION.finditer(text) if not _AREA_WORD.search(m.group(0))]
+    return [
+        m.group(0)
+        for m in ORG_MENTION.finditer(text)
+        if not _AREA_WORD.search(m.group(0)) and not _LEVELS_ONLY.match(m.group(0))
+    ]
 
 
 def strip_places(text: str, meta: ReportMeta | None = None, report_text: str = "") -> str:

@@ -513,3 +513,22 @@ def test_a_key_phrase_in_traditional_characters_is_found_said_in_simplified_ones
     }
     assert check_text(row, answer)["correct"]
     assert not check_text({"answer_text": "主體完工", "doc": "r.txt"}, answer)["correct"]
+
+
+def test_a_question_asked_without_its_units_names_keeps_what_is_asked():
+    from evals.unnamed import unnamed, unnamed_rows
+    from index.models import ReportMeta
+
+    meta = ReportMeta(
+        "a.txt", "石川市白沙区交通局", ("白沙区交通局", "交通局"), "白沙区", "石川市", None, 2022, "其他", ""
+    )
+    assert unnamed("白沙交通局2022年预算执行率多少?", meta) == "2022年预算执行率多少?"
+    assert unnamed("石川市白沙区交通局还剩多少没支付?", meta) == "还剩多少没支付?"
+    rows = [
+        {"id": "q1", "doc": "a.txt", "kind": "lookup", "question": "白沙区交通局预算多少?"},
+        {"id": "q2", "doc": "a.txt", "kind": "lookup", "question": "高标准农田建了多少亩?"},  # names no unit
+        {"id": "q3", "doc": "a.txt", "kind": "lookup", "question": "白沙呢?", "history": ["白沙区预算多少?"]},
+    ]
+    assert [(r["id"], r["question"], r["named"]) for r in unnamed_rows(rows, [meta])] == [
+        ("q1", "预算多少?", "白沙区交通局预算多少?")
+    ]

@@ -999,3 +999,17 @@ def test_a_point_in_time_asked_is_no_reports_year():
         parsed = parser.parse(asked)
         assert parsed.year is None and [u.doc for u in parsed.units] == ["yp23.txt"]
     assert parser.parse("永平街道2024年支付多少？").year == 2024
+
+
+def test_counted_places_and_units_are_no_place_or_unit_named():
+    from assistant.units import org_mentions
+
+    # "有几个县市卫健局", "多少个乡镇卫生院": units of every such place, counted — no one unit
+    assert org_mentions("湘西州两癌检查项目有几个县市卫健局实施?") == []
+    assert org_mentions("全县多少个乡镇卫生院") == []
+    assert org_mentions("白沙县财政局预算多少") == ["白沙县财政局"]
+    # and "有几个县" places the question nowhere: the report of the place it does name is found by its words
+    unit = _unit("w.txt", "云岭州卫健委", None)
+    texts = {"w.txt": "云岭州两癌检查项目由8个县市卫健局实施,免费检查宫颈癌、乳腺癌"}
+    parsed = _in_library(texts, unit).parse("云岭州两癌检查项目有几个县市卫健局实施?")
+    assert [u.doc for u in parsed.units] == ["w.txt"]
