@@ -1,4 +1,5 @@
 """`python -m evals [--questions FILE] [--corpus DIR] [--index DIR] [--json OUT] [--check] [--no-baseline]`
+`python -m evals --unseen [--split dev|test|both] [--unnamed] [--index DIR] [--json OUT]`
 
 Builds the index of the corpus (into a temp dir, or into/over --index DIR), asks every question (follow-ups
 after their history, passing the parsed question along), scores answers, citations, retrieval and
@@ -45,6 +46,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument(
         "--split", choices=("dev", "test", "both"), default="both", help="with --unseen: which half to answer"
     )
+    p.add_argument(
+        "--unnamed",
+        action="store_true",
+        help="with --unseen: also ask each question that names its unit with the unit's names taken out",
+    )
     return p.parse_args(argv)
 
 
@@ -74,7 +80,7 @@ def run_unseen(args: argparse.Namespace) -> int:
     """The unseen set: every report of both halves in one index (a library, as users have it), then each
     half's questions scored on their own. Tune on dev; test is run only to report."""
     from assistant.engine import Engine
-    from evals import checks, report
+    from evals import checks, report, unnamed
     from index.pipeline import Indexer
     from index.settings import Settings
 
@@ -101,6 +107,11 @@ def run_unseen(args: argparse.Namespace) -> int:
             ]
             print(report.render(summary, results, {}, None, {"answering": took}, notes, []))
             payload[split] = {"summary": summary, "questions": results}
+            if args.unnamed:
+                rows = unnamed.unnamed_rows(questions, engine.metas)
+                asked = answer_all(engine, rows, sources)
+                print(unnamed.summary(rows, asked))
+                payload[f"{split} unnamed"] = {"questions": asked}
         engine.store.close()
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
