@@ -134,6 +134,12 @@ def ask_parts(
     if len(parts) < 2:
         return None
     first = parse(parts[0], previous)
+    if previous is None and not first.units:
+        # "离退休和外聘临时工各多少人": the report is found by the words of the whole question, which its first
+        # part alone may not have enough of
+        whole = parse(question, None)
+        if whole.units and len({u.org for u in whole.units}) == 1:
+            first = parse(parts[0], whole, carry=True)
     answers = [answer(first)]
     # "基本支出年初预算多少、实际执行多少": the later part is about the same thing (基本支出), not the same measure
     # (what the first part counts, "几个样地", is no part of the subject: "…设了几个样地、多少样株")

@@ -1013,3 +1013,23 @@ def test_counted_places_and_units_are_no_place_or_unit_named():
     texts = {"w.txt": "云岭州两癌检查项目由8个县市卫健局实施,免费检查宫颈癌、乳腺癌"}
     parsed = _in_library(texts, unit).parse("云岭州两癌检查项目有几个县市卫健局实施?")
     assert [u.doc for u in parsed.units] == ["w.txt"]
+
+
+def test_a_multi_part_question_is_about_the_report_its_whole_words_find():
+    from assistant.models import Answer
+    from assistant.multipart import ask_parts
+
+    target = _unit("t.txt", "白沙镇人民政府", "白沙镇")
+    texts = {u.doc: "离退休人员管理,公用经费" for u in _OTHER_UNITS}
+    texts["t.txt"] = "离退休人数48人,外聘临时工人数18人"
+    parser = _in_library(texts, target)
+    # the first part alone ("离退休多少人") is what every report speaks of; the whole question is not
+    assert parser.parse("离退休多少人?").units == ()
+    asked: list[tuple[str, tuple[str, ...]]] = []
+
+    def answer(parsed):
+        asked.append((parsed.text, tuple(u.doc for u in parsed.units)))
+        return Answer(parsed.text, "没有载明。", False, kind="lookup")
+
+    ask_parts("离退休和外聘临时工各多少人?", None, parser.parse, answer)
+    assert [docs for _, docs in asked] == [("t.txt",), ("t.txt",)]
