@@ -4,7 +4,7 @@ sections answer text questions, retrieval finds passages; `verify` checks all of
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from assistant import derive, open_derive, prior_year, smalltalk
@@ -117,8 +117,10 @@ FIGURE_COVERAGE = 0.75
 
 
 # what is left, asked in the words a report states it with ("结余多少"): its own figure answers first
-_STATED_REMAINING = re.compile(r"结余|剩余|余额|结存")
-_LEFT_STATED = re.compile(r"结余|剩余|余额|结存|尚余|尚有[^，,。；;]{0,6}未")
+_REMAINDER_WORDS = r"结余|剩余|余额|结存"
+_STATED_REMAINING = re.compile(_REMAINDER_WORDS)
+# …and as a report states one in its own words ("尚余…万元未支付", "尚有…未拨付")
+_LEFT_STATED = re.compile(rf"{_REMAINDER_WORDS}|尚余|尚有[^，,。；;]{{0,6}}未")
 # the words asking what is left, not naming what it is of
 _LEFT_ASKED = re.compile(
     r"还剩|还有|剩下|剩余|剩|结余|多少钱?|没花|没用|没付|没支付|没拨付?|未拨付|没执行|未执行|没发|掉|了|的|呢|吗|是"
@@ -154,6 +156,11 @@ _WHOLE_SCORE = re.compile(
     r"^(?:[（(]?[一二三四五六七八九十\d]+[）)、.．]?)?(?:部门整体支出)?(?:绩效)?"
     r"(?:自评总?得分|自评总分|综合(?:评价)?得分|综合评分|总得分|评价得分)$"
 )
+
+
+def _sole(cells: Sequence[Figure], key: Callable[[Figure], object] = lambda f: f.value) -> Figure | None:
+    """The one score cell of its kind: the first, when all state one value (by `key`); none when two differ."""
+    return cells[0] if len({key(f) for f in cells}) == 1 else None
 
 
 @dataclass
@@ -761,9 +768,9 @@ class Engine:
             and _BUDGET_TOTAL_ROW.search(f.row)
             and f.row in rated
         ]
-        if len({(f.section, f.value) for f in cells}) != 1 or (parsed.year and meta.year != parsed.year):
+        fig = _sole(cells, lambda f: (f.section, f.value))
+        if fig is None or (parsed.year and meta.year != parsed.year):
             return None
-        fig = cells[0]
         citation = Citation(meta.doc, meta.org, fig.section, fig.quote, fig.line, cells=run_cells(fig))
         text = f"{short_name(meta)}{year_of(meta)}报告载明：预算执行（{fig.row}）得分 {shown_value(fig)}。[1]"
         return Answer(parsed.text, text, True, fig.value, "分", [citation], "lookup")
@@ -799,9 +806,9 @@ class Engine:
         # (a fund or project named is what the report is about: an indicator is no 资金)
         if not (self._about_report(rest, meta) or re.search(r"(?:资金|经费|项目|专项)$", rest)):
             return None
-        totals = [f for f in figures if f.unit == "分" and _WHOLE_SCORE.search(f.label) and f.value <= 100]
-        values = {f.value for f in totals}
-        return totals[0] if len(values) == 1 else None
+        return _sole(
+            [f for f in figures if f.unit == "分" and _WHOLE_SCORE.search(f.label) and f.value <= 100]
+        )
 
     def _listed_next(self, parsed: ParsedQuestion, meta: ReportMeta, asked: str) -> Figure | None:
         """A later part asking the next thing of a list the first part was read from ("事业编制多少人、实际

@@ -272,10 +272,11 @@ def _find(
 
 def _part_beside_whole(
     operands: tuple[str, ...], units_q: str, figures: Sequence[Figure], names: Sequence[str], topic: str
-) -> Match | None:
+) -> tuple[Match, Match] | None:
     """A share's part named alike in several places ("中央资金" of this project and of the year's total):
     the one stated beside the whole it is asked as a share of ("总投资42.3万元,其中中央财政资金16.92万元"),
-    when the whole is found and exactly one value of the part's best-named figures stands on its line."""
+    when the whole is found and exactly one value of the part's best-named figures stands on its line.
+    (part, whole)."""
     part, whole_words = operands
     whole = _find(whole_words, f"{whole_words}{_asked_as(whole_words, units_q)}", figures, names, topic=topic)
     ranked = score_figures(f"{part}{_asked_as(part, units_q)}", part, figures, names, topic=topic)
@@ -294,7 +295,7 @@ def _part_beside_whole(
     if len({comparable(f.value, f.unit) for _, f in beside}) != 1:
         return None
     score, fig = beside[0]
-    return Match(fig, score, None, 0.0)
+    return Match(fig, score, None, 0.0), whole
 
 
 def compute(
@@ -350,13 +351,15 @@ def compute(
     if first is None and len(head) >= 2:
         op = replace(op, operands=(head, *op.operands[1:]))
         first = _find(head, f"{head}{_asked_as(head, units_q)}", pool, names, topic=topic)
+    beside = None
     if first is None and op.kind == "share" and len(op.operands) == 2:
-        first = _part_beside_whole(op.operands, units_q, pool, names, topic)
+        beside = _part_beside_whole(op.operands, units_q, pool, names, topic)
+        first = beside[0] if beside else None
     if first is None:
         return None
     found: list[Match | None] = [first]
     subject = _MEASURE_WORDS.sub("", op.operands[0])
-    for words in op.operands[1:]:
+    for words in op.operands[1:] if beside is None else ():
         bare = not _MEASURE_WORDS.sub("", words).strip()
         said = f"{subject}{words}" if bare else words
         # an operand naming only a measure is in the first one's row; of rivals named alike, the one in the
@@ -375,6 +378,8 @@ def compute(
             )
             or _in_sentence_of(first.figure, said, asked_as, others, names)
         )
+    if beside is not None:
+        found.append(beside[1])  # (the whole the part was found beside)
     if any(m is None for m in found):
         return None
     if len(found) > 2:
