@@ -407,12 +407,17 @@ class ContentUnits:
         rare: Counter[int] = Counter()
         # (rare among a few hundred reports is a word three of them share: the bar grows with the library)
         few = max(2, n // 100)
-        for g in sorted(_grams(_ASK_WORDS.sub(" ", question))):
+        asked = _ASK_WORDS.sub(" ", question)
+        # a pair joining a year to the word after it ("2021年基本…": 年基) is rare by chance, no word of
+        # anything a report is about: it adds to a report's score, never counts as a rare word
+        dated = {m.group(1) for m in re.finditer(r"\d\s*((?:年度?|月份?|日)[\u4e00-\u9fff])", asked)}
+        dated = {d[0] + d[-1] for d in dated}
+        for g in sorted(_grams(asked)):
             docs = postings.get(g, [])
             weight = math.log(1 + n / len(docs)) if docs else 0.0
             for i in docs:
                 scores[i] = scores.get(i, 0.0) + weight
-                rare[i] += len(docs) <= few
+                rare[i] += len(docs) <= few and g not in dated
         return scores, rare
 
     def scores_of(self, question: str) -> dict[str, float]:

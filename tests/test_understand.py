@@ -1033,3 +1033,14 @@ def test_a_multi_part_question_is_about_the_report_its_whole_words_find():
 
     ask_parts("离退休和外聘临时工各多少人?", None, parser.parse, answer)
     assert [docs for _, docs in asked] == [("t.txt",), ("t.txt",)]
+
+
+def test_a_year_joined_to_the_word_after_it_is_no_rare_word_of_a_report():
+    from assistant.units import ContentUnits
+
+    metas = [_meta(f"{k}.txt", f"石川市第{k}中学", "石川区", 2022) for k in "abcdefgh"]
+    text = {m.doc: "基本支出情况,人员经费和公用经费。" for m in metas}
+    text["a.txt"] = "2021年基本支出1765.91万元,人员经费和公用经费。"
+    content = ContentUnits(metas, text.__getitem__)
+    # only a.txt writes "…年基本支出", but 年基 is no word: the question says nothing of which report
+    assert content.find("2021年基本支出是多少") == ()
