@@ -68,7 +68,10 @@ _ROW_NAME = re.compile(rf"^(?:指标\s*\d{{1,2}}\s*[:：、.．]?|\d{{1,2}}\s*[�
 _GROUP_OF_ROWS = re.compile(
     r"^(?:产出|效益|满意度|成本|数量|质量|时效|经济效益|社会效益|生态效益|可持续影响|服务对象满意度)(?:指标)?$"
 )
-_NOTE_CELL = re.compile(r"^[（(][^（）()]*[）)]$")
+# a note between a header and its values: "(万元)", "(20分*执行率)", or a column's formula on a line of its
+# own ("③=①+②", "C=B/A") — it names no column
+_FORMULA_CELL = re.compile(r"^[①-⑳A-Z][=＝][①-⑳A-Z+\-*/×÷（()）]+$")
+_NOTE_CELL = re.compile(rf"^[（(][^（）()]*[）)]$|{_FORMULA_CELL.pattern}")
 _LEVEL_TITLE = re.compile(
     r"^(?:产出|效益|满意度|成本|数量|质量|时效|经济效益|社会效益|生态效益|可持续影响|服务对象满意度)指标"
     r"(?:[（(]\d+分[）)])?$"
@@ -371,7 +374,9 @@ _ROW_LABEL = re.compile(
     r"合计|总计|小计|资金总额|其中|当年财政拨款|上年结转|其他资金|基本支出|项目支出|^[一二三四五六七八九十\d]+[、.]"
 )
 # words that head a column of figures
-_COLUMN_WORD = re.compile(r"数|率|分|值|额|权重|指标|目标|完成|实际|预算|执行|金额|人|时间|[（(][A-Z][）)]")
+_COLUMN_WORD = re.compile(
+    r"数|率|分|值|额|权重|指标|目标|完成|实际|预算|执行|金额|人|时间|^[小合]计$|[（(][A-Z][）)]"
+)
 _GROUP_TITLE = re.compile(r"情况|[（(](?:万元|元|亿元|人|个|%)[）)]?$")
 _MONEY_HINT = re.compile(r"(?:[（(]\s*|(?:单位|金额单位)\s*[:：]\s*)(亿元|万元|千元|元)")
 _GROUP_UNIT = re.compile(r"[（(](万元|元|亿元|人|个|%)[）)]?$")
@@ -440,6 +445,8 @@ def _aligned(doc: str, tokens: list[_Token], source: dict[int, str], loose: bool
             header = indicator_cols[: len(values)]
             numbered = True
             after_row = k
+        elif n >= 2 and len(words) > 1 and len(header) == n and (label := _row_name(words)):
+            row_label = label  # a later row of the same table, named after a serial ("① 项目支出") or spaced ("合 计")
         elif n >= 2 and len(words) >= 2:
             if (
                 len(words) > n
@@ -506,6 +513,18 @@ def _aligned(doc: str, tokens: list[_Token], source: dict[int, str], loose: bool
                 # a numbered indicator row under its table's value columns is read by structure, not guessed
                 yield replace(fig, qualifier="") if numbered else fig
         i = max(k, i + 1)
+
+
+_SERIAL_ONLY = re.compile(r"^(?:[①-⑳]|[（(]?[一二三四五六七八九十\d]{1,2}[)）、.]?)$")
+
+
+def _row_name(words: list[_Token]) -> str:
+    """The name of a row that stands before its values as one cell — after a serial number of its own
+    ("① 项目支出"), or its characters spaced apart ("合 计") — else ""."""
+    named = [w.text for w in words if not _SERIAL_ONLY.match(w.text)]
+    if len(named) == 1:
+        return named[0]
+    return "".join(named) if len(named) in (2, 3) and all(len(w) == 1 for w in named) else ""
 
 
 def _consistent(header: list[_Token], cells: list[tuple[float, str] | None]) -> bool:
@@ -589,6 +608,8 @@ def _unwrapped_header(tokens: list[_Token]) -> list[_Token]:
 
 
 # a header cell naming a column of values: 目标值, 实际完成值, 编制数, 执行率, 得分, 预算数(A)
+# (not a unit: "实际数(万元)" read by position is as unsure as before)
+_NOTE_AFTER = re.compile(r"[（(](?!(?:万元|元|亿元|千元|%|人|个)[）)])[^（）()]*[）)]$")
 _VALUE_HEAD = re.compile(r"(?:值|数|率|分|权重|金额|完成情况)(?:[（(][A-Z/]+[）)])?$")
 
 
@@ -664,9 +685,14 @@ def _records(doc: str, tokens: list[_Token], source: dict[int, str]) -> Iterator
         i = h + 1 + fit * width
 
 
+# a column's number and formula after its name ("支出实现率(%)⑤=④/③", "年中调整金额②"): no words of it
+_COLUMN_FORMULA = re.compile(r"(?:[（(]%[）)])?[①-⑳]+(?:[=＝][①-⑳+\-*/×÷]+)?$")
+
+
 def _cell_by_position(
     doc: str, value: float, unit: str, tok: _Token, column: str, row: str, quote: str, context: str
 ) -> Figure:
+    column = _COLUMN_FORMULA.sub("", column) or column
     return Figure(
         doc=doc,
         value=value,
@@ -969,7 +995,12 @@ def _spaced_rows(doc: str, lines: list, source: dict[int, str]) -> Iterator[Figu
     inner = ""
     for src in [*lines, None]:
         cells = _TOKEN.findall(src.text) if src is not None and "|" not in src.text else []
-        if len(cells) >= 2 or (run and src is not None and _WRAPPED_WORD.fullmatch(src.text.strip())):
+        if len(cells) >= 2 or (
+            # (…or a column's formula under the header, "③=①+②")
+            run
+            and src is not None
+            and (_WRAPPED_WORD.fullmatch(src.text.strip()) or _FORMULA_CELL.match(src.text.strip()))
+        ):
             run.append(
                 src
             )  # a blank line, or a word wrapped from the row above ("指标"), goes on with the table
@@ -1040,7 +1071,12 @@ def extract_figures(report: Report) -> list[Figure]:
     flat = [
         f
         for f in flattened_figures(doc, report)
-        if (f.qualifier != "aligned" or _VALUE_HEAD.search(f.column) or _HEADER_WORD.search(f.column))
+        if (
+            f.qualifier != "aligned"
+            # ("年初部门预算安排金额(含历年结余结转)": a note after the column's name)
+            or _VALUE_HEAD.search(_NOTE_AFTER.sub("", f.column))
+            or _HEADER_WORD.search(f.column)
+        )
         and not (f.qualifier == "aligned" and f.line in rebuilt)
     ]
     seen = {(f.line, f.value, f.unit) for f in flat}

@@ -1643,3 +1643,26 @@ def test_one_line_naming_one_thing_twice_states_the_target_first():
     # asked neither way, the two stay rivals
     plain = best_figure("白沙区商务局线上销售额多少", "线上销售额多少", figures, names)
     assert plain is None or not plain.confident
+
+
+def test_a_budget_table_whose_columns_carry_numbers_and_formulas_is_read_by_column():
+    # columns named with their number and formula ("支出实现率(%)⑤=④/③"), one formula on a line of its own
+    # under the header, rows after a serial of their own ("① 项目支出") or spaced apart by the PDF ("合 计")
+    text = (
+        "白沙县气象局部门整体支出绩效自评表\n"
+        "部门(单位)名称 白沙县气象局 部门预算编码 409001\n"
+        "财政资金安排和使用情况 资金结构 预算安排 拨付情况 结余情况\n"
+        "(万元) 年初部门预算安排金额(含历年结余结转)① 年中调整金额② 小计 年度拨付金额 "
+        "支出实现率(%)⑤=④/③ 本年度结余金额⑥=③-④ 资金结余率(%)⑦=⑥/③\n"
+        "  ③=①+②\n"
+        "财政资金小计 120.50 30.10 150.60 150.40 99.87 0.20 0.13\n"
+        "① 项目支出 20 0 20 20 100 0 0\n"
+        "合 计 120.50 30.10 150.60 150.40 99.87 0.20 0.13\n"
+    )
+    figures = extract_figures(_report(text))
+    read = {(f.row, f.column): (f.value, f.unit) for f in figures if f.column}
+    assert read[("财政资金小计", "支出实现率")] == (99.87, "%")
+    assert read[("财政资金小计", "年度拨付金额")] == (150.40, "万元")
+    assert read[("项目支出", "年度拨付金额")] == (20, "万元")
+    assert read[("合计", "本年度结余金额")] == (0.20, "万元")
+    assert read[("财政资金小计", "年初部门预算安排金额(含历年结余结转)")] == (120.50, "万元")
