@@ -135,7 +135,7 @@ def ask_parts(
         return None
     first = parse(parts[0], previous)
     if previous is None and not first.units:
-        # "离退休和外聘临时工各多少人": the report is found by the words of the whole question, which its first
+        # "退休和返聘人员各多少人": the report is found by the words of the whole question, which its first
         # part alone may not have enough of
         whole = parse(question, None)
         if whole.units and len({u.org for u in whole.units}) == 1:

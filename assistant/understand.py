@@ -893,7 +893,7 @@ class QuestionParser:
         return out
 
     def _title_shared(self, text: str, rest: str, units: Sequence[ReportMeta]) -> bool:
-        """Reports found by the words of their title only ("种养补贴项目" of 白沙镇's report, its unit not named),
+        """Reports found by the words of their title only ("茶园提质项目" of 白沙镇's report, its unit not named),
         when another unit's report speaks of those words too, and of the question as much: the title says
         what is asked, not whose."""
         start = rest.find("〇")
