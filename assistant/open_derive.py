@@ -66,6 +66,7 @@ _REMAINING = re.compile(
     r"还剩|还有多少(?:钱)?没|没(?:花|用|执行|拨|拨付|支出)|未(?:执行|支出|拨付|使用)|结余了?多少|空着|空编|剩多少|剩下多少"
 )
 _BUDGET_SIDE = re.compile(r"预算|计划|下达|安排|核定|编制|申请|总投资|批复|资金总额")
+_EXECUTED = re.compile(r"执行数|预算执行(?:金额|额)?$")
 _SPENT_SIDE = re.compile(r"执行|支出|实际|拨付|支付|到位|在职|实有|已|完成|使用")
 # "收到的钱还剩多少没支出": what arrived is the budget side when the question asks what was not spent
 _FUND = re.compile(r"(?:资金|经费|补助|奖补|公益金)(?:[（(][^（）()]*[）)])?$")  # ("…资金(农业部分)")
@@ -560,6 +561,8 @@ def _remaining(
     received_is_budget = bool(_NOT_SPENT.search(question))
 
     def budget_side(name: str) -> bool:
+        if _EXECUTED.search(name):
+            return False  # ("预算执行数": what was spent of the budget)
         return bool(_BUDGET_SIDE.search(name) or (received_is_budget and _RECEIVED.search(name)))
 
     spent = [

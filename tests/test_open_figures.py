@@ -1666,3 +1666,14 @@ def test_a_budget_table_whose_columns_carry_numbers_and_formulas_is_read_by_colu
     assert read[("项目支出", "年度拨付金额")] == (20, "万元")
     assert read[("合计", "本年度结余金额")] == (0.20, "万元")
     assert read[("财政资金小计", "年初部门预算安排金额(含历年结余结转)")] == (120.50, "万元")
+
+
+def test_what_is_left_when_the_budgets_execution_is_a_column_named_预算执行数():
+    # "预算执行数" is what was spent of the budget, never a budget: all of it spent leaves nothing
+    report = _report(
+        "青禾县林业局护林员补助项目绩效自评表(2023年度)\n"
+        "| 项目资金(万元) | 年初预算 | 调整后预算数 | 预算执行数 | 预算执行率 |\n"
+        "| 总额 | 8.00 | 8.00 | 8.00 | 100.00% |\n"
+    )
+    left = compute("护林员补助还剩多少没花", extract_figures(report), (report.meta.org,))
+    assert left is not None and left.value == 0 and "8 − 8" in left.formula
