@@ -40,8 +40,10 @@ MIN_NAME_SCORE = 2.5
 LEAD = 1.25
 # A unit the question names: "<place/name><kind of unit>" (used to tell an unindexed unit from none).
 ORG_MENTION = re.compile(
-    rf"((?:(?!哪|各|每|本|我|该|这|那|其|全|所|的|和|与|及|年|了|几|个|多少)[{CJK}]){{2,8}}?)"
+    # (a verb or a preposition is no part of a name: "…围绕的是区委…", "…占鉴定馆藏…")
+    rf"((?:(?!哪|各|每|本|我|该|这|那|其|全|所|的|和|与|及|年|了|几|个|多少|是|占|给|向|从|被|把)[{CJK}]){{2,8}}?)"
     r"(?:街道办事处|街道办|街道|街|镇|乡|区府办|县府办|局|委|厅|医院|卫生院|中心|中学|小学|学校|幼儿园|馆|站|联络处)"
+    r"(?![村藏])"  # ("戏曲进乡村", "馆藏文物": a word going on, no unit)
 )
 
 
@@ -505,6 +507,16 @@ class ContentUnits:
         """`ruled_out`: reports the question excludes (placed elsewhere), left out before the lead is judged."""
         if len(self.metas) < 2:
             return ()
+        years = {int(y) for y in re.findall(r"((?:19|20)\d{2})\s*年", question)}
+        if len(years) == 1:
+            # a report of a year far from the one asked is not the one meant, whatever words it shares (a
+            # year either side may be: reports are written the year after, and state the year before)
+            asked_year = next(iter(years))
+            outside = ruled_out
+
+            def ruled_out(meta: ReportMeta) -> bool:
+                return outside(meta) or (meta.year is not None and abs(meta.year - asked_year) > 1)
+
         scores, rare = self._scores(question)
         found = self._leading(question, scores, rare, ruled_out, CONTENT_MIN_RARE, CONTENT_FIND_LEAD)
         if not found:

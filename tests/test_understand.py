@@ -1044,3 +1044,23 @@ def test_a_year_joined_to_the_word_after_it_is_no_rare_word_of_a_report():
     content = ContentUnits(metas, text.__getitem__)
     # only a.txt writes "…年基本支出", but 年基 is no word: the question says nothing of which report
     assert content.find("2021年基本支出是多少") == ()
+
+
+def test_a_verb_or_a_word_going_on_after_a_unit_kind_names_no_unit():
+    from assistant.units import org_mentions
+
+    assert org_mentions("2020年围绕的是区委确定的什么发展思路?") == []
+    assert org_mentions("评定的珍贵文物占鉴定馆藏文物的比例是多少?") == []
+    assert org_mentions("公共文化资金里戏曲进乡村安排了多少?") == []
+    assert org_mentions("云岭乡人民政府预算多少") == ["云岭乡"]
+
+
+def test_a_report_of_a_year_far_from_the_one_asked_is_not_found_by_its_words():
+    from assistant.units import ContentUnits
+
+    metas = [_meta(f"{k}.txt", f"石川市第{k}中学", "石川区", 2019) for k in "abcdefgh"]
+    text = {m.doc: "开展宣传活动,全年组织培训。" for m in metas}
+    text["a.txt"] = "松鹤,开展宣传活动,全年组织培训12次。"
+    content = ContentUnits(metas, text.__getitem__)
+    assert content.find("2023年松鹤宣传几次") == ()  # (its 2019 report is not 2023's)
+    assert [m.doc for m in content.find("2020年松鹤宣传几次")] == ["a.txt"]  # (written the year after)
