@@ -201,3 +201,32 @@ def test_a_row_name_the_pdf_wrapped_and_amounts_of_a_table_stating_no_unit():
     # the table never says 万元 or 元: the amount is shown as printed, its unit said to be unstated
     assert match is not None and match.figure.value == 58.0 and match.figure.unit == ""
     assert shown_value(match.figure) == "58.00（报告未注明单位）"
+
+
+def test_a_cell_keeping_its_unit_in_a_run_is_cut_there():
+    # "50万元47.6895.00%": the budget cell keeps its unit; the rest runs into the rate (47.68 ÷ 50 is 95.36%, the
+    # report prints 95.00% — within what reports print)
+    (row,) = read_row("年度资金总额60万元57.2295.00%", ["全年预算数", "全年执行数", "执行率"])
+    assert [(c.column, c.text) for c in row.cells] == [
+        ("全年预算数", "60"),
+        ("全年执行数", "57.22"),
+        ("执行率", "95.00%"),
+    ]
+    # a cell with its unit that is no well-formed number reads nothing
+    assert read_row("年度资金总额060万元57.2295.00%", ["全年预算数", "全年执行数", "执行率"]) == []
+
+
+def test_cells_read_where_one_kept_its_unit_are_verified_against_their_quote():
+    quote = "年度资金总额60万元57.2295.00%"
+    source = f"标题\n{quote}\n"
+    cited = Citation("a.txt", "青禾县福彩中心", "", quote, 2, cells=("60", "57.22", "95.00%"))
+    answer = Answer(
+        "实际花了多少",
+        "青禾县福彩中心报告载明：年度资金总额 全年执行数 57.22万元。[1]",
+        True,
+        57.22,
+        "万元",
+        [cited],
+        "lookup",
+    )
+    assert verify(answer, lambda doc: source, {}).found
