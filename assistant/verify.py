@@ -70,7 +70,7 @@ def verify(answer: Answer, source_of: Callable[[str], str | None], years: dict[s
         allowed |= numbers_in(citation.quote) | counts_in(citation.quote)
         if (
             citation.cells
-            # (a cell may keep its unit within the run: "50万元47.6895.00%")
+            # (a cell may keep its unit within the run: "60万元57.2295.00%")
             and match_key("".join(citation.cells))
             in match_key(re.sub(r"(?<=\d)万元(?=\d)", "", citation.quote))
             and consistent_reading(citation.cells)

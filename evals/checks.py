@@ -289,7 +289,7 @@ def _cell_numbers(citation: dict[str, Any]) -> list[float]:
     when, joined back, they stand in the quote."""
     cells = [str(c) for c in citation.get("cells") or []]
     quote = re.sub(r"\s+", "", str(citation.get("quote") or ""))
-    quote = re.sub(r"(?<=\d)万元(?=\d)", "", quote)  # (a cell may keep its unit: "50万元47.6895.00%")
+    quote = re.sub(r"(?<=\d)万元(?=\d)", "", quote)  # (a cell may keep its unit: "60万元57.2295.00%")
     if not cells or "".join(cells) not in quote:
         return []
     return [float(c.rstrip("%")) for c in cells]

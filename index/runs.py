@@ -20,7 +20,7 @@ _COLUMN = re.compile(r"年初预算数?|全年预算数?|调整后预算数?|预
 # a row's name, then its digits run together up to the rate, then what follows (the score)
 _ROW = re.compile(
     rf"(?P<row>(?:其中[:：])?[{CJK}、（）()](?:[{CJK}、（）()]| (?=[{CJK}])){{1,16}}?)[:：]?\s*"
-    # (a cell may keep its unit, "50万元47.6895.00%": the unit cuts the digits there)
+    # (a cell may keep its unit, "60万元57.2295.00%": the unit cuts the digits there)
     rf"(?P<pre>\d(?:[\d.]|万元(?=\d)){{3,}}?)(?P<rate>%)(?P<post>\d{{1,3}}(?:\.\d{{1,2}})?)?"
 )
 # a budget row names money: 年度资金总额, 其中:当年财政拨款, 上年结转资金, 中央补助, 其他资金

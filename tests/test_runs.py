@@ -204,7 +204,7 @@ def test_a_row_name_the_pdf_wrapped_and_amounts_of_a_table_stating_no_unit():
 
 
 def test_a_cell_keeping_its_unit_in_a_run_is_cut_there():
-    # "50万元47.6895.00%": the budget cell keeps its unit; the rest runs into the rate (47.68 ÷ 50 is 95.36%, the
+    # "60万元57.2295.00%": the budget cell keeps its unit; the rest runs into the rate (57.22 ÷ 60 is 95.37%, the
     # report prints 95.00% — within what reports print)
     (row,) = read_row("年度资金总额60万元57.2295.00%", ["全年预算数", "全年执行数", "执行率"])
     assert [(c.column, c.text) for c in row.cells] == [
