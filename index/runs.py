@@ -18,10 +18,19 @@ from index.normalize import CJK
 # header cells of the budget block, as they are written (执行数 is sometimes cut to 执行)
 _COLUMN = re.compile(r"年初预算数?|全年预算数?|调整后预算数?|预算数|全年执行数?|执行数|分值|权重|执行率|得分")
 # a row's name, then its digits run together up to the rate, then what follows (the score)
+# the unit a cell of a run-together row may keep ("60万元57.2295.00%"): it cuts the digits there
+CELL_UNIT = "万元"
+
+
+def run_digits(text: str) -> str:
+    """A run-together row's digits as its cells join back: the units cells kept, between digits, left out."""
+    return re.sub(rf"(?<=\d){CELL_UNIT}(?=\d)", "", text)
+
+
 _ROW = re.compile(
     rf"(?P<row>(?:其中[:：])?[{CJK}、（）()](?:[{CJK}、（）()]| (?=[{CJK}])){{1,16}}?)[:：]?\s*"
     # (a cell may keep its unit, "60万元57.2295.00%": the unit cuts the digits there)
-    rf"(?P<pre>\d(?:[\d.]|万元(?=\d)){{3,}}?)(?P<rate>%)(?P<post>\d{{1,3}}(?:\.\d{{1,2}})?)?"
+    rf"(?P<pre>\d(?:[\d.]|{CELL_UNIT}(?=\d)){{3,}}?)(?P<rate>%)(?P<post>\d{{1,3}}(?:\.\d{{1,2}})?)?"
 )
 # a budget row names money: 年度资金总额, 其中:当年财政拨款, 上年结转资金, 中央补助, 其他资金
 # the same row with its cells apart ("年度资金总额: 88.5万元 88.5万元 80万元 10 90.4% 9")
@@ -143,7 +152,7 @@ def _readings(pre: str, layout: Sequence[str], budget: str, spent: str) -> set[t
     """The consistent readings of the digits before "%" under one layout of columns (the rate's own digits
     are the split's last part)."""
     out: set[tuple[tuple[str, str], ...]] = set()
-    *whole, pre = pre.split("万元")  # cells ended by their unit are read as they stand
+    *whole, pre = pre.split(CELL_UNIT)  # cells ended by their unit are read as they stand
     if any(not _NUMBER.fullmatch(c) for c in whole) or len(whole) >= len(layout):
         return out
     for tried, rest in enumerate(_splits(pre, len(layout) - len(whole) + 1)):
